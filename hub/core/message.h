@@ -1,0 +1,53 @@
+// Domain types of an inbound message as the store sees it. Plain values; any thread.
+// No wire types here: adapters translate JSON/MQTT <-> these.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace xj {
+
+enum class MessageKind { kTicket, kReferral, kNotification };
+
+std::string_view toString(MessageKind kind);
+std::optional<MessageKind> parseMessageKind(std::string_view s);
+
+// What the hub promises back: only ever produced from committed rows.
+struct Receipt {
+  std::string hub_id;       // the hub's own id, "xj-" + zero-padded sequence
+  std::string message_id;   // the sender's id (idempotency key within its source)
+  std::string source;
+  MessageKind kind = MessageKind::kTicket;
+  std::string received_at;  // RFC 3339 UTC
+  std::string status;       // accepted, ...
+};
+
+// One validated message, ready for the writer. `payload` is the normalised JSON document and
+// `body_hash` its SHA-256 (hex): the same id with the same hash is a repeat, else a conflict.
+struct IngestRecord {
+  MessageKind kind = MessageKind::kTicket;
+  std::string source;
+  std::string message_id;
+  std::string township;
+  std::string occurred_at;
+  std::string received_at;
+  std::string body_hash;
+  std::string payload;
+};
+
+enum class IngestOutcome {
+  kAccepted,     // newly committed
+  kDuplicate,    // same id, same body: the original receipt
+  kConflict,     // same id, different body
+  kUnavailable,  // storage failed or is shutting down; nothing was stored
+};
+
+struct IngestResult {
+  IngestOutcome outcome = IngestOutcome::kUnavailable;
+  Receipt receipt;     // valid for kAccepted and kDuplicate (and kConflict: the stored one)
+  std::string detail;  // for kUnavailable: why (no personal data)
+};
+
+}  // namespace xj
