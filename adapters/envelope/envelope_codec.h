@@ -1,0 +1,38 @@
+// Envelope codec: turns the bytes of an inbound message (HTTP body or MQTT payload) into a
+// validated IngestRecord, or into the complete list of what is wrong with it.
+//
+// The envelope: id, kind, source, occurred_at, subject {name, id_number, phone, township,
+// village, household}, body (kind-specific). adapters/http/openapi.json is the published schema;
+// keep the two in step. Pure functions over immutable inputs; any thread.
+#pragma once
+
+#include <string_view>
+
+#include "hub/core/message.h"
+#include "hub/core/problem.h"
+#include "hub/core/township.h"
+
+namespace xj::envelope {
+
+struct Limits {
+  int max_depth = 32;
+};
+
+enum class ParseOutcome {
+  kOk,
+  kMalformed,  // not JSON, invalid UTF-8, or nested too deep: one problem, nothing else checked
+  kInvalid,    // JSON, but the envelope breaks the schema: every problem listed
+};
+
+// On kOk fills record.kind, source, message_id, township (2023 code), occurred_at and payload
+// (the normalised document: compact, ID numbers upper-cased, township as its 2023 code).
+// received_at and body_hash are left to the caller.
+ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
+                           const TownshipDirectory& townships, const Limits& limits,
+                           IngestRecord& record, Problems& problems);
+
+// Depth of the deepest array/object nesting, scanning bytes without parsing (strings skipped).
+// Used before parsing so that a hostile document cannot exhaust the stack.
+int nestingDepth(std::string_view bytes);
+
+}  // namespace xj::envelope

@@ -1,0 +1,299 @@
+#include "adapters/http/api.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "adapters/http/openapi_document.h"
+#include "hub/core/log.h"
+#include "hub/core/time_format.h"
+#include "hub/security/crypto.h"
+
+namespace xj::http {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void writeReceipt(JsonWriter& w, const Receipt& r) {
+  w.StartObject();
+  w.Key("hub_id");
+  w.String(r.hub_id.c_str());
+  w.Key("id");
+  w.String(r.message_id.c_str());
+  w.Key("source");
+  w.String(r.source.c_str());
+  w.Key("kind");
+  w.String(std::string(toString(r.kind)).c_str());
+  w.Key("received_at");
+  w.String(r.received_at.c_str());
+  w.Key("status");
+  w.String(r.status.c_str());
+  w.EndObject();
+}
+
+std::string receiptJson(const Receipt& r, const char* extra_key = nullptr, bool extra = false) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("receipt");
+  writeReceipt(w, r);
+  if (extra_key) {
+    w.Key(extra_key);
+    w.Bool(extra);
+  }
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+std::optional<Role> roleFor(MessageKind kind) {
+  switch (kind) {
+    case MessageKind::kTicket: return Role::kHotline;
+    case MessageKind::kReferral: return Role::kCharity;
+    case MessageKind::kNotification: return Role::kAgency;
+  }
+  return std::nullopt;
+}
+
+bool isJsonContentType(const std::string& ct) {
+  std::string media = ct.substr(0, ct.find(';'));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (auto& ch : media) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return media == "application/json";
+}
+
+std::string pathOf(const std::string& target) { return target.substr(0, target.find('?')); }
+
+}  // namespace
+
+Api::Api(ApiDeps deps)
+    : deps_(std::move(deps)),
+      latency_(deps_.metrics.histogram(
+          "xianjie_http_request_duration_seconds", "HTTP request latency, receipt to answer",
+          {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})) {
+  // Register the families up front so /metrics shows zeros before the first message.
+  for (auto kind : {MessageKind::kTicket, MessageKind::kReferral, MessageKind::kNotification})
+    for (const char* o : {"accepted", "duplicate", "conflict", "invalid", "unauthorized", "forbidden",
+                          "unavailable", "overloaded"})
+      outcome(kind, o);
+  for (const char* r : {"malformed", "invalid", "too_large", "unsupported_media_type", "bad_request",
+                        "header_too_large", "timeout", "too_many_connections"})
+    rejection(r);
+}
+
+Counter& Api::outcome(MessageKind kind, const std::string& o) {
+  return deps_.metrics.counter("xianjie_messages_total", "Inbound messages by kind and outcome",
+                               "kind=\"" + std::string(toString(kind)) + "\",outcome=\"" + o + "\"");
+}
+
+Counter& Api::rejection(const std::string& reason) {
+  return deps_.metrics.counter("xianjie_http_rejections_total", "Requests refused for bad input, by reason",
+                               "reason=\"" + reason + "\"");
+}
+
+void Api::countRejected(const std::string& reason) { rejection(reason).inc(); }
+
+ApiResponse Api::error(int status, const std::string& code, const std::string& message,
+                       const Problems& problems) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("error");
+  w.String(code.c_str());
+  w.Key("message");
+  w.String(message.c_str());
+  if (!problems.empty()) {
+    w.Key("problems");
+    w.StartArray();
+    for (const auto& p : problems) {
+      w.StartObject();
+      w.Key("path");
+      w.String(p.path.c_str());
+      w.Key("problem");
+      w.String(p.problem.c_str());
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  ApiResponse r;
+  r.status = status;
+  r.body.assign(buf.GetString(), buf.GetSize());
+  return r;
+}
+
+void Api::finish(const ApiRequest& req, const Reply& reply, ApiResponse res) {
+  latency_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
+  reply(std::move(res));
+}
+
+std::optional<Principal> Api::authenticate(const ApiRequest& req) const {
+  const std::string& h = req.authorization;
+  if (h.size() < 7 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0)) return std::nullopt;
+  return deps_.tokens.verify(std::string_view(h).substr(7));
+}
+
+void Api::handle(ApiRequest req, Reply reply) {
+  const std::string path = pathOf(req.target);
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (path == "/healthz") {
+    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
+    return finish(req, reply, ApiResponse{200, R"({"status":"ok"})", "application/json", {}});
+  }
+  if (path == "/readyz") {
+    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
+    bool store_ok = deps_.store_healthy();
+    bool extra_ok = !deps_.ready || deps_.ready();
+    bool ok = store_ok && extra_ok && !stopping_.load();
+    std::string body = std::string(R"({"ready":)") + (ok ? "true" : "false") + R"(,"store":)" +
+                       (store_ok ? "true" : "false") + R"(,"stopping":)" + (stopping_.load() ? "true" : "false") + "}";
+    return finish(req, reply, ApiResponse{ok ? 200 : 503, body, "application/json", {}});
+  }
+  if (path == "/metrics") {
+    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
+    return finish(req, reply, ApiResponse{200, deps_.metrics.render(), "text/plain; version=0.0.4", {}});
+  }
+  if (path == "/v1/openapi.json") {
+    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
+    return finish(req, reply, ApiResponse{200, std::string(kOpenApiDocument), "application/json", {}});
+  }
+  struct IngestRoute {
+    const char* path;
+    MessageKind kind;
+  };
+  for (auto r : {IngestRoute{"/v1/tickets", MessageKind::kTicket}, IngestRoute{"/v1/referrals", MessageKind::kReferral},
+                 IngestRoute{"/v1/notifications", MessageKind::kNotification}}) {
+    if (path == r.path) {
+      if (req.method != "POST") {
+        auto res = error(405, "method_not_allowed", "use POST");
+        res.headers.emplace_back("Allow", "POST");
+        return finish(req, reply, std::move(res));
+      }
+      return ingest(r.kind, std::move(req), std::move(reply));
+    }
+  }
+  static const std::string kMessages = "/v1/messages/";
+  if (path.compare(0, kMessages.size(), kMessages) == 0 && path.size() > kMessages.size()) {
+    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
+    return getMessage(path.substr(kMessages.size()), std::move(req), std::move(reply));
+  }
+  if (path == "/v1/admin/faults" && deps_.set_max_page_count) {
+    auto who = authenticate(req);
+    if (!who) return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
+    if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
+    // Body: a bare integer, the new max_page_count (0 lifts the cap).
+    char* end = nullptr;
+    long long pages = std::strtoll(req.body.c_str(), &end, 10);
+    if (req.body.empty() || pages < 0) return finish(req, reply, error(400, "invalid", "body must be a page count"));
+    deps_.set_max_page_count(pages);
+    log::warn("fault_injected", {{"max_page_count", std::to_string(pages)}, {"token", who->token_id}});
+    return finish(req, reply, ApiResponse{200, R"({"ok":true})", "application/json", {}});
+  }
+  finish(req, reply, error(404, "not_found", "no such endpoint"));
+}
+
+void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
+  auto who = authenticate(req);
+  if (!who) {
+    outcome(kind, "unauthorized").inc();
+    auto res = error(401, "unauthorized", "a valid bearer token is required");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return finish(req, reply, std::move(res));
+  }
+  if (who->role != roleFor(kind)) {
+    outcome(kind, "forbidden").inc();
+    log::info("ingest_forbidden", {{"token", who->token_id}, {"role", std::string(toString(who->role))}, {"kind", std::string(toString(kind))}});
+    return finish(req, reply, error(403, "forbidden", "role " + std::string(toString(who->role)) +
+                                                          " may not send " + std::string(toString(kind)) + "s"));
+  }
+  if (!isJsonContentType(req.content_type)) {
+    countRejected("unsupported_media_type");
+    outcome(kind, "invalid").inc();
+    return finish(req, reply, error(415, "unsupported_media_type", "Content-Type must be application/json"));
+  }
+  IngestRecord record;
+  Problems problems;
+  auto parsed = envelope::parseEnvelope(req.body, kind, deps_.townships, deps_.limits, record, problems);
+  if (parsed != envelope::ParseOutcome::kOk) {
+    const char* reason = parsed == envelope::ParseOutcome::kMalformed ? "malformed" : "invalid";
+    countRejected(reason);
+    outcome(kind, "invalid").inc();
+    log::info("ingest_rejected", {{"token", who->token_id}, {"kind", std::string(toString(kind))},
+                                  {"reason", reason}, {"problems", std::to_string(problems.size())}});
+    return finish(req, reply, error(400, parsed == envelope::ParseOutcome::kMalformed ? "malformed_json" : "invalid_message",
+                                    std::to_string(problems.size()) + " problem(s) in the message", problems));
+  }
+  if (record.source != who->org) {
+    outcome(kind, "forbidden").inc();
+    log::info("ingest_forbidden", {{"token", who->token_id}, {"reason", "source_mismatch"}});
+    return finish(req, reply, error(403, "forbidden", "source must be your organisation's id",
+                                    {{"/source", "does not match the token's organisation"}}));
+  }
+  record.received_at = formatRfc3339(deps_.clock.now());
+  record.body_hash = security::sha256Hex(record.payload);
+  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
+  shared_req->body.clear();
+  bool queued = deps_.store.submit(std::move(record), [this, kind, shared_req, reply](IngestResult r) {
+    switch (r.outcome) {
+      case IngestOutcome::kAccepted:
+        outcome(kind, "accepted").inc();
+        return finish(*shared_req, reply, ApiResponse{202, receiptJson(r.receipt), "application/json", {}});
+      case IngestOutcome::kDuplicate:
+        outcome(kind, "duplicate").inc();
+        return finish(*shared_req, reply, ApiResponse{200, receiptJson(r.receipt, "duplicate", true), "application/json", {}});
+      case IngestOutcome::kConflict: {
+        outcome(kind, "conflict").inc();
+        auto res = error(409, "conflict", "this id was already used for a different message");
+        res.body.pop_back();
+        res.body += ",\"receipt\":" + receiptJson(r.receipt).substr(11);  // reuse {"receipt":{..}}
+        return finish(*shared_req, reply, std::move(res));
+      }
+      case IngestOutcome::kUnavailable: {
+        outcome(kind, "unavailable").inc();
+        auto res = error(503, "storage_unavailable", "the message was not stored; send it again later");
+        res.headers.emplace_back("Retry-After", "5");
+        return finish(*shared_req, reply, std::move(res));
+      }
+    }
+  });
+  if (!queued) {
+    outcome(kind, "overloaded").inc();
+    auto res = error(503, "overloaded", "the hub is busy; the message was not stored, send it again later");
+    res.headers.emplace_back("Retry-After", "1");
+    finish(*shared_req, reply, std::move(res));
+  }
+}
+
+void Api::getMessage(const std::string& id, ApiRequest req, Reply reply) {
+  auto who = authenticate(req);
+  if (!who) {
+    auto res = error(401, "unauthorized", "a valid bearer token is required");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return finish(req, reply, std::move(res));
+  }
+  bool privileged = who->role == Role::kStaff || who->role == Role::kAdmin;
+  // Senders look up by their own id (or our hub id); staff by hub id. A sender never learns
+  // whether another source's message exists: that is a 404 too.
+  std::string source = privileged ? std::string() : who->org;
+  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
+  Principal principal = *who;
+  bool queued = deps_.store.lookup(id, source, [this, shared_req, reply, principal, privileged](
+                                                   std::optional<StoredMessage> m, bool ok) {
+    if (!ok) {
+      auto res = error(503, "storage_unavailable", "try again later");
+      res.headers.emplace_back("Retry-After", "5");
+      return finish(*shared_req, reply, std::move(res));
+    }
+    if (!m || (!privileged && m->receipt.source != principal.org))
+      return finish(*shared_req, reply, error(404, "not_found", "no such message"));
+    std::string body = receiptJson(m->receipt);
+    body.pop_back();
+    body += ",\"message\":" + m->payload + "}";
+    finish(*shared_req, reply, ApiResponse{200, std::move(body), "application/json", {}});
+  });
+  if (!queued) {
+    auto res = error(503, "overloaded", "try again later");
+    res.headers.emplace_back("Retry-After", "1");
+    finish(*shared_req, reply, std::move(res));
+  }
+}
+
+}  // namespace xj::http

@@ -1,0 +1,80 @@
+// Api: the HTTP API's routes, independent of the socket layer (http_server.h feeds it).
+//
+// Threads: handle() runs on an I/O thread and never blocks: storage work goes to the store's
+// threads, and `reply` is then called from one of those. The caller must post the reply back to
+// its own connection's strand. Api is shared by all connections; its state is thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/envelope/envelope_codec.h"
+#include "hub/core/clock.h"
+#include "hub/core/message_store.h"
+#include "hub/core/metrics.h"
+#include "hub/core/township.h"
+#include "hub/security/token_registry.h"
+
+namespace xj::http {
+
+struct ApiRequest {
+  std::string method;
+  std::string target;  // path and query
+  std::string content_type;
+  std::string authorization;
+  std::string body;
+  std::chrono::steady_clock::time_point started;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// What the API needs from the rest of the hub; all references outlive the Api.
+struct ApiDeps {
+  MessageStore& store;
+  const security::TokenRegistry& tokens;
+  const TownshipDirectory& townships;
+  const Clock& clock;
+  MetricsRegistry& metrics;
+  envelope::Limits limits;
+  std::function<bool()> ready;                        // readiness beyond the store (e.g. MQTT)
+  std::function<bool()> store_healthy;
+  std::function<void(int64_t)> set_max_page_count;    // null unless fault injection is on
+};
+
+class Api {
+ public:
+  using Reply = std::function<void(ApiResponse)>;
+  explicit Api(ApiDeps deps);
+
+  void handle(ApiRequest req, Reply reply);
+  // Answers a request the socket layer rejected before it was whole (413, 431, 400, timeouts),
+  // so that every rejection is counted in one place.
+  void countRejected(const std::string& reason);
+  void setStopping() { stopping_.store(true); }
+
+  static ApiResponse error(int status, const std::string& code, const std::string& message,
+                           const Problems& problems = {});
+
+ private:
+  void ingest(MessageKind kind, ApiRequest req, Reply reply);
+  void getMessage(const std::string& id, ApiRequest req, Reply reply);
+  std::optional<Principal> authenticate(const ApiRequest& req) const;
+  void finish(const ApiRequest& req, const Reply& reply, ApiResponse res);
+  Counter& outcome(MessageKind kind, const std::string& outcome);
+  Counter& rejection(const std::string& reason);
+
+  ApiDeps deps_;
+  Histogram& latency_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace xj::http

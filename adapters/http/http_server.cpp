@@ -1,0 +1,228 @@
+#include "adapters/http/http_server.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <optional>
+
+#include "hub/core/log.h"
+
+namespace xj::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+struct ServerState {
+  ServerState(HttpConfig c, Api& a) : config(std::move(c)), api(a) {}
+  HttpConfig config;
+  Api& api;
+  std::atomic<int> connections{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<ServerState> state)
+      : stream_(std::move(socket)),
+        buffer_(static_cast<size_t>(state->config.max_pipelined_bytes)),
+        state_(std::move(state)) {
+    state_->connections.fetch_add(1);
+  }
+  ~Session() { state_->connections.fetch_sub(1); }
+
+  void run() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::readHeader, shared_from_this()));
+  }
+
+  void refuse(int status, const std::string& code, const std::string& message) {
+    auto self = shared_from_this();
+    asio::dispatch(stream_.get_executor(), [self, status, code, message] {
+      self->sendAndClose(Api::error(status, code, message));
+    });
+  }
+
+ private:
+  void readHeader() {
+    if (state_->stopping.load()) return close();
+    parser_.emplace();
+    parser_->header_limit(16 * 1024);
+    parser_->body_limit(state_->config.body_limit_bytes);
+    stream_.expires_after(std::chrono::milliseconds(state_->config.header_timeout_ms));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::onHeader, shared_from_this()));
+  }
+
+  void onHeader(beast::error_code ec, size_t) {
+    if (ec) return onReadError(ec, true);
+    auto& req = parser_->get();
+    if (auto len = parser_->content_length(); len && *len > state_->config.body_limit_bytes) {
+      state_->api.countRejected("too_large");
+      return sendAndClose(Api::error(413, "too_large", "the body is larger than " +
+                                                           std::to_string(state_->config.body_limit_bytes) + " bytes"));
+    }
+    stream_.expires_after(std::chrono::milliseconds(state_->config.body_timeout_ms));
+    if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
+      // curl and others wait up to a second for this before sending a larger body.
+      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, req.version());
+      bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, size_t) {
+        if (wec) return self->close();
+        self->readBody();
+      });
+      return;
+    }
+    readBody();
+  }
+
+  void readBody() {
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::onRead, shared_from_this()));
+  }
+
+  void onReadError(beast::error_code ec, bool between_requests) {
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset || ec == asio::error::eof ||
+        ec == asio::error::operation_aborted)
+      return close();
+    if (ec == beast::error::timeout) {
+      // An idle keep-alive connection timing out between requests is normal, not a rejection.
+      if (!(between_requests && buffer_.size() == 0)) state_->api.countRejected("timeout");
+      return close();
+    }
+    if (ec == bhttp::error::body_limit) {
+      state_->api.countRejected("too_large");
+      return sendAndClose(Api::error(413, "too_large", "the body is larger than " +
+                                                           std::to_string(state_->config.body_limit_bytes) + " bytes"));
+    }
+    if (ec == bhttp::error::header_limit) {
+      state_->api.countRejected("header_too_large");
+      return sendAndClose(Api::error(431, "header_too_large", "request head over 16 KiB"));
+    }
+    if (ec == bhttp::error::buffer_overflow) {
+      state_->api.countRejected("too_large");
+      return sendAndClose(Api::error(413, "too_large", "too much pipelined data"));
+    }
+    if (ec.category() == beast::error_code(bhttp::error::end_of_stream).category()) {
+      state_->api.countRejected("bad_request");
+      if (ec == bhttp::error::partial_message) return close();
+      return sendAndClose(Api::error(400, "bad_request", "malformed HTTP request"));
+    }
+    close();
+  }
+
+  void onRead(beast::error_code ec, size_t) {
+    if (ec) return onReadError(ec, false);
+    auto req = parser_->release();
+    keep_alive_ = req.keep_alive();
+    ApiRequest api_req;
+    api_req.started = std::chrono::steady_clock::now();
+    api_req.method = std::string(req.method_string());
+    api_req.target = std::string(req.target());
+    api_req.content_type = std::string(req[bhttp::field::content_type]);
+    api_req.authorization = std::string(req[bhttp::field::authorization]);
+    api_req.body = std::move(req.body());
+    version_ = req.version();
+    head_ = req.method() == bhttp::verb::head;
+    state_->in_flight.fetch_add(1);
+    // No timer runs while the hub works on the request: the store answers (or fails) every job.
+    stream_.expires_never();
+    state_->api.handle(std::move(api_req), [self = shared_from_this()](ApiResponse res) {
+      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+        self->state_->in_flight.fetch_sub(1);
+        self->send(std::move(res), false);
+      });
+    });
+  }
+
+  void sendAndClose(ApiResponse res) {
+    keep_alive_ = false;
+    send(std::move(res), true);
+  }
+
+  void send(ApiResponse r, bool force_close) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version_);
+    res->set(bhttp::field::server, "xianjied");
+    res->set(bhttp::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    res->keep_alive(keep_alive_ && !force_close && !state_->stopping.load());
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+    if (head_) res->body().clear();
+    stream_.expires_after(std::chrono::milliseconds(state_->config.body_timeout_ms));
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      if (ec || !res->keep_alive()) return self->close();
+      self->readHeader();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<ServerState> state_;
+  bool keep_alive_ = true;
+  bool head_ = false;
+  unsigned version_ = 11;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& ioc, const HttpConfig& config, Api& api)
+    : ioc_(ioc), config_(config), acceptor_(ioc), state_(std::make_shared<ServerState>(config, api)) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<int> HttpServer::start() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(config_.listen, ec);
+  if (ec) return Status::invalid("http.listen: " + ec.message());
+  tcp::endpoint ep(addr, static_cast<unsigned short>(config_.port));
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::ioError("listen on " + config_.listen + ":" + std::to_string(config_.port) + ": " + ec.message());
+  accept();
+  return static_cast<int>(acceptor_.local_endpoint().port());
+}
+
+void HttpServer::accept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true), ec);
+      auto session = std::make_shared<Session>(std::move(socket), state_);
+      if (state_->connections.load() > config_.max_connections) {
+        state_->api.countRejected("too_many_connections");
+        session->refuse(503, "too_many_connections", "the hub has too many open connections");
+      } else {
+        session->run();
+      }
+    } else {
+      log::warn("http_accept_failed", {{"error", ec.message()}});
+    }
+    accept();
+  });
+}
+
+void HttpServer::stopAccepting() {
+  state_->stopping.store(true);
+  asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+}
+
+int HttpServer::inFlight() const { return state_->in_flight.load(); }
+
+}  // namespace xj::http

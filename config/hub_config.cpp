@@ -1,0 +1,174 @@
+#include "config/hub_config.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace xj {
+namespace {
+
+constexpr unsigned kConfigParseFlags = rapidjson::kParseCommentsFlag |
+                                       rapidjson::kParseTrailingCommasFlag |
+                                       rapidjson::kParseValidateEncodingFlag;
+
+Result<std::string> readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::notFound("cannot open " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A small schema walker: each known key has a setter that reports type/range problems itself.
+using Setter = std::function<void(const rapidjson::Value&, const std::string& path, Problems&)>;
+
+Setter intField(int& out, int lo, int hi) {
+  return [&out, lo, hi](const rapidjson::Value& v, const std::string& path, Problems& p) {
+    if (!v.IsInt()) return p.push_back({path, "must be an integer"});
+    if (v.GetInt() < lo || v.GetInt() > hi)
+      return p.push_back({path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
+    out = v.GetInt();
+  };
+}
+Setter int64Field(int64_t& out, int64_t lo, int64_t hi) {
+  return [&out, lo, hi](const rapidjson::Value& v, const std::string& path, Problems& p) {
+    if (!v.IsInt64()) return p.push_back({path, "must be an integer"});
+    if (v.GetInt64() < lo || v.GetInt64() > hi)
+      return p.push_back({path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
+    out = v.GetInt64();
+  };
+}
+Setter u64Field(uint64_t& out, uint64_t lo, uint64_t hi) {
+  return [&out, lo, hi](const rapidjson::Value& v, const std::string& path, Problems& p) {
+    if (!v.IsUint64()) return p.push_back({path, "must be a non-negative integer"});
+    if (v.GetUint64() < lo || v.GetUint64() > hi)
+      return p.push_back({path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
+    out = v.GetUint64();
+  };
+}
+Setter stringField(std::string& out, bool allow_empty = false) {
+  return [&out, allow_empty](const rapidjson::Value& v, const std::string& path, Problems& p) {
+    if (!v.IsString()) return p.push_back({path, "must be a string"});
+    if (!allow_empty && v.GetStringLength() == 0) return p.push_back({path, "must not be empty"});
+    out.assign(v.GetString(), v.GetStringLength());
+  };
+}
+Setter boolField(bool& out) {
+  return [&out](const rapidjson::Value& v, const std::string& path, Problems& p) {
+    if (!v.IsBool()) return p.push_back({path, "must be true or false"});
+    out = v.GetBool();
+  };
+}
+Setter oneOf(std::string& out, std::vector<std::string> allowed) {
+  return [&out, allowed](const rapidjson::Value& v, const std::string& path, Problems& p) {
+    if (!v.IsString()) return p.push_back({path, "must be a string"});
+    std::string s(v.GetString(), v.GetStringLength());
+    for (const auto& a : allowed) {
+      if (a == s) {
+        out = s;
+        return;
+      }
+    }
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    p.push_back({path, "must be one of: " + list});
+  };
+}
+
+void walkObject(const rapidjson::Value& v, const std::string& path,
+                const std::map<std::string, Setter>& fields, Problems& p) {
+  if (!v.IsObject()) return p.push_back({path, "must be an object"});
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    std::string key(it->name.GetString(), it->name.GetStringLength());
+    auto f = fields.find(key);
+    if (f == fields.end()) {
+      p.push_back({path + "/" + key, "unknown setting"});
+      continue;
+    }
+    f->second(it->value, path + "/" + key, p);
+  }
+}
+
+}  // namespace
+
+std::string formatProblems(const Problems& problems) {
+  std::string out;
+  for (const auto& pr : problems) out += "  " + (pr.path.empty() ? "/" : pr.path) + ": " + pr.problem + "\n";
+  return out;
+}
+
+Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
+  HubConfig cfg;
+  cfg.config_path = path;
+  auto text = readFile(path);
+  if (!text.isOk()) {
+    problems.push_back({"", text.status().message()});
+    return Status::invalid("config unreadable");
+  }
+  rapidjson::Document doc;
+  doc.Parse<kConfigParseFlags>(text.value().data(), text.value().size());
+  if (doc.HasParseError()) {
+    problems.push_back({"", std::string("JSON error at offset ") + std::to_string(doc.GetErrorOffset()) +
+                                ": " + rapidjson::GetParseError_En(doc.GetParseError())});
+    return Status::invalid("config is not valid JSON");
+  }
+  auto& h = cfg.http;
+  auto& s = cfg.store;
+  std::map<std::string, Setter> http_fields = {
+      {"listen", stringField(h.listen)},
+      {"port", intField(h.port, 0, 65535)},
+      {"threads", intField(h.threads, 1, 64)},
+      {"body_limit_bytes", u64Field(h.body_limit_bytes, 1024, 64ull << 20)},
+      {"header_timeout_ms", intField(h.header_timeout_ms, 100, 3'600'000)},
+      {"body_timeout_ms", intField(h.body_timeout_ms, 100, 3'600'000)},
+      {"max_connections", intField(h.max_connections, 1, 1'000'000)},
+      {"max_pipelined_bytes", intField(h.max_pipelined_bytes, 16 * 1024, 64 << 20)},
+      {"max_json_depth", intField(h.max_json_depth, 4, 256)},
+  };
+  std::map<std::string, Setter> store_fields = {
+      {"path", stringField(s.path)},
+      {"queue_capacity", intField(s.queue_capacity, 1, 10'000'000)},
+      {"max_batch", intField(s.max_batch, 1, 100'000)},
+      {"readers", intField(s.readers, 1, 64)},
+      {"max_page_count", int64Field(s.max_page_count, 0, 1ll << 40)},
+      {"fault_injection", boolField(s.fault_injection)},
+  };
+  std::map<std::string, Setter> top = {
+      {"http", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, http_fields, pr); }},
+      {"store", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, store_fields, pr); }},
+      {"standards_dir", stringField(cfg.standards_dir)},
+      {"log_level", oneOf(cfg.log_level, {"debug", "info", "warn", "error"})},
+      {"$schema", [](const rapidjson::Value&, const std::string&, Problems&) {}},
+  };
+  walkObject(doc, "", top, problems);
+  if (!problems.empty()) return Status::invalid("config has " + std::to_string(problems.size()) + " problem(s)");
+  return cfg;
+}
+
+Result<TownshipDirectory> loadTownships(const std::string& standards_dir) {
+  std::string path = standards_dir + "/dahua-townships.json";
+  auto text = readFile(path);
+  if (!text.isOk()) return text.status();
+  rapidjson::Document doc;
+  doc.Parse(text.value().data(), text.value().size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("townships") || !doc["townships"].IsArray())
+    return Status::invalid(path + ": expected an object with a townships array");
+  std::vector<Township> out;
+  for (const auto& t : doc["townships"].GetArray()) {
+    if (!t.IsObject() || !t.HasMember("code") || !t["code"].IsString() || !t.HasMember("name") || !t["name"].IsString())
+      return Status::invalid(path + ": each township needs a code and a name");
+    Township tw;
+    tw.code = t["code"].GetString();
+    tw.name = t["name"].GetString();
+    tw.pilot = t.HasMember("pilot") && t["pilot"].IsBool() && t["pilot"].GetBool();
+    out.push_back(std::move(tw));
+  }
+  if (out.empty()) return Status::invalid(path + ": no townships");
+  return TownshipDirectory(std::move(out));
+}
+
+}  // namespace xj

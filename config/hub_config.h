@@ -1,0 +1,53 @@
+// HubConfig: everything xianjied reads at start-up, with the defaults that run when no file is
+// given. Loaded once on the main thread, then shared read-only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "hub/core/problem.h"
+#include "hub/core/status.h"
+#include "hub/core/township.h"
+
+namespace xj {
+
+struct HttpConfig {
+  std::string listen = "127.0.0.1";
+  int port = 8080;                      // 0 picks a free port (tests)
+  int threads = 2;                      // io_context threads
+  uint64_t body_limit_bytes = 64 * 1024;
+  int header_timeout_ms = 10'000;       // whole request head, also the keep-alive idle time
+  int body_timeout_ms = 30'000;
+  int max_connections = 4096;
+  int max_pipelined_bytes = 256 * 1024; // read buffer cap: bounds what a client can pipeline
+  int max_json_depth = 32;
+};
+
+struct StoreConfig {
+  std::string path = "var/xianjie.db";
+  int queue_capacity = 20'000;  // pending writes before 503 Retry-After
+  int max_batch = 1024;         // messages per group commit
+  int readers = 2;              // read-only connections, each on its own thread
+  int64_t max_page_count = 0;   // 0 = SQLite's default; set to cap the file (tests, quotas)
+  bool fault_injection = false; // enables POST /v1/admin/faults (tests only)
+};
+
+struct HubConfig {
+  HttpConfig http;
+  StoreConfig store;
+  std::string standards_dir = "config/standards";
+  std::string log_level = "info";
+  std::string config_path;  // where it came from, empty for defaults
+};
+
+// Parses a JSON config (comments and trailing commas allowed). Every problem is returned with its
+// JSON path; on any problem the config must not be used. Relative paths in the file are taken
+// relative to the current directory, like the daemon's working directory.
+Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems);
+
+// Loads the townships from <standards_dir>/dahua-townships.json.
+Result<TownshipDirectory> loadTownships(const std::string& standards_dir);
+
+std::string formatProblems(const Problems& problems);
+
+}  // namespace xj

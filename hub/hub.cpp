@@ -1,0 +1,126 @@
+#include "hub/hub.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "adapters/http/api.h"
+#include "adapters/http/http_server.h"
+#include "hub/core/clock.h"
+#include "hub/core/log.h"
+#include "hub/core/metrics.h"
+#include "hub/security/token_registry.h"
+#include "hub/storage/sqlite_store.h"
+#include "hub/storage/token_table.h"
+
+namespace xj {
+
+struct Hub::Impl {
+  HubConfig config;
+  SystemClock clock;
+  MetricsRegistry metrics;
+  security::TokenRegistry tokens;
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stop_refresher = false;
+};
+
+Hub::Hub(HubConfig config) : impl_(std::make_unique<Impl>()) { impl_->config = std::move(config); }
+Hub::~Hub() = default;
+
+Status Hub::run() {
+  auto& cfg = impl_->config;
+  auto townships = loadTownships(cfg.standards_dir);
+  if (!townships.isOk()) return townships.status();
+
+  auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics);
+  if (!store_r.isOk()) return store_r.status();
+  auto store = std::move(store_r).value();
+
+  // Tokens: loaded now, then re-read by a refresher thread whenever the file changed, so that
+  // `xianjie token create|revoke` take effect within a second without a restart.
+  auto table_r = storage::TokenTable::open(cfg.store.path);
+  if (!table_r.isOk()) return table_r.status();
+  auto table = std::move(table_r).value();
+  auto loaded = table->list();
+  if (!loaded.isOk()) return loaded.status();
+  impl_->tokens.replace(loaded.value());
+  std::thread refresher([this, t = table.get()] {
+    int64_t seen = t->dataVersion();
+    std::unique_lock lock(impl_->stop_mu);
+    while (!impl_->stop_cv.wait_for(lock, std::chrono::seconds(1), [this] { return impl_->stop_refresher; })) {
+      int64_t v = t->dataVersion();
+      if (v == seen) continue;
+      seen = v;
+      if (auto l = t->list(); l.isOk()) impl_->tokens.replace(l.value());
+    }
+  });
+  auto stop_refresher = [&] {
+    {
+      std::lock_guard lock(impl_->stop_mu);
+      impl_->stop_refresher = true;
+    }
+    impl_->stop_cv.notify_all();
+    if (refresher.joinable()) refresher.join();
+  };
+
+  boost::asio::io_context ioc(cfg.http.threads);
+  http::ApiDeps deps{*store,
+                     impl_->tokens,
+                     townships.value(),
+                     impl_->clock,
+                     impl_->metrics,
+                     envelope::Limits{cfg.http.max_json_depth},
+                     nullptr,
+                     [s = store.get()] { return s->healthy(); },
+                     nullptr};
+  if (cfg.store.fault_injection) deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
+  http::Api api(std::move(deps));
+  http::HttpServer server(ioc, cfg.http, api);
+  auto port = server.start();
+  if (!port.isOk()) {
+    stop_refresher();
+    store->stop();
+    return port.status();
+  }
+
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  std::atomic<bool> draining{false};
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log::info("shutdown_requested", {{"signal", std::to_string(sig)}});
+    draining.store(true);
+    api.setStopping();
+    server.stopAccepting();
+  });
+
+  // Readiness line for scripts and tests: the port is real (config port 0 picks a free one).
+  log::info("listening", {{"http", cfg.http.listen + ":" + std::to_string(port.value())},
+                          {"db", cfg.store.path}, {"tokens", std::to_string(impl_->tokens.size())}});
+
+  std::vector<std::thread> io_threads;
+  for (int i = 0; i < cfg.http.threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+
+  // Main thread: wait for a signal, then for in-flight requests to be answered (their commits
+  // finish on the writer), bounded so that a stuck client cannot hold the process forever.
+  while (!draining.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (server.inFlight() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Give the last responses a moment to reach their sockets before the loop stops.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ioc.stop();
+  for (auto& t : io_threads) t.join();
+  store->stop();  // commits anything still queued
+  stop_refresher();
+  log::info("stopped", {{"in_flight_left", std::to_string(server.inFlight())}});
+  return Status::ok();
+}
+
+}  // namespace xj

@@ -1,0 +1,31 @@
+// Principal: who a bearer token speaks for. Plain value; any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xj {
+
+enum class Role { kHotline, kCharity, kAgency, kStaff, kAdmin };
+
+std::string_view toString(Role role);
+std::optional<Role> parseRole(std::string_view s);
+
+struct Principal {
+  std::string token_id;   // public part of the token, safe to log
+  std::string org;        // organisation id; must equal a message's `source`
+  Role role = Role::kHotline;
+  std::vector<std::string> townships;  // staff scope; empty = county-wide
+};
+
+// A token as stored: only the hash of the secret is kept.
+struct TokenRecord {
+  Principal principal;
+  std::string secret_hash;  // sha256 hex of the secret part
+  std::string created_at;
+  bool revoked = false;
+};
+
+}  // namespace xj

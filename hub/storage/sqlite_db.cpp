@@ -1,0 +1,103 @@
+#include "hub/storage/sqlite_db.h"
+
+namespace xj::storage {
+
+Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s_,
+                         nullptr) != SQLITE_OK) {
+    s_ = nullptr;
+  }
+}
+
+Stmt::~Stmt() {
+  if (s_) sqlite3_finalize(s_);
+}
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+  if (this != &o) {
+    if (s_) sqlite3_finalize(s_);
+    s_ = o.s_;
+    db_ = o.db_;
+    o.s_ = nullptr;
+  }
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::string_view v) {
+  sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::bind(int i, int64_t v) {
+  sqlite3_bind_int64(s_, i, v);
+  return *this;
+}
+Stmt& Stmt::bindNull(int i) {
+  sqlite3_bind_null(s_, i);
+  return *this;
+}
+int Stmt::step() { return sqlite3_step(s_); }
+void Stmt::reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+std::string Stmt::text(int col) const {
+  const auto* p = sqlite3_column_text(s_, col);
+  if (!p) return {};
+  return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col)));
+}
+int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
+bool Stmt::isNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+
+Db::~Db() { close(); }
+
+Db& Db::operator=(Db&& o) noexcept {
+  if (this != &o) {
+    close();
+    db_ = o.db_;
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+
+void Db::close() {
+  if (db_) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+}
+
+Result<Db> Db::open(const std::string& path, bool read_only) {
+  Db db;
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;  // each connection is confined to one thread
+  if (sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr) != SQLITE_OK) {
+    std::string err = db.db_ ? sqlite3_errmsg(db.db_) : "out of memory";
+    return Status::ioError("open " + path + ": " + err);
+  }
+  sqlite3_extended_result_codes(db.db_, 1);
+  sqlite3_busy_timeout(db.db_, 5000);
+  if (!read_only) {
+    // WAL lets readers run beside the single writer; FULL fsyncs the WAL on every commit, which
+    // is what makes "202 after commit" a promise that survives power loss.
+    if (auto s = db.exec("PRAGMA journal_mode=WAL"); !s.isOk()) return s;
+  }
+  if (auto s = db.exec("PRAGMA synchronous=FULL"); !s.isOk()) return s;
+  return db;
+}
+
+Status Db::exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string q(sql);
+  int rc = sqlite3_exec(db_, q.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return Status::ioError(msg);
+  }
+  return Status::ok();
+}
+
+std::string Db::lastError() const { return db_ ? sqlite3_errmsg(db_) : "closed"; }
+int Db::lastErrorCode() const { return db_ ? sqlite3_extended_errcode(db_) : SQLITE_MISUSE; }
+
+}  // namespace xj::storage

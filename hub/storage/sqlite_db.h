@@ -1,0 +1,64 @@
+// Thin RAII over sqlite3 and sqlite3_stmt. Internal to hub/storage: the only code in the tree
+// that includes sqlite3.h. A Db is used by one thread at a time (each store thread owns its own).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "hub/core/status.h"
+
+namespace xj::storage {
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, std::string_view sql);
+  ~Stmt();
+  Stmt(Stmt&& o) noexcept : s_(o.s_), db_(o.db_) { o.s_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool valid() const { return s_ != nullptr; }
+  Stmt& bind(int i, std::string_view v);
+  Stmt& bind(int i, int64_t v);
+  Stmt& bindNull(int i);
+  // SQLITE_ROW, SQLITE_DONE or an error code.
+  int step();
+  void reset();
+  std::string text(int col) const;
+  int64_t int64(int col) const;
+  bool isNull(int col) const;
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+  sqlite3* db_ = nullptr;
+};
+
+class Db {
+ public:
+  Db() = default;
+  ~Db();
+  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db& operator=(Db&& o) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Opens (creating if asked) with WAL, synchronous=FULL, a busy timeout and foreign keys.
+  static Result<Db> open(const std::string& path, bool read_only);
+
+  sqlite3* raw() const { return db_; }
+  Status exec(std::string_view sql);
+  Stmt prepare(std::string_view sql) { return Stmt(db_, sql); }
+  std::string lastError() const;
+  int lastErrorCode() const;
+  void close();
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace xj::storage

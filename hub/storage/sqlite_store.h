@@ -1,0 +1,81 @@
+// SqliteStore: the SQLite implementation of MessageStore.
+//
+// Threads: exactly one writer thread owns the read-write connection and group-commits every
+// pending job in one transaction (WAL, synchronous=FULL); `readers` threads each own a read-only
+// connection for lookups. submit()/lookup() only enqueue (bounded) and may be called from any
+// thread; callbacks run on the writer or a reader thread. No SQLite call ever runs on the
+// caller's thread, so HTTP and MQTT I/O threads never block on the disk.
+//
+// Failure: if a commit fails (disk full, I/O error) every job of that batch is answered
+// kUnavailable and nothing of it is stored; the next batch tries again (reopening the
+// connection after an I/O error), so the store recovers by itself when the disk does.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/hub_config.h"
+#include "hub/core/message_store.h"
+#include "hub/core/metrics.h"
+
+namespace xj::storage {
+
+class SqliteStore final : public MessageStore {
+ public:
+  // Opens the file, runs migrations and starts the threads.
+  static Result<std::unique_ptr<SqliteStore>> open(const StoreConfig& config, MetricsRegistry& metrics);
+  ~SqliteStore() override;
+
+  bool submit(IngestRecord record, IngestCallback done) override;
+  bool lookup(std::string id, std::string source, LookupCallback done) override;
+
+  // Stops taking work, lets the writer commit everything queued, answers it, joins all threads.
+  void stop();
+
+  size_t queueDepth() const;
+  bool healthy() const { return healthy_.load(); }
+  // Fault injection (tests): applied by the writer before its next batch.
+  void setMaxPageCount(int64_t pages) { pending_max_pages_.store(pages); }
+
+ private:
+  struct WriteJob {
+    IngestRecord record;
+    IngestCallback done;
+  };
+  struct ReadJob {
+    std::string id;
+    std::string source;
+    LookupCallback done;
+  };
+  class Writer;
+
+  SqliteStore(const StoreConfig& config, MetricsRegistry& metrics);
+  void writerLoop();
+  void readerLoop(int index);
+
+  StoreConfig config_;
+  MetricsRegistry& metrics_;
+  Histogram& batch_sizes_;
+  Counter& commit_failures_;
+
+  mutable std::mutex mu_;
+  std::condition_variable writer_cv_;
+  std::condition_variable reader_cv_;
+  std::deque<WriteJob> write_queue_;
+  std::deque<ReadJob> read_queue_;
+  bool stopping_ = false;
+
+  std::atomic<bool> healthy_{true};
+  std::atomic<int64_t> pending_max_pages_{-1};
+  std::unique_ptr<Writer> writer_;
+  std::thread writer_thread_;
+  std::vector<std::thread> reader_threads_;
+};
+
+}  // namespace xj::storage

@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "config/hub_config.h"
+
+using namespace xj;
+
+namespace {
+std::string writeTemp(const std::string& text) {
+  char name[] = "/tmp/xj-config-XXXXXX";
+  int fd = mkstemp(name);
+  REQUIRE(fd >= 0);
+  std::ofstream(name) << text;
+  return name;
+}
+}  // namespace
+
+TEST_CASE("the shipped example config is valid", "[config]") {
+  Problems ps;
+  auto c = loadHubConfig(std::string(XJ_SOURCE_DIR) + "/config/hub.example.jsonc", ps);
+  INFO(formatProblems(ps));
+  CHECK(c.isOk());
+}
+
+TEST_CASE("comments and trailing commas are accepted", "[config]") {
+  auto path = writeTemp("// c\n{ \"http\": { \"port\": 9000, /* x */ }, }\n");
+  Problems ps;
+  auto c = loadHubConfig(path, ps);
+  REQUIRE(c.isOk());
+  CHECK(c.value().http.port == 9000);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("every config error is reported at once with its path", "[config]") {
+  auto path = writeTemp(R"({"http": {"port": "x", "threads": 0, "bogus": 1},
+                            "store": {"queue_capacity": -5}, "log_level": "loud", "nope": {}})");
+  Problems ps;
+  auto c = loadHubConfig(path, ps);
+  CHECK_FALSE(c.isOk());
+  std::string all = formatProblems(ps);
+  for (const char* p : {"/http/port", "/http/threads", "/http/bogus", "/store/queue_capacity", "/log_level", "/nope"}) {
+    INFO(p);
+    CHECK(all.find(p) != std::string::npos);
+  }
+  CHECK(ps.size() == 6);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a missing file or bad JSON is an error, not defaults", "[config]") {
+  Problems ps;
+  CHECK_FALSE(loadHubConfig("/nonexistent/xj.jsonc", ps).isOk());
+  auto path = writeTemp("{ \"http\": ");
+  Problems ps2;
+  CHECK_FALSE(loadHubConfig(path, ps2).isOk());
+  CHECK(ps2.size() == 1);
+  std::remove(path.c_str());
+}
