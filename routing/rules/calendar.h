@@ -1,0 +1,53 @@
+// WorkCalendar: working days from the State Council holiday notices (SPEC.md §8), one table per
+// year, loaded from config data by an adapter. Immutable after build(); any thread.
+//
+//   isWorkingDay(d) = d is a make-up working day, or (Mon-Fri and d is not a holiday)
+//   deadline(accepted_on, n) = the n-th working day strictly after accepted_on (民法典 art.201)
+//
+// A date in a year without data is an error whose message starts with "calendar_missing",
+// never a guess at Mon-Fri.
+#pragma once
+
+#include <bitset>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "hub/core/problem.h"
+#include "hub/core/status.h"
+#include "routing/rules/date.h"
+
+namespace xj::rules {
+
+inline constexpr std::string_view kCalendarMissing = "calendar_missing";
+
+struct CalendarYearData {
+  int year = 0;
+  std::vector<Date> holidays;
+  std::vector<Date> makeup_workdays;
+};
+
+class WorkCalendar {
+ public:
+  // Checks that every date lies in its year and that no day is both a holiday and a make-up
+  // day; appends every problem (paths "/years/2024/holidays/3") and fails if there was one.
+  static Result<WorkCalendar> build(const std::vector<CalendarYearData>& years,
+                                    Problems& problems);
+
+  bool hasYear(int year) const { return years_.count(year) != 0; }
+  Result<bool> isWorkingDay(Date d) const;
+  // n >= 1. With count_acceptance_day the acceptance day itself, if a working day, is day 1
+  // (some offices' convention; SPEC.md §8 makes it a parameter, default false).
+  Result<Date> deadline(Date accepted_on, int n, bool count_acceptance_day = false) const;
+  // Working days in a year (2024 = 251, 2025 = 248, 2026 = 248 per SPEC.md §8).
+  Result<int> workingDaysIn(int year) const;
+
+ private:
+  struct Year {
+    Date first;
+    std::bitset<366> working;  // by day of year
+  };
+  std::map<int, Year> years_;
+};
+
+}  // namespace xj::rules

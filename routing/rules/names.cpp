@@ -1,0 +1,144 @@
+#include "routing/rules/names.h"
+
+#include <array>
+#include <utility>
+
+namespace xj::rules {
+
+namespace {
+template <class E, size_t N>
+std::optional<E> lookup(const std::array<std::pair<std::string_view, E>, N>& table,
+                        std::string_view s) {
+  for (const auto& [name, value] : table)
+    if (name == s) return value;
+  return std::nullopt;
+}
+
+constexpr std::array<std::pair<std::string_view, Relation>, 22> kRelations{{
+    {"applicant", Relation::kApplicant},     {"self", Relation::kApplicant},
+    {"spouse", Relation::kSpouse},           {"husband", Relation::kSpouse},
+    {"wife", Relation::kSpouse},             {"child", Relation::kChild},
+    {"son", Relation::kChild},               {"daughter", Relation::kChild},
+    {"parent", Relation::kParent},           {"father", Relation::kParent},
+    {"mother", Relation::kParent},           {"grandparent", Relation::kGrandparent},
+    {"grandfather", Relation::kGrandparent}, {"grandmother", Relation::kGrandparent},
+    {"grandchild", Relation::kGrandchild},   {"grandson", Relation::kGrandchild},
+    {"granddaughter", Relation::kGrandchild},{"sibling", Relation::kSibling},
+    {"brother", Relation::kSibling},         {"sister", Relation::kSibling},
+    {"other_relative", Relation::kOtherRelative}, {"other", Relation::kOtherRelative},
+}};
+
+constexpr std::array<std::pair<std::string_view, SchoolLevel>, 14> kSchool{{
+    {"none", SchoolLevel::kNone},
+    {"preschool", SchoolLevel::kPreschool},
+    {"kindergarten", SchoolLevel::kPreschool},
+    {"primary", SchoolLevel::kPrimary},
+    {"junior", SchoolLevel::kJunior},
+    {"senior", SchoolLevel::kSenior},
+    {"secondary_vocational", SchoolLevel::kSecondaryVocational},
+    {"vocational", SchoolLevel::kSecondaryVocational},
+    {"junior_college", SchoolLevel::kJuniorCollege},
+    {"undergraduate", SchoolLevel::kUndergraduate},
+    {"bachelor", SchoolLevel::kUndergraduate},
+    {"postgraduate", SchoolLevel::kPostgraduate},
+    {"master", SchoolLevel::kPostgraduate},
+    {"doctoral", SchoolLevel::kPostgraduate},
+}};
+
+constexpr std::array<std::pair<std::string_view, DisabilityType>, 8> kDisability{{
+    {"none", DisabilityType::kNone},
+    {"intellectual", DisabilityType::kIntellectual},
+    {"mental", DisabilityType::kMental},
+    {"physical", DisabilityType::kPhysical},
+    {"visual", DisabilityType::kVisual},
+    {"hearing", DisabilityType::kHearing},
+    {"speech", DisabilityType::kSpeech},
+    {"multiple", DisabilityType::kMultiple},
+}};
+
+constexpr std::array<std::pair<std::string_view, Exclusion>, 9> kExclusion{{
+    {"none", Exclusion::kNone},
+    {"prison", Exclusion::kPrison},
+    {"drug_rehab", Exclusion::kDrugRehab},
+    {"compulsory_drug_rehab", Exclusion::kDrugRehab},
+    {"missing", Exclusion::kMissing},
+    {"declared_missing", Exclusion::kMissing},
+    {"religious", Exclusion::kReligious},
+    {"religious_personnel", Exclusion::kReligious},
+    {"imprisoned", Exclusion::kPrison},
+}};
+
+constexpr std::array<std::pair<std::string_view, CurrentStatus>, 4> kStatus{{
+    {"none", CurrentStatus::kNone},
+    {"dibao", CurrentStatus::kDibao},
+    {"tekun", CurrentStatus::kTekun},
+    {"", CurrentStatus::kNone},
+}};
+
+constexpr std::array<std::pair<std::string_view, VehicleType>, 10> kVehicles{{
+    {"car", VehicleType::kCar},
+    {"truck", VehicleType::kTruck},
+    {"van", VehicleType::kVan},
+    {"motorcycle", VehicleType::kMotorcycle},
+    {"agricultural", VehicleType::kAgricultural},
+    {"tricycle", VehicleType::kTricycle},
+    {"disability_mobility", VehicleType::kDisabilityMobility},
+    {"other", VehicleType::kOther},
+    {"suv", VehicleType::kCar},
+    {"farm", VehicleType::kAgricultural},
+}};
+}  // namespace
+
+std::optional<Relation> relationFromName(std::string_view s) { return lookup(kRelations, s); }
+std::optional<SchoolLevel> schoolLevelFromName(std::string_view s) { return lookup(kSchool, s); }
+std::optional<DisabilityType> disabilityTypeFromName(std::string_view s) {
+  return lookup(kDisability, s);
+}
+std::optional<Exclusion> exclusionFromName(std::string_view s) { return lookup(kExclusion, s); }
+std::optional<CurrentStatus> currentStatusFromName(std::string_view s) {
+  return lookup(kStatus, s);
+}
+std::optional<VehicleType> vehicleTypeFromName(std::string_view s) {
+  return lookup(kVehicles, s);
+}
+
+SupporterKind supporterKindFromName(std::string_view s) {
+  if (s == "sibling" || s == "siblings" || s == "brother" || s == "sister")
+    return SupporterKind::kSibling;
+  if (s == "parent" || s == "parents" || s == "father" || s == "mother")
+    return SupporterKind::kParent;
+  if (s == "child" || s == "children" || s == "son" || s == "daughter")
+    return SupporterKind::kChild;
+  if (s == "spouse" || s == "husband" || s == "wife") return SupporterKind::kSpouse;
+  if (s == "grandparent" || s == "grandparents") return SupporterKind::kGrandparent;
+  if (s == "grandchild" || s == "grandchildren") return SupporterKind::kGrandchild;
+  return SupporterKind::kOther;
+}
+
+const char* relationName(Relation r) {
+  switch (r) {
+    case Relation::kApplicant: return "applicant";
+    case Relation::kSpouse: return "spouse";
+    case Relation::kChild: return "child";
+    case Relation::kParent: return "parent";
+    case Relation::kGrandparent: return "grandparent";
+    case Relation::kGrandchild: return "grandchild";
+    case Relation::kSibling: return "sibling";
+    case Relation::kOtherRelative: return "other_relative";
+  }
+  return "other_relative";
+}
+
+const char* disabilityTypeName(DisabilityType t) {
+  for (const auto& [name, value] : kDisability)
+    if (value == t) return name.data();
+  return "none";
+}
+
+const char* vehicleTypeName(VehicleType t) {
+  for (const auto& [name, value] : kVehicles)
+    if (value == t) return name.data();
+  return "other";
+}
+
+}  // namespace xj::rules
