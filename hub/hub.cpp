@@ -1,6 +1,7 @@
 #include "hub/hub.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <atomic>
@@ -79,8 +80,12 @@ Status Hub::run() {
                      envelope::Limits{cfg.http.max_json_depth},
                      nullptr,
                      [s = store.get()] { return s->healthy(); },
+                     nullptr,
                      nullptr};
-  if (cfg.store.fault_injection) deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
+  if (cfg.store.fault_injection) {
+    deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
+    deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
+  }
   http::Api api(std::move(deps));
   http::HttpServer server(ioc, cfg.http, api);
   auto port = server.start();
@@ -98,12 +103,16 @@ Status Hub::run() {
     draining.store(true);
     api.setStopping();
     server.stopAccepting();
+    store->setPaused(false);  // a test's paused writer must not hold up the drain
   });
 
   // Readiness line for scripts and tests: the port is real (config port 0 picks a free one).
   log::info("listening", {{"http", cfg.http.listen + ":" + std::to_string(port.value())},
                           {"db", cfg.store.path}, {"tokens", std::to_string(impl_->tokens.size())}});
 
+  // Keeps run() from returning while a request waits on the store with no socket operation
+  // pending (between requests the io_context may otherwise look idle).
+  auto work = boost::asio::make_work_guard(ioc);
   std::vector<std::thread> io_threads;
   for (int i = 0; i < cfg.http.threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
 
@@ -115,6 +124,7 @@ Status Hub::run() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   // Give the last responses a moment to reach their sockets before the loop stops.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  work.reset();
   ioc.stop();
   for (auto& t : io_threads) t.join();
   store->stop();  // commits anything still queued

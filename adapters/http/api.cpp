@@ -179,12 +179,18 @@ void Api::handle(ApiRequest req, Reply reply) {
     auto who = authenticate(req);
     if (!who) return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
     if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
-    // Body: a bare integer, the new max_page_count (0 lifts the cap).
-    char* end = nullptr;
-    long long pages = std::strtoll(req.body.c_str(), &end, 10);
-    if (req.body.empty() || pages < 0) return finish(req, reply, error(400, "invalid", "body must be a page count"));
-    deps_.set_max_page_count(pages);
-    log::warn("fault_injected", {{"max_page_count", std::to_string(pages)}, {"token", who->token_id}});
+    // Body: "pause" or "resume" (the writer), or a bare integer: the new max_page_count
+    // (0 lifts the cap). Enabled only by store.fault_injection, for tests.
+    if (req.body == "pause" || req.body == "resume") {
+      deps_.pause_writer(req.body == "pause");
+    } else {
+      char* end = nullptr;
+      long long pages = std::strtoll(req.body.c_str(), &end, 10);
+      if (req.body.empty() || *end != '\0' || pages < 0)
+        return finish(req, reply, error(400, "invalid", "body must be pause, resume or a page count"));
+      deps_.set_max_page_count(pages);
+    }
+    log::warn("fault_injected", {{"fault", req.body}, {"token", who->token_id}});
     return finish(req, reply, ApiResponse{200, R"({"ok":true})", "application/json", {}});
   }
   finish(req, reply, error(404, "not_found", "no such endpoint"));

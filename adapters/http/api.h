@@ -48,6 +48,7 @@ struct ApiDeps {
   std::function<bool()> ready;                        // readiness beyond the store (e.g. MQTT)
   std::function<bool()> store_healthy;
   std::function<void(int64_t)> set_max_page_count;    // null unless fault injection is on
+  std::function<void(bool)> pause_writer;             // null unless fault injection is on
 };
 
 class Api {

@@ -191,6 +191,14 @@ bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done
   return true;
 }
 
+void SqliteStore::setPaused(bool paused) {
+  {
+    std::lock_guard lock(mu_);
+    paused_ = paused;
+  }
+  writer_cv_.notify_all();
+}
+
 size_t SqliteStore::queueDepth() const {
   std::lock_guard lock(mu_);
   return write_queue_.size();
@@ -216,7 +224,7 @@ void SqliteStore::writerLoop() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      writer_cv_.wait(lock, [&] { return stopping_ || !write_queue_.empty(); });
+      writer_cv_.wait(lock, [&] { return stopping_ || (!paused_ && !write_queue_.empty()); });
       if (write_queue_.empty() && stopping_) break;
       // Group commit: everything pending goes into one transaction, so one fsync pays for many
       // messages while the queue is deep, and a lone message is not kept waiting.

@@ -42,6 +42,8 @@ class SqliteStore final : public MessageStore {
   bool healthy() const { return healthy_.load(); }
   // Fault injection (tests): applied by the writer before its next batch.
   void setMaxPageCount(int64_t pages) { pending_max_pages_.store(pages); }
+  // Fault injection (tests): a paused writer takes no jobs, so the queue fills up.
+  void setPaused(bool paused);
 
  private:
   struct WriteJob {
@@ -70,6 +72,7 @@ class SqliteStore final : public MessageStore {
   std::deque<WriteJob> write_queue_;
   std::deque<ReadJob> read_queue_;
   bool stopping_ = false;
+  bool paused_ = false;
 
   std::atomic<bool> healthy_{true};
   std::atomic<int64_t> pending_max_pages_{-1};
