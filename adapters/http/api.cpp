@@ -73,21 +73,21 @@ Api::Api(ApiDeps deps)
   for (auto kind : {MessageKind::kTicket, MessageKind::kReferral, MessageKind::kNotification})
     for (const char* o : {"accepted", "duplicate", "conflict", "invalid", "unauthorized", "forbidden",
                           "unavailable", "overloaded"})
-      outcome(kind, o);
+      outcomes_[{static_cast<int>(kind), o}] = &deps_.metrics.counter(
+          "xianjie_messages_total", "Inbound messages by kind and outcome",
+          "kind=\"" + std::string(toString(kind)) + "\",outcome=\"" + o + "\"");
   for (const char* r : {"malformed", "invalid", "too_large", "unsupported_media_type", "bad_request",
                         "header_too_large", "timeout", "too_many_connections"})
-    rejection(r);
+    rejections_[r] = &deps_.metrics.counter("xianjie_http_rejections_total",
+                                            "Requests refused for bad input, by reason",
+                                            "reason=\"" + std::string(r) + "\"");
 }
 
 Counter& Api::outcome(MessageKind kind, const std::string& o) {
-  return deps_.metrics.counter("xianjie_messages_total", "Inbound messages by kind and outcome",
-                               "kind=\"" + std::string(toString(kind)) + "\",outcome=\"" + o + "\"");
+  return *outcomes_.at({static_cast<int>(kind), o});
 }
 
-Counter& Api::rejection(const std::string& reason) {
-  return deps_.metrics.counter("xianjie_http_rejections_total", "Requests refused for bad input, by reason",
-                               "reason=\"" + reason + "\"");
-}
+Counter& Api::rejection(const std::string& reason) { return *rejections_.at(reason); }
 
 void Api::countRejected(const std::string& reason) { rejection(reason).inc(); }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,11 +71,14 @@ class Api {
   void getMessage(const std::string& id, ApiRequest req, Reply reply);
   std::optional<Principal> authenticate(const ApiRequest& req) const;
   void finish(const ApiRequest& req, const Reply& reply, ApiResponse res);
+  // Counters are looked up once here and cached: the ingest path then only does atomic adds.
   Counter& outcome(MessageKind kind, const std::string& outcome);
   Counter& rejection(const std::string& reason);
 
   ApiDeps deps_;
   Histogram& latency_;
+  std::map<std::pair<int, std::string>, Counter*> outcomes_;  // filled in the constructor only
+  std::map<std::string, Counter*> rejections_;                // filled in the constructor only
   std::atomic<bool> stopping_{false};
 };
 
