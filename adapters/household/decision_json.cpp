@@ -173,12 +173,16 @@ std::string decisionToJson(const rules::Decision& d, const ParsedHousehold& inpu
       key(w, "passed");
       w.Bool(s.passed);
       key(w, "inputs");
-      w.StartObject();
+      w.StartArray();
       for (const auto& in : s.inputs) {
-        key(w, in.name);
+        w.StartObject();
+        key(w, "name");
+        str(w, in.name);
+        key(w, "value");
         str(w, in.value);
+        w.EndObject();
       }
-      w.EndObject();
+      w.EndArray();
       key(w, "parameters");
       w.StartArray();
       for (const auto& p : s.params) {

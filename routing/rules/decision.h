@@ -83,20 +83,22 @@ struct Detail {
   bool income_tests_ran = false; // false when the unit is empty
 };
 
+// name and value point into the RuleSet (valid while it lives, like rule_set_version), so a
+// traced evaluation copies no parameter text.
 struct TraceParam {
   Slot slot = Slot::kCount;
-  std::string name;
-  std::string value;
+  std::string_view name;
+  std::string_view value;
   Date effective;
 };
 struct TraceInput {
-  std::string name;
+  std::string_view name;  // a static identifier
   std::string value;
 };
 // One test that ran: what it looked at, which parameters (value and effective date), the
 // outcome and a short reason in Chinese and English.
 struct TraceStep {
-  std::string test;     // e.g. "household.membership", "tekun.no_work_ability", "dibao.income"
+  std::string_view test;  // static id, e.g. "household.membership", "tekun.no_work_ability"
   std::string subject;  // a pid, or "household"
   bool passed = false;
   std::vector<TraceInput> inputs;
@@ -115,6 +117,9 @@ struct Decision {
   std::string_view rule_set_version;  // points into the RuleSet; valid while it lives
   bool traced = false;
   std::vector<TraceStep> trace;  // empty unless traced
+
+  // Steps kept from earlier evaluations so their buffers are reused (not part of the result).
+  std::vector<TraceStep> spare_steps;
 };
 
 }  // namespace xj::rules

@@ -94,6 +94,16 @@ constexpr int kSinglePersonCarerExemptAge = 60;  // 2022 notice §一(一): care
 
 enum class Level : uint8_t { kDibao, kTekun, kEdge, kRigid };
 
+const char* assetStepId(Level l) {
+  switch (l) {
+    case Level::kDibao: return "assets.dibao";
+    case Level::kTekun: return "assets.tekun";
+    case Level::kEdge: return "assets.edge";
+    case Level::kRigid: return "assets.rigid";
+  }
+  return "assets";
+}
+
 const char* levelId(Level l) {
   switch (l) {
     case Level::kDibao: return "dibao";
@@ -149,38 +159,65 @@ class Evaluator {
   int64_t pn(Slot s) { return pv(s).num; }
 
   // --- trace ---------------------------------------------------------------------------------
-  void in(const char* name, std::string value) {
-    if (tr_) inputs_.push_back({name, std::move(value)});
+  // The step being built: reuses a TraceStep (and its buffers) from earlier evaluations.
+  TraceStep& cur() {
+    if (!open_) {
+      if (used_ == d_.trace.size()) {
+        if (!d_.spare_steps.empty()) {
+          d_.trace.push_back(std::move(d_.spare_steps.back()));
+          d_.spare_steps.pop_back();
+        } else {
+          d_.trace.emplace_back();
+        }
+      }
+      TraceStep& s = d_.trace[used_];
+      s.inputs.clear();
+      s.params.clear();
+      open_ = true;
+    }
+    return d_.trace[used_];
   }
-  void inFen(const char* name, Fen v) {
-    if (tr_) inputs_.push_back({name, yuan(v)});
+  void in(std::string_view name, std::string value) {
+    if (tr_) cur().inputs.push_back({name, std::move(value)});
   }
-  void inInt(const char* name, int64_t v) {
-    if (tr_) inputs_.push_back({name, std::to_string(v)});
+  void inFen(std::string_view name, Fen v) {
+    if (tr_) cur().inputs.push_back({name, yuan(v)});
+  }
+  void inInt(std::string_view name, int64_t v) {
+    if (tr_) cur().inputs.push_back({name, std::to_string(v)});
   }
   // Closes the current step. `reasons` is called only when tracing and returns {zh, en}.
   template <class F>
-  void step(const char* test, int subject, bool passed, F&& reasons) {
+  void step(std::string_view test, int subject, bool passed, F&& reasons) {
     if (tr_) {
-      TraceStep s;
+      TraceStep& s = cur();
       s.test = test;
-      s.subject = subject < 0 ? std::string("household") : h_.members[static_cast<size_t>(subject)].pid;
+      if (subject < 0) s.subject.assign("household");
+      else s.subject.assign(h_.members[static_cast<size_t>(subject)].pid);
       s.passed = passed;
-      s.inputs = std::move(inputs_);
-      inputs_.clear();
       for (size_t i = 0; i < kSlotCount; ++i) {
         if (!(step_mask_ & (uint64_t{1} << i))) continue;
         Slot slot = static_cast<Slot>(i);
-        const SlotValue& v = p_[slot];
-        s.params.push_back({slot, slotName(slot), formatSlotValue(slot, v), v.effective});
+        s.params.push_back({slot, slotNameView(slot), p_.display[i], p_[slot].effective});
       }
       auto [zh, en] = reasons();
       s.reason_zh = std::move(zh);
       s.reason_en = std::move(en);
-      d_.trace.push_back(std::move(s));
+      ++used_;
+      open_ = false;
     }
     step_mask_ = 0;
   }
+ public:
+  // Hands the unused tail of the trace back to the spare pool.
+  void finishTrace() {
+    while (d_.trace.size() > used_) {
+      d_.spare_steps.push_back(std::move(d_.trace.back()));
+      d_.trace.pop_back();
+    }
+  }
+
+ private:
 
   // --- figures ----------------------------------------------------------------------------
   Fen employmentCost(const Person& p) {
@@ -257,7 +294,8 @@ class Evaluator {
   Decision& d_;
   uint64_t step_mask_ = 0;
   Slot missing_ = Slot::kCount;
-  std::vector<TraceInput> inputs_;
+  size_t used_ = 0;    // trace steps filled so far
+  bool open_ = false;  // cur() holds a step being built
   Fen std_ = 0;
   uint64_t unit_ = 0;  // bit i: member i is in the unit (member, not tekun)
 };
@@ -301,7 +339,7 @@ bool Evaluator::assetsOk(Level level, Fen financial, int n, bool with_household_
     inFen("nonexempt_vehicle_value", vehicles);
     inInt("extra_housing_units", housing);
   }
-  step((std::string("assets.") + levelId(level)).c_str(), subject, ok, [&] {
+  step(assetStepId(level), subject, ok, [&] {
     std::string zh = std::string(levelZh(level)) + "财产核查：人均金融资产" +
                      (fin_ok ? "未超过" : "超过") + "标准的" + formatMicro(k) + "倍";
     std::string en = std::string(levelId(level)) + " asset test: financial assets per person " +
@@ -325,7 +363,7 @@ void Evaluator::membership() {
     o = PersonOutcome{};
     o.index = static_cast<uint16_t>(i);
     o.age = ageOn(h_.members[i].birth_date, h_.as_of, day_after);
-    if (tr_) in(h_.members[i].pid.c_str(), std::to_string(o.age));
+    if (tr_) in("age", h_.members[i].pid + "=" + std::to_string(o.age));
   }
   step("age", -1, true, [&] {
     return std::pair{std::string("按受理日计算周岁"), std::string("whole years of age on the acceptance date")};
@@ -471,7 +509,7 @@ bool Evaluator::obligorsIncapable(size_t i) {
   std::string why;
   auto check = [&](const Obligor& o, const std::string& label) {
     bool inc = obligorIncapable(o, i, tr_ ? &why : nullptr);
-    if (tr_) in(label.c_str(), (inc ? "incapable: " : "capable: ") + why);
+    if (tr_) in("obligor", label + (inc ? ": incapable: " : ": capable: ") + why);
     if (!inc) all_incapable = false;
   };
   size_t given = 0;
@@ -480,8 +518,7 @@ bool Evaluator::obligorsIncapable(size_t i) {
       ++given;
       std::string label;
       if (tr_)
-        label = o.ref >= 0 ? "obligor " + h_.members[static_cast<size_t>(o.ref)].pid
-                           : "obligor (outside)";
+        label = o.ref >= 0 ? h_.members[static_cast<size_t>(o.ref)].pid : "outside person";
       check(o, label);
     }
   } else {
@@ -512,7 +549,7 @@ bool Evaluator::obligorsIncapable(size_t i) {
       ++given;
       Obligor o;
       o.ref = static_cast<int>(j);
-      check(o, tr_ ? "obligor " + q.pid : std::string());
+      check(o, tr_ ? q.pid : std::string());
     }
   }
   inInt("obligors", static_cast<int64_t>(given));
@@ -860,7 +897,6 @@ Status Evaluator::run() {
   d_.detail = Detail{};
   d_.params_used = 0;
   d_.traced = tr_;
-  d_.trace.clear();
   d_.persons.resize(h_.members.size());
 
   if (h_.members.empty()) return Status::invalid("household has no members");
@@ -911,7 +947,9 @@ Status evaluate(const Household& household, const RuleSet& rules, const EvalOpti
                 Decision& out) {
   Evaluator e(household, rules, options.trace, out);
   out.rule_set_version = rules.version();
-  return e.run();
+  Status s = e.run();
+  e.finishTrace();
+  return s;
 }
 
 Result<Decision> evaluate(const Household& household, const RuleSet& rules,

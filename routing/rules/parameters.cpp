@@ -216,6 +216,15 @@ std::string slotName(Slot s) {
   return n;
 }
 
+std::string_view slotNameView(Slot s) {
+  static const std::array<std::string, kSlotCount> kNames = [] {
+    std::array<std::string, kSlotCount> names;
+    for (size_t i = 0; i < kSlotCount; ++i) names[i] = slotName(static_cast<Slot>(i));
+    return names;
+  }();
+  return kNames[static_cast<size_t>(s)];
+}
+
 std::string formatSlotValue(Slot s, const SlotValue& v) {
   if (!v.present) return "(absent)";
   switch (slotInfo(s).kind) {
@@ -236,7 +245,8 @@ std::string formatSlotValue(Slot s, const SlotValue& v) {
         if (!v.grades[i]) continue;
         if (!out.empty()) out += ",";
         out += disabilityTypeName(static_cast<DisabilityType>(i));
-        out += "<=" + std::to_string(v.grades[i]);
+        out += "<=";
+        out += std::to_string(v.grades[i]);
       }
       return out;
     }
@@ -322,13 +332,18 @@ Result<RuleSet> RuleSet::build(const std::vector<RawParameter>& parameters,
 
   RuleSet rs;
   // Interval 0 covers every date before the first start: all slots absent.
-  rs.intervals_.push_back(ResolvedParameters{Date{INT32_MIN}, {}});
+  ResolvedParameters before_all;
+  before_all.start = Date{INT32_MIN};
+  for (size_t si = 0; si < kSlotCount; ++si)
+    before_all.display[si] = formatSlotValue(static_cast<Slot>(si), before_all.slots[si]);
+  rs.intervals_.push_back(std::move(before_all));
   for (Date start : starts) {
     ResolvedParameters r;
     r.start = start;
     for (size_t si = 0; si < kSlotCount; ++si) {
       for (const auto& [d, v] : entries[si])
         if (d <= start) r.slots[si] = v;  // sorted: the last one <= start wins
+      r.display[si] = formatSlotValue(static_cast<Slot>(si), r.slots[si]);
     }
     rs.intervals_.push_back(r);
   }
@@ -348,7 +363,9 @@ const ResolvedParameters& RuleSet::at(Date date) const {
 std::string formatYuan(Fen fen) {
   bool neg = fen < 0;
   uint64_t a = neg ? static_cast<uint64_t>(-(fen + 1)) + 1 : static_cast<uint64_t>(fen);
-  std::string out = (neg ? "-" : "") + std::to_string(a / 100);
+  std::string out;
+  if (neg) out += '-';
+  out += std::to_string(a / 100);
   uint64_t cents = a % 100;
   if (cents) {
     char buf[4];
@@ -363,14 +380,17 @@ std::string formatYuan(Fen fen) {
 std::string formatMicro(int64_t micro) {
   bool neg = micro < 0;
   uint64_t a = neg ? static_cast<uint64_t>(-micro) : static_cast<uint64_t>(micro);
-  std::string out = (neg ? "-" : "") + std::to_string(a / kMicro);
+  std::string out;
+  if (neg) out += '-';
+  out += std::to_string(a / kMicro);
   uint64_t frac = a % kMicro;
   if (frac) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(frac));
     std::string f = buf;
     while (!f.empty() && f.back() == '0') f.pop_back();
-    out += "." + f;
+    out += '.';
+    out += f;
   }
   return out;
 }

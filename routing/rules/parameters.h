@@ -104,6 +104,8 @@ struct SlotInfo {
 const SlotInfo& slotInfo(Slot s);
 // "assets.financial_per_capita_max_x_annual_std.dibao" style name used in traces.
 std::string slotName(Slot s);
+// The same, as a view into a static table (any thread).
+std::string_view slotNameView(Slot s);
 
 // Text-valued slots and their accepted words.
 enum class AgeRule : int64_t { kBirthday = 0, kDayAfterBirthday = 1 };
@@ -139,6 +141,7 @@ struct RawParameter {
 struct ResolvedParameters {
   Date start;
   std::array<SlotValue, kSlotCount> slots;
+  std::array<std::string, kSlotCount> display;  // formatSlotValue of each slot, for traces
   const SlotValue& operator[](Slot s) const { return slots[static_cast<size_t>(s)]; }
 };
 
