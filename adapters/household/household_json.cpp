@@ -148,6 +148,17 @@ std::optional<IncomeKind> incomeKind(std::string_view k) {
       {"compensation", IncomeKind::kOtherTransfer},
       {"regular_gifts", IncomeKind::kOtherTransfer},
       {"social_assistance", IncomeKind::kExempt},
+      {"dibao_benefit", IncomeKind::kExempt},
+      {"tekun_benefit", IncomeKind::kExempt},
+      {"temporary_assistance", IncomeKind::kExempt},
+      {"orphan_allowance", IncomeKind::kExempt},
+      {"disability_living_subsidy", IncomeKind::kExempt},
+      {"disability_care_subsidy", IncomeKind::kExempt},
+      {"pension", IncomeKind::kPensionOther},
+      {"unemployment_benefit", IncomeKind::kSocialInsurance},
+      {"ecological_compensation", IncomeKind::kOtherTransfer},
+      {"agricultural_subsidies", IncomeKind::kOtherTransfer},
+      {"gifts", IncomeKind::kOtherTransfer},
       {"disability_subsidies", IncomeKind::kExempt},
       {"elderly_allowance", IncomeKind::kExempt},
       {"scholarship", IncomeKind::kExempt},
@@ -261,8 +272,8 @@ void parseObligors(const Reader& mr, rules::Person& p, const std::map<std::strin
       else if (it->second == self) orr.problem("ref", "a person is not their own obligor");
       else ob.ref = it->second;
     } else {
+      // Without an age the age-based incapacity rules cannot apply (the obligor counts as able).
       if (auto a = orr.integer("age", 0, 150)) ob.age = *a;
-      else if (!orr.has("age")) orr.problem("age", "missing (needed for the capacity rules)");
       if (orr.has("annual_income")) {
         ob.annual_income = orr.money("annual_income", "income");
         ob.income_known = true;
@@ -275,6 +286,9 @@ void parseObligors(const Reader& mr, rules::Person& p, const std::map<std::strin
           else ob.current_status = *cs;
         }
       }
+      if (orr.boolean("dibao_recipient") || orr.boolean("receives_dibao"))
+        ob.current_status = rules::CurrentStatus::kDibao;
+      if (orr.boolean("tekun")) ob.current_status = rules::CurrentStatus::kTekun;
       ob.no_civil_capacity = orr.boolean("no_civil_capacity");
       ob.missing = orr.boolean("missing") || orr.boolean("declared_missing");
       ob.in_prison = orr.boolean("in_prison");
@@ -441,11 +455,9 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         parseDisability(mr, p.disability_type, p.disability_grade);
         p.serious_illness = mr.boolean("serious_illness");
         p.employed = mr.boolean("employed");
-        if (auto e = mr.str("employment", false)) {
-          if (*e == "migrant") p.migrant_worker = true, p.employed = mr.boolean("employed", true);
-          else if (*e != "local" && *e != "none" && *e != "self_employed" && *e != "unemployed")
-            mr.problem("employment", "unknown employment (migrant, local, self_employed, none)");
-        }
+        // Only "migrant" (外出从业) changes a rule; other words describe local work.
+        if (auto e = mr.str("employment", false); e && *e == "migrant")
+          p.migrant_worker = true, p.employed = mr.boolean("employed", true);
         p.away_for_work_only = mr.boolean("away_for_work_only");
         p.own_separate_household = mr.boolean("own_separate_household");
         if (auto mc = mr.integer("months_coresident", 0, 12)) p.months_coresident = *mc;
@@ -469,7 +481,7 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
           if (!c) mr.problem("current_status", "unknown status (none, dibao, tekun)");
           else p.current_status = *c;
         }
-        p.tekun_as_minor = mr.boolean("tekun_as_minor");
+        p.tekun_as_minor = mr.boolean("tekun_as_minor") || mr.boolean("tekun_since_minor");
         p.applies_individually = mr.boolean("applies_individually");
         p.orphan = mr.boolean("orphan") || mr.boolean("de_facto_unsupported");
         p.prefers_orphan_allowance = mr.boolean("prefers_orphan_allowance");
@@ -477,7 +489,10 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         p.legal_obligation = mr.tri("legal_obligation");
         p.depends_on_family = mr.tri("depends_on_family");
         p.on_fpm_roster = mr.boolean("on_fpm_roster") || mr.boolean("fpm_monitoring_object") ||
-                          mr.boolean("is_monitoring_object");
+                          mr.boolean("is_monitoring_object") || mr.boolean("monitoring_object");
+        // The FPM system also records the flag per person: {"fpm": {"is_monitoring_object": true}}.
+        if (const Value* f = mr.get("fpm"); f && f->IsObject())
+          p.on_fpm_roster |= mr.child("fpm").boolean("is_monitoring_object");
         parseObligors(mr, p, pids, i);
       }
       h.members.push_back(std::move(p));

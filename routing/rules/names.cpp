@@ -14,7 +14,7 @@ std::optional<E> lookup(const std::array<std::pair<std::string_view, E>, N>& tab
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<std::string_view, Relation>, 22> kRelations{{
+constexpr std::array<std::pair<std::string_view, Relation>, 38> kRelations{{
     {"applicant", Relation::kApplicant},     {"self", Relation::kApplicant},
     {"spouse", Relation::kSpouse},           {"husband", Relation::kSpouse},
     {"wife", Relation::kSpouse},             {"child", Relation::kChild},
@@ -26,6 +26,15 @@ constexpr std::array<std::pair<std::string_view, Relation>, 22> kRelations{{
     {"granddaughter", Relation::kGrandchild},{"sibling", Relation::kSibling},
     {"brother", Relation::kSibling},         {"sister", Relation::kSibling},
     {"other_relative", Relation::kOtherRelative}, {"other", Relation::kOtherRelative},
+    // Relatives without a support duty towards the applicant (SPEC.md §4 step 7).
+    {"nephew", Relation::kOtherRelative},    {"niece", Relation::kOtherRelative},
+    {"uncle", Relation::kOtherRelative},     {"aunt", Relation::kOtherRelative},
+    {"cousin", Relation::kOtherRelative},    {"in_law", Relation::kOtherRelative},
+    {"son_in_law", Relation::kOtherRelative}, {"daughter_in_law", Relation::kOtherRelative},
+    {"parent_in_law", Relation::kOtherRelative}, {"father_in_law", Relation::kOtherRelative},
+    {"mother_in_law", Relation::kOtherRelative}, {"sibling_in_law", Relation::kOtherRelative},
+    {"grandnephew", Relation::kOtherRelative}, {"grandniece", Relation::kOtherRelative},
+    {"stepchild", Relation::kChild},         {"stepparent", Relation::kParent},
 }};
 
 constexpr std::array<std::pair<std::string_view, SchoolLevel>, 14> kSchool{{

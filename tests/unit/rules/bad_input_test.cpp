@@ -31,7 +31,7 @@ TEST_CASE("every problem of a bad household is listed with its path", "[bad_inpu
          "income": {"wage": -100, "lottery": 50, "exempt_scholarship": 10}},
         {"pid": "p2", "birth_date": "1962-01-01"},
         {"pid": "p3", "relation": "child", "income": {"business_net": "lots"}},
-        {"pid": "p4", "relation": "cousin", "birth_date": "1990-02-30",
+        {"pid": "p4", "relation": "martian", "birth_date": "1990-02-30",
          "obligors": [{"ref": "p9"}]}
       ],
       "assets": {"financial": 1000, "vehicles": [{"type": "spaceship", "value": 1}]},
