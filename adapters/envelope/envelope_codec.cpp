@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hub/core/time_format.h"
+#include "hub/core/vocabulary.h"
 #include "routing/rules/id_number.h"
 
 namespace xj::envelope {
@@ -18,25 +19,12 @@ namespace {
 
 using rapidjson::Value;
 
-// Vocabularies. Adding a value is a compatible change; removing one is not.
-const std::vector<std::string> kTicketCategories = {
-    "dibao", "tekun", "low_income", "medical", "education", "housing", "employment",
-    "temporary_aid", "disability", "elderly_care", "child_welfare", "disaster", "complaint",
-    "inquiry", "other"};
-const std::vector<std::string> kUrgencies = {"low", "normal", "high", "critical"};
-const std::vector<std::string> kCallerRelations = {"self", "family", "neighbour", "village_cadre",
-                                                   "social_worker", "other"};
-const std::vector<std::string> kReferralNeeds = {
-    "basic_living", "medical", "education", "housing", "employment", "temporary_aid",
-    "care", "psychological", "legal", "disability_support", "other"};
-const std::vector<std::string> kDepartments = {
-    "agriculture", "medical_insurance", "education", "disability_federation", "housing",
-    "human_resources", "emergency_management", "health", "public_security", "civil_affairs",
-    "other"};
-const std::vector<std::string> kSignals = {
-    "large_medical_bill", "disability_certified", "unemployment", "disaster_loss",
-    "monitoring_list_entry", "school_dropout", "death_of_breadwinner", "housing_danger",
-    "income_drop", "other"};
+using vocabulary::kCallerRelations;
+using vocabulary::kDepartments;
+using vocabulary::kReferralNeeds;
+using vocabulary::kSignals;
+using vocabulary::kTicketCategories;
+using vocabulary::kUrgencies;
 
 size_t utf8Length(const Value& v) {
   size_t n = 0;

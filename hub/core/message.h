@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "hub/core/work.h"
+
 namespace xj {
 
 enum class MessageKind { kTicket, kReferral, kNotification };
@@ -21,7 +23,7 @@ struct Receipt {
   std::string source;
   MessageKind kind = MessageKind::kTicket;
   std::string received_at;  // RFC 3339 UTC
-  std::string status;       // accepted, ...
+  std::string status;       // accepted; then routed, linked (repeat call), merged (signal), alerted
 };
 
 // One validated message, ready for the writer. `payload` is the normalised JSON document and
@@ -35,6 +37,7 @@ struct IngestRecord {
   std::string received_at;
   std::string body_hash;
   std::string payload;
+  WorkPlan plan;  // routing, pre-screen and deadlines, stored in the same transaction
 };
 
 enum class IngestOutcome {

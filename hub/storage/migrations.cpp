@@ -33,6 +33,70 @@ CREATE TABLE tokens (
   revoked_at  TEXT
 );
 )sql",
+    // 2: routing, pre-screen, queues, items with their history, and per-queue event feeds.
+    R"sql(
+ALTER TABLE messages ADD COLUMN route_rule TEXT;
+ALTER TABLE messages ADD COLUMN route_version TEXT;
+ALTER TABLE messages ADD COLUMN prescreen_category TEXT;
+ALTER TABLE messages ADD COLUMN linked_item INTEGER;
+CREATE TABLE prescreens (
+  hub_seq          INTEGER PRIMARY KEY,
+  category         TEXT NOT NULL,
+  tags             TEXT NOT NULL,
+  rule_set_version TEXT NOT NULL,
+  decision         TEXT NOT NULL
+);
+CREATE TABLE persons (
+  id_key        TEXT PRIMARY KEY,
+  first_hub_seq INTEGER NOT NULL
+);
+CREATE TABLE items (
+  item_id         INTEGER PRIMARY KEY,
+  queue           TEXT NOT NULL,
+  item_kind       TEXT NOT NULL,
+  hub_seq         INTEGER NOT NULL,
+  kind            TEXT NOT NULL,
+  township        TEXT NOT NULL,
+  category        TEXT NOT NULL,
+  urgency         TEXT NOT NULL DEFAULT '',
+  state           TEXT NOT NULL,
+  owner           TEXT NOT NULL DEFAULT '',
+  deadline        TEXT,
+  overdue         INTEGER NOT NULL DEFAULT 0,
+  phone_key       TEXT NOT NULL DEFAULT '',
+  id_key          TEXT NOT NULL DEFAULT '',
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  outcome         TEXT NOT NULL DEFAULT '',
+  reason_code     TEXT NOT NULL DEFAULT '',
+  parent_item     INTEGER NOT NULL DEFAULT 0,
+  linked_messages INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX items_queue_state ON items(queue, state, item_id);
+CREATE INDEX items_queue ON items(queue, item_id);
+CREATE INDEX items_open_phone ON items(phone_key) WHERE state != 'resolved' AND phone_key != '';
+CREATE INDEX items_open_id ON items(id_key) WHERE state != 'resolved' AND id_key != '';
+CREATE INDEX items_due ON items(deadline) WHERE state != 'resolved' AND overdue = 0;
+CREATE TABLE item_history (
+  id         INTEGER PRIMARY KEY,
+  item_id    INTEGER NOT NULL,
+  at         TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state   TEXT NOT NULL,
+  detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX item_history_item ON item_history(item_id, id);
+CREATE TABLE queue_events (
+  seq     INTEGER PRIMARY KEY,
+  queue   TEXT NOT NULL,
+  item_id INTEGER NOT NULL,
+  type    TEXT NOT NULL,
+  at      TEXT NOT NULL
+);
+CREATE INDEX queue_events_queue ON queue_events(queue, seq);
+)sql",
 };
 
 }  // namespace

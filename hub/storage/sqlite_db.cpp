@@ -54,12 +54,21 @@ Db& Db::operator=(Db&& o) noexcept {
   if (this != &o) {
     close();
     db_ = o.db_;
+    cache_ = std::move(o.cache_);
     o.db_ = nullptr;
   }
   return *this;
 }
 
+ScopedStmt Db::cached(const char* sql) {
+  auto& slot = cache_[sql];
+  if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+  slot->reset();
+  return ScopedStmt(*slot);
+}
+
 void Db::close() {
+  cache_.clear();
   if (db_) {
     sqlite3_close_v2(db_);
     db_ = nullptr;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <memory>
 
 #include "hub/core/status.h"
 
@@ -38,11 +40,34 @@ class Stmt {
   sqlite3* db_ = nullptr;
 };
 
+// A cached statement borrowed for one use: bindings are cleared on loan and the statement is
+// reset when the loan ends, so no read stays open into the next COMMIT.
+class ScopedStmt {
+ public:
+  explicit ScopedStmt(Stmt& s) : s_(s) {}
+  ~ScopedStmt() { s_.reset(); }
+  ScopedStmt(const ScopedStmt&) = delete;
+  ScopedStmt& operator=(const ScopedStmt&) = delete;
+  bool valid() const { return s_.valid(); }
+  ScopedStmt& bind(int i, std::string_view v) { s_.bind(i, v); return *this; }
+  ScopedStmt& bind(int i, int64_t v) { s_.bind(i, v); return *this; }
+  ScopedStmt& bindNull(int i) { s_.bindNull(i); return *this; }
+  int step() { return s_.step(); }
+  void reset() { s_.reset(); }
+  std::string text(int col) const { return s_.text(col); }
+  int64_t int64(int col) const { return s_.int64(col); }
+  bool isNull(int col) const { return s_.isNull(col); }
+  Stmt& raw() { return s_; }
+
+ private:
+  Stmt& s_;
+};
+
 class Db {
  public:
   Db() = default;
   ~Db();
-  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db(Db&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
   Db& operator=(Db&& o) noexcept;
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -53,12 +78,16 @@ class Db {
   sqlite3* raw() const { return db_; }
   Status exec(std::string_view sql);
   Stmt prepare(std::string_view sql) { return Stmt(db_, sql); }
+  // A statement prepared once per connection and reused: the hot paths of the writer and the
+  // readers run the same few statements thousands of times a second.
+  ScopedStmt cached(const char* sql);
   std::string lastError() const;
   int lastErrorCode() const;
   void close();
 
  private:
   sqlite3* db_ = nullptr;
+  std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
 };
 
 }  // namespace xj::storage

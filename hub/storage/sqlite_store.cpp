@@ -6,6 +6,8 @@
 #include "hub/core/log.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/sqlite_db.h"
+#include "hub/storage/work_reader.h"
+#include "hub/storage/work_writer.h"
 
 namespace xj::storage {
 namespace {
@@ -27,7 +29,7 @@ int64_t seqOf(const std::string& id) {
   return v;
 }
 
-Receipt receiptFrom(Stmt& st) {
+Receipt receiptFrom(const Stmt& st) {
   // columns: hub_seq, source, message_id, kind, received_at, status
   Receipt r;
   r.hub_id = hubIdOf(st.int64(0));
@@ -51,73 +53,85 @@ class SqliteStore::Writer {
     auto db = Db::open(path_, false);
     if (!db.isOk()) return db.status();
     db_ = std::move(db).value();
-    find_ = db_.prepare(
-        "SELECT hub_seq, source, message_id, kind, received_at, status, body_hash FROM messages "
-        "WHERE source=?1 AND message_id=?2");
-    insert_ = db_.prepare(
-        "INSERT INTO messages(source, message_id, kind, township, occurred_at, received_at, status, "
-        "body_hash, payload) VALUES(?1,?2,?3,?4,?5,?6,'accepted',?7,?8)");
-    if (!find_.valid() || !insert_.valid()) {
-      auto err = db_.lastError();
-      reset();
-      return Status::ioError("prepare: " + err);
-    }
     return Status::ok();
   }
 
-  void reset() {
-    find_ = Stmt();
-    insert_ = Stmt();
-    db_.close();
-  }
+  void reset() { db_.close(); }
 
   Status setMaxPageCount(int64_t pages) {
     if (auto s = ensureOpen(); !s.isOk()) return s;
     return db_.exec("PRAGMA max_page_count=" + std::to_string(pages > 0 ? pages : 4294967294LL));
   }
 
-  // One transaction for the whole batch. Fills `results`; on failure returns the error and the
-  // caller answers every job kUnavailable (the rollback leaves none of them stored).
-  Status commit(std::vector<WriteJob>& jobs, std::vector<IngestResult>& results) {
+  // One transaction for the whole batch: every job's outcome goes into `results` (ingest),
+  // or into its own result (actions, sweeps). On failure nothing of the batch is stored and the
+  // caller answers every job as unavailable.
+  Status commit(std::vector<WriteJob>& jobs, std::vector<IngestResult>& results,
+                std::vector<ActionResult>& actions, std::vector<std::optional<SweepResult>>& sweeps, int& events) {
     if (auto s = ensureOpen(); !s.isOk()) return s;
     if (auto s = db_.exec("BEGIN IMMEDIATE"); !s.isOk()) return fail("begin");
     results.assign(jobs.size(), {});
+    actions.assign(jobs.size(), {});
+    sweeps.assign(jobs.size(), std::nullopt);
+    WorkWriter work(db_);
     for (size_t i = 0; i < jobs.size(); ++i) {
-      const auto& rec = jobs[i].record;
-      find_.reset();
-      find_.bind(1, rec.source).bind(2, rec.message_id);
-      int rc = find_.step();
-      if (rc == SQLITE_ROW) {
-        results[i].receipt = receiptFrom(find_);
-        results[i].outcome =
-            find_.text(6) == rec.body_hash ? IngestOutcome::kDuplicate : IngestOutcome::kConflict;
-        find_.reset();
-        continue;
+      Status s;
+      if (auto* ingest = std::get_if<IngestJob>(&jobs[i])) {
+        s = ingestOne(ingest->record, results[i], work, events);
+      } else if (auto* action = std::get_if<ActionJob>(&jobs[i])) {
+        s = work.applyAction(action->req, actions[i], events);
+      } else if (auto* sweep = std::get_if<SweepJob>(&jobs[i])) {
+        SweepResult r;
+        s = work.sweep(sweep->today, sweep->escalation_queue, sweep->at, r, events);
+        sweeps[i] = std::move(r);
       }
-      find_.reset();
-      if (rc != SQLITE_DONE) return fail("find");
-      insert_.reset();
-      insert_.bind(1, rec.source)
-          .bind(2, rec.message_id)
-          .bind(3, toString(rec.kind))
-          .bind(4, rec.township)
-          .bind(5, rec.occurred_at)
-          .bind(6, rec.received_at)
-          .bind(7, rec.body_hash)
-          .bind(8, rec.payload);
-      rc = insert_.step();
-      insert_.reset();
-      if (rc != SQLITE_DONE) return fail("insert");
-      auto& r = results[i];
-      r.outcome = IngestOutcome::kAccepted;
-      r.receipt.hub_id = hubIdOf(sqlite3_last_insert_rowid(db_.raw()));
-      r.receipt.message_id = rec.message_id;
-      r.receipt.source = rec.source;
-      r.receipt.kind = rec.kind;
-      r.receipt.received_at = rec.received_at;
-      r.receipt.status = "accepted";
+      if (!s.isOk()) {
+        if (s.code() == StatusCode::kIoError && db_.lastErrorCode() != SQLITE_OK) return fail("work");
+        (void)db_.exec("ROLLBACK");
+        return s;
+      }
     }
     if (auto s = db_.exec("COMMIT"); !s.isOk()) return fail("commit");
+    return Status::ok();
+  }
+
+  Status ingestOne(const IngestRecord& rec, IngestResult& result, WorkWriter& work, int& events) {
+    auto find = db_.cached(
+        "SELECT hub_seq, source, message_id, kind, received_at, status, body_hash FROM messages "
+        "WHERE source=?1 AND message_id=?2");
+    find.bind(1, rec.source).bind(2, rec.message_id);
+    int rc = find.step();
+    if (rc == SQLITE_ROW) {
+      result.receipt = receiptFrom(find.raw());
+      result.outcome = find.text(6) == rec.body_hash ? IngestOutcome::kDuplicate : IngestOutcome::kConflict;
+      return Status::ok();
+    }
+    if (rc != SQLITE_DONE) return fail("find");
+    find.reset();
+    auto insert = db_.cached(
+        "INSERT INTO messages(source, message_id, kind, township, occurred_at, received_at, status, "
+        "body_hash, payload) VALUES(?1,?2,?3,?4,?5,?6,'accepted',?7,?8)");
+    insert.bind(1, rec.source)
+        .bind(2, rec.message_id)
+        .bind(3, toString(rec.kind))
+        .bind(4, rec.township)
+        .bind(5, rec.occurred_at)
+        .bind(6, rec.received_at)
+        .bind(7, rec.body_hash)
+        .bind(8, rec.payload);
+    if (insert.step() != SQLITE_DONE) return fail("insert");
+    int64_t seq = sqlite3_last_insert_rowid(db_.raw());
+    std::string status = "accepted";
+    if (!rec.plan.route_rule.empty()) {
+      if (auto s = work.applyPlan(seq, rec, status, events); !s.isOk()) return s;
+    }
+    result.outcome = IngestOutcome::kAccepted;
+    result.receipt.hub_id = hubIdOf(seq);
+    result.receipt.message_id = rec.message_id;
+    result.receipt.source = rec.source;
+    result.receipt.kind = rec.kind;
+    result.receipt.received_at = rec.received_at;
+    result.receipt.status = "accepted";
     return Status::ok();
   }
 
@@ -135,8 +149,6 @@ class SqliteStore::Writer {
 
   std::string path_;
   Db db_;
-  Stmt find_;
-  Stmt insert_;
 };
 
 SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics)
@@ -171,24 +183,100 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config
 
 SqliteStore::~SqliteStore() { stop(); }
 
-bool SqliteStore::submit(IngestRecord record, IngestCallback done) {
+bool SqliteStore::enqueueWrite(WriteJob job, bool priority) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || write_queue_.size() >= static_cast<size_t>(config_.queue_capacity)) return false;
-    write_queue_.push_back({std::move(record), std::move(done)});
+    if (stopping_) return false;
+    // Staff actions and sweeps may use a little room beyond the ingest capacity, so that a
+    // flood of inbound messages cannot lock caseworkers out of their queues.
+    size_t cap = static_cast<size_t>(config_.queue_capacity) + (priority ? 1024 : 0);
+    if (write_queue_.size() >= cap) return false;
+    write_queue_.push_back(std::move(job));
   }
   writer_cv_.notify_one();
   return true;
 }
 
-bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done) {
+bool SqliteStore::enqueueRead(ReadJob job) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || read_queue_.size() >= static_cast<size_t>(config_.queue_capacity)) return false;
-    read_queue_.push_back({std::move(id), std::move(source), std::move(done)});
+    read_queue_.push_back(std::move(job));
   }
   reader_cv_.notify_one();
   return true;
+}
+
+bool SqliteStore::submit(IngestRecord record, IngestCallback done) {
+  return enqueueWrite(IngestJob{std::move(record), std::move(done)}, false);
+}
+
+bool SqliteStore::submitAction(ItemActionRequest req, std::function<void(ActionResult)> done) {
+  return enqueueWrite(ActionJob{std::move(req), std::move(done)}, true);
+}
+
+bool SqliteStore::sweep(std::string today, std::string escalation_queue, std::string at,
+                        std::function<void(std::optional<SweepResult>)> done) {
+  return enqueueWrite(SweepJob{std::move(today), std::move(escalation_queue), std::move(at), std::move(done)}, true);
+}
+
+bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done) {
+  return enqueueRead([id = std::move(id), source = std::move(source), done = std::move(done)](Db* db) {
+    if (!db) return done(std::nullopt, false);
+    const char* kBySeq =
+        "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages WHERE hub_seq=?1";
+    const char* kByKey =
+        "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages "
+        "WHERE source=?1 AND message_id=?2";
+    std::optional<StoredMessage> found;
+    bool ok = true;
+    auto run = [&](ScopedStmt& st) {
+      int rc = st.step();
+      if (rc == SQLITE_ROW) {
+        found = StoredMessage{receiptFrom(st.raw()), st.text(6)};
+      } else if (rc != SQLITE_DONE) {
+        ok = false;
+      }
+    };
+    if (int64_t seq = seqOf(id); seq >= 0) {
+      auto st = db->cached(kBySeq);
+      st.bind(1, seq);
+      run(st);
+    }
+    if (!found && ok && !source.empty()) {
+      auto st = db->cached(kByKey);
+      st.bind(1, source).bind(2, id);
+      run(st);
+    }
+    done(std::move(found), ok);
+  });
+}
+
+bool SqliteStore::listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) {
+  return enqueueRead([done = std::move(done)](Db* db) { done(db ? readQueueCounts(*db) : std::nullopt); });
+}
+
+bool SqliteStore::listItems(ItemQuery query, std::function<void(std::optional<std::vector<ItemRecord>>)> done) {
+  return enqueueRead([q = std::move(query), done = std::move(done)](Db* db) {
+    done(db ? readItems(*db, q) : std::nullopt);
+  });
+}
+
+bool SqliteStore::getItem(std::string queue, int64_t item_id,
+                          std::function<void(bool, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) {
+  return enqueueRead([queue = std::move(queue), item_id, done = std::move(done)](Db* db) {
+    std::optional<ItemRecord> item;
+    std::vector<HistoryEntry> history;
+    bool ok = db && readItem(*db, queue, item_id, item, history);
+    done(ok, std::move(item), std::move(history));
+  });
+}
+
+bool SqliteStore::events(std::string queue, int64_t after, int limit,
+                         std::function<void(std::optional<std::vector<QueueEvent>>)> done) {
+  return enqueueRead([queue = std::move(queue), after, limit, done = std::move(done)](Db* db) {
+    done(db ? readEvents(*db, queue, after, limit) : std::nullopt);
+  });
 }
 
 void SqliteStore::setPaused(bool paused) {
@@ -221,6 +309,8 @@ void SqliteStore::stop() {
 void SqliteStore::writerLoop() {
   std::vector<WriteJob> batch;
   std::vector<IngestResult> results;
+  std::vector<ActionResult> actions;
+  std::vector<std::optional<SweepResult>> sweeps;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -240,41 +330,44 @@ void SqliteStore::writerLoop() {
       if (auto s = writer_->setMaxPageCount(pages); !s.isOk())
         log::warn("store_fault_injection_failed", {{"error", s.message()}});
     }
-    Status s = writer_->commit(batch, results);
+    int events = 0;
+    Status s = writer_->commit(batch, results, actions, sweeps, events);
     batch_sizes_.observe(static_cast<double>(batch.size()));
     if (!s.isOk()) {
       commit_failures_.inc();
-      if (healthy_.exchange(false)) log::error("store_commit_failed", {{"error", s.message()}, {"batch", std::to_string(batch.size())}});
+      if (healthy_.exchange(false))
+        log::error("store_commit_failed", {{"error", s.message()}, {"batch", std::to_string(batch.size())}});
       for (auto& job : batch) {
-        IngestResult r;
-        r.outcome = IngestOutcome::kUnavailable;
-        r.detail = s.code() == StatusCode::kUnavailable ? "storage full" : "storage error";
-        job.done(std::move(r));
+        if (auto* ingest = std::get_if<IngestJob>(&job)) {
+          IngestResult r;
+          r.outcome = IngestOutcome::kUnavailable;
+          r.detail = s.code() == StatusCode::kUnavailable ? "storage full" : "storage error";
+          ingest->done(std::move(r));
+        } else if (auto* action = std::get_if<ActionJob>(&job)) {
+          action->done(ActionResult{});
+        } else if (auto* sweep = std::get_if<SweepJob>(&job)) {
+          sweep->done(std::nullopt);
+        }
       }
       continue;
     }
     if (!healthy_.exchange(true)) log::info("store_recovered");
-    for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+    if (events > 0) events_version_.fetch_add(1);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (auto* ingest = std::get_if<IngestJob>(&batch[i])) {
+        ingest->done(std::move(results[i]));
+      } else if (auto* action = std::get_if<ActionJob>(&batch[i])) {
+        action->done(std::move(actions[i]));
+      } else if (auto* sweep = std::get_if<SweepJob>(&batch[i])) {
+        sweep->done(std::move(sweeps[i]));
+      }
+    }
   }
   writer_->reset();
 }
 
 void SqliteStore::readerLoop(int index) {
   Db db;
-  Stmt by_seq, by_key;
-  auto ensure = [&]() -> bool {
-    if (db.raw()) return true;
-    auto opened = Db::open(config_.path, true);
-    if (!opened.isOk()) {
-      log::warn("store_reader_open_failed", {{"reader", std::to_string(index)}, {"error", opened.status().message()}});
-      return false;
-    }
-    db = std::move(opened).value();
-    const char* cols = "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages ";
-    by_seq = db.prepare(std::string(cols) + "WHERE hub_seq=?1");
-    by_key = db.prepare(std::string(cols) + "WHERE source=?1 AND message_id=?2");
-    return by_seq.valid() && by_key.valid();
-  };
   for (;;) {
     ReadJob job;
     {
@@ -284,36 +377,18 @@ void SqliteStore::readerLoop(int index) {
       job = std::move(read_queue_.front());
       read_queue_.pop_front();
     }
-    if (!ensure()) {
-      job.done(std::nullopt, false);
-      continue;
-    }
-    std::optional<StoredMessage> found;
-    bool ok = true;
-    auto run = [&](Stmt& st) {
-      int rc = st.step();
-      if (rc == SQLITE_ROW) {
-        found = StoredMessage{receiptFrom(st), st.text(6)};
-      } else if (rc != SQLITE_DONE) {
-        ok = false;
+    if (!db.raw()) {
+      auto opened = Db::open(config_.path, true);
+      if (!opened.isOk()) {
+        log::warn("store_reader_open_failed", {{"reader", std::to_string(index)}, {"error", opened.status().message()}});
+      } else {
+        db = std::move(opened).value();
       }
-      st.reset();
-    };
-    int64_t seq = seqOf(job.id);
-    if (seq >= 0) {
-      by_seq.bind(1, seq);
-      run(by_seq);
     }
-    if (!found && ok && !job.source.empty()) {
-      by_key.bind(1, job.source).bind(2, job.id);
-      run(by_key);
-    }
-    if (!ok) {
-      by_seq = Stmt();
-      by_key = Stmt();
-      db.close();
-    }
-    job.done(std::move(found), ok);
+    job(db.raw() ? &db : nullptr);
+    // A connection that hit an error is replaced on the next job, like the writer's.
+    int code = db.raw() ? db.lastErrorCode() & 0xff : SQLITE_OK;
+    if (code == SQLITE_IOERR || code == SQLITE_CORRUPT || code == SQLITE_NOTADB) db.close();
   }
 }
 

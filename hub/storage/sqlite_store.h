@@ -18,15 +18,19 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "config/hub_config.h"
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
+#include "hub/core/work_store.h"
 
 namespace xj::storage {
 
-class SqliteStore final : public MessageStore {
+class Db;
+
+class SqliteStore final : public MessageStore, public WorkStore {
  public:
   // Opens the file, runs migrations and starts the threads.
   static Result<std::unique_ptr<SqliteStore>> open(const StoreConfig& config, MetricsRegistry& metrics);
@@ -34,6 +38,17 @@ class SqliteStore final : public MessageStore {
 
   bool submit(IngestRecord record, IngestCallback done) override;
   bool lookup(std::string id, std::string source, LookupCallback done) override;
+
+  bool submitAction(ItemActionRequest req, std::function<void(ActionResult)> done) override;
+  bool sweep(std::string today, std::string escalation_queue, std::string at,
+             std::function<void(std::optional<SweepResult>)> done) override;
+  bool listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) override;
+  bool listItems(ItemQuery query, std::function<void(std::optional<std::vector<ItemRecord>>)> done) override;
+  bool getItem(std::string queue, int64_t item_id,
+               std::function<void(bool, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) override;
+  bool events(std::string queue, int64_t after, int limit,
+              std::function<void(std::optional<std::vector<QueueEvent>>)> done) override;
+  uint64_t eventsVersion() const override { return events_version_.load(); }
 
   // Stops taking work, lets the writer commit everything queued, answers it, joins all threads.
   void stop();
@@ -46,16 +61,26 @@ class SqliteStore final : public MessageStore {
   void setPaused(bool paused);
 
  private:
-  struct WriteJob {
+  struct IngestJob {
     IngestRecord record;
     IngestCallback done;
   };
-  struct ReadJob {
-    std::string id;
-    std::string source;
-    LookupCallback done;
+  struct ActionJob {
+    ItemActionRequest req;
+    std::function<void(ActionResult)> done;
   };
+  struct SweepJob {
+    std::string today, escalation_queue, at;
+    std::function<void(std::optional<SweepResult>)> done;
+  };
+  using WriteJob = std::variant<IngestJob, ActionJob, SweepJob>;
+  // A read runs a storage-internal function on a reader's connection (nullptr if it could not
+  // be opened); the SQL stays in hub/storage.
+  using ReadJob = std::function<void(Db* db)>;
   class Writer;
+
+  bool enqueueWrite(WriteJob job, bool priority);
+  bool enqueueRead(ReadJob job);
 
   SqliteStore(const StoreConfig& config, MetricsRegistry& metrics);
   void writerLoop();
@@ -76,6 +101,7 @@ class SqliteStore final : public MessageStore {
 
   std::atomic<bool> healthy_{true};
   std::atomic<int64_t> pending_max_pages_{-1};
+  std::atomic<uint64_t> events_version_{0};
   std::unique_ptr<Writer> writer_;
   std::thread writer_thread_;
   std::vector<std::thread> reader_threads_;

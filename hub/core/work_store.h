@@ -1,0 +1,36 @@
+// WorkStore: the port for queues and items (routing/queues). The SQLite store implements it
+// beside MessageStore. Same threading contract: calls enqueue and return at once (false when
+// the bounded queue is full or the store is stopping); callbacks run on a store thread and must
+// only copy and post.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/core/work.h"
+
+namespace xj {
+
+class WorkStore {
+ public:
+  virtual ~WorkStore() = default;
+
+  virtual bool submitAction(ItemActionRequest req, std::function<void(ActionResult)> done) = 0;
+  // Marks items whose deadline is before `today` (YYYY-MM-DD) overdue and escalates them.
+  virtual bool sweep(std::string today, std::string escalation_queue, std::string at,
+                     std::function<void(std::optional<SweepResult>)> done) = 0;
+
+  virtual bool listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) = 0;
+  virtual bool listItems(ItemQuery query, std::function<void(std::optional<std::vector<ItemRecord>>)> done) = 0;
+  virtual bool getItem(std::string queue, int64_t item_id,
+                       std::function<void(bool ok, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) = 0;
+  virtual bool events(std::string queue, int64_t after, int limit,
+                      std::function<void(std::optional<std::vector<QueueEvent>>)> done) = 0;
+  // Bumped after every commit that wrote queue events: long-polls re-read only when it moved.
+  virtual uint64_t eventsVersion() const = 0;
+};
+
+}  // namespace xj

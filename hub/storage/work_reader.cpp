@@ -1,0 +1,79 @@
+#include "hub/storage/work_reader.h"
+
+#include <map>
+
+#include "hub/storage/work_writer.h"
+
+namespace xj::storage {
+
+std::optional<std::vector<QueueCount>> readQueueCounts(Db& db) {
+  auto st = db.cached(
+      "SELECT queue, state, count(*), sum(overdue) FROM items WHERE state != 'resolved' GROUP BY queue, state");
+  std::map<std::string, QueueCount> by_queue;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    auto& q = by_queue[st.text(0)];
+    q.queue = st.text(0);
+    q.open += st.int64(2);
+    q.overdue += st.int64(3);
+    q.by_state.emplace_back(st.text(1), st.int64(2));
+  }
+  if (rc != SQLITE_DONE) return std::nullopt;
+  std::vector<QueueCount> out;
+  for (auto& [k, v] : by_queue) out.push_back(std::move(v));
+  return out;
+}
+
+std::optional<std::vector<ItemRecord>> readItems(Db& db, const ItemQuery& q) {
+  // Built from fixed fragments only; every value is bound.
+  std::string sql = std::string("SELECT ") + kItemColumns + " FROM items WHERE queue=?1 AND item_id > ?2";
+  if (!q.state.empty()) sql += " AND state=?3";
+  if (q.overdue) sql += " AND overdue=?4";
+  if (!q.category.empty()) sql += " AND category=?5";
+  if (!q.township.empty()) sql += " AND township=?6";
+  if (!q.text.empty())
+    sql += " AND hub_seq IN (SELECT hub_seq FROM messages m WHERE m.hub_seq=items.hub_seq AND instr(m.payload, ?7) > 0)";
+  sql += " ORDER BY item_id LIMIT ?8";
+  auto st = db.prepare(sql);
+  if (!st.valid()) return std::nullopt;
+  st.bind(1, q.queue).bind(2, q.after);
+  if (!q.state.empty()) st.bind(3, q.state);
+  if (q.overdue) st.bind(4, static_cast<int64_t>(*q.overdue ? 1 : 0));
+  if (!q.category.empty()) st.bind(5, q.category);
+  if (!q.township.empty()) st.bind(6, q.township);
+  if (!q.text.empty()) st.bind(7, q.text);
+  st.bind(8, static_cast<int64_t>(q.limit));
+  std::vector<ItemRecord> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(readItem(st));
+  if (rc != SQLITE_DONE) return std::nullopt;
+  return out;
+}
+
+bool readItem(Db& db, const std::string& queue, int64_t item_id, std::optional<ItemRecord>& item,
+              std::vector<HistoryEntry>& history) {
+  auto st = db.prepare(std::string("SELECT ") + kItemColumns + " FROM items WHERE item_id=?1 AND queue=?2");
+  st.bind(1, item_id).bind(2, queue);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return true;
+  if (rc != SQLITE_ROW) return false;
+  item = readItem(st);
+  auto h = db.cached(
+      "SELECT at, actor, action, from_state, to_state, detail FROM item_history WHERE item_id=?1 ORDER BY id");
+  h.bind(1, item_id);
+  while ((rc = h.step()) == SQLITE_ROW)
+    history.push_back({h.text(0), h.text(1), h.text(2), h.text(3), h.text(4), h.text(5)});
+  return rc == SQLITE_DONE;
+}
+
+std::optional<std::vector<QueueEvent>> readEvents(Db& db, const std::string& queue, int64_t after, int limit) {
+  auto st = db.cached("SELECT seq, queue, item_id, type, at FROM queue_events WHERE queue=?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+  st.bind(1, queue).bind(2, after).bind(3, static_cast<int64_t>(limit));
+  std::vector<QueueEvent> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back({st.int64(0), st.text(1), st.int64(2), st.text(3), st.text(4)});
+  if (rc != SQLITE_DONE) return std::nullopt;
+  return out;
+}
+
+}  // namespace xj::storage
