@@ -141,6 +141,7 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
       {"http", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, http_fields, pr); }},
       {"store", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, store_fields, pr); }},
       {"standards_dir", stringField(cfg.standards_dir)},
+      {"routes_path", stringField(cfg.routes_path)},
       {"log_level", oneOf(cfg.log_level, {"debug", "info", "warn", "error"})},
       {"$schema", [](const rapidjson::Value&, const std::string&, Problems&) {}},
   };

@@ -36,6 +36,7 @@ struct HubConfig {
   HttpConfig http;
   StoreConfig store;
   std::string standards_dir = "config/standards";
+  std::string routes_path = "config/routes.jsonc";
   std::string log_level = "info";
   std::string config_path;  // where it came from, empty for defaults
 };

@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -11,8 +12,12 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/household/standards.h"
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
+#include "adapters/intake/intake.h"
+#include "config/routes_config.h"
+#include "hub/core/time_format.h"
 #include "hub/core/clock.h"
 #include "hub/core/log.h"
 #include "hub/core/metrics.h"
@@ -39,6 +44,14 @@ Status Hub::run() {
   auto& cfg = impl_->config;
   auto townships = loadTownships(cfg.standards_dir);
   if (!townships.isOk()) return townships.status();
+  Problems problems;
+  auto standards = household::loadStandards(cfg.standards_dir, problems);
+  if (!standards.isOk()) return Status::invalid("standards in " + cfg.standards_dir + ":\n" + formatProblems(problems));
+  auto routes = loadRoutes(cfg.routes_path, townships.value(), problems);
+  if (!routes.isOk()) return Status::invalid(cfg.routes_path + ":\n" + formatProblems(problems));
+  routing::RouteTableHolder route_table(routes.value());
+  intake::Intake intake(standards.value(), townships.value(), route_table, impl_->clock,
+                        envelope::Limits{cfg.http.max_json_depth});
 
   auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics);
   if (!store_r.isOk()) return store_r.status();
@@ -72,19 +85,20 @@ Status Hub::run() {
   };
 
   boost::asio::io_context ioc(cfg.http.threads);
-  http::ApiDeps deps{*store,
-                     impl_->tokens,
-                     townships.value(),
-                     impl_->clock,
-                     impl_->metrics,
-                     envelope::Limits{cfg.http.max_json_depth},
-                     nullptr,
-                     [s = store.get()] { return s->healthy(); },
-                     nullptr,
-                     nullptr};
+  http::ApiDeps deps{*store, *store, impl_->tokens, intake, impl_->clock, impl_->metrics,
+                     [&ioc](std::chrono::milliseconds delay, std::function<void()> fn) {
+                       auto timer = std::make_shared<boost::asio::steady_timer>(ioc, delay);
+                       timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+                         if (!ec) fn();
+                       });
+                     },
+                     nullptr, [s = store.get()] { return s->healthy(); }, nullptr, nullptr, nullptr};
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
+    deps.sweep_as_of = [s = store.get(), &route_table, this](std::string today, std::function<void(std::optional<SweepResult>)> done) {
+      return s->sweep(std::move(today), route_table.get()->escalation_queue, formatRfc3339(impl_->clock.now()), std::move(done));
+    };
   }
   http::Api api(std::move(deps));
   http::HttpServer server(ioc, cfg.http, api);
@@ -106,6 +120,59 @@ Status Hub::run() {
     store->setPaused(false);  // a test's paused writer must not hold up the drain
   });
 
+  // SIGHUP: re-read the routes into a copy; swap only if every check passes, else keep the
+  // table in force and say why.
+  boost::asio::signal_set hangups(ioc, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangups.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      Problems reload_problems;
+      auto next = loadRoutes(cfg.routes_path, townships.value(), reload_problems);
+      if (next.isOk()) {
+        route_table.set(next.value());
+        log::info("routes_reloaded", {{"version", next.value()->version}, {"rules", std::to_string(next.value()->rules.size())}});
+      } else {
+        log::error("routes_reload_rejected", {{"problems", std::to_string(reload_problems.size())},
+                                              {"first", reload_problems.empty() ? "" : reload_problems[0].path + ": " + reload_problems[0].problem},
+                                              {"kept", route_table.get()->version}});
+        for (const auto& p : reload_problems) log::error("routes_problem", {{"path", p.path}, {"problem", p.problem}});
+      }
+      await_hangup();
+    });
+  };
+  await_hangup();
+
+  // The overdue sweep: marks items past their working-day deadline and escalates them.
+  std::mutex overdue_mu;
+  SweepResult last_sweep;
+  impl_->metrics.collector([&overdue_mu, &last_sweep] {
+    std::lock_guard lock(overdue_mu);
+    std::string out = "# HELP xianjie_items_overdue Open items past their deadline, by queue and township\n"
+                      "# TYPE xianjie_items_overdue gauge\n";
+    for (const auto& [key, n] : last_sweep.overdue_by_queue_township)
+      out += "xianjie_items_overdue{queue=\"" + key.first + "\",township=\"" + key.second + "\"} " + std::to_string(n) + "\n";
+    return out;
+  });
+  boost::asio::steady_timer sweep_timer(ioc);
+  bool first_sweep = true;  // soon after start, so /metrics has overdue counts at once
+  std::function<void()> schedule_sweep = [&] {
+    sweep_timer.expires_after(std::chrono::seconds(first_sweep ? 1 : route_table.get()->sweep_interval_seconds));
+    first_sweep = false;
+    sweep_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec || draining.load()) return;
+      auto now = impl_->clock.now();
+      store->sweep(intake::acceptedOn(now), route_table.get()->escalation_queue, formatRfc3339(now),
+                   [&overdue_mu, &last_sweep](std::optional<SweepResult> r) {
+                     if (!r) return;
+                     if (r->escalated) log::info("sweep_escalated", {{"items", std::to_string(r->escalated)}});
+                     std::lock_guard lock(overdue_mu);
+                     last_sweep = std::move(*r);
+                   });
+      schedule_sweep();
+    });
+  };
+  schedule_sweep();
+
   // Readiness line for scripts and tests: the port is real (config port 0 picks a free one).
   log::info("listening", {{"http", cfg.http.listen + ":" + std::to_string(port.value())},
                           {"db", cfg.store.path}, {"tokens", std::to_string(impl_->tokens.size())}});
@@ -125,6 +192,8 @@ Status Hub::run() {
   // Give the last responses a moment to reach their sockets before the loop stops.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   work.reset();
+  sweep_timer.cancel();
+  hangups.cancel();
   ioc.stop();
   for (auto& t : io_threads) t.join();
   store->stop();  // commits anything still queued

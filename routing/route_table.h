@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -88,5 +89,24 @@ struct RouteDecision {
 };
 
 RouteDecision route(const RouteTable& table, const RoutingInput& input);
+
+// The table in force. Readers take a shared_ptr copy and keep using it even if a reload swaps
+// in a new one meanwhile. Thread-safe.
+class RouteTableHolder {
+ public:
+  explicit RouteTableHolder(std::shared_ptr<const RouteTable> t) : table_(std::move(t)) {}
+  std::shared_ptr<const RouteTable> get() const {
+    std::lock_guard lock(mu_);
+    return table_;
+  }
+  void set(std::shared_ptr<const RouteTable> t) {
+    std::lock_guard lock(mu_);
+    table_ = std::move(t);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const RouteTable> table_;
+};
 
 }  // namespace xj::routing

@@ -233,7 +233,7 @@ int nestingDepth(std::string_view bytes) {
 
 ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
                            const TownshipDirectory& townships, const Limits& limits,
-                           IngestRecord& record, Problems& problems) {
+                           IngestRecord& record, Problems& problems, Facts* facts) {
   if (int d = nestingDepth(bytes); d > limits.max_depth) {
     problems.push_back({"", "nested " + std::to_string(d) + " levels deep; the limit is " +
                                 std::to_string(limits.max_depth)});
@@ -309,6 +309,43 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
   if (!normal_id.empty())
     subject["id_number"].SetString(normal_id.c_str(), static_cast<rapidjson::SizeType>(normal_id.size()), alloc);
 
+  // A household described without its township is in the subject's township.
+  if (subject.HasMember("household") && !subject["household"].HasMember("township_code") &&
+      !subject["household"].HasMember("township") && !subject["household"].HasMember("household")) {
+    subject["household"].AddMember("township_code", rapidjson::Value(township_code.c_str(), alloc), alloc);
+  }
+  if (facts) {
+    auto digitsOf = [](const Value& v) {
+      std::string d;
+      for (size_t i = 0; i < v.GetStringLength(); ++i)
+        if (v.GetString()[i] >= '0' && v.GetString()[i] <= '9') d.push_back(v.GetString()[i]);
+      return d;
+    };
+    facts->id_number = normal_id;
+    const auto& body = doc["body"];
+    if (subject.HasMember("phone")) {
+      facts->phone_digits = digitsOf(subject["phone"]);
+    } else if (body.HasMember("caller") && body["caller"].HasMember("phone")) {
+      facts->phone_digits = digitsOf(body["caller"]["phone"]);
+    }
+    if (body.HasMember("urgency")) facts->urgency = body["urgency"].GetString();
+    if (body.HasMember("category")) facts->ticket_category = body["category"].GetString();
+    if (body.HasMember("signal")) facts->signal = body["signal"].GetString();
+    if (subject.HasMember("household")) {
+      rapidjson::StringBuffer hb;
+      rapidjson::Writer<rapidjson::StringBuffer> hw(hb);
+      subject["household"].Accept(hw);
+      facts->household_json.assign(hb.GetString(), hb.GetSize());
+      const Value& h = subject["household"].HasMember("household") ? subject["household"]["household"] : subject["household"];
+      if (h.IsObject() && h.HasMember("members") && h["members"].IsArray()) {
+        for (const auto& m : h["members"].GetArray()) {
+          if (!m.IsObject() || !m.HasMember("id_number") || !m["id_number"].IsString()) continue;
+          auto check = rules::checkIdNumber(std::string_view(m["id_number"].GetString(), m["id_number"].GetStringLength()));
+          if (check.ok()) facts->member_ids.push_back(check.normalised);
+        }
+      }
+    }
+  }
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   doc.Accept(w);

@@ -6,7 +6,9 @@
 // keep the two in step. Pure functions over immutable inputs; any thread.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "hub/core/message.h"
 #include "hub/core/problem.h"
@@ -16,6 +18,17 @@ namespace xj::envelope {
 
 struct Limits {
   int max_depth = 32;
+};
+
+// What routing and the pre-screen need from a valid envelope, besides the record itself.
+struct Facts {
+  std::string id_number;        // normalised (upper-case X); empty if none
+  std::string phone_digits;     // the subject's phone, else the caller's; digits only
+  std::string urgency;          // tickets
+  std::string ticket_category;  // tickets
+  std::string signal;           // notifications
+  std::string household_json;   // subject.household, re-serialised; empty if none
+  std::vector<std::string> member_ids;  // valid, normalised ID numbers of household members
 };
 
 enum class ParseOutcome {
@@ -29,7 +42,7 @@ enum class ParseOutcome {
 // received_at and body_hash are left to the caller.
 ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
                            const TownshipDirectory& townships, const Limits& limits,
-                           IngestRecord& record, Problems& problems);
+                           IngestRecord& record, Problems& problems, Facts* facts = nullptr);
 
 // Depth of the deepest array/object nesting, scanning bytes without parsing (strings skipped).
 // Used before parsing so that a hostile document cannot exhaust the stack.

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "adapters/household/evaluate.h"
+#include "adapters/http/http_util.h"
 #include "adapters/http/openapi_document.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
@@ -52,15 +54,6 @@ std::optional<Role> roleFor(MessageKind kind) {
   }
   return std::nullopt;
 }
-
-bool isJsonContentType(const std::string& ct) {
-  std::string media = ct.substr(0, ct.find(';'));
-  while (!media.empty() && media.back() == ' ') media.pop_back();
-  for (auto& ch : media) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return media == "application/json";
-}
-
-std::string pathOf(const std::string& target) { return target.substr(0, target.find('?')); }
 
 }  // namespace
 
@@ -175,12 +168,28 @@ void Api::handle(ApiRequest req, Reply reply) {
     if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
     return getMessage(path.substr(kMessages.size()), std::move(req), std::move(reply));
   }
+  if (path == "/v1/eligibility/evaluate") {
+    if (req.method != "POST") return finish(req, reply, error(405, "method_not_allowed", "use POST"));
+    return evaluate(std::move(req), std::move(reply));
+  }
+  if (path == "/v1/queues" || path.compare(0, 11, "/v1/queues/") == 0) return queues(path, std::move(req), std::move(reply));
   if (path == "/v1/admin/faults" && deps_.set_max_page_count) {
     auto who = authenticate(req);
     if (!who) return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
     if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
     // Body: "pause" or "resume" (the writer), or a bare integer: the new max_page_count
     // (0 lifts the cap). Enabled only by store.fault_injection, for tests.
+    if (req.body.rfind("sweep ", 0) == 0 && deps_.sweep_as_of) {
+      auto shared_req = std::make_shared<ApiRequest>(req);
+      bool queued = deps_.sweep_as_of(req.body.substr(6), [this, shared_req, reply](std::optional<SweepResult> r) {
+        if (!r) return finish(*shared_req, reply, error(503, "storage_unavailable", "sweep failed"));
+        finish(*shared_req, reply, ApiResponse{200, "{\"marked_overdue\":" + std::to_string(r->marked_overdue) +
+                                                        ",\"escalated\":" + std::to_string(r->escalated) + "}",
+                                               "application/json", {}});
+      });
+      if (!queued) finish(req, reply, error(503, "overloaded", "try again"));
+      return;
+    }
     if (req.body == "pause" || req.body == "resume") {
       deps_.pause_writer(req.body == "pause");
     } else {
@@ -217,7 +226,7 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
   }
   IngestRecord record;
   Problems problems;
-  auto parsed = envelope::parseEnvelope(req.body, kind, deps_.townships, deps_.limits, record, problems);
+  auto parsed = deps_.intake.prepare(req.body, kind, record, problems);
   if (parsed != envelope::ParseOutcome::kOk) {
     const char* reason = parsed == envelope::ParseOutcome::kMalformed ? "malformed" : "invalid";
     countRejected(reason);
@@ -233,8 +242,6 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
     return finish(req, reply, error(403, "forbidden", "source must be your organisation's id",
                                     {{"/source", "does not match the token's organisation"}}));
   }
-  record.received_at = formatRfc3339(deps_.clock.now());
-  record.body_hash = security::sha256Hex(record.payload);
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   shared_req->body.clear();
   bool queued = deps_.store.submit(std::move(record), [this, kind, shared_req, reply](IngestResult r) {
@@ -266,6 +273,29 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
     res.headers.emplace_back("Retry-After", "1");
     finish(*shared_req, reply, std::move(res));
   }
+}
+
+void Api::evaluate(ApiRequest req, Reply reply) {
+  auto who = authenticate(req);
+  if (!who) return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
+  if (who->role != Role::kStaff && who->role != Role::kAdmin)
+    return finish(req, reply, error(403, "forbidden", "only staff and admin may evaluate households"));
+  if (!isJsonContentType(req.content_type))
+    return finish(req, reply, error(415, "unsupported_media_type", "Content-Type must be application/json"));
+  // Query: as_of=YYYY-MM-DD, explain=1 (the readable bilingual trace as text/plain).
+  household::EvalRequest er;
+  auto query = parseQuery(req.target);
+  if (query.count("as_of")) er.as_of_override = query["as_of"];
+  er.explain = query["explain"] == "1" || query["explain"] == "true";
+  if (envelope::nestingDepth(req.body) > 32)
+    return finish(req, reply, error(400, "malformed_json", "1 problem(s)", {{"", "nested too deep"}}));
+  Problems problems;
+  std::string out = household::evaluateHouseholdJson(req.body, deps_.intake.standards(), problems, er);
+  if (out.empty()) {
+    return finish(req, reply, error(400, "invalid_household", std::to_string(problems.size()) + " problem(s) in the household",
+                                    problems));
+  }
+  finish(req, reply, ApiResponse{200, std::move(out), er.explain ? "text/plain; charset=utf-8" : "application/json", {}});
 }
 
 void Api::getMessage(const std::string& id, ApiRequest req, Reply reply) {

@@ -13,11 +13,11 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/envelope/envelope_codec.h"
+#include "adapters/intake/intake.h"
 #include "hub/core/clock.h"
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
-#include "hub/core/township.h"
+#include "hub/core/work_store.h"
 #include "hub/security/token_registry.h"
 
 namespace xj::http {
@@ -41,15 +41,19 @@ struct ApiResponse {
 // What the API needs from the rest of the hub; all references outlive the Api.
 struct ApiDeps {
   MessageStore& store;
+  WorkStore& work;
   const security::TokenRegistry& tokens;
-  const TownshipDirectory& townships;
+  const intake::Intake& intake;
   const Clock& clock;
   MetricsRegistry& metrics;
-  envelope::Limits limits;
+  // Runs `fn` on the I/O context after `delay` (long-polls); provided by the hub.
+  std::function<void(std::chrono::milliseconds delay, std::function<void()> fn)> schedule;
   std::function<bool()> ready;                        // readiness beyond the store (e.g. MQTT)
   std::function<bool()> store_healthy;
   std::function<void(int64_t)> set_max_page_count;    // null unless fault injection is on
   std::function<void(bool)> pause_writer;             // null unless fault injection is on
+  // Runs the overdue sweep as if today were the given date (fault injection: a fake clock).
+  std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)> sweep_as_of;
 };
 
 class Api {
@@ -69,6 +73,13 @@ class Api {
  private:
   void ingest(MessageKind kind, ApiRequest req, Reply reply);
   void getMessage(const std::string& id, ApiRequest req, Reply reply);
+  void evaluate(ApiRequest req, Reply reply);
+  // Staff work: /v1/queues... (queues_api.cpp).
+  void queues(const std::string& path, ApiRequest req, Reply reply);
+  void queueAction(const Principal& who, const routing::Queue& queue, int64_t item, const std::string& action,
+                   std::shared_ptr<ApiRequest> req, Reply reply);
+  void pollEvents(std::string queue, int64_t after, std::chrono::steady_clock::time_point until,
+                  uint64_t seen_version, std::shared_ptr<ApiRequest> req, Reply reply);
   std::optional<Principal> authenticate(const ApiRequest& req) const;
   void finish(const ApiRequest& req, const Reply& reply, ApiResponse res);
   // Counters are looked up once here and cached: the ingest path then only does atomic adds.

@@ -68,6 +68,11 @@ void MetricsRegistry::gauge(const std::string& name, const std::string& help,
   f.gauge = std::move(read);
 }
 
+void MetricsRegistry::collector(std::function<std::string()> render_text) {
+  std::lock_guard lock(mu_);
+  collectors_.push_back(std::move(render_text));
+}
+
 std::string MetricsRegistry::render() const {
   std::lock_guard lock(mu_);
   std::string out;
@@ -85,6 +90,7 @@ std::string MetricsRegistry::render() const {
       out += name + " " + buf + "\n";
     }
   }
+  for (const auto& c : collectors_) out += c();
   return out;
 }
 

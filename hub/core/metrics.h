@@ -43,6 +43,9 @@ class MetricsRegistry {
   // Gauges are read at render time from a callback (queue depths, connection state).
   void gauge(const std::string& name, const std::string& help, std::function<double()> read);
 
+  // Extra exposition text computed at render time (labelled gauges such as overdue counts).
+  void collector(std::function<std::string()> render_text);
+
   std::string render() const;
 
  private:
@@ -55,6 +58,7 @@ class MetricsRegistry {
   };
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;
+  std::vector<std::function<std::string()>> collectors_;
 };
 
 }  // namespace xj

@@ -257,7 +257,7 @@ Status WorkWriter::applyAction(const ItemActionRequest& req, ActionResult& resul
     if (auto s = event(queue, req.item_id, kEventOf.at(req.action), req.at); !s.isOk()) return s;
     ++events;
   }
-  if (action == ItemAction::kResolve && req.create_follow_up) {
+  if (action == ItemAction::kResolve && req.create_follow_up && item.item_kind == "case" && item.kind == "ticket") {
     // 回访: a follow-up task for the same queue, born from the resolved ticket.
     auto st = db_.cached(
         "INSERT INTO items(queue, item_kind, hub_seq, kind, township, category, urgency, state, deadline, "

@@ -26,14 +26,16 @@ std::string runCommand(const std::string& cmd, int* exit_code) {
   return out;
 }
 
-Daemon::Daemon(std::string extra_store, std::string extra_http) {
+Daemon::Daemon(std::string extra_store, std::string extra_http, std::string routes_path) {
+  if (routes_path.empty()) routes_path = std::string(XJ_SOURCE_DIR) + "/config/routes.jsonc";
   char tmpl[] = "/tmp/xianjie-test-XXXXXX";
   dir_ = mkdtemp(tmpl);
   config_ = dir_ + "/hub.jsonc";
   std::ofstream(config_) << "{\n  \"http\": {\"port\": 0" << (extra_http.empty() ? "" : ", " + extra_http)
                          << "},\n  \"store\": {\"path\": \"" << dir_ << "/hub.db\""
                          << (extra_store.empty() ? "" : ", " + extra_store) << "},\n  \"standards_dir\": \""
-                         << XJ_SHARED_RULES_DIR << "\",\n}\n";
+                         << XJ_SHARED_RULES_DIR << "\",\n  \"routes_path\": \"" << routes_path
+                         << "\",\n}\n";
 }
 
 Daemon::~Daemon() {

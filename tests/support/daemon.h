@@ -11,7 +11,7 @@ namespace xj::test {
 class Daemon {
  public:
   // `extra` is spliced into the config object, e.g. R"("store": {"queue_capacity": 2})".
-  explicit Daemon(std::string extra_store = "", std::string extra_http = "");
+  explicit Daemon(std::string extra_store = "", std::string extra_http = "", std::string routes_path = "");
   ~Daemon();
 
   void start();

@@ -1,0 +1,414 @@
+// Staff work over HTTP: queues, items, actions and the per-queue event feed. Scope: staff see
+// and act only on the queues of their townships; county staff (no township scope) and admin see
+// all. Every change goes through the store's writer, is checked against the one table of legal
+// moves, and is stored (with its history row) before the answer.
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+#include "adapters/http/api.h"
+#include "adapters/http/http_util.h"
+#include "hub/core/log.h"
+#include "hub/core/time_format.h"
+#include "hub/core/vocabulary.h"
+#include "routing/queues/item.h"
+
+namespace xj::http {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void str(JsonWriter& w, const char* k, const std::string& v) {
+  w.Key(k);
+  w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+}
+
+void writeItem(JsonWriter& w, const ItemRecord& it) {
+  w.StartObject();
+  w.Key("item_id");
+  w.Int64(it.item_id);
+  str(w, "queue", it.queue);
+  str(w, "item_kind", it.item_kind);
+  str(w, "hub_id", it.hub_id);
+  str(w, "kind", it.kind);
+  str(w, "township", it.township);
+  str(w, "category", it.category);
+  if (!it.urgency.empty()) str(w, "urgency", it.urgency);
+  str(w, "state", it.state);
+  w.Key("owner");
+  if (it.owner.empty()) {
+    w.Null();
+  } else {
+    w.String(it.owner.c_str());
+  }
+  w.Key("deadline");
+  if (it.deadline.empty()) {
+    w.Null();  // calendar_missing: no calendar for the year, so no deadline is guessed
+  } else {
+    w.String(it.deadline.c_str());
+  }
+  w.Key("overdue");
+  w.Bool(it.overdue);
+  str(w, "created_at", it.created_at);
+  str(w, "updated_at", it.updated_at);
+  if (!it.outcome.empty()) str(w, "outcome", it.outcome);
+  if (!it.reason_code.empty()) str(w, "reason_code", it.reason_code);
+  if (it.parent_item) {
+    w.Key("parent_item");
+    w.Int64(it.parent_item);
+  }
+  w.Key("linked_messages");
+  w.Int(it.linked_messages);
+  w.EndObject();
+}
+
+std::string itemJson(const ItemRecord& it, const std::vector<HistoryEntry>* history = nullptr, int64_t follow_up = 0) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("item");
+  writeItem(w, it);
+  if (history) {
+    w.Key("history");
+    w.StartArray();
+    for (const auto& h : *history) {
+      w.StartObject();
+      str(w, "at", h.at);
+      str(w, "actor", h.actor);
+      str(w, "action", h.action);
+      str(w, "from_state", h.from_state);
+      str(w, "to_state", h.to_state);
+      str(w, "detail", h.detail);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (follow_up) {
+    w.Key("follow_up_item");
+    w.Int64(follow_up);
+  }
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+bool canSee(const Principal& p, const routing::Queue& q) {
+  if (p.role == Role::kAdmin) return true;
+  if (p.role != Role::kStaff) return false;
+  if (p.townships.empty()) return true;  // county staff
+  return !q.township.empty() && std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
+}
+
+bool parseInt64(const std::string& s, int64_t& out) {
+  if (s.empty() || s.size() > 18) return false;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
+  auto who = authenticate(req);
+  if (!who) {
+    auto res = error(401, "unauthorized", "a valid bearer token is required");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return finish(req, reply, std::move(res));
+  }
+  if (who->role != Role::kStaff && who->role != Role::kAdmin) {
+    log::info("queue_forbidden", {{"token", who->token_id}, {"reason", "role"}});
+    return finish(req, reply, error(403, "forbidden", "queues are for staff and admin"));
+  }
+  auto table = deps_.intake.routes().get();
+  auto parts = splitPath(path);  // v1 queues [queue [items [id [action]] | events]]
+  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
+  const Principal principal = *who;
+
+  if (parts.size() == 2) {
+    if (shared_req->method != "GET") return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
+    bool queued = deps_.work.listQueues([this, table, principal, shared_req, reply](std::optional<std::vector<QueueCount>> counts) {
+      if (!counts) return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+      rapidjson::StringBuffer buf;
+      JsonWriter w(buf);
+      w.StartObject();
+      w.Key("queues");
+      w.StartArray();
+      for (const auto& q : table->queues) {
+        if (!canSee(principal, q)) continue;
+        const QueueCount* c = nullptr;
+        for (const auto& x : *counts)
+          if (x.queue == q.id) c = &x;
+        w.StartObject();
+        str(w, "id", q.id);
+        str(w, "name_zh", q.name_zh);
+        str(w, "name_en", q.name_en);
+        if (!q.township.empty()) str(w, "township", q.township);
+        w.Key("open");
+        w.Int64(c ? c->open : 0);
+        w.Key("overdue");
+        w.Int64(c ? c->overdue : 0);
+        w.Key("by_state");
+        w.StartObject();
+        if (c)
+          for (const auto& [state, n] : c->by_state) {
+            w.Key(state.c_str());
+            w.Int64(n);
+          }
+        w.EndObject();
+        w.EndObject();
+      }
+      w.EndArray();
+      w.EndObject();
+      finish(*shared_req, reply, ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+    });
+    if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
+    return;
+  }
+
+  const routing::Queue* queue = parts.size() >= 3 ? table->findQueue(parts[2]) : nullptr;
+  if (!queue) return finish(*shared_req, reply, error(404, "not_found", "no such queue"));
+  if (!canSee(principal, *queue)) {
+    // Logged with ids only: who (token id) and which queue, never what is in it.
+    log::info("queue_forbidden", {{"token", principal.token_id}, {"queue", queue->id}});
+    return finish(*shared_req, reply, error(403, "forbidden", "this queue is outside your townships"));
+  }
+  const std::string queue_id = queue->id;
+
+  if (parts.size() == 4 && parts[3] == "events") {
+    if (shared_req->method != "GET") return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
+    auto q = parseQuery(shared_req->target);
+    int64_t after = 0, wait = 0;
+    Problems problems;
+    if (q.count("after") && !parseInt64(q["after"], after)) problems.push_back({"after", "must be a cursor (a non-negative integer)"});
+    if (q.count("wait") && (!parseInt64(q["wait"], wait) || wait > 30)) problems.push_back({"wait", "must be 0 to 30 seconds"});
+    if (!problems.empty()) return finish(*shared_req, reply, error(400, "invalid_query", "bad query", problems));
+    return pollEvents(queue_id, after, std::chrono::steady_clock::now() + std::chrono::seconds(wait),
+                      deps_.work.eventsVersion(), shared_req, reply);
+  }
+  if (parts.size() < 4 || parts[3] != "items" || parts.size() > 6)
+    return finish(*shared_req, reply, error(404, "not_found", "no such endpoint"));
+
+  if (parts.size() == 4) {
+    if (shared_req->method != "GET") return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
+    auto q = parseQuery(shared_req->target);
+    ItemQuery query;
+    query.queue = queue_id;
+    Problems problems;
+    for (const auto& [k, v] : q) {
+      if (k == "state") {
+        if (!routing::parseItemState(v)) problems.push_back({"state", "must be one of new, claimed, in_progress, waiting_on_other, resolved, escalated, transferred"});
+        query.state = v;
+      } else if (k == "overdue") {
+        if (v != "true" && v != "false") problems.push_back({"overdue", "must be true or false"});
+        query.overdue = v == "true";
+      } else if (k == "category") {
+        query.category = v;
+      } else if (k == "township") {
+        query.township = v;
+      } else if (k == "text") {
+        if (v.size() > 100) problems.push_back({"text", "at most 100 bytes"});
+        query.text = v;
+      } else if (k == "after") {
+        if (!parseInt64(v, query.after)) problems.push_back({"after", "must be an item id cursor"});
+      } else if (k == "limit") {
+        int64_t l = 0;
+        if (!parseInt64(v, l) || l < 1 || l > 200) problems.push_back({"limit", "must be 1 to 200"});
+        query.limit = static_cast<int>(l);
+      } else {
+        problems.push_back({k, "unknown filter"});
+      }
+    }
+    if (!problems.empty()) return finish(*shared_req, reply, error(400, "invalid_query", "bad filters", problems));
+    int limit = query.limit;
+    query.limit = limit + 1;  // one more tells whether there is a next page
+    bool queued = deps_.work.listItems(query, [this, shared_req, reply, limit](std::optional<std::vector<ItemRecord>> items) {
+      if (!items) return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+      bool more = static_cast<int>(items->size()) > limit;
+      if (more) items->pop_back();
+      rapidjson::StringBuffer buf;
+      JsonWriter w(buf);
+      w.StartObject();
+      w.Key("items");
+      w.StartArray();
+      for (const auto& it : *items) writeItem(w, it);
+      w.EndArray();
+      w.Key("next_after");
+      if (more) {
+        w.Int64(items->back().item_id);
+      } else {
+        w.Null();
+      }
+      w.EndObject();
+      finish(*shared_req, reply, ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+    });
+    if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
+    return;
+  }
+
+  int64_t item_id = 0;
+  if (!parseInt64(parts[4], item_id)) return finish(*shared_req, reply, error(404, "not_found", "no such item"));
+  if (parts.size() == 5) {
+    if (shared_req->method != "GET") return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
+    bool queued = deps_.work.getItem(queue_id, item_id, [this, shared_req, reply](bool ok, std::optional<ItemRecord> item,
+                                                                                   std::vector<HistoryEntry> history) {
+      if (!ok) return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+      if (!item) return finish(*shared_req, reply, error(404, "not_found", "no such item in this queue"));
+      finish(*shared_req, reply, ApiResponse{200, itemJson(*item, &history), "application/json", {}});
+    });
+    if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
+    return;
+  }
+  if (shared_req->method != "POST") return finish(*shared_req, reply, error(405, "method_not_allowed", "use POST"));
+  queueAction(principal, *queue, item_id, parts[5], shared_req, reply);
+}
+
+void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t item, const std::string& action,
+                      std::shared_ptr<ApiRequest> req, Reply reply) {
+  static const std::vector<std::string> kActions = {"claim", "release", "transfer", "notes", "progress", "resolve"};
+  if (std::find(kActions.begin(), kActions.end(), action) == kActions.end())
+    return finish(*req, reply, error(404, "not_found", "no such action"));
+  rapidjson::Document body;
+  Problems problems;
+  if (!req->body.empty()) {
+    if (!isJsonContentType(req->content_type))
+      return finish(*req, reply, error(415, "unsupported_media_type", "Content-Type must be application/json"));
+    body.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(req->body.c_str(), req->body.size());
+    if (body.HasParseError() || !body.IsObject())
+      return finish(*req, reply, error(400, "malformed_json", "1 problem(s)", {{"", "the body must be a JSON object"}}));
+  } else {
+    body.SetObject();
+  }
+  auto text = [&](const char* key, bool required, size_t max_len = 2000) -> std::string {
+    auto it = body.FindMember(key);
+    if (it == body.MemberEnd()) {
+      if (required) problems.push_back({std::string("/") + key, "is required"});
+      return {};
+    }
+    if (!it->value.IsString() || it->value.GetStringLength() == 0 || it->value.GetStringLength() > max_len) {
+      problems.push_back({std::string("/") + key, "must be a non-empty string of at most " + std::to_string(max_len) + " bytes"});
+      return {};
+    }
+    return it->value.GetString();
+  };
+  auto oneOf = [&](const char* key, const std::vector<std::string>& allowed) -> std::string {
+    std::string v = text(key, true, 64);
+    if (!v.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      problems.push_back({std::string("/") + key, "must be one of: " + list});
+    }
+    return v;
+  };
+  auto table = deps_.intake.routes().get();
+  ItemActionRequest ar;
+  ar.queue = queue.id;
+  ar.item_id = item;
+  ar.actor = who.token_id;
+  ar.at = formatRfc3339(deps_.clock.now());
+  ar.action = action == "notes" ? "note" : action;
+  std::vector<std::string> allowed_keys;
+  if (action == "transfer") {
+    ar.target_queue = text("to", true, 64);
+    ar.text = text("reason", true);
+    if (!ar.target_queue.empty() && !table->findQueue(ar.target_queue)) problems.push_back({"/to", "unknown queue"});
+    if (ar.target_queue == queue.id) problems.push_back({"/to", "is the item's own queue"});
+    allowed_keys = {"to", "reason"};
+  } else if (action == "notes") {
+    ar.text = text("text", true);
+    allowed_keys = {"text"};
+  } else if (action == "progress") {
+    ar.progress_state = oneOf("state", {"in_progress", "waiting_on_other"});
+    ar.text = text("note", false);
+    allowed_keys = {"state", "note"};
+  } else if (action == "resolve") {
+    ar.outcome = oneOf("outcome", routing::outcomeVocabulary());
+    ar.reason_code = oneOf("reason_code", routing::reasonCodeVocabulary());
+    ar.text = text("note", false);
+    allowed_keys = {"outcome", "reason_code", "note"};
+    if (table->follow_up_on_resolve) {
+      ar.create_follow_up = true;
+      ar.follow_up_deadline = deps_.intake.deadline(intake::acceptedOn(deps_.clock.now()), table->follow_up_working_days);
+    }
+  }
+  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
+    std::string k = it->name.GetString();
+    if (std::find(allowed_keys.begin(), allowed_keys.end(), k) == allowed_keys.end())
+      problems.push_back({"/" + k, "unknown field"});
+  }
+  if (!problems.empty())
+    return finish(*req, reply, error(400, "invalid_action", std::to_string(problems.size()) + " problem(s)", problems));
+  bool queued = deps_.work.submitAction(ar, [this, req, reply](ActionResult r) {
+    switch (r.outcome) {
+      case ActionOutcome::kOk:
+        return finish(*req, reply, ApiResponse{200, itemJson(r.item, nullptr, r.follow_up_item), "application/json", {}});
+      case ActionOutcome::kNotFound:
+        return finish(*req, reply, error(404, "not_found", "no such item in this queue"));
+      case ActionOutcome::kConflict: {
+        auto res = error(409, "illegal_transition", r.problem);
+        res.body.pop_back();
+        res.body += ",\"state\":\"" + r.item.state + "\",\"owner\":" + (r.item.owner.empty() ? "null" : "\"" + r.item.owner + "\"") + "}";
+        return finish(*req, reply, std::move(res));
+      }
+      case ActionOutcome::kUnavailable: {
+        auto res = error(503, "storage_unavailable", "nothing was changed; try again later");
+        res.headers.emplace_back("Retry-After", "5");
+        return finish(*req, reply, std::move(res));
+      }
+    }
+  });
+  if (!queued) {
+    auto res = error(503, "overloaded", "nothing was changed; try again later");
+    res.headers.emplace_back("Retry-After", "1");
+    finish(*req, reply, std::move(res));
+  }
+}
+
+void Api::pollEvents(std::string queue, int64_t after, std::chrono::steady_clock::time_point until,
+                     uint64_t seen_version, std::shared_ptr<ApiRequest> req, Reply reply) {
+  bool queued = deps_.work.events(queue, after, 200, [this, queue, after, until, seen_version, req, reply](
+                                                       std::optional<std::vector<QueueEvent>> events) {
+    if (!events) return finish(*req, reply, error(503, "storage_unavailable", "try again later"));
+    if (events->empty() && std::chrono::steady_clock::now() < until && !stopping_.load() && deps_.schedule) {
+      // Long-poll: look again when the writer has committed new events, or give up at `until`.
+      auto retry = [this, queue, after, until, seen_version, req, reply]() {
+        auto again = [this, queue, after, until, req, reply](auto& self, uint64_t version) -> void {
+          if (stopping_.load() || std::chrono::steady_clock::now() >= until || deps_.work.eventsVersion() != version)
+            return pollEvents(queue, after, until, deps_.work.eventsVersion(), req, reply);
+          deps_.schedule(std::chrono::milliseconds(100), [self, version]() mutable { self(self, version); });
+        };
+        again(again, seen_version);
+      };
+      return deps_.schedule(std::chrono::milliseconds(100), retry);
+    }
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    w.Key("events");
+    w.StartArray();
+    int64_t last = after;
+    for (const auto& e : *events) {
+      w.StartObject();
+      w.Key("cursor");
+      w.Int64(e.seq);
+      w.Key("item_id");
+      w.Int64(e.item_id);
+      str(w, "type", e.type);
+      str(w, "at", e.at);
+      w.EndObject();
+      last = e.seq;
+    }
+    w.EndArray();
+    w.Key("next_after");
+    w.Int64(last);
+    w.EndObject();
+    finish(*req, reply, ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+  });
+  if (!queued) finish(*req, reply, error(503, "overloaded", "try again later"));
+}
+
+}  // namespace xj::http
