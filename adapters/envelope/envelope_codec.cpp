@@ -206,6 +206,14 @@ void checkNotificationBody(Checker& c, const Value& b) {
 
 }  // namespace
 
+std::optional<MessageKind> peekKind(std::string_view bytes) {
+  if (nestingDepth(bytes) > 64) return std::nullopt;
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseIterativeFlag>(bytes.data(), bytes.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("kind") || !doc["kind"].IsString()) return std::nullopt;
+  return parseMessageKind(doc["kind"].GetString());
+}
+
 int nestingDepth(std::string_view bytes) {
   int depth = 0, max_depth = 0;
   bool in_string = false, escaped = false;

@@ -6,6 +6,7 @@
 // keep the two in step. Pure functions over immutable inputs; any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,9 @@ enum class ParseOutcome {
 ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
                            const TownshipDirectory& townships, const Limits& limits,
                            IngestRecord& record, Problems& problems, Facts* facts = nullptr);
+
+// The "kind" member of a message, if it is JSON with a known kind (tools that take any kind).
+std::optional<MessageKind> peekKind(std::string_view bytes);
 
 // Depth of the deepest array/object nesting, scanning bytes without parsing (strings skipped).
 // Used before parsing so that a hostile document cannot exhaust the stack.

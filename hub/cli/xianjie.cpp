@@ -2,13 +2,21 @@
 //   xianjie token create --config FILE --org ID --role ROLE [--township CODE ...]
 //   xianjie token list   --config FILE
 //   xianjie token revoke --config FILE TOKEN_ID
+//   xianjie eval FILE.json [--config FILE] [--as-of DATE] [--explain]
+//   xianjie routes test [--config FILE] MESSAGE.json
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "adapters/household/eval_command.h"
+#include "adapters/intake/intake.h"
 #include "config/hub_config.h"
+#include "config/routes_config.h"
+#include "hub/core/clock.h"
 #include "hub/core/time_format.h"
 #include "hub/security/token_registry.h"
 #include "hub/storage/token_table.h"
@@ -20,7 +28,9 @@ int usage() {
                "usage:\n"
                "  xianjie token create [--config FILE] --org ID --role hotline|charity|agency|staff|admin [--township CODE ...]\n"
                "  xianjie token list   [--config FILE]\n"
-               "  xianjie token revoke [--config FILE] TOKEN_ID\n");
+               "  xianjie token revoke [--config FILE] TOKEN_ID\n"
+               "  xianjie eval FILE.json [--config FILE] [--as-of YYYY-MM-DD] [--explain] [--no-trace]\n"
+               "  xianjie routes test [--config FILE] MESSAGE.json\n");
   return 2;
 }
 
@@ -156,9 +166,113 @@ int tokenCommand(int argc, char** argv) {
   return usage();
 }
 
+// Loads the config named by --config (anywhere in argv) and removes the pair from `rest`.
+bool configFromArgs(int argc, char** argv, int from, xj::HubConfig& config, std::vector<char*>& rest) {
+  for (int i = from; i < argc; ++i) {
+    if (std::string(argv[i]) == "--config" && i + 1 < argc) {
+      xj::Problems problems;
+      auto loaded = xj::loadHubConfig(argv[++i], problems);
+      if (!loaded.isOk()) {
+        std::fprintf(stderr, "%s:\n%s", argv[i], xj::formatProblems(problems).c_str());
+        return false;
+      }
+      config = loaded.value();
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  return true;
+}
+
+int evalCommand(int argc, char** argv) {
+  xj::HubConfig config;
+  std::vector<char*> rest;
+  if (!configFromArgs(argc, argv, 2, config, rest)) return 1;
+  return xj::household::runEvalCommand(static_cast<int>(rest.size()), rest.data(), config.standards_dir);
+}
+
+// Shows which rule takes a message and why, with the pre-screen and deadlines, storing nothing.
+int routesCommand(int argc, char** argv) {
+  if (argc < 3 || std::string(argv[2]) != "test") return usage();
+  xj::HubConfig config;
+  std::vector<char*> rest;
+  if (!configFromArgs(argc, argv, 3, config, rest)) return 1;
+  if (rest.size() != 1) return usage();
+  std::ifstream in(rest[0], std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "cannot open %s\n", rest[0]);
+    return 2;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  xj::Problems problems;
+  auto townships = xj::loadTownships(config.standards_dir);
+  auto standards = xj::household::loadStandards(config.standards_dir, problems);
+  if (!townships.isOk() || !standards.isOk()) {
+    std::fprintf(stderr, "standards in %s:\n%s", config.standards_dir.c_str(), xj::formatProblems(problems).c_str());
+    return 1;
+  }
+  auto routes = xj::loadRoutes(config.routes_path, townships.value(), problems);
+  if (!routes.isOk()) {
+    std::fprintf(stderr, "%s: %zu problem(s):\n%s", config.routes_path.c_str(), problems.size(),
+                 xj::formatProblems(problems).c_str());
+    return 1;
+  }
+  // The message's own kind decides which endpoint's rules apply.
+  auto kind = xj::envelope::peekKind(bytes);
+  if (!kind) {
+    std::fprintf(stderr, "the message has no kind (ticket, referral or notification)\n");
+    return 2;
+  }
+  xj::routing::RouteTableHolder holder(routes.value());
+  xj::SystemClock clock;
+  xj::intake::Intake intake(standards.value(), townships.value(), holder, clock, xj::envelope::Limits{});
+  xj::IngestRecord record;
+  xj::Problems bad;
+  if (intake.prepare(bytes, *kind, record, bad) != xj::envelope::ParseOutcome::kOk) {
+    std::fprintf(stderr, "the message is not valid: %zu problem(s):\n%s", bad.size(), xj::formatProblems(bad).c_str());
+    return 2;
+  }
+  const auto& p = record.plan;
+  xj::routing::RoutingInput rin;
+  const std::string kind_name(xj::toString(*kind));
+  auto decision_table = holder.get();
+  std::string queues;
+  for (const auto& q : p.queues) queues += (queues.empty() ? "" : ", ") + q;
+  std::string tags;
+  for (const auto& t : p.prescreen_tags) tags += (tags.empty() ? "" : ", ") + t;
+  // Re-run the router for its explanation (the plan keeps only the outcome).
+  rin.kind = *kind;
+  rin.source = record.source;
+  rin.township = record.township;
+  rin.category = p.prescreen_category;
+  rin.tags = p.prescreen_tags;
+  rin.urgency = p.urgency;
+  rin.signal = p.signal;
+  rin.ticket_category = p.ticket_category;
+  auto d = xj::routing::route(*decision_table, rin);
+  std::printf("route table:  %s (%s)\n", decision_table->version.c_str(), config.routes_path.c_str());
+  std::printf("message:      kind=%s source=%s township=%s\n", kind_name.c_str(), record.source.c_str(), record.township.c_str());
+  std::printf("pre-screen:   category=%s tags=[%s]%s\n", p.prescreen_category.c_str(), tags.c_str(),
+              p.rule_set_version.empty() ? " (no household in the message)" : (" rule set " + p.rule_set_version).c_str());
+  std::printf("matched rule: %s\n", d.rule.c_str());
+  std::printf("why:          %s\n", d.why.c_str());
+  std::printf("queues:       %s\n", queues.c_str());
+  std::printf("deadline:     %s (accepted on %s)\n", p.case_deadline.empty() ? "none: calendar_missing" : p.case_deadline.c_str(),
+              p.accepted_on.c_str());
+  if (*kind == xj::MessageKind::kNotification && !p.id_key.empty())
+    std::printf("note:         if the subject is already known to the hub, this becomes a risk alert on %s instead\n",
+                p.township_queue.c_str());
+  if (*kind == xj::MessageKind::kTicket)
+    std::printf("note:         a repeat call (same phone or ID within %d days of an open item) links to that item instead\n",
+                decision_table->repeat_window_days);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "token") return tokenCommand(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "eval") return evalCommand(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "routes") return routesCommand(argc, argv);
   return usage();
 }
