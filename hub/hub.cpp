@@ -29,7 +29,7 @@ namespace xj {
 
 struct Hub::Impl {
   HubConfig config;
-  SystemClock clock;
+  SettableClock clock;  // the system clock unless a test sets it (store.fault_injection)
   MetricsRegistry metrics;
   security::TokenRegistry tokens;
   std::mutex stop_mu;
@@ -92,10 +92,11 @@ Status Hub::run() {
                          if (!ec) fn();
                        });
                      },
-                     nullptr, [s = store.get()] { return s->healthy(); }, nullptr, nullptr, nullptr};
+                     nullptr, [s = store.get()] { return s->healthy(); }, nullptr, nullptr, nullptr, nullptr};
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
+    deps.set_clock = [this](std::chrono::system_clock::time_point t) { impl_->clock.set(t); };
     deps.sweep_as_of = [s = store.get(), &route_table, this](std::string today, std::function<void(std::optional<SweepResult>)> done) {
       return s->sweep(std::move(today), route_table.get()->escalation_queue, formatRfc3339(impl_->clock.now()), std::move(done));
     };

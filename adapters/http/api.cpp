@@ -190,7 +190,11 @@ void Api::handle(ApiRequest req, Reply reply) {
       if (!queued) finish(req, reply, error(503, "overloaded", "try again"));
       return;
     }
-    if (req.body == "pause" || req.body == "resume") {
+    if (req.body.rfind("clock ", 0) == 0 && deps_.set_clock) {
+      auto t = parseRfc3339(req.body.substr(6));
+      if (!t) return finish(req, reply, error(400, "invalid", "clock needs an RFC 3339 time"));
+      deps_.set_clock(*t);
+    } else if (req.body == "pause" || req.body == "resume") {
       deps_.pause_writer(req.body == "pause");
     } else {
       char* end = nullptr;

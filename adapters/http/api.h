@@ -54,6 +54,7 @@ struct ApiDeps {
   std::function<void(bool)> pause_writer;             // null unless fault injection is on
   // Runs the overdue sweep as if today were the given date (fault injection: a fake clock).
   std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)> sweep_as_of;
+  std::function<void(std::chrono::system_clock::time_point)> set_clock;  // fault injection
 };
 
 class Api {

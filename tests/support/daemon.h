@@ -26,6 +26,7 @@ class Daemon {
   std::string log() const;
 
   int port() const { return port_; }
+  int pid() const { return pid_; }
   const std::string& dir() const { return dir_; }
   const std::string& configPath() const { return config_; }
   std::string dbPath() const { return dir_ + "/hub.db"; }
