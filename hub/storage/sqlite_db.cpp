@@ -75,7 +75,20 @@ void Db::close() {
   }
 }
 
+namespace {
+// Before the first connection: no global memory statistics (a mutex on every malloc), and
+// multi-thread mode (each connection is confined to one thread; no per-connection mutex).
+struct GlobalConfig {
+  GlobalConfig() {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_initialize();
+  }
+};
+}  // namespace
+
 Result<Db> Db::open(const std::string& path, bool read_only) {
+  static GlobalConfig once;
   Db db;
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;  // each connection is confined to one thread

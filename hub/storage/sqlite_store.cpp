@@ -110,7 +110,8 @@ class SqliteStore::Writer {
     find.reset();
     auto insert = db_.cached(
         "INSERT INTO messages(source, message_id, kind, township, occurred_at, received_at, status, "
-        "body_hash, payload) VALUES(?1,?2,?3,?4,?5,?6,'accepted',?7,?8)");
+        "body_hash, payload, route_rule, route_version, prescreen_category) "
+        "VALUES(?1,?2,?3,?4,?5,?6,?9,?7,?8,?10,?11,?12)");
     insert.bind(1, rec.source)
         .bind(2, rec.message_id)
         .bind(3, toString(rec.kind))
@@ -119,10 +120,17 @@ class SqliteStore::Writer {
         .bind(6, rec.received_at)
         .bind(7, rec.body_hash)
         .bind(8, rec.payload);
+    const bool routed = !rec.plan.route_rule.empty();
+    insert.bind(9, routed ? "routed" : "accepted");
+    if (routed) {
+      insert.bind(10, rec.plan.route_rule).bind(11, rec.plan.route_version).bind(12, rec.plan.prescreen_category);
+    } else {
+      insert.bindNull(10).bindNull(11).bindNull(12);
+    }
     if (insert.step() != SQLITE_DONE) return fail("insert");
     int64_t seq = sqlite3_last_insert_rowid(db_.raw());
     std::string status = "accepted";
-    if (!rec.plan.route_rule.empty()) {
+    if (routed) {
       if (auto s = work.applyPlan(seq, rec, status, events); !s.isOk()) return s;
     }
     result.outcome = IngestOutcome::kAccepted;

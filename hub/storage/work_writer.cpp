@@ -86,12 +86,8 @@ Result<int64_t> WorkWriter::createItem(const std::string& queue, const std::stri
 Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::string& status, int& events) {
   const auto& p = rec.plan;
   const std::string& at = rec.received_at;
-  {
-    auto st = db_.cached(
-"UPDATE messages SET route_rule=?2, route_version=?3, prescreen_category=?4 WHERE hub_seq=?1");
-    st.bind(1, hub_seq).bind(2, p.route_rule).bind(3, p.route_version).bind(4, p.prescreen_category);
-    if (st.step() != SQLITE_DONE) return fail("route");
-  }
+  // The route columns and status 'routed' went in with the message row (one INSERT); only the
+  // rarer outcomes below (linked, merged, alerted) update it.
   if (!p.prescreen_json.empty()) {
     std::string tags;
     for (const auto& t : p.prescreen_tags) tags += (tags.empty() ? "" : ",") + t;
@@ -103,24 +99,19 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
   // Was the subject known before this message? (A notification about a known person becomes a
   // risk alert for a home visit.) Then remember everyone this message names.
   bool known = false;
-  if (!p.id_key.empty()) {
-    auto st = db_.cached(
-"SELECT 1 FROM persons WHERE id_key=?1");
-    st.bind(1, p.id_key);
-    known = st.step() == SQLITE_ROW;
-  }
   {
-    auto st = db_.cached(
-"INSERT OR IGNORE INTO persons(id_key, first_hub_seq) VALUES(?1,?2)");
-    auto remember = [&](const std::string& key) -> bool {
+    auto st = db_.cached("INSERT OR IGNORE INTO persons(id_key, first_hub_seq) VALUES(?1,?2)");
+    auto remember = [&](const std::string& key, bool* was_known) -> bool {
       if (key.empty()) return true;
       st.reset();
       st.bind(1, key).bind(2, hub_seq);
-      return st.step() == SQLITE_DONE;
+      if (st.step() != SQLITE_DONE) return false;
+      if (was_known) *was_known = sqlite3_changes(db_.raw()) == 0;  // ignored: seen before
+      return true;
     };
-    if (!remember(p.id_key)) return fail("persons");
+    if (!remember(p.id_key, &known)) return fail("persons");
     for (const auto& k : p.member_id_keys)
-      if (!remember(k)) return fail("persons");
+      if (!remember(k, nullptr)) return fail("persons");
   }
   auto link = [&](int64_t item, const std::string& queue, const std::string& action, const std::string& new_status) -> Status {
     auto st = db_.cached(
@@ -188,9 +179,6 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
     if (!first) first = id.value();
     ++events;
   }
-  auto m = db_.cached("UPDATE messages SET status='routed', linked_item=?2 WHERE hub_seq=?1");
-  m.bind(1, hub_seq).bind(2, first);
-  if (m.step() != SQLITE_DONE) return fail("routed message");
   status = "routed";
   return Status::ok();
 }
