@@ -38,34 +38,46 @@ ItemRecord readItem(Stmt& st) {
   return r;
 }
 
-Status WorkWriter::fail(const char* what) { return Status::ioError(std::string(what) + ": " + db_.lastError()); }
+Status WorkWriter::fail(const char* what) {
+  return Status::ioError(std::string(what) + ": " + db_.lastError());
+}
 
-Status WorkWriter::history(int64_t item, const std::string& at, const std::string& actor, const std::string& action,
-                           const std::string& from, const std::string& to, const std::string& detail) {
+Status WorkWriter::history(int64_t item, const std::string& at, const std::string& actor,
+                           const std::string& action, const std::string& from,
+                           const std::string& to, const std::string& detail) {
   auto st = db_.cached(
-      "INSERT INTO item_history(item_id, at, actor, action, from_state, to_state, detail) VALUES(?1,?2,?3,?4,?5,?6,?7)");
-  st.bind(1, item).bind(2, at).bind(3, actor).bind(4, action).bind(5, from).bind(6, to).bind(7, detail);
+      "INSERT INTO item_history(item_id, at, actor, action, from_state, to_state, detail) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7)");
+  st.bind(1, item).bind(2, at).bind(3, actor).bind(4, action).bind(5, from).bind(6, to).bind(
+      7, detail);
   return st.step() == SQLITE_DONE ? Status::ok() : fail("history");
 }
 
-Status WorkWriter::event(const std::string& queue, int64_t item, const std::string& type, const std::string& at) {
-  auto st = db_.cached(
-"INSERT INTO queue_events(queue, item_id, type, at) VALUES(?1,?2,?3,?4)");
+Status WorkWriter::event(const std::string& queue, int64_t item, const std::string& type,
+                         const std::string& at) {
+  auto st = db_.cached("INSERT INTO queue_events(queue, item_id, type, at) VALUES(?1,?2,?3,?4)");
   st.bind(1, queue).bind(2, item).bind(3, type).bind(4, at);
   return st.step() == SQLITE_DONE ? Status::ok() : fail("event");
 }
 
-Result<int64_t> WorkWriter::createItem(const std::string& queue, const std::string& item_kind, int64_t hub_seq,
-                                       const IngestRecord& rec, const std::string& deadline, int64_t parent,
+Result<int64_t> WorkWriter::createItem(const std::string& queue, const std::string& item_kind,
+                                       int64_t hub_seq, const IngestRecord& rec,
+                                       const std::string& deadline, int64_t parent,
                                        const std::string& at) {
   auto st = db_.cached(
-      "INSERT INTO items(queue, item_kind, hub_seq, kind, township, category, urgency, state, deadline, "
+      "INSERT INTO items(queue, item_kind, hub_seq, kind, township, category, urgency, state, "
+      "deadline, "
       "phone_key, id_key, created_at, updated_at, parent_item) "
       "VALUES(?1,?2,?3,?4,?5,?6,?7,'new',?8,?9,?10,?11,?11,?12)");
   const auto& p = rec.plan;
-  st.bind(1, queue).bind(2, item_kind).bind(3, hub_seq).bind(4, toString(rec.kind)).bind(5, rec.township);
-  st.bind(6, rec.kind == MessageKind::kTicket && p.prescreen_category == "unknown" ? p.ticket_category
-                                                                                   : p.prescreen_category);
+  st.bind(1, queue)
+      .bind(2, item_kind)
+      .bind(3, hub_seq)
+      .bind(4, toString(rec.kind))
+      .bind(5, rec.township);
+  st.bind(6, rec.kind == MessageKind::kTicket && p.prescreen_category == "unknown"
+                 ? p.ticket_category
+                 : p.prescreen_category);
   st.bind(7, p.urgency);
   if (deadline.empty()) {
     st.bindNull(8);
@@ -83,7 +95,8 @@ Result<int64_t> WorkWriter::createItem(const std::string& queue, const std::stri
   return id;
 }
 
-Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::string& status, int& events) {
+Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::string& status,
+                             int& events) {
   const auto& p = rec.plan;
   const std::string& at = rec.received_at;
   // The route columns and status 'routed' went in with the message row (one INSERT); only the
@@ -92,8 +105,13 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
     std::string tags;
     for (const auto& t : p.prescreen_tags) tags += (tags.empty() ? "" : ",") + t;
     auto st = db_.cached(
-"INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision) VALUES(?1,?2,?3,?4,?5)");
-    st.bind(1, hub_seq).bind(2, p.prescreen_category).bind(3, tags).bind(4, p.rule_set_version).bind(5, p.prescreen_json);
+        "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision) "
+        "VALUES(?1,?2,?3,?4,?5)");
+    st.bind(1, hub_seq)
+        .bind(2, p.prescreen_category)
+        .bind(3, tags)
+        .bind(4, p.rule_set_version)
+        .bind(5, p.prescreen_json);
     if (st.step() != SQLITE_DONE) return fail("prescreen");
   }
   // Was the subject known before this message? (A notification about a known person becomes a
@@ -113,9 +131,10 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
     for (const auto& k : p.member_id_keys)
       if (!remember(k, nullptr)) return fail("persons");
   }
-  auto link = [&](int64_t item, const std::string& queue, const std::string& action, const std::string& new_status) -> Status {
+  auto link = [&](int64_t item, const std::string& queue, const std::string& action,
+                  const std::string& new_status) -> Status {
     auto st = db_.cached(
-"UPDATE items SET linked_messages=linked_messages+1, updated_at=?2 WHERE item_id=?1");
+        "UPDATE items SET linked_messages=linked_messages+1, updated_at=?2 WHERE item_id=?1");
     st.bind(1, item).bind(2, at);
     if (st.step() != SQLITE_DONE) return fail("link");
     auto m = db_.cached("UPDATE messages SET status=?2, linked_item=?3 WHERE hub_seq=?1");
@@ -126,7 +145,9 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
     auto cur = db_.cached("SELECT state FROM items WHERE item_id=?1");
     cur.bind(1, item);
     std::string state = cur.step() == SQLITE_ROW ? cur.text(0) : "";
-    if (auto s = history(item, at, "hub", action, state, state, std::string("message ") + buf); !s.isOk()) return s;
+    if (auto s = history(item, at, "hub", action, state, state, std::string("message ") + buf);
+        !s.isOk())
+      return s;
     if (auto s = event(queue, item, action, at); !s.isOk()) return s;
     ++events;
     status = new_status;
@@ -135,7 +156,8 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
   // Hotline: a call from the same phone or about the same ID within the window joins the open item.
   if (rec.kind == MessageKind::kTicket && (!p.phone_key.empty() || !p.id_key.empty())) {
     auto st = db_.cached(
-        "SELECT item_id, queue FROM items WHERE item_kind='case' AND kind='ticket' AND state != 'resolved' "
+        "SELECT item_id, queue FROM items WHERE item_kind='case' AND kind='ticket' AND state != "
+        "'resolved' "
         "AND created_at >= ?3 AND ((phone_key=?1 AND ?1 != '') OR (id_key=?2 AND ?2 != '')) "
         "ORDER BY item_id LIMIT 1");
     st.bind(1, p.phone_key).bind(2, p.id_key).bind(3, p.repeat_since);
@@ -152,7 +174,8 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
   // while it is open merge into it.
   if (rec.kind == MessageKind::kNotification && known) {
     auto st = db_.cached(
-        "SELECT item_id, queue FROM items WHERE item_kind='risk_alert' AND state != 'resolved' AND id_key=?1 "
+        "SELECT item_id, queue FROM items WHERE item_kind='risk_alert' AND state != 'resolved' AND "
+        "id_key=?1 "
         "ORDER BY item_id LIMIT 1");
     st.bind(1, p.id_key);
     int rc = st.step();
@@ -185,7 +208,8 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
 
 Status WorkWriter::applyAction(const ItemActionRequest& req, ActionResult& result, int& events) {
   auto load = [&](ItemRecord& out) -> int {
-    auto st = db_.prepare(std::string("SELECT ") + kItemColumns + " FROM items WHERE item_id=?1");  // built once per action
+    auto st = db_.prepare(std::string("SELECT ") + kItemColumns +
+                          " FROM items WHERE item_id=?1");  // built once per action
     st.bind(1, req.item_id);
     int rc = st.step();
     if (rc == SQLITE_ROW) out = readItem(st);
@@ -206,9 +230,9 @@ Status WorkWriter::applyAction(const ItemActionRequest& req, ActionResult& resul
                       : req.action == "resolve"  ? ItemAction::kResolve
                                                  : ItemAction::kNote;
   auto state = routing::parseItemState(item.state).value_or(routing::ItemState::kNew);
-  auto check = routing::checkTransition({state, item.owner}, action, req.actor,
-                                        req.progress_state.empty() ? std::nullopt
-                                                                   : routing::parseItemState(req.progress_state));
+  auto check = routing::checkTransition(
+      {state, item.owner}, action, req.actor,
+      req.progress_state.empty() ? std::nullopt : routing::parseItemState(req.progress_state));
   if (!check.ok) {
     result.outcome = ActionOutcome::kConflict;
     result.problem = check.problem;
@@ -225,18 +249,31 @@ Status WorkWriter::applyAction(const ItemActionRequest& req, ActionResult& resul
     queue = req.target_queue;
     detail = "to " + req.target_queue + ": " + req.text;
   }
-  if (action == ItemAction::kResolve) detail = req.outcome + " / " + req.reason_code + (req.text.empty() ? "" : ": " + req.text);
+  if (action == ItemAction::kResolve)
+    detail = req.outcome + " / " + req.reason_code + (req.text.empty() ? "" : ": " + req.text);
   {
     auto st = db_.cached(
         "UPDATE items SET state=?2, owner=?3, queue=?4, updated_at=?5, "
-        "outcome=CASE WHEN ?6 != '' THEN ?6 ELSE outcome END, reason_code=CASE WHEN ?7 != '' THEN ?7 ELSE reason_code END "
+        "outcome=CASE WHEN ?6 != '' THEN ?6 ELSE outcome END, reason_code=CASE WHEN ?7 != '' THEN "
+        "?7 ELSE reason_code END "
         "WHERE item_id=?1");
-    st.bind(1, req.item_id).bind(2, next).bind(3, owner).bind(4, queue).bind(5, req.at).bind(6, req.outcome).bind(7, req.reason_code);
+    st.bind(1, req.item_id)
+        .bind(2, next)
+        .bind(3, owner)
+        .bind(4, queue)
+        .bind(5, req.at)
+        .bind(6, req.outcome)
+        .bind(7, req.reason_code);
     if (st.step() != SQLITE_DONE) return fail("update item");
   }
-  if (auto s = history(req.item_id, req.at, req.actor, req.action, item.state, next, detail); !s.isOk()) return s;
-  static const std::map<std::string, std::string> kEventOf = {
-      {"claim", "claimed"}, {"release", "released"}, {"note", "noted"}, {"progress", "progress"}, {"resolve", "resolved"}};
+  if (auto s = history(req.item_id, req.at, req.actor, req.action, item.state, next, detail);
+      !s.isOk())
+    return s;
+  static const std::map<std::string, std::string> kEventOf = {{"claim", "claimed"},
+                                                              {"release", "released"},
+                                                              {"note", "noted"},
+                                                              {"progress", "progress"},
+                                                              {"resolve", "resolved"}};
   if (action == ItemAction::kTransfer) {
     if (auto s = event(item.queue, req.item_id, "transferred_out", req.at); !s.isOk()) return s;
     if (auto s = event(queue, req.item_id, "transferred_in", req.at); !s.isOk()) return s;
@@ -245,12 +282,15 @@ Status WorkWriter::applyAction(const ItemActionRequest& req, ActionResult& resul
     if (auto s = event(queue, req.item_id, kEventOf.at(req.action), req.at); !s.isOk()) return s;
     ++events;
   }
-  if (action == ItemAction::kResolve && req.create_follow_up && item.item_kind == "case" && item.kind == "ticket") {
+  if (action == ItemAction::kResolve && req.create_follow_up && item.item_kind == "case" &&
+      item.kind == "ticket") {
     // 回访: a follow-up task for the same queue, born from the resolved ticket.
     auto st = db_.cached(
-        "INSERT INTO items(queue, item_kind, hub_seq, kind, township, category, urgency, state, deadline, "
+        "INSERT INTO items(queue, item_kind, hub_seq, kind, township, category, urgency, state, "
+        "deadline, "
         "phone_key, id_key, created_at, updated_at, parent_item) "
-        "SELECT queue, 'follow_up', hub_seq, kind, township, category, urgency, 'new', ?2, '', '', ?3, ?3, item_id "
+        "SELECT queue, 'follow_up', hub_seq, kind, township, category, urgency, 'new', ?2, '', '', "
+        "?3, ?3, item_id "
         "FROM items WHERE item_id=?1");
     st.bind(1, req.item_id);
     if (req.follow_up_deadline.empty()) {
@@ -273,12 +313,13 @@ Status WorkWriter::applyAction(const ItemActionRequest& req, ActionResult& resul
   return Status::ok();
 }
 
-Status WorkWriter::sweep(const std::string& today, const std::string& escalation_queue, const std::string& at,
-                         SweepResult& result, int& events) {
+Status WorkWriter::sweep(const std::string& today, const std::string& escalation_queue,
+                         const std::string& at, SweepResult& result, int& events) {
   std::vector<std::tuple<int64_t, std::string, std::string>> due;  // id, queue, state
   {
     auto st = db_.cached(
-        "SELECT item_id, queue, state FROM items WHERE state != 'resolved' AND overdue = 0 AND deadline IS NOT NULL "
+        "SELECT item_id, queue, state FROM items WHERE state != 'resolved' AND overdue = 0 AND "
+        "deadline IS NOT NULL "
         "AND deadline < ?1");
     st.bind(1, today);
     int rc;
@@ -289,13 +330,14 @@ Status WorkWriter::sweep(const std::string& today, const std::string& escalation
     ++result.marked_overdue;
     bool escalate = state != "escalated" && queue != escalation_queue;
     static const char* const kEscalate =
-        "UPDATE items SET overdue=1, state='escalated', owner='', queue=?2, updated_at=?3 WHERE item_id=?1";
+        "UPDATE items SET overdue=1, state='escalated', owner='', queue=?2, updated_at=?3 WHERE "
+        "item_id=?1";
     static const char* const kMark = "UPDATE items SET overdue=1, updated_at=?3 WHERE item_id=?1";
     auto st = db_.cached(escalate ? kEscalate : kMark);
     st.bind(1, id).bind(2, escalation_queue).bind(3, at);
     if (st.step() != SQLITE_DONE) return fail("sweep update");
-    if (auto s = history(id, at, "hub", escalate ? "escalated" : "overdue", state, escalate ? "escalated" : state,
-                         "deadline passed (today " + today + ")");
+    if (auto s = history(id, at, "hub", escalate ? "escalated" : "overdue", state,
+                         escalate ? "escalated" : state, "deadline passed (today " + today + ")");
         !s.isOk())
       return s;
     if (escalate) {
@@ -306,7 +348,8 @@ Status WorkWriter::sweep(const std::string& today, const std::string& escalation
     }
   }
   auto st = db_.cached(
-      "SELECT queue, township, count(*) FROM items WHERE overdue=1 AND state != 'resolved' GROUP BY queue, township");
+      "SELECT queue, township, count(*) FROM items WHERE overdue=1 AND state != 'resolved' GROUP "
+      "BY queue, township");
   int rc;
   while ((rc = st.step()) == SQLITE_ROW)
     result.overdue_by_queue_township.push_back({{st.text(0), st.text(1)}, st.int64(2)});
