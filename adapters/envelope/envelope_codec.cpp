@@ -57,8 +57,11 @@ class Checker {
       add(path, "must be an object");
       return false;
     }
+    std::set<std::string> seen;
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
       std::string key(it->name.GetString(), it->name.GetStringLength());
+      // JSON allows a repeated name, but then which one counts is up to the parser: refuse it.
+      if (!seen.insert(key).second) add(path + "/" + key, "appears more than once");
       if (std::find(required.begin(), required.end(), key) == required.end() &&
           std::find(optional.begin(), optional.end(), key) == optional.end())
         add(path + "/" + key, "unknown field");

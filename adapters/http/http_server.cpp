@@ -91,7 +91,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     if (ec == beast::error::timeout) {
       // An idle keep-alive connection timing out between requests is normal, not a rejection.
-      if (!(between_requests && buffer_.size() == 0)) state_->api.countRejected("timeout");
+      bool idle = between_requests && buffer_.size() == 0 && !(parser_ && parser_->got_some());
+      if (!idle) state_->api.countRejected("timeout");
       return close();
     }
     if (ec == bhttp::error::body_limit) {

@@ -120,3 +120,11 @@ TEST_CASE("notification amounts must be non-negative integers in fen", "[envelop
   CHECK(hasProblem(ps, "/body/amounts/total"));
   CHECK_FALSE(hasProblem(ps, "/body/amounts/ok"));
 }
+
+TEST_CASE("a field given twice is a problem, not a silent choice", "[envelope]") {
+  std::string body = kTicket;
+  body.replace(body.find("\"kind\""), 0, "\"id\": \"t-2\", ");
+  Problems ps;
+  CHECK(parse(body, MessageKind::kTicket, ps) == envelope::ParseOutcome::kInvalid);
+  CHECK(hasProblem(ps, "/id"));
+}
