@@ -97,6 +97,15 @@ CREATE TABLE queue_events (
 );
 CREATE INDEX queue_events_queue ON queue_events(queue, seq);
 )sql",
+    // 3: the latest household description that names each person, so that a later notification
+    // about them carries that pre-screen decision.
+    R"sql(
+CREATE TABLE person_households (
+  id_key  TEXT PRIMARY KEY,
+  hub_seq INTEGER NOT NULL
+);
+ALTER TABLE prescreens ADD COLUMN carried_from INTEGER;
+)sql",
 };
 
 }  // namespace

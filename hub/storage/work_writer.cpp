@@ -105,14 +105,30 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
     std::string tags;
     for (const auto& t : p.prescreen_tags) tags += (tags.empty() ? "" : ",") + t;
     auto st = db_.cached(
-        "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision) "
-        "VALUES(?1,?2,?3,?4,?5)");
-    st.bind(1, hub_seq)
-        .bind(2, p.prescreen_category)
-        .bind(3, tags)
-        .bind(4, p.rule_set_version)
-        .bind(5, p.prescreen_json);
+        "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision) VALUES(?1,?2,?3,?4,?5)");
+    st.bind(1, hub_seq).bind(2, p.prescreen_category).bind(3, tags).bind(4, p.rule_set_version).bind(5, p.prescreen_json);
     if (st.step() != SQLITE_DONE) return fail("prescreen");
+    auto ph = db_.cached("INSERT OR REPLACE INTO person_households(id_key, hub_seq) VALUES(?1,?2)");
+    for (const auto* key : {&p.id_key}) {
+      if (key->empty()) continue;
+      ph.reset();
+      ph.bind(1, *key).bind(2, hub_seq);
+      if (ph.step() != SQLITE_DONE) return fail("person household");
+    }
+    for (const auto& key : p.member_id_keys) {
+      ph.reset();
+      ph.bind(1, key).bind(2, hub_seq);
+      if (ph.step() != SQLITE_DONE) return fail("person household");
+    }
+  } else if (rec.kind == MessageKind::kNotification && !p.id_key.empty()) {
+    // A signal about a person whose household was described before: store that pre-screen
+    // beside it (marked as carried), so the caseworker sees the family's standing at once.
+    auto st = db_.cached(
+        "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision, carried_from) "
+        "SELECT ?1, category, tags, rule_set_version, decision, ph.hub_seq FROM person_households ph "
+        "JOIN prescreens p ON p.hub_seq = ph.hub_seq WHERE ph.id_key=?2");
+    st.bind(1, hub_seq).bind(2, p.id_key);
+    if (st.step() != SQLITE_DONE) return fail("carried prescreen");
   }
   // Was the subject known before this message? (A notification about a known person becomes a
   // risk alert for a home visit.) Then remember everyone this message names.

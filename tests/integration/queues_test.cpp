@@ -186,6 +186,14 @@ TEST_CASE("a household in a message is pre-screened and the decision stored besi
   // monitoring_referral_suggested: the monitored-household rule sends it to the agriculture liaison too.
   CHECK(h.d.sql("SELECT route_rule FROM messages WHERE message_id='hh'") == "monitored-household\n");
   CHECK(h.items("agri-liaison", h.county).size() == 1);
+  // A later notification about the applicant carries that pre-screen beside it.
+  std::string applicant;
+  for (auto& m : c["household"]["members"].GetArray())
+    if (std::string(m["relation"].GetString()) == "applicant") applicant = m["id_number"].GetString();
+  REQUIRE(!applicant.empty());
+  REQUIRE(h.post("/v1/notifications", notification("hh-signal", applicant), h.agency).status == 202);
+  CHECK(h.d.sql("SELECT p.category || '|' || (p.carried_from IS NOT NULL) FROM prescreens p JOIN messages m "
+                "ON m.hub_seq = p.hub_seq WHERE m.message_id='hh-signal'") == "dibao|1\n");
   // A bad household is refused with its problems under /subject/household.
   auto bad = h.post("/v1/tickets", ticket({.id = "hh-bad", .household = R"({"members":[{"pid":"p1","income":{"wage":-5}}]})"}), h.hotline);
   CHECK(bad.status == 400);
