@@ -770,7 +770,15 @@ void Evaluator::householdTests() {
                        "assessed income " + yuan(assessed) + (rigid_income ? " below" : " not below") +
                            " prior-year disposable income x members " + yuan(static_cast<Fen>(dpi_line))};
     });
-    if (rigid_income && assetsOk(Level::kRigid, financial, n, true, -1)) {
+    if (rigid_income && !p_[Slot::kRigidRatio].present) {
+      // The rigid-expenditure category exists only from the 认定办法's entry into force
+      // (2025-01-01): before the first dated value the test does not apply. That is the law's
+      // own start, stated in the trace, not a default standing in for a missing figure.
+      step("rigid.in_force", -1, false, [&] {
+        return std::pair{std::string("受理日刚性支出困难家庭认定办法尚未施行，不适用"),
+                         std::string("the rigid-expenditure rules were not yet in force on the acceptance date")};
+      });
+    } else if (rigid_income && assetsOk(Level::kRigid, financial, n, true, -1)) {
       pn(Slot::kRigidLivingBasis);  // R depends on it; absent on the date means an error
       int64_t ratio = pn(Slot::kRigidRatio);
       Fen r = det.rigid_total;

@@ -64,7 +64,8 @@ TEST_CASE("a missing value for the date is an error, not a default", "[parameter
   CHECK_FALSE(xj::household::evaluateHousehold(text, xj::testing::sharedStandards(), problems, req));
   CHECK_FALSE(problems.empty());
 
-  // Directly in the core: a 2024 household that reaches the rigid test needs a 2025 parameter.
+  // Directly in the core: a 2024 household that reaches the rigid test is decided without it,
+  // because the rigid-expenditure rules entered into force on 2025-01-01; the trace says so.
   xj::rules::Household h;
   h.as_of = *parseDate("2024-06-03");
   xj::rules::Person p;
@@ -73,10 +74,16 @@ TEST_CASE("a missing value for the date is an error, not a default", "[parameter
   p.birth_date = *parseDate("1980-01-01");
   p.income.business_net = 1'500'000;  // 15,000 > 1.5 x 5,640: reaches the rigid test
   h.members.push_back(p);
-  auto r = xj::rules::evaluate(h, xj::testing::sharedStandards().rules);
-  REQUIRE_FALSE(r.isOk());
-  CHECK(r.status().message().find("parameter_missing: rigid.") != std::string::npos);
-  // The same household in 2025 is decided.
+  xj::rules::EvalOptions opts;
+  opts.trace = true;
+  auto r = xj::rules::evaluate(h, xj::testing::sharedStandards().rules, opts);
+  REQUIRE(r.isOk());
+  CHECK(r.value().household_category == xj::rules::Category::kNone);
+  bool not_in_force = false;
+  for (const auto& step : r.value().trace)
+    if (step.test == "rigid.in_force" && !step.passed) not_in_force = true;
+  CHECK(not_in_force);
+  // The same household in 2025 is decided with the rigid test run.
   h.as_of = *parseDate("2025-06-03");
   CHECK(xj::rules::evaluate(h, xj::testing::sharedStandards().rules).isOk());
 }
