@@ -137,7 +137,27 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
       {"max_page_count", int64Field(s.max_page_count, 0, 1ll << 40)},
       {"fault_injection", boolField(s.fault_injection)},
   };
+  auto& m = cfg.mqtt;
+  std::map<std::string, Setter> mqtt_fields = {
+      {"enabled", boolField(m.enabled)},
+      {"uri", stringField(m.uri)},
+      {"client_id", stringField(m.client_id)},
+      {"protocol", intField(m.protocol, 4, 5)},
+      {"topic_prefix", stringField(m.topic_prefix)},
+      {"shared_group", stringField(m.shared_group, true)},
+      {"session_expiry_s", intField(m.session_expiry_s, 0, 365 * 24 * 3600)},
+      {"keepalive_s", intField(m.keepalive_s, 5, 3600)},
+      {"reconnect_min_ms", intField(m.reconnect_min_ms, 10, 60'000)},
+      {"reconnect_max_ms", intField(m.reconnect_max_ms, 100, 600'000)},
+      {"username", stringField(m.username, true)},
+      {"password", stringField(m.password, true)},
+      {"tls_ca", stringField(m.tls_ca, true)},
+      {"tls_cert", stringField(m.tls_cert, true)},
+      {"tls_key", stringField(m.tls_key, true)},
+      {"max_pending", intField(m.max_pending, 1, 1'000'000)},
+  };
   std::map<std::string, Setter> top = {
+      {"mqtt", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, mqtt_fields, pr); }},
       {"http", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, http_fields, pr); }},
       {"store", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, store_fields, pr); }},
       {"standards_dir", stringField(cfg.standards_dir)},
@@ -146,6 +166,12 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
       {"$schema", [](const rapidjson::Value&, const std::string&, Problems&) {}},
   };
   walkObject(doc, "", top, problems);
+  if (m.reconnect_max_ms < m.reconnect_min_ms) problems.push_back({"/mqtt/reconnect_max_ms", "must not be below reconnect_min_ms"});
+  if (m.uri.rfind("tcp://", 0) != 0 && m.uri.rfind("ssl://", 0) != 0 && m.uri.rfind("mqtt://", 0) != 0 &&
+      m.uri.rfind("mqtts://", 0) != 0)
+    problems.push_back({"/mqtt/uri", "must start with tcp://, ssl://, mqtt:// or mqtts://"});
+  if (m.topic_prefix.find_first_of("+#") != std::string::npos) problems.push_back({"/mqtt/topic_prefix", "must not contain + or #"});
+  if (m.tls_cert.empty() != m.tls_key.empty()) problems.push_back({"/mqtt/tls_key", "a client certificate needs its key, and a key its certificate"});
   if (!problems.empty()) return Status::invalid("config has " + std::to_string(problems.size()) + " problem(s)");
   return cfg;
 }

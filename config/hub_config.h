@@ -32,9 +32,29 @@ struct StoreConfig {
   bool fault_injection = false; // enables POST /v1/admin/faults (tests only)
 };
 
+struct MqttConfig {
+  bool enabled = true;
+  std::string uri = "tcp://127.0.0.1:1883";  // ssl://host:8883 for TLS
+  std::string client_id = "xianjied";          // fixed: the broker keeps this session
+  int protocol = 5;                            // 5, or 4 for MQTT 3.1.1
+  std::string topic_prefix = "xianjie";        // in: PREFIX/in/{role}/{org}/{kinds}
+  std::string shared_group;                    // non-empty: $share/GROUP/... (several hubs)
+  int session_expiry_s = 7 * 24 * 3600;        // how long the broker keeps our session offline
+  int keepalive_s = 30;
+  int reconnect_min_ms = 250;
+  int reconnect_max_ms = 10'000;
+  std::string username;
+  std::string password;
+  std::string tls_ca;    // CA file: enables server verification
+  std::string tls_cert;  // client certificate
+  std::string tls_key;   // client key
+  int max_pending = 10'000;  // received, not yet answered; beyond it messages wait in the broker
+};
+
 struct HubConfig {
   HttpConfig http;
   StoreConfig store;
+  MqttConfig mqtt;
   std::string standards_dir = "config/standards";
   std::string routes_path = "config/routes.jsonc";
   std::string log_level = "info";

@@ -16,6 +16,7 @@
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/intake/intake.h"
+#include "adapters/mqtt/mqtt_adapter.h"
 #include "config/routes_config.h"
 #include "hub/core/time_format.h"
 #include "hub/core/clock.h"
@@ -101,6 +102,12 @@ Status Hub::run() {
       return s->sweep(std::move(today), route_table.get()->escalation_queue, formatRfc3339(impl_->clock.now()), std::move(done));
     };
   }
+  std::unique_ptr<mqtt_adapter::MqttAdapter> mqtt;
+  if (cfg.mqtt.enabled) {
+    mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(cfg.mqtt, ioc, intake, *store, impl_->metrics);
+    // Not ready while the broker is unreachable: MQTT publishers would get no receipts.
+    deps.ready = [m = mqtt.get()] { return m->connected(); };
+  }
   http::Api api(std::move(deps));
   http::HttpServer server(ioc, cfg.http, api);
   auto port = server.start();
@@ -118,6 +125,7 @@ Status Hub::run() {
     draining.store(true);
     api.setStopping();
     server.stopAccepting();
+    if (mqtt) mqtt->stopTaking();
     store->setPaused(false);  // a test's paused writer must not hold up the drain
   });
 
@@ -181,6 +189,13 @@ Status Hub::run() {
   // Keeps run() from returning while a request waits on the store with no socket operation
   // pending (between requests the io_context may otherwise look idle).
   auto work = boost::asio::make_work_guard(ioc);
+  if (mqtt) {
+    if (auto s = mqtt->start(); !s.isOk()) {
+      stop_refresher();
+      store->stop();
+      return s;
+    }
+  }
   std::vector<std::thread> io_threads;
   for (int i = 0; i < cfg.http.threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
 
@@ -188,8 +203,9 @@ Status Hub::run() {
   // finish on the writer), bounded so that a stuck client cannot hold the process forever.
   while (!draining.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (server.inFlight() > 0 && std::chrono::steady_clock::now() < deadline)
+  while ((server.inFlight() > 0 || (mqtt && mqtt->pending() > 0)) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (mqtt) mqtt->stop();
   // Give the last responses a moment to reach their sockets before the loop stops.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   work.reset();

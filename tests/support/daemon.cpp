@@ -26,7 +26,7 @@ std::string runCommand(const std::string& cmd, int* exit_code) {
   return out;
 }
 
-Daemon::Daemon(std::string extra_store, std::string extra_http, std::string routes_path) {
+Daemon::Daemon(std::string extra_store, std::string extra_http, std::string routes_path, std::string mqtt) {
   if (routes_path.empty()) routes_path = std::string(XJ_SOURCE_DIR) + "/config/routes.jsonc";
   char tmpl[] = "/tmp/xianjie-test-XXXXXX";
   dir_ = mkdtemp(tmpl);
@@ -35,7 +35,7 @@ Daemon::Daemon(std::string extra_store, std::string extra_http, std::string rout
                          << "},\n  \"store\": {\"path\": \"" << dir_ << "/hub.db\""
                          << (extra_store.empty() ? "" : ", " + extra_store) << "},\n  \"standards_dir\": \""
                          << XJ_SHARED_RULES_DIR << "\",\n  \"routes_path\": \"" << routes_path
-                         << "\",\n}\n";
+                         << "\",\n  \"mqtt\": {" << (mqtt.empty() ? "\"enabled\": false" : mqtt) << "},\n}\n";
 }
 
 Daemon::~Daemon() {

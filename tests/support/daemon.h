@@ -11,7 +11,9 @@ namespace xj::test {
 class Daemon {
  public:
   // `extra` is spliced into the config object, e.g. R"("store": {"queue_capacity": 2})".
-  explicit Daemon(std::string extra_store = "", std::string extra_http = "", std::string routes_path = "");
+  // `mqtt` is the body of the config's mqtt object; empty disables MQTT.
+  explicit Daemon(std::string extra_store = "", std::string extra_http = "", std::string routes_path = "",
+                  std::string mqtt = "");
   ~Daemon();
 
   void start();
