@@ -7,6 +7,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <cctype>
 #include <mutex>
 
 #include "adapters/mqtt/topics.h"
@@ -71,10 +72,15 @@ std::string receiptJson(const std::string& status, const Receipt* r, const std::
 std::string peekId(const std::string& payload) {
   rapidjson::Document d;
   if (envelope::nestingDepth(payload) > 64) return {};
-  d.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(payload.data(), payload.size());
+  // No encoding check here: a message refused for invalid UTF-8 elsewhere can still be named,
+  // as long as its id itself is made of the id characters.
+  d.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("id") || !d["id"].IsString() || d["id"].GetStringLength() > 64)
     return {};
-  return d["id"].GetString();
+  std::string id(d["id"].GetString(), d["id"].GetStringLength());
+  for (char ch : id)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' || ch == ':')) return {};
+  return id;
 }
 
 }  // namespace
@@ -93,6 +99,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   Counter& receipts_out;
   Counter& reconnects;
   Counter& publish_failures;
+  Counter& response_topic_refused;
+  std::atomic<int> connections{0};
   std::mutex counters_mu;
   std::map<std::string, Counter*> outcomes;
 
@@ -104,7 +112,9 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
         metrics(m),
         receipts_out(m.counter("xianjie_mqtt_receipts_total", "Receipts published")),
         reconnects(m.counter("xianjie_mqtt_reconnects_total", "Connections to the broker after the first")),
-        publish_failures(m.counter("xianjie_mqtt_publish_failures_total", "Receipts or outbound messages the client could not hand to the broker")) {
+        publish_failures(m.counter("xianjie_mqtt_publish_failures_total", "Receipts or outbound messages the client could not hand to the broker")),
+        response_topic_refused(m.counter("xianjie_mqtt_response_topics_refused_total",
+                                         "Response topics outside the sender's own out/{org}/ (answered on the default topic)")) {
     for (const char* kind : {"ticket", "referral", "notification", "unknown"})
       for (const char* o : {"accepted", "duplicate", "conflict", "rejected", "unavailable"}) outcome(kind, o);
   }
@@ -119,8 +129,17 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   }
 
   void sendReceipt(const Inbound& in, const std::string& org, const std::string& body) {
-    std::string topic = in.response_topic.empty() ? receiptTopic(config.topic_prefix, org) : in.response_topic;
-    if (org.empty() && in.response_topic.empty()) return;  // nowhere to answer
+    if (org.empty()) return;  // not one of our topics: no principal to answer
+    // The hub's broker account may write anywhere under out/: answer only under the sender's
+    // own out/{org}/, or a publisher could use the hub to write into another org's topics.
+    const std::string own = config.topic_prefix + "/out/" + org + "/";
+    bool own_topic = !in.response_topic.empty() && in.response_topic.compare(0, own.size(), own) == 0 &&
+                     in.response_topic.find_first_of("+#") == std::string::npos;
+    if (!in.response_topic.empty() && !own_topic) {
+      log::info("mqtt_response_topic_refused", {{"org", org}});
+      response_topic_refused.inc();
+    }
+    std::string topic = own_topic ? in.response_topic : receiptTopic(config.topic_prefix, org);
     try {
       auto builder = mqtt::message_ptr_builder().topic(topic).payload(body).qos(1).retained(false);
       if (config.protocol == 5 && in.has_correlation) {
@@ -253,8 +272,7 @@ Status MqttAdapter::start() {
     impl->client->set_connected_handler([weak](const std::string&) {
       auto self = weak.lock();
       if (!self) return;
-      static std::atomic<int> times{0};
-      if (times.fetch_add(1) > 0) self->reconnects.inc();
+      if (self->connections.fetch_add(1) > 0) self->reconnects.inc();
       self->connected.store(true);
       log::info("mqtt_connected", {{"uri", self->config.uri}});
       self->subscribe();  // the session keeps it; subscribing again is harmless and covers a lost session

@@ -1,0 +1,137 @@
+#include "tests/support/mqtt_client.h"
+
+#include <mqtt/async_client.h>
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <thread>
+
+namespace xj::test {
+
+struct MqttTestClient::Impl {
+  std::unique_ptr<mqtt::async_client> client;
+  std::string user, password;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::string, TestReceipt> receipts;
+  size_t count = 0;
+  std::vector<std::string> filters;  // resubscribed after every reconnect (clean start)
+};
+
+MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client_id, const std::string& user,
+                               const std::string& password)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->client = std::make_unique<mqtt::async_client>(uri, client_id, mqtt::create_options(MQTTVERSION_5, 100000), nullptr);
+  impl_->user = user;
+  impl_->password = password;
+  impl_->client->set_connected_handler([this](const std::string&) {
+    std::vector<std::string> filters;
+    {
+      std::lock_guard lock(impl_->mu);
+      filters = impl_->filters;
+    }
+    for (const auto& f : filters) {
+      try {
+        impl_->client->subscribe(f, 1);
+      } catch (...) {
+      }
+    }
+  });
+  impl_->client->set_message_callback([this](mqtt::const_message_ptr msg) {
+    auto handle = [&](const rapidjson::Value& v, const std::string& json) {
+      if (!v.IsObject()) return;
+      if (!v.HasMember("id") || !v["id"].IsString()) {  // a rejection that could not name its message
+        std::lock_guard lock(impl_->mu);
+        ++impl_->count;
+        return;
+      }
+      TestReceipt r;
+      r.json = json;
+      r.status = v.HasMember("status") && v["status"].IsString() ? v["status"].GetString() : "";
+      r.hub_id = v.HasMember("hub_id") && v["hub_id"].IsString() ? v["hub_id"].GetString() : "";
+      const auto& props = msg->get_properties();
+      if (props.contains(mqtt::property::CORRELATION_DATA))
+        r.correlation = mqtt::get<std::string>(props, mqtt::property::CORRELATION_DATA);
+      std::lock_guard lock(impl_->mu);
+      impl_->receipts[v["id"].GetString()] = r;
+      ++impl_->count;
+    };
+    rapidjson::Document d;
+    std::string payload = msg->get_payload_str();
+    d.Parse(payload.c_str());
+    if (d.IsArray()) {  // a batch of receipts
+      for (auto& v : d.GetArray()) handle(v, payload);
+    } else {
+      handle(d, payload);
+    }
+    impl_->cv.notify_all();
+  });
+}
+
+MqttTestClient::~MqttTestClient() {
+  try {
+    if (impl_->client->is_connected()) impl_->client->disconnect()->wait_for(std::chrono::seconds(2));
+  } catch (...) {
+  }
+}
+
+bool MqttTestClient::connect() {
+  auto b = mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).max_inflight(1000)
+               .automatic_reconnect(std::chrono::milliseconds(100), std::chrono::seconds(2));
+  if (!impl_->user.empty()) b.user_name(impl_->user).password(impl_->password);
+  try {
+    impl_->client->connect(b.finalize())->wait_for(std::chrono::seconds(10));
+    return impl_->client->is_connected();
+  } catch (const mqtt::exception&) {
+    return false;
+  }
+}
+
+void MqttTestClient::subscribe(const std::string& filter) {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->filters.push_back(filter);
+  }
+  impl_->client->subscribe(filter, 1)->wait_for(std::chrono::seconds(5));
+}
+
+int MqttTestClient::publish(const std::string& topic, const std::string& payload, const std::string& response_topic,
+                            const std::string& correlation, bool wait) {
+  try {
+    auto b = mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1);
+    mqtt::properties props;
+    if (!response_topic.empty()) props.add(mqtt::property(mqtt::property::RESPONSE_TOPIC, response_topic));
+    if (!correlation.empty()) props.add(mqtt::property(mqtt::property::CORRELATION_DATA, correlation));
+    b.properties(std::move(props));
+    auto tok = impl_->client->publish(b.finalize());
+    if (!wait) return 0;
+    if (!tok->wait_for(std::chrono::seconds(10))) return -1;
+    return tok->get_reason_code();
+  } catch (const mqtt::exception& e) {
+    return e.get_reason_code() > 0 ? e.get_reason_code() : -1;
+  }
+}
+
+std::map<std::string, TestReceipt> MqttTestClient::receipts() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->receipts;
+}
+
+size_t MqttTestClient::receiptCount() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->count;
+}
+
+bool MqttTestClient::waitForReceipts(const std::vector<std::string>& ids, int timeout_ms) {
+  std::unique_lock lock(impl_->mu);
+  return impl_->cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
+    for (const auto& id : ids) {
+      auto it = impl_->receipts.find(id);
+      if (it == impl_->receipts.end() || it->second.status == "unavailable") return false;
+    }
+    return true;
+  });
+}
+
+}  // namespace xj::test

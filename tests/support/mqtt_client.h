@@ -1,0 +1,43 @@
+// A publisher for tests, on Paho MQTT C++ (MQTT 5): publishes messages, collects the hub's
+// receipts by message id, and can resend until every message holds a receipt — what a real
+// charity or agency system must do, since the receipt, not the PUBACK, is the hub's promise.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace xj::test {
+
+struct TestReceipt {
+  std::string json;
+  std::string status;
+  std::string hub_id;
+  std::string correlation;
+};
+
+class MqttTestClient {
+ public:
+  MqttTestClient(const std::string& uri, const std::string& client_id, const std::string& user = "",
+                 const std::string& password = "");
+  ~MqttTestClient();
+  bool connect();
+  void subscribe(const std::string& filter);
+  // QoS 1; returns the PUBACK's reason code (0 success; 135 not authorized), or -1 on failure.
+  int publish(const std::string& topic, const std::string& payload, const std::string& response_topic = "",
+              const std::string& correlation = "", bool wait = true);
+  // Receipts by message id (the last one for each id).
+  std::map<std::string, TestReceipt> receipts();
+  size_t receiptCount();
+  // Waits until `ids` all hold a receipt whose status is not "unavailable", or until timeout.
+  bool waitForReceipts(const std::vector<std::string>& ids, int timeout_ms);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace xj::test
