@@ -26,7 +26,9 @@ check "routing/rules includes a higher layer" '#include *"(adapters|config|hub/s
 # Adapters translate the wire; they do not reach into storage internals.
 check "adapters include hub/storage" '#include *"hub/storage' adapters
 # Beast/Asio only in the HTTP (and later MQTT) adapters and the composition root.
-check "Boost outside adapters/http, adapters/mqtt, hub.cpp" '#include *<boost' config hub/storage hub/security adapters/envelope adapters/household
+check "Boost outside adapters/http, adapters/mqtt, hub.cpp" '#include *<boost' config hub/storage hub/security adapters/envelope adapters/household adapters/intake routing
+# Paho only in the MQTT adapter (and the tests' clients).
+check "Paho outside adapters/mqtt" '#include *<mqtt/' hub config routing adapters/http adapters/envelope adapters/intake adapters/household
 # Domain types hold no wire types.
 check "RapidJSON in storage or security" '#include *<rapidjson' hub/storage hub/security
 if [ $fail -ne 0 ]; then echo "layering: FAILED"; exit 1; fi

@@ -1,0 +1,346 @@
+// mqtt_load: the load tool of bench/mqtt-ingest (issue 5), on Paho MQTT C++ (MQTT 5).
+//
+//   mqtt_load hub  --uri tcp://127.0.0.1:PORT --n N --run ID [--window W] [--org bench]
+//   mqtt_load echo --uri tcp://127.0.0.1:PORT --n N --run ID [--window W]
+//
+// hub:  publishes N 400-byte hotline tickets (unique ids) at QoS 1 to
+//       xianjie/in/hotline/ORG/tickets and waits, subscribed to xianjie/out/ORG/receipts, until
+//       every one holds a receipt (a JSON object with "id" and "status", or an array of them).
+//       A message without a receipt after --resend-ms, or answered "unavailable", is sent again.
+// echo: the reference. The same N payloads go through the same broker to a plain subscriber
+//       (a second client of this process, subscribed at QoS 1): no storage, no receipts.
+//
+// At most --window messages are outstanding (published, not yet answered) at any time.
+// Prints one line: RESULT mode=.. n=.. secs=.. per_s=.. p50_ms=.. p99_ms=.. resends=.. ...
+// per_s is N / (time from the first publish to the last receipt); latencies run from a
+// message's first publish to its receipt (so they include any resends).
+#include <mqtt/async_client.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string mode;
+  std::string uri = "tcp://127.0.0.1:1883";
+  std::string run = "r1";
+  std::string org = "bench";
+  std::string prefix = "xianjie";
+  long n = 20'000;
+  int window = 1'000;
+  int resend_ms = 5'000;
+  int timeout_s = 120;
+  size_t size = 400;
+};
+
+[[noreturn]] void usage() {
+  std::cerr << "usage: mqtt_load hub|echo --uri URI --n N --run ID [--window W] [--org ORG] [--prefix P]\n"
+               "                [--resend-ms MS] [--timeout-s S] [--size BYTES]\n";
+  std::exit(2);
+}
+
+Options parseArgs(int argc, char** argv) {
+  if (argc < 2) usage();
+  Options o;
+  o.mode = argv[1];
+  if (o.mode != "hub" && o.mode != "echo") usage();
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i + 1 >= argc) usage();
+    std::string v = argv[++i];
+    if (a == "--uri") o.uri = v;
+    else if (a == "--run") o.run = v;
+    else if (a == "--org") o.org = v;
+    else if (a == "--prefix") o.prefix = v;
+    else if (a == "--n") o.n = std::stol(v);
+    else if (a == "--window") o.window = std::stoi(v);
+    else if (a == "--resend-ms") o.resend_ms = std::stoi(v);
+    else if (a == "--timeout-s") o.timeout_s = std::stoi(v);
+    else if (a == "--size") o.size = static_cast<size_t>(std::stoul(v));
+    else usage();
+  }
+  if (o.n <= 0 || o.window <= 0) usage();
+  return o;
+}
+
+// The envelope of scripts/example-ticket.json with "source" = ORG and a unique id, padded in
+// the description to exactly `size` bytes.
+std::string payload(const Options& o, const std::string& id) {
+  const std::string head = R"({"id":")" + id + R"(","kind":"ticket","source":")" + o.org +
+                           R"(","occurred_at":"2026-11-28T09:30:00+08:00","subject":{"name":"示例",)"
+                           R"("id_number":"451229195703081312","phone":"13800000000","township":"451229205",)"
+                           R"("village":"示例村"},"body":{"caller":{"relation":"self"},"category":"dibao",)"
+                           R"("urgency":"high","description":"老人独居，无固定收入，需要上门核实 )";
+  const std::string tail = R"(","needs_proxy_application":true}})";
+  size_t fixed = head.size() + tail.size();
+  std::string pad = fixed < o.size ? std::string(o.size - fixed, 'x') : std::string();
+  return head + pad + tail;
+}
+
+std::string messageId(const Options& o, long i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%09ld", i);
+  return "b-" + o.run + "-" + buf;
+}
+
+struct Slot {
+  Clock::time_point first{};
+  Clock::time_point last{};
+  double latency_ms = 0;
+  bool done = false;
+  bool unavailable = false;
+};
+
+class Load {
+ public:
+  explicit Load(Options o) : opt_(std::move(o)), slots_(static_cast<size_t>(opt_.n)) {
+    id_prefix_ = "b-" + opt_.run + "-";
+    payloads_.reserve(slots_.size());
+    for (long i = 0; i < opt_.n; ++i) payloads_.push_back(payload(opt_, messageId(opt_, i)));
+    if (opt_.mode == "hub") {
+      pub_topic_ = opt_.prefix + "/in/hotline/" + opt_.org + "/tickets";
+      sub_topic_ = opt_.prefix + "/out/" + opt_.org + "/receipts";
+    } else {
+      pub_topic_ = "bench/echo/" + opt_.run;
+      sub_topic_ = pub_topic_;
+    }
+  }
+
+  int run() {
+    const std::string tag = std::to_string(::getpid()) + "-" + opt_.run;
+    pub_ = connect("mqtt-load-pub-" + tag);
+    if (opt_.mode == "echo") {
+      sub_ = connect("mqtt-load-sub-" + tag);
+    }
+    mqtt::async_client& sub = opt_.mode == "echo" ? *sub_ : *pub_;
+    sub.set_message_callback([this](mqtt::const_message_ptr m) { onMessage(m->get_payload_str()); });
+    sub.subscribe(sub_topic_, 1)->wait();
+
+    start_ = Clock::now();
+    std::thread resender([this] { resendLoop(); });
+    long next = 0;
+    bool ok = true;
+    const auto deadline = start_ + std::chrono::seconds(opt_.timeout_s);
+    while (true) {
+      std::unique_lock lock(mu_);
+      cv_.wait_until(lock, deadline, [&] { return done_ == opt_.n || (next < opt_.n && outstanding_.size() < static_cast<size_t>(opt_.window)); });
+      if (done_ == opt_.n) break;
+      if (Clock::now() >= deadline) {
+        ok = false;
+        break;
+      }
+      // Publish as many as the window allows, outside the lock.
+      std::vector<long> batch;
+      while (next < opt_.n && outstanding_.size() < static_cast<size_t>(opt_.window)) {
+        auto& s = slots_[static_cast<size_t>(next)];
+        s.first = s.last = Clock::now();
+        outstanding_.insert(next);
+        batch.push_back(next++);
+      }
+      lock.unlock();
+      for (long i : batch) send(i);
+    }
+    {
+      std::lock_guard lock(mu_);
+      finished_ = true;
+    }
+    cv_.notify_all();
+    resender.join();
+    const double secs = std::chrono::duration<double>(last_done_ - start_).count();
+    report(secs, ok);
+    try {
+      pub_->disconnect()->wait_for(std::chrono::seconds(2));
+      if (sub_) sub_->disconnect()->wait_for(std::chrono::seconds(2));
+    } catch (const mqtt::exception&) {
+    }
+    return ok ? 0 : 1;
+  }
+
+ private:
+  std::unique_ptr<mqtt::async_client> connect(const std::string& client_id) {
+    mqtt::create_options create(MQTTVERSION_5, 1'000'000);
+    auto c = std::make_unique<mqtt::async_client>(opt_.uri, client_id, create, nullptr);
+    auto opts = mqtt::connect_options_builder()
+                    .mqtt_version(MQTTVERSION_5)
+                    .clean_start(true)
+                    .keep_alive_interval(std::chrono::seconds(30))
+                    .max_inflight(65'535)
+                    .finalize();
+    c->connect(opts)->wait();
+    return c;
+  }
+
+  void send(long i) {
+    try {
+      auto msg = mqtt::make_message(pub_topic_, payloads_[static_cast<size_t>(i)], 1, false);
+      pub_->publish(msg);
+    } catch (const mqtt::exception& e) {
+      // Left outstanding: the resender sends it again.
+      publish_errors_.fetch_add(1);
+    }
+  }
+
+  // Every --resend-ms without a receipt, or shortly after an "unavailable", send it again.
+  void resendLoop() {
+    const auto resend_after = std::chrono::milliseconds(opt_.resend_ms);
+    const auto unavailable_after = std::chrono::milliseconds(20);
+    std::unique_lock lock(mu_);
+    while (!finished_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(20));
+      if (finished_) break;
+      const auto now = Clock::now();
+      std::vector<long> again;
+      for (long i : outstanding_) {
+        auto& s = slots_[static_cast<size_t>(i)];
+        if ((s.unavailable && now - s.last >= unavailable_after) || now - s.last >= resend_after) {
+          s.unavailable = false;
+          s.last = now;
+          again.push_back(i);
+        }
+      }
+      if (again.empty()) continue;
+      resends_ += static_cast<long>(again.size());
+      lock.unlock();
+      for (long i : again) send(i);
+      lock.lock();
+    }
+  }
+
+  long indexOf(const char* id, size_t len) const {
+    if (len <= id_prefix_.size() || std::memcmp(id, id_prefix_.data(), id_prefix_.size()) != 0) return -1;
+    long v = 0;
+    for (size_t k = id_prefix_.size(); k < len; ++k) {
+      if (id[k] < '0' || id[k] > '9') return -1;
+      v = v * 10 + (id[k] - '0');
+    }
+    return v < opt_.n ? v : -1;
+  }
+
+  // Paho's callback thread.
+  void onMessage(const std::string& body) {
+    receipt_msgs_.fetch_add(1);
+    if (opt_.mode == "echo") {
+      // The payload itself: its id is the first field.
+      static constexpr std::string_view key = R"({"id":")";
+      if (body.compare(0, key.size(), key) != 0) return;
+      size_t end = body.find('"', key.size());
+      if (end == std::string::npos) return;
+      complete(indexOf(body.data() + key.size(), end - key.size()), "accepted");
+      return;
+    }
+    rapidjson::Document d;
+    d.Parse(body.data(), body.size());
+    if (d.HasParseError()) {
+      bad_.fetch_add(1);
+      return;
+    }
+    auto one = [&](const rapidjson::Value& r) {
+      if (!r.IsObject() || !r.HasMember("id") || !r["id"].IsString() || !r.HasMember("status") || !r["status"].IsString()) {
+        bad_.fetch_add(1);
+        return;
+      }
+      complete(indexOf(r["id"].GetString(), r["id"].GetStringLength()), r["status"].GetString());
+    };
+    if (d.IsArray()) {
+      for (const auto& r : d.GetArray()) one(r);
+    } else {
+      one(d);
+    }
+  }
+
+  void complete(long i, const std::string& status) {
+    if (i < 0) {
+      foreign_.fetch_add(1);
+      return;
+    }
+    const auto now = Clock::now();
+    bool wake = false;
+    {
+      std::lock_guard lock(mu_);
+      receipts_++;
+      auto& s = slots_[static_cast<size_t>(i)];
+      if (s.done) {
+        late_++;  // a second receipt (for a resend), already counted
+        return;
+      }
+      if (status == "unavailable") {
+        unavailable_++;
+        s.unavailable = true;
+        return;
+      }
+      if (status == "duplicate") duplicates_++;
+      else if (status != "accepted") failed_++;  // rejected / conflict: a bench bug, reported
+      s.done = true;
+      s.latency_ms = std::chrono::duration<double, std::milli>(now - s.first).count();
+      outstanding_.erase(i);
+      done_++;
+      last_done_ = now;
+      wake = true;
+    }
+    if (wake) cv_.notify_all();
+  }
+
+  void report(double secs, bool ok) {
+    std::vector<double> lat;
+    lat.reserve(slots_.size());
+    for (const auto& s : slots_)
+      if (s.done) lat.push_back(s.latency_ms);
+    std::sort(lat.begin(), lat.end());
+    auto pct = [&](double p) {
+      if (lat.empty()) return 0.0;
+      size_t k = static_cast<size_t>(p * static_cast<double>(lat.size() - 1) + 0.5);
+      return lat[std::min(k, lat.size() - 1)];
+    };
+    std::lock_guard lock(mu_);
+    std::printf(
+        "RESULT mode=%s n=%ld done=%ld secs=%.3f per_s=%.0f p50_ms=%.2f p99_ms=%.2f resends=%ld unavailable=%ld "
+        "duplicates=%ld failed=%ld late=%ld receipts=%ld receipt_msgs=%ld bad=%ld foreign=%ld publish_errors=%ld "
+        "window=%d ok=%d\n",
+        opt_.mode.c_str(), opt_.n, done_, secs, secs > 0 ? static_cast<double>(done_) / secs : 0.0, pct(0.50), pct(0.99),
+        resends_, unavailable_, duplicates_, failed_, late_, receipts_, receipt_msgs_.load(), bad_.load(), foreign_.load(),
+        publish_errors_.load(), opt_.window, ok ? 1 : 0);
+    std::fflush(stdout);
+  }
+
+  Options opt_;
+  std::vector<Slot> slots_;
+  std::vector<std::string> payloads_;
+  std::string id_prefix_, pub_topic_, sub_topic_;
+  std::unique_ptr<mqtt::async_client> pub_, sub_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::set<long> outstanding_;
+  long done_ = 0, resends_ = 0, unavailable_ = 0, duplicates_ = 0, failed_ = 0, late_ = 0, receipts_ = 0;
+  bool finished_ = false;
+  Clock::time_point start_{}, last_done_{};
+  std::atomic<long> receipt_msgs_{0}, bad_{0}, foreign_{0}, publish_errors_{0};
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = parseArgs(argc, argv);
+  try {
+    Load load(o);
+    return load.run();
+  } catch (const mqtt::exception& e) {
+    std::cerr << "mqtt_load: " << e.what() << "\n";
+    return 1;
+  }
+}
