@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "adapters/envelope/problems_json.h"
 #include "adapters/household/evaluate.h"
 #include "adapters/http/http_util.h"
 #include "adapters/http/openapi_document.h"
@@ -93,19 +94,7 @@ ApiResponse Api::error(int status, const std::string& code, const std::string& m
   w.String(code.c_str());
   w.Key("message");
   w.String(message.c_str());
-  if (!problems.empty()) {
-    w.Key("problems");
-    w.StartArray();
-    for (const auto& p : problems) {
-      w.StartObject();
-      w.Key("path");
-      w.String(p.path.c_str());
-      w.Key("problem");
-      w.String(p.problem.c_str());
-      w.EndObject();
-    }
-    w.EndArray();
-  }
+  envelope::writeProblems(w, problems);
   w.EndObject();
   ApiResponse r;
   r.status = status;

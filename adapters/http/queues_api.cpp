@@ -220,7 +220,9 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
         if (!parseInt64(v, l) || l < 1 || l > 200) problems.push_back({"limit", "must be 1 to 200"});
         query.limit = static_cast<int>(l);
       } else {
-        problems.push_back({k, "unknown filter"});
+        std::string shown;  // the key is the client's bytes: keep the answer valid JSON
+        for (char ch : k.substr(0, 40)) shown.push_back(ch >= 0x20 && ch < 0x7f ? ch : '?');
+        problems.push_back({shown, "unknown filter"});
       }
     }
     if (!problems.empty()) return finish(*shared_req, reply, error(400, "invalid_query", "bad filters", problems));

@@ -47,7 +47,7 @@ std::string Intake::deadline(const std::string& accepted_on, int working_days) c
 }
 
 envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind, IngestRecord& record,
-                                       Problems& problems) const {
+                                       Problems& problems, routing::RouteDecision* why) const {
   envelope::Facts facts;
   auto outcome = envelope::parseEnvelope(bytes, kind, townships_, limits_, record, problems, &facts);
   if (outcome != envelope::ParseOutcome::kOk) return outcome;
@@ -84,6 +84,7 @@ envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind,
   in.signal = facts.signal;
   in.ticket_category = facts.ticket_category;
   auto decision = routing::route(*table, in);
+  if (why) *why = decision;
   plan.route_rule = decision.rule;
   plan.route_version = decision.version;
   plan.queues = decision.queues;

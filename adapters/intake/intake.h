@@ -21,20 +21,15 @@ namespace xj::intake {
 // China Standard Time (UTC+8, no daylight saving): the date a message was accepted on.
 std::string acceptedOn(std::chrono::system_clock::time_point t);
 
-struct RouteExplanation {
-  routing::RouteDecision decision;
-  std::string case_deadline;
-  std::string alert_deadline;
-};
-
 class Intake {
  public:
   Intake(std::shared_ptr<const household::Standards> standards, const TownshipDirectory& townships,
          const routing::RouteTableHolder& routes, const Clock& clock, envelope::Limits limits);
 
-  // On kOk the record is complete: received_at, body_hash and the WorkPlan are filled.
+  // On kOk the record is complete: received_at, body_hash and the WorkPlan are filled; with
+  // `why` the router's full decision (with its explanation) is copied out for tools.
   envelope::ParseOutcome prepare(std::string_view bytes, MessageKind kind, IngestRecord& record,
-                                 Problems& problems) const;
+                                 Problems& problems, routing::RouteDecision* why = nullptr) const;
 
   // The n-th working day after `accepted_on`; empty when the calendar lacks the year.
   std::string deadline(const std::string& accepted_on, int working_days) const;

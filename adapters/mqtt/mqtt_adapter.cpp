@@ -10,6 +10,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "adapters/envelope/problems_json.h"
 #include "adapters/mqtt/topics.h"
 #include "hub/core/log.h"
 
@@ -51,19 +52,7 @@ std::string receiptJson(const std::string& status, const Receipt* r, const std::
     w.Key("message");
     w.String(message.c_str());
   }
-  if (!problems.empty()) {
-    w.Key("problems");
-    w.StartArray();
-    for (const auto& p : problems) {
-      w.StartObject();
-      w.Key("path");
-      w.String(p.path.c_str());
-      w.Key("problem");
-      w.String(p.problem.c_str());
-      w.EndObject();
-    }
-    w.EndArray();
-  }
+  envelope::writeProblems(w, problems);
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }

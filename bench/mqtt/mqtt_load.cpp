@@ -29,6 +29,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -42,7 +43,8 @@ struct Options {
   std::string org = "bench";
   std::string prefix = "xianjie";
   long n = 20'000;
-  int window = 1'000;
+  int window = 20;
+  int publishers = 4;
   int resend_ms = 5'000;
   int timeout_s = 120;
   size_t size = 400;
@@ -69,12 +71,13 @@ Options parseArgs(int argc, char** argv) {
     else if (a == "--prefix") o.prefix = v;
     else if (a == "--n") o.n = std::stol(v);
     else if (a == "--window") o.window = std::stoi(v);
+    else if (a == "--publishers") o.publishers = std::stoi(v);
     else if (a == "--resend-ms") o.resend_ms = std::stoi(v);
     else if (a == "--timeout-s") o.timeout_s = std::stoi(v);
     else if (a == "--size") o.size = static_cast<size_t>(std::stoul(v));
     else usage();
   }
-  if (o.n <= 0 || o.window <= 0) usage();
+  if (o.n <= 0 || o.window <= 0 || o.publishers <= 0) usage();
   return o;
 }
 
@@ -110,6 +113,7 @@ class Load {
  public:
   explicit Load(Options o) : opt_(std::move(o)), slots_(static_cast<size_t>(opt_.n)) {
     id_prefix_ = "b-" + opt_.run + "-";
+    in_flight_.assign(static_cast<size_t>(opt_.publishers), 0);
     payloads_.reserve(slots_.size());
     for (long i = 0; i < opt_.n; ++i) payloads_.push_back(payload(opt_, messageId(opt_, i)));
     if (opt_.mode == "hub") {
@@ -123,40 +127,22 @@ class Load {
 
   int run() {
     const std::string tag = std::to_string(::getpid()) + "-" + opt_.run;
-    pub_ = connect("mqtt-load-pub-" + tag);
-    if (opt_.mode == "echo") {
-      sub_ = connect("mqtt-load-sub-" + tag);
-    }
-    mqtt::async_client& sub = opt_.mode == "echo" ? *sub_ : *pub_;
-    sub.set_message_callback([this](mqtt::const_message_ptr m) { onMessage(m->get_payload_str()); });
-    sub.subscribe(sub_topic_, 1)->wait();
+    for (int p = 0; p < opt_.publishers; ++p) pubs_.push_back(connect("mqtt-load-pub" + std::to_string(p) + "-" + tag));
+    sub_ = connect("mqtt-load-sub-" + tag);
+    sub_->set_message_callback([this](mqtt::const_message_ptr m) { onMessage(m->get_payload_str()); });
+    sub_->subscribe(sub_topic_, 1)->wait();
 
     start_ = Clock::now();
+    deadline_ = start_ + std::chrono::seconds(opt_.timeout_s);
     std::thread resender([this] { resendLoop(); });
-    long next = 0;
-    bool ok = true;
-    const auto deadline = start_ + std::chrono::seconds(opt_.timeout_s);
-    while (true) {
-      std::unique_lock lock(mu_);
-      cv_.wait_until(lock, deadline, [&] { return done_ == opt_.n || (next < opt_.n && outstanding_.size() < static_cast<size_t>(opt_.window)); });
-      if (done_ == opt_.n) break;
-      if (Clock::now() >= deadline) {
-        ok = false;
-        break;
-      }
-      // Publish as many as the window allows, outside the lock.
-      std::vector<long> batch;
-      while (next < opt_.n && outstanding_.size() < static_cast<size_t>(opt_.window)) {
-        auto& s = slots_[static_cast<size_t>(next)];
-        s.first = s.last = Clock::now();
-        outstanding_.insert(next);
-        batch.push_back(next++);
-      }
-      lock.unlock();
-      for (long i : batch) send(i);
-    }
+    std::vector<std::thread> publishers;
+    for (int p = 0; p < opt_.publishers; ++p) publishers.emplace_back([this, p] { publishLoop(p); });
+    for (auto& t : publishers) t.join();
+    bool ok;
     {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
+      cv_.wait_until(lock, deadline_, [&] { return done_ == opt_.n; });
+      ok = done_ == opt_.n;
       finished_ = true;
     }
     cv_.notify_all();
@@ -164,14 +150,39 @@ class Load {
     const double secs = std::chrono::duration<double>(last_done_ - start_).count();
     report(secs, ok);
     try {
-      pub_->disconnect()->wait_for(std::chrono::seconds(2));
-      if (sub_) sub_->disconnect()->wait_for(std::chrono::seconds(2));
+      for (auto& c : pubs_) c->disconnect()->wait_for(std::chrono::seconds(2));
+      sub_->disconnect()->wait_for(std::chrono::seconds(2));
     } catch (const mqtt::exception&) {
     }
     return ok ? 0 : 1;
   }
 
  private:
+  // Publisher p sends messages p, p+P, p+2P, ... keeping at most --window of them outstanding:
+  // mosquitto grants each client a receive maximum of 20 (max_inflight_messages), and Paho C
+  // queues publishes beyond the broker's receive maximum slowly, so the default window is 20
+  // per connection and the load comes from several connections.
+  void publishLoop(int p) {
+    long next = p;
+    const auto step = static_cast<long>(opt_.publishers);
+    while (next < opt_.n) {
+      std::unique_lock lock(mu_);
+      cv_.wait_until(lock, deadline_, [&] { return finished_ || in_flight_[static_cast<size_t>(p)] < opt_.window; });
+      if (finished_ || Clock::now() >= deadline_) return;
+      std::vector<long> batch;
+      while (next < opt_.n && in_flight_[static_cast<size_t>(p)] < opt_.window) {
+        auto& s = slots_[static_cast<size_t>(next)];
+        s.first = s.last = Clock::now();
+        outstanding_.insert(next);
+        in_flight_[static_cast<size_t>(p)]++;
+        batch.push_back(next);
+        next += step;
+      }
+      lock.unlock();
+      for (long i : batch) send(i);
+    }
+  }
+
   std::unique_ptr<mqtt::async_client> connect(const std::string& client_id) {
     mqtt::create_options create(MQTTVERSION_5, 1'000'000);
     auto c = std::make_unique<mqtt::async_client>(opt_.uri, client_id, create, nullptr);
@@ -188,8 +199,8 @@ class Load {
   void send(long i) {
     try {
       auto msg = mqtt::make_message(pub_topic_, payloads_[static_cast<size_t>(i)], 1, false);
-      pub_->publish(msg);
-    } catch (const mqtt::exception& e) {
+      pubs_[static_cast<size_t>(i % opt_.publishers)]->publish(msg);
+    } catch (const mqtt::exception&) {
       // Left outstanding: the resender sends it again.
       publish_errors_.fetch_add(1);
     }
@@ -201,7 +212,9 @@ class Load {
     const auto unavailable_after = std::chrono::milliseconds(20);
     std::unique_lock lock(mu_);
     while (!finished_) {
-      cv_.wait_for(lock, std::chrono::milliseconds(20));
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      lock.lock();
       if (finished_) break;
       const auto now = Clock::now();
       std::vector<long> again;
@@ -288,6 +301,7 @@ class Load {
       s.done = true;
       s.latency_ms = std::chrono::duration<double, std::milli>(now - s.first).count();
       outstanding_.erase(i);
+      in_flight_[static_cast<size_t>(i % opt_.publishers)]--;
       done_++;
       last_done_ = now;
       wake = true;
@@ -310,10 +324,10 @@ class Load {
     std::printf(
         "RESULT mode=%s n=%ld done=%ld secs=%.3f per_s=%.0f p50_ms=%.2f p99_ms=%.2f resends=%ld unavailable=%ld "
         "duplicates=%ld failed=%ld late=%ld receipts=%ld receipt_msgs=%ld bad=%ld foreign=%ld publish_errors=%ld "
-        "window=%d ok=%d\n",
+        "publishers=%d window=%d ok=%d\n",
         opt_.mode.c_str(), opt_.n, done_, secs, secs > 0 ? static_cast<double>(done_) / secs : 0.0, pct(0.50), pct(0.99),
         resends_, unavailable_, duplicates_, failed_, late_, receipts_, receipt_msgs_.load(), bad_.load(), foreign_.load(),
-        publish_errors_.load(), opt_.window, ok ? 1 : 0);
+        publish_errors_.load(), opt_.publishers, opt_.window, ok ? 1 : 0);
     std::fflush(stdout);
   }
 
@@ -321,14 +335,16 @@ class Load {
   std::vector<Slot> slots_;
   std::vector<std::string> payloads_;
   std::string id_prefix_, pub_topic_, sub_topic_;
-  std::unique_ptr<mqtt::async_client> pub_, sub_;
+  std::vector<std::unique_ptr<mqtt::async_client>> pubs_;
+  std::unique_ptr<mqtt::async_client> sub_;
+  std::vector<int> in_flight_;
 
   std::mutex mu_;
   std::condition_variable cv_;
   std::set<long> outstanding_;
   long done_ = 0, resends_ = 0, unavailable_ = 0, duplicates_ = 0, failed_ = 0, late_ = 0, receipts_ = 0;
   bool finished_ = false;
-  Clock::time_point start_{}, last_done_{};
+  Clock::time_point start_{}, last_done_{}, deadline_{};
   std::atomic<long> receipt_msgs_{0}, bad_{0}, foreign_{0}, publish_errors_{0};
 };
 

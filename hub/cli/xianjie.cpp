@@ -232,28 +232,18 @@ int routesCommand(int argc, char** argv) {
   xj::intake::Intake intake(standards.value(), townships.value(), holder, clock, xj::envelope::Limits{});
   xj::IngestRecord record;
   xj::Problems bad;
-  if (intake.prepare(bytes, *kind, record, bad) != xj::envelope::ParseOutcome::kOk) {
+  xj::routing::RouteDecision d;
+  if (intake.prepare(bytes, *kind, record, bad, &d) != xj::envelope::ParseOutcome::kOk) {
     std::fprintf(stderr, "the message is not valid: %zu problem(s):\n%s", bad.size(), xj::formatProblems(bad).c_str());
     return 2;
   }
   const auto& p = record.plan;
-  xj::routing::RoutingInput rin;
   const std::string kind_name(xj::toString(*kind));
   auto decision_table = holder.get();
   std::string queues;
   for (const auto& q : p.queues) queues += (queues.empty() ? "" : ", ") + q;
   std::string tags;
   for (const auto& t : p.prescreen_tags) tags += (tags.empty() ? "" : ", ") + t;
-  // Re-run the router for its explanation (the plan keeps only the outcome).
-  rin.kind = *kind;
-  rin.source = record.source;
-  rin.township = record.township;
-  rin.category = p.prescreen_category;
-  rin.tags = p.prescreen_tags;
-  rin.urgency = p.urgency;
-  rin.signal = p.signal;
-  rin.ticket_category = p.ticket_category;
-  auto d = xj::routing::route(*decision_table, rin);
   std::printf("route table:  %s (%s)\n", decision_table->version.c_str(), config.routes_path.c_str());
   std::printf("message:      kind=%s source=%s township=%s\n", kind_name.c_str(), record.source.c_str(), record.township.c_str());
   std::printf("pre-screen:   category=%s tags=[%s]%s\n", p.prescreen_category.c_str(), tags.c_str(),

@@ -31,6 +31,18 @@ bool waitReady(int port) {
   return false;
 }
 
+// What a publisher must do: resend every message that holds no receipt (or only "unavailable")
+// until all hold one. Returns whether they all do.
+bool resendUntilReceipted(MqttTestClient& c, const std::vector<std::string>& ids, int rounds) {
+  for (int round = 0; round < rounds; ++round) {
+    if (c.waitForReceipts(ids, 3000)) return true;
+    auto got = c.receipts();
+    for (const auto& id : ids)
+      if (!got.count(id) || got[id].status == "unavailable") c.publish(kTickets, ticketJson(id, "hotline-1"), "", "", false);
+  }
+  return c.waitForReceipts(ids, 5000);
+}
+
 }  // namespace
 
 TEST_CASE("MQTT: each kind is stored before its receipt is published", "[mqtt]") {
@@ -207,14 +219,7 @@ TEST_CASE("MQTT: broker restart mid-burst; with resending publishers every messa
   for (const auto& id : ids) c.publish(kTickets, ticketJson(id, "hotline-1"), "", "", false);
   restarter.join();
   c.connect();  // the client reconnects by itself; make sure it is
-  // Resend whatever holds no receipt, until everything does.
-  for (int round = 0; round < 20; ++round) {
-    if (c.waitForReceipts(ids, 3000)) break;
-    auto got = c.receipts();
-    for (const auto& id : ids)
-      if (!got.count(id) || got[id].status == "unavailable") c.publish(kTickets, ticketJson(id, "hotline-1"), "", "", false);
-  }
-  CHECK(c.waitForReceipts(ids, 5000));
+  CHECK(resendUntilReceipted(c, ids, 20));
   CHECK(d.sql("SELECT count(*), count(DISTINCT message_id) FROM messages") == std::to_string(n) + "|" + std::to_string(n) + "\n");
   CHECK(httpRequest(d.port(), "GET", "/metrics").body.find("xianjie_mqtt_reconnects_total 0") == std::string::npos);
 }
@@ -259,13 +264,7 @@ TEST_CASE("MQTT: SIGKILL of the hub mid-burst of 20,000 loses no receipted messa
     if (r.status == "accepted" && !stored.count(id)) ++missing;
   CHECK(missing == 0);
   // Resend until every message holds a receipt: then each is stored exactly once.
-  for (int round = 0; round < 30; ++round) {
-    if (c.waitForReceipts(ids, 3000)) break;
-    auto got = c.receipts();
-    for (const auto& id : ids)
-      if (!got.count(id) || got[id].status == "unavailable") c.publish(kTickets, ticketJson(id, "hotline-1"), "", "", false);
-  }
-  CHECK(c.waitForReceipts(ids, 5000));
+  CHECK(resendUntilReceipted(c, ids, 30));
   CHECK(d.sql("SELECT count(*), count(DISTINCT message_id) FROM messages") == std::to_string(n) + "|" + std::to_string(n) + "\n");
   CHECK(d.sql("PRAGMA integrity_check") == "ok\n");
 }
