@@ -176,26 +176,5 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
   return cfg;
 }
 
-Result<TownshipDirectory> loadTownships(const std::string& standards_dir) {
-  std::string path = standards_dir + "/dahua-townships.json";
-  auto text = readFile(path);
-  if (!text.isOk()) return text.status();
-  rapidjson::Document doc;
-  doc.Parse(text.value().data(), text.value().size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("townships") || !doc["townships"].IsArray())
-    return Status::invalid(path + ": expected an object with a townships array");
-  std::vector<Township> out;
-  for (const auto& t : doc["townships"].GetArray()) {
-    if (!t.IsObject() || !t.HasMember("code") || !t["code"].IsString() || !t.HasMember("name") || !t["name"].IsString())
-      return Status::invalid(path + ": each township needs a code and a name");
-    Township tw;
-    tw.code = t["code"].GetString();
-    tw.name = t["name"].GetString();
-    tw.pilot = t.HasMember("pilot") && t["pilot"].IsBool() && t["pilot"].GetBool();
-    out.push_back(std::move(tw));
-  }
-  if (out.empty()) return Status::invalid(path + ": no townships");
-  return TownshipDirectory(std::move(out));
-}
 
 }  // namespace xj

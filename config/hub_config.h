@@ -7,7 +7,6 @@
 
 #include "hub/core/problem.h"
 #include "hub/core/status.h"
-#include "hub/core/township.h"
 
 namespace xj {
 
@@ -65,9 +64,6 @@ struct HubConfig {
 // JSON path; on any problem the config must not be used. Relative paths in the file are taken
 // relative to the current directory, like the daemon's working directory.
 Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems);
-
-// Loads the townships from <standards_dir>/dahua-townships.json.
-Result<TownshipDirectory> loadTownships(const std::string& standards_dir);
 
 std::string formatProblems(const Problems& problems);
 

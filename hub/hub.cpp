@@ -43,15 +43,14 @@ Hub::~Hub() = default;
 
 Status Hub::run() {
   auto& cfg = impl_->config;
-  auto townships = loadTownships(cfg.standards_dir);
-  if (!townships.isOk()) return townships.status();
   Problems problems;
   auto standards = household::loadStandards(cfg.standards_dir, problems);
   if (!standards.isOk()) return Status::invalid("standards in " + cfg.standards_dir + ":\n" + formatProblems(problems));
-  auto routes = loadRoutes(cfg.routes_path, townships.value(), problems);
+  const TownshipDirectory& townships = standards.value()->townships;
+  auto routes = loadRoutes(cfg.routes_path, townships, problems);
   if (!routes.isOk()) return Status::invalid(cfg.routes_path + ":\n" + formatProblems(problems));
   routing::RouteTableHolder route_table(routes.value());
-  intake::Intake intake(standards.value(), townships.value(), route_table, impl_->clock,
+  intake::Intake intake(standards.value(), townships, route_table, impl_->clock,
                         envelope::Limits{cfg.http.max_json_depth});
 
   auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics);
@@ -136,7 +135,7 @@ Status Hub::run() {
     hangups.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
       Problems reload_problems;
-      auto next = loadRoutes(cfg.routes_path, townships.value(), reload_problems);
+      auto next = loadRoutes(cfg.routes_path, townships, reload_problems);
       if (next.isOk()) {
         route_table.set(next.value());
         log::info("routes_reloaded", {{"version", next.value()->version}, {"rules", std::to_string(next.value()->rules.size())}});

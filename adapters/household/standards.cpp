@@ -179,28 +179,6 @@ Result<std::vector<TownshipInfo>> parseTownshipsJson(std::string_view json, Prob
   return out;
 }
 
-const TownshipInfo* Standards::findTownship(std::string_view s) const {
-  for (const auto& t : townships)
-    if (t.code == s || t.name == s) return &t;
-  // The older listing numbers the same units 451229100-115 in code order.
-  if (s.size() == 9 && s.substr(0, 7) == "4512291") {
-    int k = (s[7] - '0') * 10 + (s[8] - '0');
-    if (s[7] >= '0' && s[7] <= '9' && s[8] >= '0' && s[8] <= '9' && k >= 0 &&
-        static_cast<size_t>(k) < townships.size() && townships.size() == 16)
-      return &townships[static_cast<size_t>(k)];
-  }
-  // 乡 and 镇 spellings of the same unit (北景乡 became 北景镇).
-  static constexpr std::string_view kXiang = "乡", kZhen = "镇";
-  for (const auto& t : townships) {
-    std::string_view n = t.name;
-    if (n.size() != s.size() || n.size() < 3) continue;
-    std::string_view stem = n.substr(0, n.size() - 3), tail = n.substr(n.size() - 3);
-    std::string_view sstem = s.substr(0, s.size() - 3), stail = s.substr(s.size() - 3);
-    if (stem == sstem && (tail == kXiang || tail == kZhen) && (stail == kXiang || stail == kZhen))
-      return &t;
-  }
-  return nullptr;
-}
 
 Result<std::shared_ptr<const Standards>> loadStandards(const std::string& dir, Problems& problems) {
   namespace fs = std::filesystem;
@@ -251,7 +229,7 @@ Result<std::shared_ptr<const Standards>> loadStandards(const std::string& dir, P
     size_t from = problems.size();
     auto t = parseTownshipsJson(text, problems);
     prefixProblems(problems, from, "dahua-townships.json");
-    if (t.isOk()) standards->townships = std::move(t).value();
+    if (t.isOk()) standards->townships = TownshipDirectory(std::move(t).value());
   }
   if (problems.size() != before)
     return Status::invalid("standards: " + std::to_string(problems.size() - before) + " problem(s)");

@@ -12,25 +12,21 @@
 
 #include "hub/core/problem.h"
 #include "hub/core/status.h"
+#include "hub/core/township.h"
 #include "routing/rules/calendar.h"
 #include "routing/rules/parameters.h"
 
 namespace xj::household {
 
-struct TownshipInfo {
-  std::string code;  // 2023 NBS statistical code
-  std::string name;
-  bool pilot = false;
-};
+using TownshipInfo = Township;  // 2023 NBS statistical code, name, pilot
 
 struct Standards {
   rules::RuleSet rules;
   rules::WorkCalendar calendar;
-  std::vector<TownshipInfo> townships;
+  TownshipDirectory townships;
 
-  // The 2023 code, the older 451229100-115 numbering (same order) or the name in either
-  // spelling (北景镇 / 北景乡). nullptr when unknown.
-  const TownshipInfo* findTownship(std::string_view code_or_name) const;
+  // The 2023 code, the older 451229100-115 numbering or the name in either spelling.
+  const TownshipInfo* findTownship(std::string_view code_or_name) const { return townships.find(code_or_name); }
 };
 
 // Reads the three kinds of files from `dir`, reporting EVERY problem (path prefixed with the

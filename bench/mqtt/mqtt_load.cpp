@@ -1,16 +1,18 @@
 // mqtt_load: the load tool of bench/mqtt-ingest (issue 5), on Paho MQTT C++ (MQTT 5).
 //
-//   mqtt_load hub  --uri tcp://127.0.0.1:PORT --n N --run ID [--window W] [--org bench]
-//   mqtt_load echo --uri tcp://127.0.0.1:PORT --n N --run ID [--window W]
+//   mqtt_load hub  --uri tcp://127.0.0.1:PORT --n N --run ID [--publishers P] [--window W] [--org bench]
+//   mqtt_load echo --uri tcp://127.0.0.1:PORT --n N --run ID [--publishers P] [--window W]
 //
 // hub:  publishes N 400-byte hotline tickets (unique ids) at QoS 1 to
 //       xianjie/in/hotline/ORG/tickets and waits, subscribed to xianjie/out/ORG/receipts, until
 //       every one holds a receipt (a JSON object with "id" and "status", or an array of them).
 //       A message without a receipt after --resend-ms, or answered "unavailable", is sent again.
 // echo: the reference. The same N payloads go through the same broker to a plain subscriber
-//       (a second client of this process, subscribed at QoS 1): no storage, no receipts.
+//       (another client of this process, subscribed at QoS 1): no storage, no receipts.
 //
-// At most --window messages are outstanding (published, not yet answered) at any time.
+// P publisher connections (default 4), each with at most --window (default 20) messages
+// outstanding (published, not yet answered); one more connection receives the receipts (hub)
+// or the messages themselves (echo).
 // Prints one line: RESULT mode=.. n=.. secs=.. per_s=.. p50_ms=.. p99_ms=.. resends=.. ...
 // per_s is N / (time from the first publish to the last receipt); latencies run from a
 // message's first publish to its receipt (so they include any resends).
@@ -51,8 +53,8 @@ struct Options {
 };
 
 [[noreturn]] void usage() {
-  std::cerr << "usage: mqtt_load hub|echo --uri URI --n N --run ID [--window W] [--org ORG] [--prefix P]\n"
-               "                [--resend-ms MS] [--timeout-s S] [--size BYTES]\n";
+  std::cerr << "usage: mqtt_load hub|echo --uri URI --n N --run ID [--publishers P] [--window W] [--org ORG]\n"
+               "                [--prefix P] [--resend-ms MS] [--timeout-s S] [--size BYTES]\n";
   std::exit(2);
 }
 

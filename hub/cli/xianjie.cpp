@@ -110,12 +110,13 @@ int tokenCommand(int argc, char** argv) {
         problems.push_back("--org may contain only letters, digits and . _ - :");
         break;
       }
-    auto townships = xj::loadTownships(config.standards_dir);
-    if (!townships.isOk()) {
-      problems.push_back(townships.status().message());
+    xj::Problems standards_problems;
+    auto standards = xj::household::loadStandards(config.standards_dir, standards_problems);
+    if (!standards.isOk()) {
+      problems.push_back("standards in " + config.standards_dir + " could not be loaded");
     } else {
       for (auto& t : a.townships) {
-        const auto* found = townships.value().find(t);
+        const auto* found = standards.value()->townships.find(t);
         if (!found) {
           problems.push_back("--township " + t + " is not a Dahua township");
         } else {
@@ -209,13 +210,13 @@ int routesCommand(int argc, char** argv) {
   }
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   xj::Problems problems;
-  auto townships = xj::loadTownships(config.standards_dir);
   auto standards = xj::household::loadStandards(config.standards_dir, problems);
-  if (!townships.isOk() || !standards.isOk()) {
+  if (!standards.isOk()) {
     std::fprintf(stderr, "standards in %s:\n%s", config.standards_dir.c_str(), xj::formatProblems(problems).c_str());
     return 1;
   }
-  auto routes = xj::loadRoutes(config.routes_path, townships.value(), problems);
+  const xj::TownshipDirectory& townships = standards.value()->townships;
+  auto routes = xj::loadRoutes(config.routes_path, townships, problems);
   if (!routes.isOk()) {
     std::fprintf(stderr, "%s: %zu problem(s):\n%s", config.routes_path.c_str(), problems.size(),
                  xj::formatProblems(problems).c_str());
@@ -229,7 +230,7 @@ int routesCommand(int argc, char** argv) {
   }
   xj::routing::RouteTableHolder holder(routes.value());
   xj::SystemClock clock;
-  xj::intake::Intake intake(standards.value(), townships.value(), holder, clock, xj::envelope::Limits{});
+  xj::intake::Intake intake(standards.value(), townships, holder, clock, xj::envelope::Limits{});
   xj::IngestRecord record;
   xj::Problems bad;
   xj::routing::RouteDecision d;

@@ -1,5 +1,5 @@
 // TownshipDirectory: the 16 township-level units of Dahua county (SPEC.md §9), loaded once at
-// start-up from config/standards/dahua-townships.json and then read-only (any thread).
+// start-up with the standards (adapters/household/standards.h) and then read-only (any thread).
 #pragma once
 
 #include <string>
@@ -19,8 +19,8 @@ class TownshipDirectory {
   TownshipDirectory() = default;
   explicit TownshipDirectory(std::vector<Township> townships) : townships_(std::move(townships)) {}
 
-  // Accepts the 2023 code, the older 451229100-115 numbering (same order), or the name in
-  // either spelling (北景镇 / 北景乡). Returns nullptr when unknown.
+  // Accepts the 2023 code, the older 451229100-115 numbering (in 2023-code order), or the name
+  // in either spelling (北景镇 / 北景乡). Returns nullptr when unknown.
   const Township* find(std::string_view code_or_name) const;
   const std::vector<Township>& all() const { return townships_; }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "adapters/envelope/envelope_codec.h"
+#include "adapters/household/standards.h"
 #include "config/hub_config.h"
 
 using namespace xj;
@@ -11,8 +12,11 @@ using namespace xj;
 namespace {
 
 const TownshipDirectory& townships() {
-  static TownshipDirectory dir = loadTownships(XJ_SHARED_RULES_DIR).value();
-  return dir;
+  static auto standards = [] {
+    Problems p;
+    return household::loadStandards(XJ_SHARED_RULES_DIR, p).value();
+  }();
+  return standards->townships;
 }
 
 const std::string kTicket = R"({

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/household/standards.h"
 #include "config/hub_config.h"
 #include "config/routes_config.h"
 #include "routing/queues/item.h"
@@ -14,8 +15,11 @@ using routing::RoutingInput;
 namespace {
 
 const TownshipDirectory& townships() {
-  static TownshipDirectory dir = loadTownships(XJ_SHARED_RULES_DIR).value();
-  return dir;
+  static auto standards = [] {
+    Problems p;
+    return household::loadStandards(XJ_SHARED_RULES_DIR, p).value();
+  }();
+  return standards->townships;
 }
 
 std::shared_ptr<const routing::RouteTable> shipped() {
