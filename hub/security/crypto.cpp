@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -21,9 +22,16 @@ std::string toHex(const unsigned char* p, size_t n) {
 }  // namespace
 
 std::string sha256Hex(std::string_view data) {
+  // OpenSSL 3 looks an algorithm up (under a lock) on every implicit use and EVP_Digest makes
+  // a fresh context each call; several hashes run per request, so fetch once and keep one
+  // context per thread.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), kSha256, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
+    throw std::runtime_error("sha256 failed");
   return toHex(md, len);
 }
 

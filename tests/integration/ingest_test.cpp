@@ -116,7 +116,9 @@ TEST_CASE("authentication and authorisation", "[http][auth]") {
   };
   CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), {}).status == 401);
   CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth("xjt_000000000000_" + std::string(64, '0'))).status == 401);
-  CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth(hotline.substr(0, hotline.size() - 1) + "0")).status == 401);
+  std::string altered = hotline;
+  altered.back() = altered.back() == '0' ? '1' : '0';  // one character of the secret differs
+  CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth(altered)).status == 401);
   CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth(charity)).status == 403);       // wrong role
   CHECK(post("/v1/referrals", referralJson("a", "charity-1"), auth(hotline)).status == 403);  // wrong role
   auto spoof = post("/v1/tickets", ticketJson("a", "hotline-2"), auth(hotline));              // wrong source
