@@ -84,6 +84,30 @@ Status Hub::run() {
     if (refresher.joinable()) refresher.join();
   };
 
+  // The overdue sweep: marks items past their working-day deadline and escalates them. Every
+  // sweep (the periodic one and a test's fake-clock one) refreshes the overdue counts in /metrics.
+  std::mutex overdue_mu;
+  SweepResult last_sweep;
+  impl_->metrics.collector([&overdue_mu, &last_sweep] {
+    std::lock_guard lock(overdue_mu);
+    std::string out = "# HELP xianjie_items_overdue Open items past their deadline, by queue and township\n"
+                      "# TYPE xianjie_items_overdue gauge\n";
+    for (const auto& [key, n] : last_sweep.overdue_by_queue_township)
+      out += "xianjie_items_overdue{queue=\"" + key.first + "\",township=\"" + key.second + "\"} " + std::to_string(n) + "\n";
+    return out;
+  });
+  auto sweep = [&](const std::string& today, std::function<void(std::optional<SweepResult>)> done) {
+    return store->sweep(today, route_table.get()->escalation_queue, formatRfc3339(impl_->clock.now()),
+                        [&overdue_mu, &last_sweep, done = std::move(done)](std::optional<SweepResult> r) {
+                          if (r) {
+                            if (r->escalated) log::info("sweep_escalated", {{"items", std::to_string(r->escalated)}});
+                            std::lock_guard lock(overdue_mu);
+                            last_sweep = *r;
+                          }
+                          if (done) done(std::move(r));
+                        });
+  };
+
   boost::asio::io_context ioc(cfg.http.threads);
   http::ApiDeps deps{*store, *store, impl_->tokens, intake, impl_->clock, impl_->metrics,
                      [&ioc](std::chrono::milliseconds delay, std::function<void()> fn) {
@@ -97,8 +121,8 @@ Status Hub::run() {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
     deps.set_clock = [this](std::chrono::system_clock::time_point t) { impl_->clock.set(t); };
-    deps.sweep_as_of = [s = store.get(), &route_table, this](std::string today, std::function<void(std::optional<SweepResult>)> done) {
-      return s->sweep(std::move(today), route_table.get()->escalation_queue, formatRfc3339(impl_->clock.now()), std::move(done));
+    deps.sweep_as_of = [&sweep](std::string today, std::function<void(std::optional<SweepResult>)> done) {
+      return sweep(today, std::move(done));
     };
   }
   std::unique_ptr<mqtt_adapter::MqttAdapter> mqtt;
@@ -150,17 +174,6 @@ Status Hub::run() {
   };
   await_hangup();
 
-  // The overdue sweep: marks items past their working-day deadline and escalates them.
-  std::mutex overdue_mu;
-  SweepResult last_sweep;
-  impl_->metrics.collector([&overdue_mu, &last_sweep] {
-    std::lock_guard lock(overdue_mu);
-    std::string out = "# HELP xianjie_items_overdue Open items past their deadline, by queue and township\n"
-                      "# TYPE xianjie_items_overdue gauge\n";
-    for (const auto& [key, n] : last_sweep.overdue_by_queue_township)
-      out += "xianjie_items_overdue{queue=\"" + key.first + "\",township=\"" + key.second + "\"} " + std::to_string(n) + "\n";
-    return out;
-  });
   boost::asio::steady_timer sweep_timer(ioc);
   bool first_sweep = true;  // soon after start, so /metrics has overdue counts at once
   std::function<void()> schedule_sweep = [&] {
@@ -168,14 +181,7 @@ Status Hub::run() {
     first_sweep = false;
     sweep_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec || draining.load()) return;
-      auto now = impl_->clock.now();
-      store->sweep(intake::acceptedOn(now), route_table.get()->escalation_queue, formatRfc3339(now),
-                   [&overdue_mu, &last_sweep](std::optional<SweepResult> r) {
-                     if (!r) return;
-                     if (r->escalated) log::info("sweep_escalated", {{"items", std::to_string(r->escalated)}});
-                     std::lock_guard lock(overdue_mu);
-                     last_sweep = std::move(*r);
-                   });
+      sweep(intake::acceptedOn(impl_->clock.now()), nullptr);
       schedule_sweep();
     });
   };
