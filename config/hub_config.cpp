@@ -30,7 +30,8 @@ Setter intField(int& out, int lo, int hi) {
   return [&out, lo, hi](const rapidjson::Value& v, const std::string& path, Problems& p) {
     if (!v.IsInt()) return p.push_back({path, "must be an integer"});
     if (v.GetInt() < lo || v.GetInt() > hi)
-      return p.push_back({path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
+      return p.push_back(
+          {path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
     out = v.GetInt();
   };
 }
@@ -38,7 +39,8 @@ Setter int64Field(int64_t& out, int64_t lo, int64_t hi) {
   return [&out, lo, hi](const rapidjson::Value& v, const std::string& path, Problems& p) {
     if (!v.IsInt64()) return p.push_back({path, "must be an integer"});
     if (v.GetInt64() < lo || v.GetInt64() > hi)
-      return p.push_back({path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
+      return p.push_back(
+          {path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
     out = v.GetInt64();
   };
 }
@@ -46,7 +48,8 @@ Setter u64Field(uint64_t& out, uint64_t lo, uint64_t hi) {
   return [&out, lo, hi](const rapidjson::Value& v, const std::string& path, Problems& p) {
     if (!v.IsUint64()) return p.push_back({path, "must be a non-negative integer"});
     if (v.GetUint64() < lo || v.GetUint64() > hi)
-      return p.push_back({path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
+      return p.push_back(
+          {path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)});
     out = v.GetUint64();
   };
 }
@@ -97,7 +100,8 @@ void walkObject(const rapidjson::Value& v, const std::string& path,
 
 std::string formatProblems(const Problems& problems) {
   std::string out;
-  for (const auto& pr : problems) out += "  " + (pr.path.empty() ? "/" : pr.path) + ": " + pr.problem + "\n";
+  for (const auto& pr : problems)
+    out += "  " + (pr.path.empty() ? "/" : pr.path) + ": " + pr.problem + "\n";
   return out;
 }
 
@@ -112,8 +116,9 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
   rapidjson::Document doc;
   doc.Parse<kConfigParseFlags>(text.value().data(), text.value().size());
   if (doc.HasParseError()) {
-    problems.push_back({"", std::string("JSON error at offset ") + std::to_string(doc.GetErrorOffset()) +
-                                ": " + rapidjson::GetParseError_En(doc.GetParseError())});
+    problems.push_back({"", std::string("JSON error at offset ") +
+                                std::to_string(doc.GetErrorOffset()) + ": " +
+                                rapidjson::GetParseError_En(doc.GetParseError())});
     return Status::invalid("config is not valid JSON");
   }
   auto& h = cfg.http;
@@ -157,24 +162,31 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
       {"max_pending", intField(m.max_pending, 1, 1'000'000)},
   };
   std::map<std::string, Setter> top = {
-      {"mqtt", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, mqtt_fields, pr); }},
-      {"http", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, http_fields, pr); }},
-      {"store", [&](const rapidjson::Value& v, const std::string& p, Problems& pr) { walkObject(v, p, store_fields, pr); }},
+      {"mqtt", [&](const rapidjson::Value& v, const std::string& p,
+                   Problems& pr) { walkObject(v, p, mqtt_fields, pr); }},
+      {"http", [&](const rapidjson::Value& v, const std::string& p,
+                   Problems& pr) { walkObject(v, p, http_fields, pr); }},
+      {"store", [&](const rapidjson::Value& v, const std::string& p,
+                    Problems& pr) { walkObject(v, p, store_fields, pr); }},
       {"standards_dir", stringField(cfg.standards_dir)},
       {"routes_path", stringField(cfg.routes_path)},
       {"log_level", oneOf(cfg.log_level, {"debug", "info", "warn", "error"})},
       {"$schema", [](const rapidjson::Value&, const std::string&, Problems&) {}},
   };
   walkObject(doc, "", top, problems);
-  if (m.reconnect_max_ms < m.reconnect_min_ms) problems.push_back({"/mqtt/reconnect_max_ms", "must not be below reconnect_min_ms"});
-  if (m.uri.rfind("tcp://", 0) != 0 && m.uri.rfind("ssl://", 0) != 0 && m.uri.rfind("mqtt://", 0) != 0 &&
-      m.uri.rfind("mqtts://", 0) != 0)
+  if (m.reconnect_max_ms < m.reconnect_min_ms)
+    problems.push_back({"/mqtt/reconnect_max_ms", "must not be below reconnect_min_ms"});
+  if (m.uri.rfind("tcp://", 0) != 0 && m.uri.rfind("ssl://", 0) != 0 &&
+      m.uri.rfind("mqtt://", 0) != 0 && m.uri.rfind("mqtts://", 0) != 0)
     problems.push_back({"/mqtt/uri", "must start with tcp://, ssl://, mqtt:// or mqtts://"});
-  if (m.topic_prefix.find_first_of("+#") != std::string::npos) problems.push_back({"/mqtt/topic_prefix", "must not contain + or #"});
-  if (m.tls_cert.empty() != m.tls_key.empty()) problems.push_back({"/mqtt/tls_key", "a client certificate needs its key, and a key its certificate"});
-  if (!problems.empty()) return Status::invalid("config has " + std::to_string(problems.size()) + " problem(s)");
+  if (m.topic_prefix.find_first_of("+#") != std::string::npos)
+    problems.push_back({"/mqtt/topic_prefix", "must not contain + or #"});
+  if (m.tls_cert.empty() != m.tls_key.empty())
+    problems.push_back(
+        {"/mqtt/tls_key", "a client certificate needs its key, and a key its certificate"});
+  if (!problems.empty())
+    return Status::invalid("config has " + std::to_string(problems.size()) + " problem(s)");
   return cfg;
 }
-
 
 }  // namespace xj

@@ -12,41 +12,41 @@ namespace xj {
 
 struct HttpConfig {
   std::string listen = "127.0.0.1";
-  int port = 8080;                      // 0 picks a free port (tests)
-  int threads = 2;                      // io_context threads
+  int port = 8080;  // 0 picks a free port (tests)
+  int threads = 2;  // io_context threads
   uint64_t body_limit_bytes = 64 * 1024;
-  int header_timeout_ms = 10'000;       // whole request head, also the keep-alive idle time
+  int header_timeout_ms = 10'000;  // whole request head, also the keep-alive idle time
   int body_timeout_ms = 30'000;
   int max_connections = 4096;
-  int max_pipelined_bytes = 256 * 1024; // read buffer cap: bounds what a client can pipeline
+  int max_pipelined_bytes = 256 * 1024;  // read buffer cap: bounds what a client can pipeline
   int max_json_depth = 32;
 };
 
 struct StoreConfig {
   std::string path = "var/xianjie.db";
-  int queue_capacity = 20'000;  // pending writes before 503 Retry-After
-  int max_batch = 1024;         // messages per group commit
-  int readers = 2;              // read-only connections, each on its own thread
-  int64_t max_page_count = 0;   // 0 = SQLite's default; set to cap the file (tests, quotas)
-  bool fault_injection = false; // enables POST /v1/admin/faults (tests only)
+  int queue_capacity = 20'000;   // pending writes before 503 Retry-After
+  int max_batch = 1024;          // messages per group commit
+  int readers = 2;               // read-only connections, each on its own thread
+  int64_t max_page_count = 0;    // 0 = SQLite's default; set to cap the file (tests, quotas)
+  bool fault_injection = false;  // enables POST /v1/admin/faults (tests only)
 };
 
 struct MqttConfig {
   bool enabled = true;
   std::string uri = "tcp://127.0.0.1:1883";  // ssl://host:8883 for TLS
-  std::string client_id = "xianjied";          // fixed: the broker keeps this session
-  int protocol = 5;                            // 5, or 4 for MQTT 3.1.1
-  std::string topic_prefix = "xianjie";        // in: PREFIX/in/{role}/{org}/{kinds}
-  std::string shared_group;                    // non-empty: $share/GROUP/... (several hubs)
-  int session_expiry_s = 7 * 24 * 3600;        // how long the broker keeps our session offline
+  std::string client_id = "xianjied";        // fixed: the broker keeps this session
+  int protocol = 5;                          // 5, or 4 for MQTT 3.1.1
+  std::string topic_prefix = "xianjie";      // in: PREFIX/in/{role}/{org}/{kinds}
+  std::string shared_group;                  // non-empty: $share/GROUP/... (several hubs)
+  int session_expiry_s = 7 * 24 * 3600;      // how long the broker keeps our session offline
   int keepalive_s = 30;
   int reconnect_min_ms = 250;
   int reconnect_max_ms = 10'000;
   std::string username;
   std::string password;
-  std::string tls_ca;    // CA file: enables server verification
-  std::string tls_cert;  // client certificate
-  std::string tls_key;   // client key
+  std::string tls_ca;        // CA file: enables server verification
+  std::string tls_cert;      // client certificate
+  std::string tls_key;       // client key
   int max_pending = 10'000;  // received, not yet answered; beyond it messages wait in the broker
 };
 

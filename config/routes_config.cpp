@@ -47,7 +47,8 @@ std::vector<std::string> stringList(const Value& obj, const char* key, const std
     p.push_back({here, "must be an array of strings"});
     return out;
   }
-  if (it->value.Empty()) p.push_back({here, "is empty: the rule can never match (leave it out to match anything)"});
+  if (it->value.Empty())
+    p.push_back({here, "is empty: the rule can never match (leave it out to match anything)"});
   for (rapidjson::SizeType i = 0; i < it->value.Size(); ++i) {
     const auto& v = it->value[i];
     if (!v.IsString()) {
@@ -56,7 +57,8 @@ std::vector<std::string> stringList(const Value& obj, const char* key, const std
     }
     std::string s = str(v);
     if (allowed && std::find(allowed->begin(), allowed->end(), s) == allowed->end()) {
-      p.push_back({here + "/" + std::to_string(i), "\"" + s + "\" is not a known value, so the rule can never match"});
+      p.push_back({here + "/" + std::to_string(i),
+                   "\"" + s + "\" is not a known value, so the rule can never match"});
       continue;
     }
     out.push_back(s);
@@ -64,26 +66,30 @@ std::vector<std::string> stringList(const Value& obj, const char* key, const std
   return out;
 }
 
-void checkKeys(const Value& obj, const std::string& path, const std::vector<std::string>& known, Problems& p) {
+void checkKeys(const Value& obj, const std::string& path, const std::vector<std::string>& known,
+               Problems& p) {
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
     std::string k = str(it->name);
-    if (std::find(known.begin(), known.end(), k) == known.end()) p.push_back({path + "/" + k, "unknown setting"});
+    if (std::find(known.begin(), known.end(), k) == known.end())
+      p.push_back({path + "/" + k, "unknown setting"});
   }
 }
 
 bool subset(const std::vector<std::string>& inner, const std::vector<std::string>& outer) {
   if (outer.empty()) return true;  // outer matches anything
   if (inner.empty()) return false;
-  return std::all_of(inner.begin(), inner.end(),
-                     [&](const std::string& v) { return std::find(outer.begin(), outer.end(), v) != outer.end(); });
+  return std::all_of(inner.begin(), inner.end(), [&](const std::string& v) {
+    return std::find(outer.begin(), outer.end(), v) != outer.end();
+  });
 }
 
 // Does `earlier` match every message that `later` matches?
 bool covers(const routing::RuleMatch& earlier, const routing::RuleMatch& later) {
   return subset(later.kinds, earlier.kinds) && subset(later.sources, earlier.sources) &&
-         subset(later.townships, earlier.townships) && subset(later.categories, earlier.categories) &&
-         earlier.tags.empty() && subset(later.urgencies, earlier.urgencies) &&
-         subset(later.signals, earlier.signals) && subset(later.ticket_categories, earlier.ticket_categories);
+         subset(later.townships, earlier.townships) &&
+         subset(later.categories, earlier.categories) && earlier.tags.empty() &&
+         subset(later.urgencies, earlier.urgencies) && subset(later.signals, earlier.signals) &&
+         subset(later.ticket_categories, earlier.ticket_categories);
 }
 
 bool mentions(const std::vector<std::string>& kinds, const char* kind) {
@@ -92,26 +98,32 @@ bool mentions(const std::vector<std::string>& kinds, const char* kind) {
 
 }  // namespace
 
-Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, const TownshipDirectory& townships,
+Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text,
+                                                      const TownshipDirectory& townships,
                                                       Problems& p) {
   rapidjson::Document doc;
   doc.Parse<kFlags>(text.data(), text.size());
   if (doc.HasParseError()) {
-    p.push_back({"", std::string("JSON error at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
-                         rapidjson::GetParseError_En(doc.GetParseError())});
+    p.push_back({"", std::string("JSON error at offset ") + std::to_string(doc.GetErrorOffset()) +
+                         ": " + rapidjson::GetParseError_En(doc.GetParseError())});
     return Status::invalid("routes are not valid JSON");
   }
   if (!doc.IsObject()) {
     p.push_back({"", "must be an object"});
     return Status::invalid("routes");
   }
-  checkKeys(doc, "", {"version", "queues", "rules", "triage_queue", "escalation_queue", "deadlines", "hotline", "sweep_interval_seconds"}, p);
+  checkKeys(doc, "",
+            {"version", "queues", "rules", "triage_queue", "escalation_queue", "deadlines",
+             "hotline", "sweep_interval_seconds"},
+            p);
   auto table = std::make_shared<RouteTable>();
-  table->version = doc.HasMember("version") && doc["version"].IsString() ? str(doc["version"]) : fingerprint(text);
+  table->version = doc.HasMember("version") && doc["version"].IsString() ? str(doc["version"])
+                                                                         : fingerprint(text);
 
   // Every township has its assistance team queue; county queues come from the file.
   for (const auto& t : townships.all())
-    table->queues.push_back({routing::townshipQueueId(t.code), t.name + "救助帮扶组", "Assistance team " + t.code, t.code});
+    table->queues.push_back({routing::townshipQueueId(t.code), t.name + "救助帮扶组",
+                             "Assistance team " + t.code, t.code});
   std::set<std::string> queue_ids;
   for (const auto& q : table->queues) queue_ids.insert(q.id);
   if (auto it = doc.FindMember("queues"); it != doc.MemberEnd()) {
@@ -146,7 +158,8 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
       if (!it->value.IsString()) return p.push_back({std::string("/") + key, "must be a queue id"});
       out = str(it->value);
     }
-    if (!queue_ids.count(out)) p.push_back({std::string("/") + key, "unknown queue \"" + out + "\""});
+    if (!queue_ids.count(out))
+      p.push_back({std::string("/") + key, "unknown queue \"" + out + "\""});
   };
   queueRef("triage_queue", table->triage_queue);
   queueRef("escalation_queue", table->escalation_queue);
@@ -171,36 +184,52 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
         p.push_back({path + "/name", "is required"});
       } else {
         rule.name = str(r["name"]);
-        if (rule.name == "triage") p.push_back({path + "/name", "\"triage\" is reserved for the fallback"});
-        if (!rule_names.insert(rule.name).second) p.push_back({path + "/name", "duplicate rule name \"" + rule.name + "\""});
+        if (rule.name == "triage")
+          p.push_back({path + "/name", "\"triage\" is reserved for the fallback"});
+        if (!rule_names.insert(rule.name).second)
+          p.push_back({path + "/name", "duplicate rule name \"" + rule.name + "\""});
       }
-      if (r.HasMember("description") && r["description"].IsString()) rule.description = str(r["description"]);
+      if (r.HasMember("description") && r["description"].IsString())
+        rule.description = str(r["description"]);
       if (auto m = r.FindMember("match"); m != r.MemberEnd()) {
         const std::string mp = path + "/match";
         if (!m->value.IsObject()) {
           p.push_back({mp, "must be an object"});
         } else {
           const auto& mv = m->value;
-          checkKeys(mv, mp, {"kind", "source", "township", "category", "tags", "urgency", "signal", "ticket_category"}, p);
+          checkKeys(mv, mp,
+                    {"kind", "source", "township", "category", "tags", "urgency", "signal",
+                     "ticket_category"},
+                    p);
           rule.match.kinds = stringList(mv, "kind", mp, &kinds, p);
           rule.match.sources = stringList(mv, "source", mp, nullptr, p);
           rule.match.townships = stringList(mv, "township", mp, &township_codes, p);
-          rule.match.categories = stringList(mv, "category", mp, &vocabulary::kPrescreenCategories, p);
+          rule.match.categories =
+              stringList(mv, "category", mp, &vocabulary::kPrescreenCategories, p);
           rule.match.tags = stringList(mv, "tags", mp, &vocabulary::kHouseholdTags, p);
           rule.match.urgencies = stringList(mv, "urgency", mp, &vocabulary::kUrgencies, p);
           rule.match.signals = stringList(mv, "signal", mp, &vocabulary::kSignals, p);
-          rule.match.ticket_categories = stringList(mv, "ticket_category", mp, &vocabulary::kTicketCategories, p);
+          rule.match.ticket_categories =
+              stringList(mv, "ticket_category", mp, &vocabulary::kTicketCategories, p);
           // Fields that only one kind carries contradict a kind list without that kind.
           if (!rule.match.urgencies.empty() && !mentions(rule.match.kinds, "ticket"))
-            p.push_back({mp + "/urgency", "only tickets have an urgency, and the rule excludes tickets: it can never match"});
+            p.push_back({mp + "/urgency",
+                         "only tickets have an urgency, and the rule excludes tickets: it can "
+                         "never match"});
           if (!rule.match.ticket_categories.empty() && !mentions(rule.match.kinds, "ticket"))
-            p.push_back({mp + "/ticket_category", "only tickets have a ticket category, and the rule excludes tickets: it can never match"});
+            p.push_back({mp + "/ticket_category",
+                         "only tickets have a ticket category, and the rule excludes tickets: it "
+                         "can never match"});
           if (!rule.match.signals.empty() && !mentions(rule.match.kinds, "notification"))
-            p.push_back({mp + "/signal", "only notifications have a signal, and the rule excludes them: it can never match"});
+            p.push_back({mp + "/signal",
+                         "only notifications have a signal, and the rule excludes them: it can "
+                         "never match"});
         }
       }
-      if (auto to = r.FindMember("to"); to == r.MemberEnd() || !to->value.IsArray() || to->value.Empty()) {
-        p.push_back({path + "/to", "is required: a non-empty array of queue ids (or \"@township\")"});
+      if (auto to = r.FindMember("to");
+          to == r.MemberEnd() || !to->value.IsArray() || to->value.Empty()) {
+        p.push_back(
+            {path + "/to", "is required: a non-empty array of queue ids (or \"@township\")"});
       } else {
         for (rapidjson::SizeType j = 0; j < to->value.Size(); ++j) {
           const auto& t = to->value[j];
@@ -219,7 +248,8 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
       }
       for (size_t e = 0; e < table->rules.size(); ++e) {
         if (covers(table->rules[e].match, rule.match)) {
-          p.push_back({path, "can never match: rule \"" + table->rules[e].name + "\" (/rules/" + std::to_string(e) +
+          p.push_back({path, "can never match: rule \"" + table->rules[e].name + "\" (/rules/" +
+                                 std::to_string(e) +
                                  ") comes first and takes every message this rule would"});
           break;
         }
@@ -247,7 +277,8 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
           const std::vector<std::string> item_kinds = {"*", "case", "follow_up", "risk_alert"};
           std::vector<std::string> kinds_any = {"*", "ticket", "referral", "notification"};
           std::vector<std::string> cats = vocabulary::kPrescreenCategories;
-          cats.insert(cats.end(), vocabulary::kTicketCategories.begin(), vocabulary::kTicketCategories.end());
+          cats.insert(cats.end(), vocabulary::kTicketCategories.begin(),
+                      vocabulary::kTicketCategories.end());
           cats.push_back("*");
           for (rapidjson::SizeType i = 0; i < rs->value.Size(); ++i) {
             const auto& r = rs->value[i];
@@ -258,9 +289,11 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
             }
             checkKeys(r, path, {"item", "kind", "category", "working_days"}, p);
             routing::DeadlineRule dr;
-            auto pick = [&](const char* key, std::string& out, const std::vector<std::string>& allowed) {
+            auto pick = [&](const char* key, std::string& out,
+                            const std::vector<std::string>& allowed) {
               if (auto f = r.FindMember(key); f != r.MemberEnd()) {
-                if (!f->value.IsString() || std::find(allowed.begin(), allowed.end(), str(f->value)) == allowed.end())
+                if (!f->value.IsString() ||
+                    std::find(allowed.begin(), allowed.end(), str(f->value)) == allowed.end())
                   p.push_back({path + "/" + key, "is not a known value"});
                 else
                   out = str(f->value);
@@ -270,7 +303,8 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
             pick("kind", dr.kind, kinds_any);
             pick("category", dr.category, cats);
             if (auto w = r.FindMember("working_days"); w == r.MemberEnd() || !w->value.IsInt() ||
-                                                       w->value.GetInt() < 1 || w->value.GetInt() > 120)
+                                                       w->value.GetInt() < 1 ||
+                                                       w->value.GetInt() > 120)
               p.push_back({path + "/working_days", "is required: an integer from 1 to 120"});
             else
               dr.working_days = w->value.GetInt();
@@ -285,7 +319,8 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
     if (!h.IsObject()) {
       p.push_back({"/hotline", "must be an object"});
     } else {
-      checkKeys(h, "/hotline", {"repeat_window_days", "follow_up_on_resolve", "follow_up_working_days"}, p);
+      checkKeys(h, "/hotline",
+                {"repeat_window_days", "follow_up_on_resolve", "follow_up_working_days"}, p);
       if (auto w = h.FindMember("repeat_window_days"); w != h.MemberEnd()) {
         if (!w->value.IsInt() || w->value.GetInt() < 0 || w->value.GetInt() > 3650)
           p.push_back({"/hotline/repeat_window_days", "must be an integer from 0 to 3650"});
@@ -293,8 +328,10 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
           table->repeat_window_days = w->value.GetInt();
       }
       if (auto f = h.FindMember("follow_up_on_resolve"); f != h.MemberEnd()) {
-        if (!f->value.IsBool()) p.push_back({"/hotline/follow_up_on_resolve", "must be true or false"});
-        else table->follow_up_on_resolve = f->value.GetBool();
+        if (!f->value.IsBool())
+          p.push_back({"/hotline/follow_up_on_resolve", "must be true or false"});
+        else
+          table->follow_up_on_resolve = f->value.GetBool();
       }
       if (auto w = h.FindMember("follow_up_working_days"); w != h.MemberEnd()) {
         if (!w->value.IsInt() || w->value.GetInt() < 1 || w->value.GetInt() > 120)
@@ -314,7 +351,8 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text, c
   return std::shared_ptr<const RouteTable>(std::move(table));
 }
 
-Result<std::shared_ptr<const RouteTable>> loadRoutes(const std::string& path, const TownshipDirectory& townships,
+Result<std::shared_ptr<const RouteTable>> loadRoutes(const std::string& path,
+                                                     const TownshipDirectory& townships,
                                                      Problems& problems) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -1,7 +1,7 @@
 #include "hub/hub.h"
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -18,10 +18,10 @@
 #include "adapters/intake/intake.h"
 #include "adapters/mqtt/mqtt_adapter.h"
 #include "config/routes_config.h"
-#include "hub/core/time_format.h"
 #include "hub/core/clock.h"
 #include "hub/core/log.h"
 #include "hub/core/metrics.h"
+#include "hub/core/time_format.h"
 #include "hub/security/token_registry.h"
 #include "hub/storage/sqlite_store.h"
 #include "hub/storage/token_table.h"
@@ -45,7 +45,8 @@ Status Hub::run() {
   auto& cfg = impl_->config;
   Problems problems;
   auto standards = household::loadStandards(cfg.standards_dir, problems);
-  if (!standards.isOk()) return Status::invalid("standards in " + cfg.standards_dir + ":\n" + formatProblems(problems));
+  if (!standards.isOk())
+    return Status::invalid("standards in " + cfg.standards_dir + ":\n" + formatProblems(problems));
   const TownshipDirectory& townships = standards.value()->townships;
   auto routes = loadRoutes(cfg.routes_path, townships, problems);
   if (!routes.isOk()) return Status::invalid(cfg.routes_path + ":\n" + formatProblems(problems));
@@ -68,7 +69,8 @@ Status Hub::run() {
   std::thread refresher([this, t = table.get()] {
     int64_t seen = t->dataVersion();
     std::unique_lock lock(impl_->stop_mu);
-    while (!impl_->stop_cv.wait_for(lock, std::chrono::seconds(1), [this] { return impl_->stop_refresher; })) {
+    while (!impl_->stop_cv.wait_for(lock, std::chrono::seconds(1),
+                                    [this] { return impl_->stop_refresher; })) {
       int64_t v = t->dataVersion();
       if (v == seen) continue;
       seen = v;
@@ -90,44 +92,61 @@ Status Hub::run() {
   SweepResult last_sweep;
   impl_->metrics.collector([&overdue_mu, &last_sweep] {
     std::lock_guard lock(overdue_mu);
-    std::string out = "# HELP xianjie_items_overdue Open items past their deadline, by queue and township\n"
-                      "# TYPE xianjie_items_overdue gauge\n";
+    std::string out =
+        "# HELP xianjie_items_overdue Open items past their deadline, by queue and township\n"
+        "# TYPE xianjie_items_overdue gauge\n";
     for (const auto& [key, n] : last_sweep.overdue_by_queue_township)
-      out += "xianjie_items_overdue{queue=\"" + key.first + "\",township=\"" + key.second + "\"} " + std::to_string(n) + "\n";
+      out += "xianjie_items_overdue{queue=\"" + key.first + "\",township=\"" + key.second + "\"} " +
+             std::to_string(n) + "\n";
     return out;
   });
   auto sweep = [&](const std::string& today, std::function<void(std::optional<SweepResult>)> done) {
-    return store->sweep(today, route_table.get()->escalation_queue, formatRfc3339(impl_->clock.now()),
-                        [&overdue_mu, &last_sweep, done = std::move(done)](std::optional<SweepResult> r) {
-                          if (r) {
-                            if (r->escalated) log::info("sweep_escalated", {{"items", std::to_string(r->escalated)}});
-                            std::lock_guard lock(overdue_mu);
-                            last_sweep = *r;
-                          }
-                          if (done) done(std::move(r));
-                        });
+    return store->sweep(
+        today, route_table.get()->escalation_queue, formatRfc3339(impl_->clock.now()),
+        [&overdue_mu, &last_sweep, done = std::move(done)](std::optional<SweepResult> r) {
+          if (r) {
+            if (r->escalated)
+              log::info("sweep_escalated", {{"items", std::to_string(r->escalated)}});
+            std::lock_guard lock(overdue_mu);
+            last_sweep = *r;
+          }
+          if (done) done(std::move(r));
+        });
   };
 
   boost::asio::io_context ioc(cfg.http.threads);
-  http::ApiDeps deps{*store, *store, impl_->tokens, intake, impl_->clock, impl_->metrics,
-                     [&ioc](std::chrono::milliseconds delay, std::function<void()> fn) {
-                       auto timer = std::make_shared<boost::asio::steady_timer>(ioc, delay);
-                       timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
-                         if (!ec) fn();
-                       });
-                     },
-                     nullptr, [s = store.get()] { return s->healthy(); }, nullptr, nullptr, nullptr, nullptr};
+  http::ApiDeps deps{
+      *store,
+      *store,
+      impl_->tokens,
+      intake,
+      impl_->clock,
+      impl_->metrics,
+      [&ioc](std::chrono::milliseconds delay, std::function<void()> fn) {
+        auto timer = std::make_shared<boost::asio::steady_timer>(ioc, delay);
+        timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+          if (!ec) fn();
+        });
+      },
+      nullptr,
+      [s = store.get()] { return s->healthy(); },
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr};
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
     deps.set_clock = [this](std::chrono::system_clock::time_point t) { impl_->clock.set(t); };
-    deps.sweep_as_of = [&sweep](std::string today, std::function<void(std::optional<SweepResult>)> done) {
+    deps.sweep_as_of = [&sweep](std::string today,
+                                std::function<void(std::optional<SweepResult>)> done) {
       return sweep(today, std::move(done));
     };
   }
   std::unique_ptr<mqtt_adapter::MqttAdapter> mqtt;
   if (cfg.mqtt.enabled) {
-    mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(cfg.mqtt, ioc, intake, *store, impl_->metrics);
+    mqtt =
+        std::make_unique<mqtt_adapter::MqttAdapter>(cfg.mqtt, ioc, intake, *store, impl_->metrics);
     // Not ready while the broker is unreachable: MQTT publishers would get no receipts.
     deps.ready = [m = mqtt.get()] { return m->connected(); };
   }
@@ -162,12 +181,17 @@ Status Hub::run() {
       auto next = loadRoutes(cfg.routes_path, townships, reload_problems);
       if (next.isOk()) {
         route_table.set(next.value());
-        log::info("routes_reloaded", {{"version", next.value()->version}, {"rules", std::to_string(next.value()->rules.size())}});
+        log::info("routes_reloaded", {{"version", next.value()->version},
+                                      {"rules", std::to_string(next.value()->rules.size())}});
       } else {
-        log::error("routes_reload_rejected", {{"problems", std::to_string(reload_problems.size())},
-                                              {"first", reload_problems.empty() ? "" : reload_problems[0].path + ": " + reload_problems[0].problem},
-                                              {"kept", route_table.get()->version}});
-        for (const auto& p : reload_problems) log::error("routes_problem", {{"path", p.path}, {"problem", p.problem}});
+        log::error("routes_reload_rejected",
+                   {{"problems", std::to_string(reload_problems.size())},
+                    {"first", reload_problems.empty()
+                                  ? ""
+                                  : reload_problems[0].path + ": " + reload_problems[0].problem},
+                    {"kept", route_table.get()->version}});
+        for (const auto& p : reload_problems)
+          log::error("routes_problem", {{"path", p.path}, {"problem", p.problem}});
       }
       await_hangup();
     });
@@ -177,7 +201,8 @@ Status Hub::run() {
   boost::asio::steady_timer sweep_timer(ioc);
   bool first_sweep = true;  // soon after start, so /metrics has overdue counts at once
   std::function<void()> schedule_sweep = [&] {
-    sweep_timer.expires_after(std::chrono::seconds(first_sweep ? 1 : route_table.get()->sweep_interval_seconds));
+    sweep_timer.expires_after(
+        std::chrono::seconds(first_sweep ? 1 : route_table.get()->sweep_interval_seconds));
     first_sweep = false;
     sweep_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec || draining.load()) return;
@@ -189,7 +214,8 @@ Status Hub::run() {
 
   // Readiness line for scripts and tests: the port is real (config port 0 picks a free one).
   log::info("listening", {{"http", cfg.http.listen + ":" + std::to_string(port.value())},
-                          {"db", cfg.store.path}, {"tokens", std::to_string(impl_->tokens.size())}});
+                          {"db", cfg.store.path},
+                          {"tokens", std::to_string(impl_->tokens.size())}});
 
   // Keeps run() from returning while a request waits on the store with no socket operation
   // pending (between requests the io_context may otherwise look idle).
@@ -208,7 +234,8 @@ Status Hub::run() {
   // finish on the writer), bounded so that a stuck client cannot hold the process forever.
   while (!draining.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while ((server.inFlight() > 0 || (mqtt && mqtt->pending() > 0)) && std::chrono::steady_clock::now() < deadline)
+  while ((server.inFlight() > 0 || (mqtt && mqtt->pending() > 0)) &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (mqtt) mqtt->stop();
   // Give the last responses a moment to reach their sockets before the loop stops.

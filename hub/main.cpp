@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   std::string config_path;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
-    if ((!std::strcmp(argv[i], "--config") || !std::strcmp(argv[i], "--check-config")) && i + 1 < argc) {
+    if ((!std::strcmp(argv[i], "--config") || !std::strcmp(argv[i], "--check-config")) &&
+        i + 1 < argc) {
       check_only = check_only || !std::strcmp(argv[i], "--check-config");
       config_path = argv[++i];
     } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
@@ -45,8 +46,8 @@ int main(int argc, char** argv) {
     std::printf("%s: ok\n", config_path.c_str());
     return 0;
   }
-  xj::log::setLevel(config.log_level == "debug"  ? xj::log::Level::kDebug
-                    : config.log_level == "warn" ? xj::log::Level::kWarn
+  xj::log::setLevel(config.log_level == "debug"   ? xj::log::Level::kDebug
+                    : config.log_level == "warn"  ? xj::log::Level::kWarn
                     : config.log_level == "error" ? xj::log::Level::kError
                                                   : xj::log::Level::kInfo);
   xj::Hub hub(config);

@@ -9,14 +9,17 @@ bool allows(const std::vector<std::string>& list, const std::string& v) {
   return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
 }
 
-std::string describe(const char* field, const std::vector<std::string>& list, const std::string& value) {
+std::string describe(const char* field, const std::vector<std::string>& list,
+                     const std::string& value) {
   if (list.empty()) return {};
   return std::string(field) + "=" + (value.empty() ? "(none)" : value);
 }
 
 }  // namespace
 
-std::string townshipQueueId(const std::string& township_code) { return "township-" + township_code; }
+std::string townshipQueueId(const std::string& township_code) {
+  return "township-" + township_code;
+}
 
 const Queue* RouteTable::findQueue(const std::string& id) const {
   for (const auto& q : queues)
@@ -41,21 +44,24 @@ RouteDecision route(const RouteTable& table, const RoutingInput& in) {
   const std::string kind(toString(in.kind));
   for (const auto& r : table.rules) {
     const auto& m = r.match;
-    bool tag_ok = m.tags.empty() || std::any_of(in.tags.begin(), in.tags.end(), [&](const std::string& t) {
-                    return std::find(m.tags.begin(), m.tags.end(), t) != m.tags.end();
-                  });
-    if (!allows(m.kinds, kind) || !allows(m.sources, in.source) || !allows(m.townships, in.township) ||
-        !allows(m.categories, in.category) || !tag_ok || !allows(m.urgencies, in.urgency) ||
-        !allows(m.signals, in.signal) || !allows(m.ticket_categories, in.ticket_category))
+    bool tag_ok =
+        m.tags.empty() || std::any_of(in.tags.begin(), in.tags.end(), [&](const std::string& t) {
+          return std::find(m.tags.begin(), m.tags.end(), t) != m.tags.end();
+        });
+    if (!allows(m.kinds, kind) || !allows(m.sources, in.source) ||
+        !allows(m.townships, in.township) || !allows(m.categories, in.category) || !tag_ok ||
+        !allows(m.urgencies, in.urgency) || !allows(m.signals, in.signal) ||
+        !allows(m.ticket_categories, in.ticket_category))
       continue;
     d.rule = r.name;
     std::string why;
-    for (const auto& part : {describe("kind", m.kinds, kind), describe("source", m.sources, in.source),
-                             describe("township", m.townships, in.township),
-                             describe("category", m.categories, in.category),
-                             m.tags.empty() ? std::string() : std::string("tag in rule's list"),
-                             describe("urgency", m.urgencies, in.urgency), describe("signal", m.signals, in.signal),
-                             describe("ticket_category", m.ticket_categories, in.ticket_category)}) {
+    for (const auto& part :
+         {describe("kind", m.kinds, kind), describe("source", m.sources, in.source),
+          describe("township", m.townships, in.township),
+          describe("category", m.categories, in.category),
+          m.tags.empty() ? std::string() : std::string("tag in rule's list"),
+          describe("urgency", m.urgencies, in.urgency), describe("signal", m.signals, in.signal),
+          describe("ticket_category", m.ticket_categories, in.ticket_category)}) {
       if (!part.empty()) why += (why.empty() ? "" : ", ") + part;
     }
     d.why = "rule '" + r.name + "' matched" + (why.empty() ? " (no conditions)" : ": " + why);

@@ -26,13 +26,14 @@ struct Queue {
 
 // A condition list that is empty matches anything; otherwise the value must be one of it.
 struct RuleMatch {
-  std::vector<std::string> kinds;       // ticket, referral, notification
-  std::vector<std::string> sources;     // sender org ids
-  std::vector<std::string> townships;   // 2023 township codes
-  std::vector<std::string> categories;  // pre-screen household category: tekun, dibao, ..., none, unknown
-  std::vector<std::string> tags;        // pre-screen household tags: any one of them present
-  std::vector<std::string> urgencies;   // tickets: low, normal, high, critical
-  std::vector<std::string> signals;     // notifications: large_medical_bill, ...
+  std::vector<std::string> kinds;      // ticket, referral, notification
+  std::vector<std::string> sources;    // sender org ids
+  std::vector<std::string> townships;  // 2023 township codes
+  std::vector<std::string>
+      categories;                 // pre-screen household category: tekun, dibao, ..., none, unknown
+  std::vector<std::string> tags;  // pre-screen household tags: any one of them present
+  std::vector<std::string> urgencies;          // tickets: low, normal, high, critical
+  std::vector<std::string> signals;            // notifications: large_medical_bill, ...
   std::vector<std::string> ticket_categories;  // tickets: dibao, medical, temporary_aid, ...
 };
 
@@ -78,14 +79,15 @@ struct RouteTable {
   int sweep_interval_seconds = 60;
 
   const Queue* findQueue(const std::string& id) const;
-  int workingDaysFor(const std::string& item_kind, const std::string& kind, const std::string& category) const;
+  int workingDaysFor(const std::string& item_kind, const std::string& kind,
+                     const std::string& category) const;
 };
 
 struct RouteDecision {
-  std::string rule;     // the rule that matched; "triage" when none did
-  std::string version;  // route table version
+  std::string rule;                 // the rule that matched; "triage" when none did
+  std::string version;              // route table version
   std::vector<std::string> queues;  // resolved queue ids, at least one
-  std::string why;      // one sentence: which conditions held
+  std::string why;                  // one sentence: which conditions held
 };
 
 RouteDecision route(const RouteTable& table, const RoutingInput& input);

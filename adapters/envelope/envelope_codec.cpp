@@ -142,7 +142,9 @@ class Checker {
     if (digits < 5 || digits > 20) add(path, "must have 5 to 20 digits");
   }
 
-  void add(const std::string& path, std::string problem) { p_.push_back({path, std::move(problem)}); }
+  void add(const std::string& path, std::string problem) {
+    p_.push_back({path, std::move(problem)});
+  }
 
  private:
   Problems& p_;
@@ -160,7 +162,8 @@ void checkTicketBody(Checker& c, const Value& b) {
     if (c.object(*caller, "/body/caller", {}, {"name", "phone", "relation"})) {
       if (auto* v = c.get(*caller, "name")) c.string(v, "/body/caller/name", 1, 100);
       if (auto* v = c.get(*caller, "phone")) c.phone(v, "/body/caller/phone");
-      if (auto* v = c.get(*caller, "relation")) c.oneOf(v, "/body/caller/relation", kCallerRelations);
+      if (auto* v = c.get(*caller, "relation"))
+        c.oneOf(v, "/body/caller/relation", kCallerRelations);
     }
   }
 }
@@ -196,7 +199,8 @@ void checkNotificationBody(Checker& c, const Value& b) {
       c.add("/body/amounts", "must be an object of amounts in fen");
     } else {
       for (auto it = a->MemberBegin(); it != a->MemberEnd(); ++it) {
-        std::string path = "/body/amounts/" + std::string(it->name.GetString(), it->name.GetStringLength());
+        std::string path =
+            "/body/amounts/" + std::string(it->name.GetString(), it->name.GetStringLength());
         if (!it->value.IsInt64()) {
           c.add(path, "must be an integer amount in fen");
         } else if (it->value.GetInt64() < 0) {
@@ -213,7 +217,8 @@ std::optional<MessageKind> peekKind(std::string_view bytes) {
   if (nestingDepth(bytes) > 64) return std::nullopt;
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseIterativeFlag>(bytes.data(), bytes.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("kind") || !doc["kind"].IsString()) return std::nullopt;
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("kind") || !doc["kind"].IsString())
+    return std::nullopt;
   return parseMessageKind(doc["kind"].GetString());
 }
 
@@ -257,15 +262,17 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
   thread_local char parse_arena[4 * 1024];
   rapidjson::MemoryPoolAllocator<> value_alloc(value_arena, sizeof value_arena);
   rapidjson::MemoryPoolAllocator<> parse_alloc(parse_arena, sizeof parse_arena);
-  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
-      &value_alloc, sizeof parse_arena, &parse_alloc);
+  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                             rapidjson::MemoryPoolAllocator<>>
+      doc(&value_alloc, sizeof parse_arena, &parse_alloc);
   doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(bytes.data(),
-                                                                                   bytes.size());
+                                                                                    bytes.size());
   if (doc.HasParseError()) {
     std::string what = doc.GetParseError() == rapidjson::kParseErrorStringInvalidEncoding
                            ? "invalid UTF-8"
                            : rapidjson::GetParseError_En(doc.GetParseError());
-    problems.push_back({"", "not valid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " + what});
+    problems.push_back(
+        {"", "not valid JSON at byte " + std::to_string(doc.GetErrorOffset()) + ": " + what});
     return ParseOutcome::kMalformed;
   }
   Checker c(problems);
@@ -276,18 +283,21 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
   c.token(c.get(doc, "id"), "/id");
   if (auto* v = c.get(doc, "kind"); c.oneOf(v, "/kind", {"ticket", "referral", "notification"}) &&
                                     parseMessageKind(v->GetString()) != expected_kind) {
-    c.add("/kind", std::string("must be \"") + std::string(toString(expected_kind)) + "\" on this endpoint");
+    c.add("/kind",
+          std::string("must be \"") + std::string(toString(expected_kind)) + "\" on this endpoint");
   }
   c.token(c.get(doc, "source"), "/source");
-  if (auto* v = c.get(doc, "occurred_at"); c.string(v, "/occurred_at", 1, 64) &&
-                                           !parseRfc3339(v->GetString())) {
-    c.add("/occurred_at", "must be an RFC 3339 date-time with a real date, e.g. 2025-03-10T09:30:00+08:00");
+  if (auto* v = c.get(doc, "occurred_at");
+      c.string(v, "/occurred_at", 1, 64) && !parseRfc3339(v->GetString())) {
+    c.add("/occurred_at",
+          "must be an RFC 3339 date-time with a real date, e.g. 2025-03-10T09:30:00+08:00");
   }
 
   std::string township_code;
   std::string normal_id;
   if (auto* s = c.get(doc, "subject")) {
-    if (c.object(*s, "/subject", {"township"}, {"name", "id_number", "phone", "village", "household"})) {
+    if (c.object(*s, "/subject", {"township"},
+                 {"name", "id_number", "phone", "village", "household"})) {
       if (auto* v = c.get(*s, "name")) c.string(v, "/subject/name", 1, 100);
       if (auto* v = c.get(*s, "id_number"); v && c.string(v, "/subject/id_number", 1, 32)) {
         auto check = rules::checkIdNumber(std::string_view(v->GetString(), v->GetStringLength()));
@@ -301,7 +311,8 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
       if (auto* v = c.get(*s, "township"); c.string(v, "/subject/township", 1, 32)) {
         const Township* t = townships.find(std::string_view(v->GetString(), v->GetStringLength()));
         if (!t) {
-          c.add("/subject/township", "is not a township of Dahua county (use a code such as 451229205)");
+          c.add("/subject/township",
+                "is not a township of Dahua county (use a code such as 451229205)");
         } else {
           township_code = t->code;
         }
@@ -313,9 +324,15 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
   }
   if (auto* b = c.get(doc, "body")) {
     switch (expected_kind) {
-      case MessageKind::kTicket: checkTicketBody(c, *b); break;
-      case MessageKind::kReferral: checkReferralBody(c, *b); break;
-      case MessageKind::kNotification: checkNotificationBody(c, *b); break;
+      case MessageKind::kTicket:
+        checkTicketBody(c, *b);
+        break;
+      case MessageKind::kReferral:
+        checkReferralBody(c, *b);
+        break;
+      case MessageKind::kNotification:
+        checkNotificationBody(c, *b);
+        break;
     }
   }
   if (problems.size() != before) return ParseOutcome::kInvalid;
@@ -324,14 +341,17 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
   // township code is recognised as the same message.
   auto& subject = doc["subject"];
   auto& alloc = doc.GetAllocator();
-  subject["township"].SetString(township_code.c_str(), static_cast<rapidjson::SizeType>(township_code.size()), alloc);
+  subject["township"].SetString(township_code.c_str(),
+                                static_cast<rapidjson::SizeType>(township_code.size()), alloc);
   if (!normal_id.empty())
-    subject["id_number"].SetString(normal_id.c_str(), static_cast<rapidjson::SizeType>(normal_id.size()), alloc);
+    subject["id_number"].SetString(normal_id.c_str(),
+                                   static_cast<rapidjson::SizeType>(normal_id.size()), alloc);
 
   // A household described without its township is in the subject's township.
   if (subject.HasMember("household") && !subject["household"].HasMember("township_code") &&
       !subject["household"].HasMember("township") && !subject["household"].HasMember("household")) {
-    subject["household"].AddMember("township_code", rapidjson::Value(township_code.c_str(), alloc), alloc);
+    subject["household"].AddMember("township_code", rapidjson::Value(township_code.c_str(), alloc),
+                                   alloc);
   }
   if (facts) {
     auto digitsOf = [](const Value& v) {
@@ -355,11 +375,14 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
       rapidjson::Writer<rapidjson::StringBuffer> hw(hb);
       subject["household"].Accept(hw);
       facts->household_json.assign(hb.GetString(), hb.GetSize());
-      const Value& h = subject["household"].HasMember("household") ? subject["household"]["household"] : subject["household"];
+      const Value& h = subject["household"].HasMember("household")
+                           ? subject["household"]["household"]
+                           : subject["household"];
       if (h.IsObject() && h.HasMember("members") && h["members"].IsArray()) {
         for (const auto& m : h["members"].GetArray()) {
           if (!m.IsObject() || !m.HasMember("id_number") || !m["id_number"].IsString()) continue;
-          auto check = rules::checkIdNumber(std::string_view(m["id_number"].GetString(), m["id_number"].GetStringLength()));
+          auto check = rules::checkIdNumber(
+              std::string_view(m["id_number"].GetString(), m["id_number"].GetStringLength()));
           if (check.ok()) facts->member_ids.push_back(check.normalised);
         }
       }

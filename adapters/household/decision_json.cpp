@@ -12,13 +12,20 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 using rules::Fen;
 
-void key(Writer& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
-void str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void key(Writer& w, std::string_view k) {
+  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+}
+void str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
 
 // Yuan as a JSON number: an integer when whole, else two decimals.
 void money(Writer& w, Fen fen) {
-  if (fen % 100 == 0) w.Int64(fen / 100);
-  else w.RawValue(rules::formatYuan(fen).c_str(), rules::formatYuan(fen).size(), rapidjson::kNumberType);
+  if (fen % 100 == 0)
+    w.Int64(fen / 100);
+  else
+    w.RawValue(rules::formatYuan(fen).c_str(), rules::formatYuan(fen).size(),
+               rapidjson::kNumberType);
 }
 
 // Display-only rounding of a per-capita figure: round(total / n) in fen.
@@ -101,7 +108,8 @@ std::string decisionToJson(const rules::Decision& d, const ParsedHousehold& inpu
       if (det.gross > 0) {
         key(w, "rigid_ratio");
         // Four decimals, display only.
-        rules::Wide q = (static_cast<rules::Wide>(det.rigid_total) * 10000 + det.gross / 2) / det.gross;
+        rules::Wide q =
+            (static_cast<rules::Wide>(det.rigid_total) * 10000 + det.gross / 2) / det.gross;
         w.Double(static_cast<double>(q) / 10000.0);
       }
     }
@@ -228,15 +236,17 @@ std::string explainDecision(const rules::Decision& d, const ParsedHousehold& inp
   for (size_t i = 0; i < d.persons.size(); ++i) {
     const auto& p = d.persons[i];
     o << "    " << pidOf(d, input, i) << " (age 年龄 " << p.age << "): ";
-    if (p.has_category) o << rules::categoryId(p.category) << " (" << rules::categoryZh(p.category) << ")";
-    else o << "no category 无类别 — " << rules::notMemberReasonEn(p.not_member) << " / "
-           << rules::notMemberReasonZh(p.not_member);
+    if (p.has_category)
+      o << rules::categoryId(p.category) << " (" << rules::categoryZh(p.category) << ")";
+    else
+      o << "no category 无类别 — " << rules::notMemberReasonEn(p.not_member) << " / "
+        << rules::notMemberReasonZh(p.not_member);
     for (const auto& t : personTags(p)) o << " [" << t << "]";
     o << '\n';
   }
   const auto& det = d.detail;
-  o << "  Figures 核算: standard 标准 " << rules::formatYuan(det.standard_annual) << " yuan/person/year ("
-    << (det.urban ? "urban 城市" : "rural 农村") << ")";
+  o << "  Figures 核算: standard 标准 " << rules::formatYuan(det.standard_annual)
+    << " yuan/person/year (" << (det.urban ? "urban 城市" : "rural 农村") << ")";
   if (det.income_tests_ran)
     o << "; countable income 可计收入 " << rules::formatYuan(det.gross) << ", deduction 扣减 "
       << rules::formatYuan(det.deduction) << ", assessed 核定 " << rules::formatYuan(det.assessed)

@@ -14,8 +14,8 @@ std::optional<Evaluation> evaluateHousehold(std::string_view body, const Standar
   opts.trace = request.trace || request.explain;
   Status s = rules::evaluate(e.input.household, standards.rules, opts, e.decision);
   if (!s.isOk()) {
-    problems.push_back({request.as_of_override.empty() ? e.input.base_path + "/as_of" : "--as-of",
-                        s.message()});
+    problems.push_back(
+        {request.as_of_override.empty() ? e.input.base_path + "/as_of" : "--as-of", s.message()});
     return std::nullopt;
   }
   return e;

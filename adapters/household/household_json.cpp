@@ -20,9 +20,12 @@ using rules::Fen;
 std::string escapeSegment(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -34,7 +37,9 @@ class Reader {
       : obj_(obj), path_(std::move(path)), problems_(problems) {}
 
   std::string at(std::string_view key) const { return path_ + "/" + escapeSegment(key); }
-  void problem(std::string_view key, std::string what) const { problems_.push_back({at(key), std::move(what)}); }
+  void problem(std::string_view key, std::string what) const {
+    problems_.push_back({at(key), std::move(what)});
+  }
   const Value* get(std::string_view key) const {
     if (!obj_ || !obj_->IsObject()) return nullptr;
     auto it = obj_->FindMember(rapidjson::StringRef(key.data(), key.size()));
@@ -93,7 +98,8 @@ class Reader {
     if (!v) return 0;
     return moneyOf(*v, at(key), what, problems_);
   }
-  static Fen moneyOf(const Value& v, const std::string& path, const char* what, Problems& problems) {
+  static Fen moneyOf(const Value& v, const std::string& path, const char* what,
+                     Problems& problems) {
     if (!v.IsNumber() || !std::isfinite(v.GetDouble())) {
       problems.push_back({path, std::string(what) + " must be a number (yuan)"});
       return 0;
@@ -120,8 +126,17 @@ class Reader {
   Problems& problems_;
 };
 
-enum class IncomeKind { kWage, kBusiness, kProperty, kPensionBase, kPensionOther, kSocialInsurance,
-                        kOtherTransfer, kExempt, kPaid };
+enum class IncomeKind {
+  kWage,
+  kBusiness,
+  kProperty,
+  kPensionBase,
+  kPensionOther,
+  kSocialInsurance,
+  kOtherTransfer,
+  kExempt,
+  kPaid
+};
 
 std::optional<IncomeKind> incomeKind(std::string_view k) {
   static const std::map<std::string_view, IncomeKind> kKinds{
@@ -188,8 +203,10 @@ void parseDisability(const Reader& r, rules::DisabilityType& type, int& grade) {
   auto t = dr.str("type", true);
   if (t) {
     auto dt = rules::disabilityTypeFromName(*t);
-    if (!dt) dr.problem("type", "unknown disability type");
-    else type = *dt;
+    if (!dt)
+      dr.problem("type", "unknown disability type");
+    else
+      type = *dt;
   }
   auto g = dr.integer("grade", 1, 4);
   if (!g && !dr.has("grade")) dr.problem("grade", "missing");
@@ -236,15 +253,33 @@ void parseIncome(const Reader& mr, rules::Income& income) {
     }
     Fen f = Reader::moneyOf(it->value, ir.at(key), "income", ir.problems());
     switch (*kind) {
-      case IncomeKind::kWage: income.wage += f; break;
-      case IncomeKind::kBusiness: income.business_net += f; break;
-      case IncomeKind::kProperty: income.property_net += f; break;
-      case IncomeKind::kPensionBase: income.pension_basic_base += f; break;
-      case IncomeKind::kPensionOther: income.pension_other += f; break;
-      case IncomeKind::kSocialInsurance: income.social_insurance += f; break;
-      case IncomeKind::kOtherTransfer: income.other_transfer += f; break;
-      case IncomeKind::kExempt: income.exempt += f; break;
-      case IncomeKind::kPaid: income.transfers_paid += f; break;
+      case IncomeKind::kWage:
+        income.wage += f;
+        break;
+      case IncomeKind::kBusiness:
+        income.business_net += f;
+        break;
+      case IncomeKind::kProperty:
+        income.property_net += f;
+        break;
+      case IncomeKind::kPensionBase:
+        income.pension_basic_base += f;
+        break;
+      case IncomeKind::kPensionOther:
+        income.pension_other += f;
+        break;
+      case IncomeKind::kSocialInsurance:
+        income.social_insurance += f;
+        break;
+      case IncomeKind::kOtherTransfer:
+        income.other_transfer += f;
+        break;
+      case IncomeKind::kExempt:
+        income.exempt += f;
+        break;
+      case IncomeKind::kPaid:
+        income.transfers_paid += f;
+        break;
     }
   }
 }
@@ -268,9 +303,12 @@ void parseObligors(const Reader& mr, rules::Person& p, const std::map<std::strin
     rules::Obligor ob;
     if (auto ref = orr.str("ref", false)) {
       auto it = pids.find(*ref);
-      if (it == pids.end()) orr.problem("ref", "no member with this pid");
-      else if (it->second == self) orr.problem("ref", "a person is not their own obligor");
-      else ob.ref = it->second;
+      if (it == pids.end())
+        orr.problem("ref", "no member with this pid");
+      else if (it->second == self)
+        orr.problem("ref", "a person is not their own obligor");
+      else
+        ob.ref = it->second;
     } else {
       // Without an age the age-based incapacity rules cannot apply (the obligor counts as able).
       if (auto a = orr.integer("age", 0, 150)) ob.age = *a;
@@ -282,8 +320,10 @@ void parseObligors(const Reader& mr, rules::Person& p, const std::map<std::strin
       for (const char* key : {"current_status", "status"}) {
         if (auto s = orr.str(key, false)) {
           auto cs = rules::currentStatusFromName(*s);
-          if (!cs) orr.problem(key, "unknown status (none, dibao, tekun)");
-          else ob.current_status = *cs;
+          if (!cs)
+            orr.problem(key, "unknown status (none, dibao, tekun)");
+          else
+            ob.current_status = *cs;
         }
       }
       if (orr.boolean("dibao_recipient") || orr.boolean("receives_dibao"))
@@ -294,11 +334,15 @@ void parseObligors(const Reader& mr, rules::Person& p, const std::map<std::strin
       ob.in_prison = orr.boolean("in_prison");
       if (auto ex = orr.str("exclusion", false)) {
         auto e = rules::exclusionFromName(*ex);
-        if (!e) orr.problem("exclusion", "unknown exclusion");
-        else if (*e == rules::Exclusion::kPrison) ob.in_prison = true;
-        else if (*e == rules::Exclusion::kMissing) ob.missing = true;
+        if (!e)
+          orr.problem("exclusion", "unknown exclusion");
+        else if (*e == rules::Exclusion::kPrison)
+          ob.in_prison = true;
+        else if (*e == rules::Exclusion::kMissing)
+          ob.missing = true;
       }
-      if (orr.has("financial_assets")) ob.financial_assets = orr.money("financial_assets", "assets");
+      if (orr.has("financial_assets"))
+        ob.financial_assets = orr.money("financial_assets", "assets");
       if (const Value* a = orr.get("assets"); a && a->IsObject())
         ob.financial_assets = orr.child("assets").money("financial", "assets");
     }
@@ -349,7 +393,8 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
       v = &doc["as_of"];
       path = "/as_of";
     }
-    if (!v) problems.push_back({path, "missing"});
+    if (!v)
+      problems.push_back({path, "missing"});
     else if (!v->IsString() || !(as_of = rules::parseDate(v->GetString())))
       problems.push_back({path, "must be a date YYYY-MM-DD"});
   }
@@ -367,21 +412,28 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
   if (!code && !name) hr.problem("township_code", "missing");
   if (code) {
     const TownshipInfo* t = standards.findTownship(*code);
-    if (!t) hr.problem("township_code", "unknown township");
-    else out.township_code = t->code;
+    if (!t)
+      hr.problem("township_code", "unknown township");
+    else
+      out.township_code = t->code;
   }
   if (name) {
     const TownshipInfo* t = standards.findTownship(*name);
-    if (!t) hr.problem("township", "unknown township");
-    else if (!code) out.township_code = t->code;
+    if (!t)
+      hr.problem("township", "unknown township");
+    else if (!code)
+      out.township_code = t->code;
     else if (!out.township_code.empty() && t->code != out.township_code)
       hr.problem("township", "does not match township_code");
   }
 
   if (auto r = hr.str("residence", true)) {
-    if (*r == "rural") h.residence = rules::Residence::kRural;
-    else if (*r == "urban") h.residence = rules::Residence::kUrban;
-    else hr.problem("residence", "must be rural or urban");
+    if (*r == "rural")
+      h.residence = rules::Residence::kRural;
+    else if (*r == "urban")
+      h.residence = rules::Residence::kUrban;
+    else
+      hr.problem("residence", "must be rural or urban");
   }
   h.relocated_to_town = hr.boolean("relocated_to_town");
 
@@ -399,8 +451,10 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
       if (!m.IsObject()) {
         problems.push_back({mr.path(), "must be an object"});
       } else if (auto pid = mr.str("pid", true)) {
-        if (pid->empty()) mr.problem("pid", "must not be empty");
-        else if (!pids.emplace(*pid, i).second) mr.problem("pid", "duplicate pid");
+        if (pid->empty())
+          mr.problem("pid", "must not be empty");
+        else if (!pids.emplace(*pid, i).second)
+          mr.problem("pid", "duplicate pid");
       }
       ++i;
     }
@@ -413,16 +467,21 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         if (auto pid = mr.str("pid", false)) p.pid = *pid;
         if (auto rel = mr.str("relation", true)) {
           auto r = rules::relationFromName(*rel);
-          if (!r) mr.problem("relation", "unknown relation");
-          else p.relation = *r;
+          if (!r)
+            mr.problem("relation", "unknown relation");
+          else
+            p.relation = *r;
           if (r == rules::Relation::kApplicant) ++applicants;
         }
         std::optional<rules::Date> birth;
         if (auto b = mr.str("birth_date", true)) {
           birth = rules::parseDate(*b);
-          if (!birth) mr.problem("birth_date", "must be a date YYYY-MM-DD");
-          else if (as_of && *birth > *as_of) mr.problem("birth_date", "after as_of");
-          else p.birth_date = *birth;
+          if (!birth)
+            mr.problem("birth_date", "must be a date YYYY-MM-DD");
+          else if (as_of && *birth > *as_of)
+            mr.problem("birth_date", "after as_of");
+          else
+            p.birth_date = *birth;
         }
         std::optional<std::string> sex = mr.str("sex", false);
         if (sex && *sex != "M" && *sex != "F") mr.problem("sex", "must be M or F");
@@ -446,8 +505,10 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
             Reader sr = mr.child("school");
             if (auto l = sr.str("level", true)) {
               auto lv = rules::schoolLevelFromName(*l);
-              if (!lv) sr.problem("level", "unknown school level");
-              else p.school = *lv;
+              if (!lv)
+                sr.problem("level", "unknown school level");
+              else
+                p.school = *lv;
             }
             p.school_full_time = sr.boolean("full_time", true);
           }
@@ -463,8 +524,10 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         if (auto mc = mr.integer("months_coresident", 0, 12)) p.months_coresident = *mc;
         if (auto ex = mr.str("exclusion", false)) {
           auto e = rules::exclusionFromName(*ex);
-          if (!e) mr.problem("exclusion", "unknown exclusion (prison, drug_rehab, missing, religious)");
-          else p.exclusion = *e;
+          if (!e)
+            mr.problem("exclusion", "unknown exclusion (prison, drug_rehab, missing, religious)");
+          else
+            p.exclusion = *e;
           if (e == rules::Exclusion::kReligious && !mr.has("religious_absence_years"))
             mr.problem("religious_absence_years", "missing for religious personnel");
         }
@@ -472,14 +535,18 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         p.no_civil_capacity = mr.boolean("no_civil_capacity");
         parseIncome(mr, p.income);
         if (const Value* a = mr.get("assets_personal")) {
-          if (!a->IsObject()) mr.problem("assets_personal", "must be an object {financial}");
-          else p.personal_financial_assets = mr.child("assets_personal").money("financial", "assets");
+          if (!a->IsObject())
+            mr.problem("assets_personal", "must be an object {financial}");
+          else
+            p.personal_financial_assets = mr.child("assets_personal").money("financial", "assets");
         }
         if (auto adl = mr.integer("adl_failures", 0, 6)) p.adl_failures = *adl;
         if (auto cs = mr.str("current_status", false)) {
           auto c = rules::currentStatusFromName(*cs);
-          if (!c) mr.problem("current_status", "unknown status (none, dibao, tekun)");
-          else p.current_status = *c;
+          if (!c)
+            mr.problem("current_status", "unknown status (none, dibao, tekun)");
+          else
+            p.current_status = *c;
         }
         p.tekun_as_minor = mr.boolean("tekun_as_minor") || mr.boolean("tekun_since_minor");
         p.applies_individually = mr.boolean("applies_individually");
@@ -498,7 +565,8 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
       h.members.push_back(std::move(p));
       ++i;
     }
-    if (applicants != 1) hr.problem("members", applicants ? "more than one applicant" : "no applicant");
+    if (applicants != 1)
+      hr.problem("members", applicants ? "more than one applicant" : "no applicant");
   }
 
   // Household assets: must be declared; vehicles and extra housing default to none.
@@ -518,8 +586,10 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
           rules::Vehicle veh;
           if (auto t = vr.str("type", true)) {
             auto vt = rules::vehicleTypeFromName(*t);
-            if (!vt) vr.problem("type", "unknown vehicle type");
-            else veh.type = *vt;
+            if (!vt)
+              vr.problem("type", "unknown vehicle type");
+            else
+              veh.type = *vt;
           }
           if (!vr.has("value")) vr.problem("value", "missing");
           veh.value = vr.money("value", "vehicle value");
@@ -539,7 +609,8 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
                                                      "rehab", "other"};
       for (auto it = r->MemberBegin(); it != r->MemberEnd(); ++it)
         if (!kKnown.count(std::string_view(it->name.GetString(), it->name.GetStringLength())))
-          rr.problem(it->name.GetString(), "unknown expenditure type (medical_oop, education, rehab_oop, other)");
+          rr.problem(it->name.GetString(),
+                     "unknown expenditure type (medical_oop, education, rehab_oop, other)");
       h.education_12m = rr.money("education", "expenditure");
       h.rehab_12m = rr.money("rehab_oop", "expenditure") + rr.money("rehab", "expenditure");
       h.other_rigid_12m = rr.money("other", "expenditure");
@@ -552,7 +623,8 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
             std::string pid(it->name.GetString(), it->name.GetStringLength());
             Fen f = Reader::moneyOf(it->value, mr.at(pid), "expenditure", problems);
             auto p = pids.find(pid);
-            if (p == pids.end()) mr.problem(pid, "no member with this pid");
+            if (p == pids.end())
+              mr.problem(pid, "no member with this pid");
             else if (static_cast<size_t>(p->second) < h.members.size())
               h.members[static_cast<size_t>(p->second)].medical_oop += f;
           }
@@ -584,7 +656,8 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         for (const auto& e : l->GetArray()) {
           std::string path = fr.at(key) + "/" + std::to_string(i++);
           auto p = e.IsString() ? pids.find(e.GetString()) : pids.end();
-          if (p == pids.end()) problems.push_back({path, "no member with this pid"});
+          if (p == pids.end())
+            problems.push_back({path, "no member with this pid"});
           else if (static_cast<size_t>(p->second) < h.members.size())
             h.members[static_cast<size_t>(p->second)].on_fpm_roster = true;
         }

@@ -112,7 +112,8 @@ Result<std::vector<rules::CalendarYearData>> parseHolidaysJson(std::string_view 
     std::string ys(y->name.GetString(), y->name.GetStringLength());
     std::string base = "/years/" + ys;
     rules::CalendarYearData data;
-    if (ys.size() != 4 || !std::all_of(ys.begin(), ys.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (ys.size() != 4 ||
+        !std::all_of(ys.begin(), ys.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       problems.push_back({base, "year must be four digits"});
       continue;
     }
@@ -140,7 +141,8 @@ Result<std::vector<rules::CalendarYearData>> parseHolidaysJson(std::string_view 
           problems.push_back({path, "date must be YYYY-MM-DD"});
           continue;
         }
-        (std::string_view(list) == "holidays" ? data.holidays : data.makeup_workdays).push_back(*date);
+        (std::string_view(list) == "holidays" ? data.holidays : data.makeup_workdays)
+            .push_back(*date);
       }
     }
     out.push_back(std::move(data));
@@ -178,7 +180,6 @@ Result<std::vector<TownshipInfo>> parseTownshipsJson(std::string_view json, Prob
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
   return out;
 }
-
 
 Result<std::shared_ptr<const Standards>> loadStandards(const std::string& dir, Problems& problems) {
   namespace fs = std::filesystem;
@@ -232,7 +233,8 @@ Result<std::shared_ptr<const Standards>> loadStandards(const std::string& dir, P
     if (t.isOk()) standards->townships = TownshipDirectory(std::move(t).value());
   }
   if (problems.size() != before)
-    return Status::invalid("standards: " + std::to_string(problems.size() - before) + " problem(s)");
+    return Status::invalid("standards: " + std::to_string(problems.size() - before) +
+                           " problem(s)");
   return std::shared_ptr<const Standards>(std::move(standards));
 }
 

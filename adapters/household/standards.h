@@ -26,7 +26,9 @@ struct Standards {
   TownshipDirectory townships;
 
   // The 2023 code, the older 451229100-115 numbering or the name in either spelling.
-  const TownshipInfo* findTownship(std::string_view code_or_name) const { return townships.find(code_or_name); }
+  const TownshipInfo* findTownship(std::string_view code_or_name) const {
+    return townships.find(code_or_name);
+  }
 };
 
 // Reads the three kinds of files from `dir`, reporting EVERY problem (path prefixed with the

@@ -49,9 +49,12 @@ std::string receiptJson(const Receipt& r, const char* extra_key = nullptr, bool 
 
 std::optional<Role> roleFor(MessageKind kind) {
   switch (kind) {
-    case MessageKind::kTicket: return Role::kHotline;
-    case MessageKind::kReferral: return Role::kCharity;
-    case MessageKind::kNotification: return Role::kAgency;
+    case MessageKind::kTicket:
+      return Role::kHotline;
+    case MessageKind::kReferral:
+      return Role::kCharity;
+    case MessageKind::kNotification:
+      return Role::kAgency;
   }
   return std::nullopt;
 }
@@ -65,13 +68,13 @@ Api::Api(ApiDeps deps)
           {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})) {
   // Register the families up front so /metrics shows zeros before the first message.
   for (auto kind : {MessageKind::kTicket, MessageKind::kReferral, MessageKind::kNotification})
-    for (const char* o : {"accepted", "duplicate", "conflict", "invalid", "unauthorized", "forbidden",
-                          "unavailable", "overloaded"})
+    for (const char* o : {"accepted", "duplicate", "conflict", "invalid", "unauthorized",
+                          "forbidden", "unavailable", "overloaded"})
       outcomes_[{static_cast<int>(kind), o}] = &deps_.metrics.counter(
           "xianjie_messages_total", "Inbound messages by kind and outcome",
           "kind=\"" + std::string(toString(kind)) + "\",outcome=\"" + o + "\"");
-  for (const char* r : {"malformed", "invalid", "too_large", "unsupported_media_type", "bad_request",
-                        "header_too_large", "timeout", "too_many_connections"})
+  for (const char* r : {"malformed", "invalid", "too_large", "unsupported_media_type",
+                        "bad_request", "header_too_large", "timeout", "too_many_connections"})
     rejections_[r] = &deps_.metrics.counter("xianjie_http_rejections_total",
                                             "Requests refused for bad input, by reason",
                                             "reason=\"" + std::string(r) + "\"");
@@ -103,13 +106,15 @@ ApiResponse Api::error(int status, const std::string& code, const std::string& m
 }
 
 void Api::finish(const ApiRequest& req, const Reply& reply, ApiResponse res) {
-  latency_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
+  latency_.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
   reply(std::move(res));
 }
 
 std::optional<Principal> Api::authenticate(const ApiRequest& req) const {
   const std::string& h = req.authorization;
-  if (h.size() < 7 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0)) return std::nullopt;
+  if (h.size() < 7 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0))
+    return std::nullopt;
   return deps_.tokens.verify(std::string_view(h).substr(7));
 }
 
@@ -126,22 +131,26 @@ void Api::handle(ApiRequest req, Reply reply) {
     bool extra_ok = !deps_.ready || deps_.ready();
     bool ok = store_ok && extra_ok && !stopping_.load();
     std::string body = std::string(R"({"ready":)") + (ok ? "true" : "false") + R"(,"store":)" +
-                       (store_ok ? "true" : "false") + R"(,"stopping":)" + (stopping_.load() ? "true" : "false") + "}";
+                       (store_ok ? "true" : "false") + R"(,"stopping":)" +
+                       (stopping_.load() ? "true" : "false") + "}";
     return finish(req, reply, ApiResponse{ok ? 200 : 503, body, "application/json", {}});
   }
   if (path == "/metrics") {
     if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
-    return finish(req, reply, ApiResponse{200, deps_.metrics.render(), "text/plain; version=0.0.4", {}});
+    return finish(req, reply,
+                  ApiResponse{200, deps_.metrics.render(), "text/plain; version=0.0.4", {}});
   }
   if (path == "/v1/openapi.json") {
     if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
-    return finish(req, reply, ApiResponse{200, std::string(kOpenApiDocument), "application/json", {}});
+    return finish(req, reply,
+                  ApiResponse{200, std::string(kOpenApiDocument), "application/json", {}});
   }
   struct IngestRoute {
     const char* path;
     MessageKind kind;
   };
-  for (auto r : {IngestRoute{"/v1/tickets", MessageKind::kTicket}, IngestRoute{"/v1/referrals", MessageKind::kReferral},
+  for (auto r : {IngestRoute{"/v1/tickets", MessageKind::kTicket},
+                 IngestRoute{"/v1/referrals", MessageKind::kReferral},
                  IngestRoute{"/v1/notifications", MessageKind::kNotification}}) {
     if (path == r.path) {
       if (req.method != "POST") {
@@ -158,24 +167,32 @@ void Api::handle(ApiRequest req, Reply reply) {
     return getMessage(path.substr(kMessages.size()), std::move(req), std::move(reply));
   }
   if (path == "/v1/eligibility/evaluate") {
-    if (req.method != "POST") return finish(req, reply, error(405, "method_not_allowed", "use POST"));
+    if (req.method != "POST")
+      return finish(req, reply, error(405, "method_not_allowed", "use POST"));
     return evaluate(std::move(req), std::move(reply));
   }
-  if (path == "/v1/queues" || path.compare(0, 11, "/v1/queues/") == 0) return queues(path, std::move(req), std::move(reply));
+  if (path == "/v1/queues" || path.compare(0, 11, "/v1/queues/") == 0)
+    return queues(path, std::move(req), std::move(reply));
   if (path == "/v1/admin/faults" && deps_.set_max_page_count) {
     auto who = authenticate(req);
-    if (!who) return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
+    if (!who)
+      return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
     if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
     // Body: "pause" or "resume" (the writer), or a bare integer: the new max_page_count
     // (0 lifts the cap). Enabled only by store.fault_injection, for tests.
     if (req.body.rfind("sweep ", 0) == 0 && deps_.sweep_as_of) {
       auto shared_req = std::make_shared<ApiRequest>(req);
-      bool queued = deps_.sweep_as_of(req.body.substr(6), [this, shared_req, reply](std::optional<SweepResult> r) {
-        if (!r) return finish(*shared_req, reply, error(503, "storage_unavailable", "sweep failed"));
-        finish(*shared_req, reply, ApiResponse{200, "{\"marked_overdue\":" + std::to_string(r->marked_overdue) +
-                                                        ",\"escalated\":" + std::to_string(r->escalated) + "}",
-                                               "application/json", {}});
-      });
+      bool queued = deps_.sweep_as_of(
+          req.body.substr(6), [this, shared_req, reply](std::optional<SweepResult> r) {
+            if (!r)
+              return finish(*shared_req, reply, error(503, "storage_unavailable", "sweep failed"));
+            finish(*shared_req, reply,
+                   ApiResponse{200,
+                               "{\"marked_overdue\":" + std::to_string(r->marked_overdue) +
+                                   ",\"escalated\":" + std::to_string(r->escalated) + "}",
+                               "application/json",
+                               {}});
+          });
       if (!queued) finish(req, reply, error(503, "overloaded", "try again"));
       return;
     }
@@ -189,7 +206,8 @@ void Api::handle(ApiRequest req, Reply reply) {
       char* end = nullptr;
       long long pages = std::strtoll(req.body.c_str(), &end, 10);
       if (req.body.empty() || *end != '\0' || pages < 0)
-        return finish(req, reply, error(400, "invalid", "body must be pause, resume or a page count"));
+        return finish(req, reply,
+                      error(400, "invalid", "body must be pause, resume or a page count"));
       deps_.set_max_page_count(pages);
     }
     log::warn("fault_injected", {{"fault", req.body}, {"token", who->token_id}});
@@ -208,14 +226,19 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
   }
   if (who->role != roleFor(kind)) {
     outcome(kind, "forbidden").inc();
-    log::info("ingest_forbidden", {{"token", who->token_id}, {"role", std::string(toString(who->role))}, {"kind", std::string(toString(kind))}});
-    return finish(req, reply, error(403, "forbidden", "role " + std::string(toString(who->role)) +
-                                                          " may not send " + std::string(toString(kind)) + "s"));
+    log::info("ingest_forbidden", {{"token", who->token_id},
+                                   {"role", std::string(toString(who->role))},
+                                   {"kind", std::string(toString(kind))}});
+    return finish(req, reply,
+                  error(403, "forbidden",
+                        "role " + std::string(toString(who->role)) + " may not send " +
+                            std::string(toString(kind)) + "s"));
   }
   if (!isJsonContentType(req.content_type)) {
     countRejected("unsupported_media_type");
     outcome(kind, "invalid").inc();
-    return finish(req, reply, error(415, "unsupported_media_type", "Content-Type must be application/json"));
+    return finish(req, reply,
+                  error(415, "unsupported_media_type", "Content-Type must be application/json"));
   }
   IngestRecord record;
   Problems problems;
@@ -224,27 +247,37 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
     const char* reason = parsed == envelope::ParseOutcome::kMalformed ? "malformed" : "invalid";
     countRejected(reason);
     outcome(kind, "invalid").inc();
-    log::info("ingest_rejected", {{"token", who->token_id}, {"kind", std::string(toString(kind))},
-                                  {"reason", reason}, {"problems", std::to_string(problems.size())}});
-    return finish(req, reply, error(400, parsed == envelope::ParseOutcome::kMalformed ? "malformed_json" : "invalid_message",
-                                    std::to_string(problems.size()) + " problem(s) in the message", problems));
+    log::info("ingest_rejected", {{"token", who->token_id},
+                                  {"kind", std::string(toString(kind))},
+                                  {"reason", reason},
+                                  {"problems", std::to_string(problems.size())}});
+    return finish(
+        req, reply,
+        error(400,
+              parsed == envelope::ParseOutcome::kMalformed ? "malformed_json" : "invalid_message",
+              std::to_string(problems.size()) + " problem(s) in the message", problems));
   }
   if (record.source != who->org) {
     outcome(kind, "forbidden").inc();
     log::info("ingest_forbidden", {{"token", who->token_id}, {"reason", "source_mismatch"}});
-    return finish(req, reply, error(403, "forbidden", "source must be your organisation's id",
-                                    {{"/source", "does not match the token's organisation"}}));
+    return finish(req, reply,
+                  error(403, "forbidden", "source must be your organisation's id",
+                        {{"/source", "does not match the token's organisation"}}));
   }
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   shared_req->body.clear();
-  bool queued = deps_.store.submit(std::move(record), [this, kind, shared_req, reply](IngestResult r) {
+  bool queued = deps_.store.submit(std::move(record), [this, kind, shared_req,
+                                                       reply](IngestResult r) {
     switch (r.outcome) {
       case IngestOutcome::kAccepted:
         outcome(kind, "accepted").inc();
-        return finish(*shared_req, reply, ApiResponse{202, receiptJson(r.receipt), "application/json", {}});
+        return finish(*shared_req, reply,
+                      ApiResponse{202, receiptJson(r.receipt), "application/json", {}});
       case IngestOutcome::kDuplicate:
         outcome(kind, "duplicate").inc();
-        return finish(*shared_req, reply, ApiResponse{200, receiptJson(r.receipt, "duplicate", true), "application/json", {}});
+        return finish(
+            *shared_req, reply,
+            ApiResponse{200, receiptJson(r.receipt, "duplicate", true), "application/json", {}});
       case IngestOutcome::kConflict: {
         outcome(kind, "conflict").inc();
         auto res = error(409, "conflict", "this id was already used for a different message");
@@ -254,7 +287,8 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
       }
       case IngestOutcome::kUnavailable: {
         outcome(kind, "unavailable").inc();
-        auto res = error(503, "storage_unavailable", "the message was not stored; send it again later");
+        auto res =
+            error(503, "storage_unavailable", "the message was not stored; send it again later");
         res.headers.emplace_back("Retry-After", "5");
         return finish(*shared_req, reply, std::move(res));
       }
@@ -262,7 +296,8 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
   });
   if (!queued) {
     outcome(kind, "overloaded").inc();
-    auto res = error(503, "overloaded", "the hub is busy; the message was not stored, send it again later");
+    auto res = error(503, "overloaded",
+                     "the hub is busy; the message was not stored, send it again later");
     res.headers.emplace_back("Retry-After", "1");
     finish(*shared_req, reply, std::move(res));
   }
@@ -270,25 +305,35 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
 
 void Api::evaluate(ApiRequest req, Reply reply) {
   auto who = authenticate(req);
-  if (!who) return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
+  if (!who)
+    return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
   if (who->role != Role::kStaff && who->role != Role::kAdmin)
-    return finish(req, reply, error(403, "forbidden", "only staff and admin may evaluate households"));
+    return finish(req, reply,
+                  error(403, "forbidden", "only staff and admin may evaluate households"));
   if (!isJsonContentType(req.content_type))
-    return finish(req, reply, error(415, "unsupported_media_type", "Content-Type must be application/json"));
+    return finish(req, reply,
+                  error(415, "unsupported_media_type", "Content-Type must be application/json"));
   // Query: as_of=YYYY-MM-DD, explain=1 (the readable bilingual trace as text/plain).
   household::EvalRequest er;
   auto query = parseQuery(req.target);
   if (query.count("as_of")) er.as_of_override = query["as_of"];
   er.explain = query["explain"] == "1" || query["explain"] == "true";
   if (envelope::nestingDepth(req.body) > 32)
-    return finish(req, reply, error(400, "malformed_json", "1 problem(s)", {{"", "nested too deep"}}));
+    return finish(req, reply,
+                  error(400, "malformed_json", "1 problem(s)", {{"", "nested too deep"}}));
   Problems problems;
-  std::string out = household::evaluateHouseholdJson(req.body, deps_.intake.standards(), problems, er);
+  std::string out =
+      household::evaluateHouseholdJson(req.body, deps_.intake.standards(), problems, er);
   if (out.empty()) {
-    return finish(req, reply, error(400, "invalid_household", std::to_string(problems.size()) + " problem(s) in the household",
-                                    problems));
+    return finish(
+        req, reply,
+        error(400, "invalid_household",
+              std::to_string(problems.size()) + " problem(s) in the household", problems));
   }
-  finish(req, reply, ApiResponse{200, std::move(out), er.explain ? "text/plain; charset=utf-8" : "application/json", {}});
+  finish(
+      req, reply,
+      ApiResponse{
+          200, std::move(out), er.explain ? "text/plain; charset=utf-8" : "application/json", {}});
 }
 
 void Api::getMessage(const std::string& id, ApiRequest req, Reply reply) {
@@ -304,20 +349,21 @@ void Api::getMessage(const std::string& id, ApiRequest req, Reply reply) {
   std::string source = privileged ? std::string() : who->org;
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   Principal principal = *who;
-  bool queued = deps_.store.lookup(id, source, [this, shared_req, reply, principal, privileged](
-                                                   std::optional<StoredMessage> m, bool ok) {
-    if (!ok) {
-      auto res = error(503, "storage_unavailable", "try again later");
-      res.headers.emplace_back("Retry-After", "5");
-      return finish(*shared_req, reply, std::move(res));
-    }
-    if (!m || (!privileged && m->receipt.source != principal.org))
-      return finish(*shared_req, reply, error(404, "not_found", "no such message"));
-    std::string body = receiptJson(m->receipt);
-    body.pop_back();
-    body += ",\"message\":" + m->payload + "}";
-    finish(*shared_req, reply, ApiResponse{200, std::move(body), "application/json", {}});
-  });
+  bool queued = deps_.store.lookup(
+      id, source,
+      [this, shared_req, reply, principal, privileged](std::optional<StoredMessage> m, bool ok) {
+        if (!ok) {
+          auto res = error(503, "storage_unavailable", "try again later");
+          res.headers.emplace_back("Retry-After", "5");
+          return finish(*shared_req, reply, std::move(res));
+        }
+        if (!m || (!privileged && m->receipt.source != principal.org))
+          return finish(*shared_req, reply, error(404, "not_found", "no such message"));
+        std::string body = receiptJson(m->receipt);
+        body.pop_back();
+        body += ",\"message\":" + m->payload + "}";
+        finish(*shared_req, reply, ApiResponse{200, std::move(body), "application/json", {}});
+      });
   if (!queued) {
     auto res = error(503, "overloaded", "try again later");
     res.headers.emplace_back("Retry-After", "1");

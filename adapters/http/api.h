@@ -48,12 +48,13 @@ struct ApiDeps {
   MetricsRegistry& metrics;
   // Runs `fn` on the I/O context after `delay` (long-polls); provided by the hub.
   std::function<void(std::chrono::milliseconds delay, std::function<void()> fn)> schedule;
-  std::function<bool()> ready;                        // readiness beyond the store (e.g. MQTT)
+  std::function<bool()> ready;  // readiness beyond the store (e.g. MQTT)
   std::function<bool()> store_healthy;
-  std::function<void(int64_t)> set_max_page_count;    // null unless fault injection is on
-  std::function<void(bool)> pause_writer;             // null unless fault injection is on
+  std::function<void(int64_t)> set_max_page_count;  // null unless fault injection is on
+  std::function<void(bool)> pause_writer;           // null unless fault injection is on
   // Runs the overdue sweep as if today were the given date (fault injection: a fake clock).
-  std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)> sweep_as_of;
+  std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)>
+      sweep_as_of;
   std::function<void(std::chrono::system_clock::time_point)> set_clock;  // fault injection
 };
 
@@ -77,8 +78,8 @@ class Api {
   void evaluate(ApiRequest req, Reply reply);
   // Staff work: /v1/queues... (queues_api.cpp).
   void queues(const std::string& path, ApiRequest req, Reply reply);
-  void queueAction(const Principal& who, const routing::Queue& queue, int64_t item, const std::string& action,
-                   std::shared_ptr<ApiRequest> req, Reply reply);
+  void queueAction(const Principal& who, const routing::Queue& queue, int64_t item,
+                   const std::string& action, std::shared_ptr<ApiRequest> req, Reply reply);
   void pollEvents(std::string queue, int64_t after, std::chrono::steady_clock::time_point until,
                   uint64_t seen_version, std::shared_ptr<ApiRequest> req, Reply reply);
   std::optional<Principal> authenticate(const ApiRequest& req) const;

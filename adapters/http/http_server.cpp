@@ -39,7 +39,8 @@ class Session : public std::enable_shared_from_this<Session> {
   ~Session() { state_->connections.fetch_sub(1); }
 
   void run() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::readHeader, shared_from_this()));
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::readHeader, shared_from_this()));
   }
 
   void refuse(int status, const std::string& code, const std::string& message) {
@@ -65,29 +66,33 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& req = parser_->get();
     if (auto len = parser_->content_length(); len && *len > state_->config.body_limit_bytes) {
       state_->api.countRejected("too_large");
-      return sendAndClose(Api::error(413, "too_large", "the body is larger than " +
-                                                           std::to_string(state_->config.body_limit_bytes) + " bytes"));
+      return sendAndClose(Api::error(
+          413, "too_large",
+          "the body is larger than " + std::to_string(state_->config.body_limit_bytes) + " bytes"));
     }
     stream_.expires_after(std::chrono::milliseconds(state_->config.body_timeout_ms));
     if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
       // curl and others wait up to a second for this before sending a larger body.
-      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, req.version());
-      bhttp::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, size_t) {
-        if (wec) return self->close();
-        self->readBody();
-      });
+      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                       req.version());
+      bhttp::async_write(stream_, *cont,
+                         [self = shared_from_this(), cont](beast::error_code wec, size_t) {
+                           if (wec) return self->close();
+                           self->readBody();
+                         });
       return;
     }
     readBody();
   }
 
   void readBody() {
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::onRead, shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::onRead, shared_from_this()));
   }
 
   void onReadError(beast::error_code ec, bool between_requests) {
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset || ec == asio::error::eof ||
-        ec == asio::error::operation_aborted)
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
+        ec == asio::error::eof || ec == asio::error::operation_aborted)
       return close();
     if (ec == beast::error::timeout) {
       // An idle keep-alive connection timing out between requests is normal, not a rejection.
@@ -97,8 +102,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == bhttp::error::body_limit) {
       state_->api.countRejected("too_large");
-      return sendAndClose(Api::error(413, "too_large", "the body is larger than " +
-                                                           std::to_string(state_->config.body_limit_bytes) + " bytes"));
+      return sendAndClose(Api::error(
+          413, "too_large",
+          "the body is larger than " + std::to_string(state_->config.body_limit_bytes) + " bytes"));
     }
     if (ec == bhttp::error::header_limit) {
       state_->api.countRejected("header_too_large");
@@ -146,7 +152,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(ApiResponse r, bool force_close) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version_);
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(r.status), version_);
     res->set(bhttp::field::server, "xianjied");
     res->set(bhttp::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res->set(k, v);
@@ -155,10 +162,11 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     if (head_) res->body().clear();
     stream_.expires_after(std::chrono::milliseconds(state_->config.body_timeout_ms));
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      if (ec || !res->keep_alive()) return self->close();
-      self->readHeader();
-    });
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                         if (ec || !res->keep_alive()) return self->close();
+                         self->readHeader();
+                       });
   }
 
   void close() {
@@ -179,7 +187,10 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& ioc, const HttpConfig& config, Api& api)
-    : ioc_(ioc), config_(config), acceptor_(ioc), state_(std::make_shared<ServerState>(config, api)) {}
+    : ioc_(ioc),
+      config_(config),
+      acceptor_(ioc),
+      state_(std::make_shared<ServerState>(config, api)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -192,7 +203,9 @@ Result<int> HttpServer::start() {
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::ioError("listen on " + config_.listen + ":" + std::to_string(config_.port) + ": " + ec.message());
+  if (ec)
+    return Status::ioError("listen on " + config_.listen + ":" + std::to_string(config_.port) +
+                           ": " + ec.message());
   accept();
   return static_cast<int>(acceptor_.local_endpoint().port());
 }

@@ -31,7 +31,8 @@ std::map<std::string, std::string> parseQuery(const std::string& target) {
     std::string kv = query.substr(pos, amp - pos);
     if (!kv.empty()) {
       size_t eq = kv.find('=');
-      out[percentDecode(kv.substr(0, eq))] = eq == std::string::npos ? "" : percentDecode(kv.substr(eq + 1));
+      out[percentDecode(kv.substr(0, eq))] =
+          eq == std::string::npos ? "" : percentDecode(kv.substr(eq + 1));
     }
     pos = amp + 1;
   }

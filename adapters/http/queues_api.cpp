@@ -64,7 +64,8 @@ void writeItem(JsonWriter& w, const ItemRecord& it) {
   w.EndObject();
 }
 
-std::string itemJson(const ItemRecord& it, const std::vector<HistoryEntry>* history = nullptr, int64_t follow_up = 0) {
+std::string itemJson(const ItemRecord& it, const std::vector<HistoryEntry>* history = nullptr,
+                     int64_t follow_up = 0) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -97,7 +98,8 @@ bool canSee(const Principal& p, const routing::Queue& q) {
   if (p.role == Role::kAdmin) return true;
   if (p.role != Role::kStaff) return false;
   if (p.townships.empty()) return true;  // county staff
-  return !q.township.empty() && std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
+  return !q.township.empty() &&
+         std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
 }
 
 bool parseInt64(const std::string& s, int64_t& out) {
@@ -130,42 +132,46 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
   const Principal principal = *who;
 
   if (parts.size() == 2) {
-    if (shared_req->method != "GET") return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
-    bool queued = deps_.work.listQueues([this, table, principal, shared_req, reply](std::optional<std::vector<QueueCount>> counts) {
-      if (!counts) return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
-      rapidjson::StringBuffer buf;
-      JsonWriter w(buf);
-      w.StartObject();
-      w.Key("queues");
-      w.StartArray();
-      for (const auto& q : table->queues) {
-        if (!canSee(principal, q)) continue;
-        const QueueCount* c = nullptr;
-        for (const auto& x : *counts)
-          if (x.queue == q.id) c = &x;
-        w.StartObject();
-        str(w, "id", q.id);
-        str(w, "name_zh", q.name_zh);
-        str(w, "name_en", q.name_en);
-        if (!q.township.empty()) str(w, "township", q.township);
-        w.Key("open");
-        w.Int64(c ? c->open : 0);
-        w.Key("overdue");
-        w.Int64(c ? c->overdue : 0);
-        w.Key("by_state");
-        w.StartObject();
-        if (c)
-          for (const auto& [state, n] : c->by_state) {
-            w.Key(state.c_str());
-            w.Int64(n);
+    if (shared_req->method != "GET")
+      return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
+    bool queued = deps_.work.listQueues(
+        [this, table, principal, shared_req, reply](std::optional<std::vector<QueueCount>> counts) {
+          if (!counts)
+            return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+          rapidjson::StringBuffer buf;
+          JsonWriter w(buf);
+          w.StartObject();
+          w.Key("queues");
+          w.StartArray();
+          for (const auto& q : table->queues) {
+            if (!canSee(principal, q)) continue;
+            const QueueCount* c = nullptr;
+            for (const auto& x : *counts)
+              if (x.queue == q.id) c = &x;
+            w.StartObject();
+            str(w, "id", q.id);
+            str(w, "name_zh", q.name_zh);
+            str(w, "name_en", q.name_en);
+            if (!q.township.empty()) str(w, "township", q.township);
+            w.Key("open");
+            w.Int64(c ? c->open : 0);
+            w.Key("overdue");
+            w.Int64(c ? c->overdue : 0);
+            w.Key("by_state");
+            w.StartObject();
+            if (c)
+              for (const auto& [state, n] : c->by_state) {
+                w.Key(state.c_str());
+                w.Int64(n);
+              }
+            w.EndObject();
+            w.EndObject();
           }
-        w.EndObject();
-        w.EndObject();
-      }
-      w.EndArray();
-      w.EndObject();
-      finish(*shared_req, reply, ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
-    });
+          w.EndArray();
+          w.EndObject();
+          finish(*shared_req, reply,
+                 ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+        });
     if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
     return;
   }
@@ -175,33 +181,43 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
   if (!canSee(principal, *queue)) {
     // Logged with ids only: who (token id) and which queue, never what is in it.
     log::info("queue_forbidden", {{"token", principal.token_id}, {"queue", queue->id}});
-    return finish(*shared_req, reply, error(403, "forbidden", "this queue is outside your townships"));
+    return finish(*shared_req, reply,
+                  error(403, "forbidden", "this queue is outside your townships"));
   }
   const std::string queue_id = queue->id;
 
   if (parts.size() == 4 && parts[3] == "events") {
-    if (shared_req->method != "GET") return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
+    if (shared_req->method != "GET")
+      return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
     auto q = parseQuery(shared_req->target);
     int64_t after = 0, wait = 0;
     Problems problems;
-    if (q.count("after") && !parseInt64(q["after"], after)) problems.push_back({"after", "must be a cursor (a non-negative integer)"});
-    if (q.count("wait") && (!parseInt64(q["wait"], wait) || wait > 30)) problems.push_back({"wait", "must be 0 to 30 seconds"});
-    if (!problems.empty()) return finish(*shared_req, reply, error(400, "invalid_query", "bad query", problems));
-    return pollEvents(queue_id, after, std::chrono::steady_clock::now() + std::chrono::seconds(wait),
+    if (q.count("after") && !parseInt64(q["after"], after))
+      problems.push_back({"after", "must be a cursor (a non-negative integer)"});
+    if (q.count("wait") && (!parseInt64(q["wait"], wait) || wait > 30))
+      problems.push_back({"wait", "must be 0 to 30 seconds"});
+    if (!problems.empty())
+      return finish(*shared_req, reply, error(400, "invalid_query", "bad query", problems));
+    return pollEvents(queue_id, after,
+                      std::chrono::steady_clock::now() + std::chrono::seconds(wait),
                       deps_.work.eventsVersion(), shared_req, reply);
   }
   if (parts.size() < 4 || parts[3] != "items" || parts.size() > 6)
     return finish(*shared_req, reply, error(404, "not_found", "no such endpoint"));
 
   if (parts.size() == 4) {
-    if (shared_req->method != "GET") return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
+    if (shared_req->method != "GET")
+      return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
     auto q = parseQuery(shared_req->target);
     ItemQuery query;
     query.queue = queue_id;
     Problems problems;
     for (const auto& [k, v] : q) {
       if (k == "state") {
-        if (!routing::parseItemState(v)) problems.push_back({"state", "must be one of new, claimed, in_progress, waiting_on_other, resolved, escalated, transferred"});
+        if (!routing::parseItemState(v))
+          problems.push_back({"state",
+                              "must be one of new, claimed, in_progress, waiting_on_other, "
+                              "resolved, escalated, transferred"});
         query.state = v;
       } else if (k == "overdue") {
         if (v != "true" && v != "false") problems.push_back({"overdue", "must be true or false"});
@@ -217,7 +233,8 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
         if (!parseInt64(v, query.after)) problems.push_back({"after", "must be an item id cursor"});
       } else if (k == "limit") {
         int64_t l = 0;
-        if (!parseInt64(v, l) || l < 1 || l > 200) problems.push_back({"limit", "must be 1 to 200"});
+        if (!parseInt64(v, l) || l < 1 || l > 200)
+          problems.push_back({"limit", "must be 1 to 200"});
         query.limit = static_cast<int>(l);
       } else {
         std::string shown;  // the key is the client's bytes: keep the answer valid JSON
@@ -225,63 +242,81 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
         problems.push_back({shown, "unknown filter"});
       }
     }
-    if (!problems.empty()) return finish(*shared_req, reply, error(400, "invalid_query", "bad filters", problems));
+    if (!problems.empty())
+      return finish(*shared_req, reply, error(400, "invalid_query", "bad filters", problems));
     int limit = query.limit;
     query.limit = limit + 1;  // one more tells whether there is a next page
-    bool queued = deps_.work.listItems(query, [this, shared_req, reply, limit](std::optional<std::vector<ItemRecord>> items) {
-      if (!items) return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
-      bool more = static_cast<int>(items->size()) > limit;
-      if (more) items->pop_back();
-      rapidjson::StringBuffer buf;
-      JsonWriter w(buf);
-      w.StartObject();
-      w.Key("items");
-      w.StartArray();
-      for (const auto& it : *items) writeItem(w, it);
-      w.EndArray();
-      w.Key("next_after");
-      if (more) {
-        w.Int64(items->back().item_id);
-      } else {
-        w.Null();
-      }
-      w.EndObject();
-      finish(*shared_req, reply, ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
-    });
+    bool queued = deps_.work.listItems(
+        query, [this, shared_req, reply, limit](std::optional<std::vector<ItemRecord>> items) {
+          if (!items)
+            return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+          bool more = static_cast<int>(items->size()) > limit;
+          if (more) items->pop_back();
+          rapidjson::StringBuffer buf;
+          JsonWriter w(buf);
+          w.StartObject();
+          w.Key("items");
+          w.StartArray();
+          for (const auto& it : *items) writeItem(w, it);
+          w.EndArray();
+          w.Key("next_after");
+          if (more) {
+            w.Int64(items->back().item_id);
+          } else {
+            w.Null();
+          }
+          w.EndObject();
+          finish(*shared_req, reply,
+                 ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+        });
     if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
     return;
   }
 
   int64_t item_id = 0;
-  if (!parseInt64(parts[4], item_id)) return finish(*shared_req, reply, error(404, "not_found", "no such item"));
+  if (!parseInt64(parts[4], item_id))
+    return finish(*shared_req, reply, error(404, "not_found", "no such item"));
   if (parts.size() == 5) {
-    if (shared_req->method != "GET") return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
-    bool queued = deps_.work.getItem(queue_id, item_id, [this, shared_req, reply](bool ok, std::optional<ItemRecord> item,
-                                                                                   std::vector<HistoryEntry> history) {
-      if (!ok) return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
-      if (!item) return finish(*shared_req, reply, error(404, "not_found", "no such item in this queue"));
-      finish(*shared_req, reply, ApiResponse{200, itemJson(*item, &history), "application/json", {}});
-    });
+    if (shared_req->method != "GET")
+      return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
+    bool queued = deps_.work.getItem(
+        queue_id, item_id,
+        [this, shared_req, reply](bool ok, std::optional<ItemRecord> item,
+                                  std::vector<HistoryEntry> history) {
+          if (!ok)
+            return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+          if (!item)
+            return finish(*shared_req, reply,
+                          error(404, "not_found", "no such item in this queue"));
+          finish(*shared_req, reply,
+                 ApiResponse{200, itemJson(*item, &history), "application/json", {}});
+        });
     if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
     return;
   }
-  if (shared_req->method != "POST") return finish(*shared_req, reply, error(405, "method_not_allowed", "use POST"));
+  if (shared_req->method != "POST")
+    return finish(*shared_req, reply, error(405, "method_not_allowed", "use POST"));
   queueAction(principal, *queue, item_id, parts[5], shared_req, reply);
 }
 
-void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t item, const std::string& action,
-                      std::shared_ptr<ApiRequest> req, Reply reply) {
-  static const std::vector<std::string> kActions = {"claim", "release", "transfer", "notes", "progress", "resolve"};
+void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t item,
+                      const std::string& action, std::shared_ptr<ApiRequest> req, Reply reply) {
+  static const std::vector<std::string> kActions = {"claim", "release",  "transfer",
+                                                    "notes", "progress", "resolve"};
   if (std::find(kActions.begin(), kActions.end(), action) == kActions.end())
     return finish(*req, reply, error(404, "not_found", "no such action"));
   rapidjson::Document body;
   Problems problems;
   if (!req->body.empty()) {
     if (!isJsonContentType(req->content_type))
-      return finish(*req, reply, error(415, "unsupported_media_type", "Content-Type must be application/json"));
-    body.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(req->body.c_str(), req->body.size());
+      return finish(*req, reply,
+                    error(415, "unsupported_media_type", "Content-Type must be application/json"));
+    body.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(
+        req->body.c_str(), req->body.size());
     if (body.HasParseError() || !body.IsObject())
-      return finish(*req, reply, error(400, "malformed_json", "1 problem(s)", {{"", "the body must be a JSON object"}}));
+      return finish(
+          *req, reply,
+          error(400, "malformed_json", "1 problem(s)", {{"", "the body must be a JSON object"}}));
   } else {
     body.SetObject();
   }
@@ -291,8 +326,10 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
       if (required) problems.push_back({std::string("/") + key, "is required"});
       return {};
     }
-    if (!it->value.IsString() || it->value.GetStringLength() == 0 || it->value.GetStringLength() > max_len) {
-      problems.push_back({std::string("/") + key, "must be a non-empty string of at most " + std::to_string(max_len) + " bytes"});
+    if (!it->value.IsString() || it->value.GetStringLength() == 0 ||
+        it->value.GetStringLength() > max_len) {
+      problems.push_back({std::string("/") + key, "must be a non-empty string of at most " +
+                                                      std::to_string(max_len) + " bytes"});
       return {};
     }
     return it->value.GetString();
@@ -317,7 +354,8 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
   if (action == "transfer") {
     ar.target_queue = text("to", true, 64);
     ar.text = text("reason", true);
-    if (!ar.target_queue.empty() && !table->findQueue(ar.target_queue)) problems.push_back({"/to", "unknown queue"});
+    if (!ar.target_queue.empty() && !table->findQueue(ar.target_queue))
+      problems.push_back({"/to", "unknown queue"});
     if (ar.target_queue == queue.id) problems.push_back({"/to", "is the item's own queue"});
     allowed_keys = {"to", "reason"};
   } else if (action == "notes") {
@@ -334,7 +372,8 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
     allowed_keys = {"outcome", "reason_code", "note"};
     if (table->follow_up_on_resolve) {
       ar.create_follow_up = true;
-      ar.follow_up_deadline = deps_.intake.deadline(intake::acceptedOn(deps_.clock.now()), table->follow_up_working_days);
+      ar.follow_up_deadline = deps_.intake.deadline(intake::acceptedOn(deps_.clock.now()),
+                                                    table->follow_up_working_days);
     }
   }
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
@@ -343,17 +382,23 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
       problems.push_back({"/" + k, "unknown field"});
   }
   if (!problems.empty())
-    return finish(*req, reply, error(400, "invalid_action", std::to_string(problems.size()) + " problem(s)", problems));
+    return finish(
+        *req, reply,
+        error(400, "invalid_action", std::to_string(problems.size()) + " problem(s)", problems));
   bool queued = deps_.work.submitAction(ar, [this, req, reply](ActionResult r) {
     switch (r.outcome) {
       case ActionOutcome::kOk:
-        return finish(*req, reply, ApiResponse{200, itemJson(r.item, nullptr, r.follow_up_item), "application/json", {}});
+        return finish(
+            *req, reply,
+            ApiResponse{200, itemJson(r.item, nullptr, r.follow_up_item), "application/json", {}});
       case ActionOutcome::kNotFound:
         return finish(*req, reply, error(404, "not_found", "no such item in this queue"));
       case ActionOutcome::kConflict: {
         auto res = error(409, "illegal_transition", r.problem);
         res.body.pop_back();
-        res.body += ",\"state\":\"" + r.item.state + "\",\"owner\":" + (r.item.owner.empty() ? "null" : "\"" + r.item.owner + "\"") + "}";
+        res.body += ",\"state\":\"" + r.item.state +
+                    "\",\"owner\":" + (r.item.owner.empty() ? "null" : "\"" + r.item.owner + "\"") +
+                    "}";
         return finish(*req, reply, std::move(res));
       }
       case ActionOutcome::kUnavailable: {
@@ -372,44 +417,52 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
 
 void Api::pollEvents(std::string queue, int64_t after, std::chrono::steady_clock::time_point until,
                      uint64_t seen_version, std::shared_ptr<ApiRequest> req, Reply reply) {
-  bool queued = deps_.work.events(queue, after, 200, [this, queue, after, until, seen_version, req, reply](
-                                                       std::optional<std::vector<QueueEvent>> events) {
-    if (!events) return finish(*req, reply, error(503, "storage_unavailable", "try again later"));
-    if (events->empty() && std::chrono::steady_clock::now() < until && !stopping_.load() && deps_.schedule) {
-      // Long-poll: look again when the writer has committed new events, or give up at `until`.
-      auto retry = [this, queue, after, until, seen_version, req, reply]() {
-        auto again = [this, queue, after, until, req, reply](auto& self, uint64_t version) -> void {
-          if (stopping_.load() || std::chrono::steady_clock::now() >= until || deps_.work.eventsVersion() != version)
-            return pollEvents(queue, after, until, deps_.work.eventsVersion(), req, reply);
-          deps_.schedule(std::chrono::milliseconds(100), [self, version]() mutable { self(self, version); });
-        };
-        again(again, seen_version);
-      };
-      return deps_.schedule(std::chrono::milliseconds(100), retry);
-    }
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    w.Key("events");
-    w.StartArray();
-    int64_t last = after;
-    for (const auto& e : *events) {
-      w.StartObject();
-      w.Key("cursor");
-      w.Int64(e.seq);
-      w.Key("item_id");
-      w.Int64(e.item_id);
-      str(w, "type", e.type);
-      str(w, "at", e.at);
-      w.EndObject();
-      last = e.seq;
-    }
-    w.EndArray();
-    w.Key("next_after");
-    w.Int64(last);
-    w.EndObject();
-    finish(*req, reply, ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
-  });
+  bool queued = deps_.work.events(
+      queue, after, 200,
+      [this, queue, after, until, seen_version, req,
+       reply](std::optional<std::vector<QueueEvent>> events) {
+        if (!events)
+          return finish(*req, reply, error(503, "storage_unavailable", "try again later"));
+        if (events->empty() && std::chrono::steady_clock::now() < until && !stopping_.load() &&
+            deps_.schedule) {
+          // Long-poll: look again when the writer has committed new events, or give up at `until`.
+          auto retry = [this, queue, after, until, seen_version, req, reply]() {
+            auto again = [this, queue, after, until, req, reply](auto& self,
+                                                                 uint64_t version) -> void {
+              if (stopping_.load() || std::chrono::steady_clock::now() >= until ||
+                  deps_.work.eventsVersion() != version)
+                return pollEvents(queue, after, until, deps_.work.eventsVersion(), req, reply);
+              deps_.schedule(std::chrono::milliseconds(100),
+                             [self, version]() mutable { self(self, version); });
+            };
+            again(again, seen_version);
+          };
+          return deps_.schedule(std::chrono::milliseconds(100), retry);
+        }
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        w.StartObject();
+        w.Key("events");
+        w.StartArray();
+        int64_t last = after;
+        for (const auto& e : *events) {
+          w.StartObject();
+          w.Key("cursor");
+          w.Int64(e.seq);
+          w.Key("item_id");
+          w.Int64(e.item_id);
+          str(w, "type", e.type);
+          str(w, "at", e.at);
+          w.EndObject();
+          last = e.seq;
+        }
+        w.EndArray();
+        w.Key("next_after");
+        w.Int64(last);
+        w.EndObject();
+        finish(*req, reply,
+               ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+      });
   if (!queued) finish(*req, reply, error(503, "overloaded", "try again later"));
 }
 

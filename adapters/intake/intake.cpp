@@ -14,8 +14,8 @@ namespace {
 std::string isoDate(std::chrono::sys_days d) {
   std::chrono::year_month_day ymd{d};
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -34,9 +34,14 @@ std::string acceptedOn(std::chrono::system_clock::time_point t) {
   return isoDate(std::chrono::floor<std::chrono::days>(t + std::chrono::hours(8)));
 }
 
-Intake::Intake(std::shared_ptr<const household::Standards> standards, const TownshipDirectory& townships,
-               const routing::RouteTableHolder& routes, const Clock& clock, envelope::Limits limits)
-    : standards_(std::move(standards)), townships_(townships), routes_(routes), clock_(clock), limits_(limits) {}
+Intake::Intake(std::shared_ptr<const household::Standards> standards,
+               const TownshipDirectory& townships, const routing::RouteTableHolder& routes,
+               const Clock& clock, envelope::Limits limits)
+    : standards_(std::move(standards)),
+      townships_(townships),
+      routes_(routes),
+      clock_(clock),
+      limits_(limits) {}
 
 std::string Intake::deadline(const std::string& accepted_on, int working_days) const {
   auto d = rules::parseDate(accepted_on);
@@ -46,10 +51,12 @@ std::string Intake::deadline(const std::string& accepted_on, int working_days) c
   return rules::formatDate(r.value());
 }
 
-envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind, IngestRecord& record,
-                                       Problems& problems, routing::RouteDecision* why) const {
+envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind,
+                                       IngestRecord& record, Problems& problems,
+                                       routing::RouteDecision* why) const {
   envelope::Facts facts;
-  auto outcome = envelope::parseEnvelope(bytes, kind, townships_, limits_, record, problems, &facts);
+  auto outcome =
+      envelope::parseEnvelope(bytes, kind, townships_, limits_, record, problems, &facts);
   if (outcome != envelope::ParseOutcome::kOk) return outcome;
   auto now = clock_.now();
   auto& plan = record.plan;
@@ -63,7 +70,9 @@ envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind,
     req.trace = true;
     auto e = household::evaluateHousehold(facts.household_json, *standards_, hp, req);
     if (!e) {
-      for (auto& p : hp) problems.push_back({"/subject/household" + (p.path == "--as-of" ? std::string() : p.path), p.problem});
+      for (auto& p : hp)
+        problems.push_back(
+            {"/subject/household" + (p.path == "--as-of" ? std::string() : p.path), p.problem});
       return envelope::ParseOutcome::kInvalid;
     }
     plan.prescreen_category = rules::categoryId(e->decision.household_category);
@@ -92,14 +101,17 @@ envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind,
   plan.signal = facts.signal;
   plan.ticket_category = facts.ticket_category;
   plan.township_queue = routing::townshipQueueId(record.township);
-  if (!facts.phone_digits.empty()) plan.phone_key = security::sha256Hex("phone:" + facts.phone_digits);
+  if (!facts.phone_digits.empty())
+    plan.phone_key = security::sha256Hex("phone:" + facts.phone_digits);
   if (!facts.id_number.empty()) plan.id_key = security::sha256Hex(facts.id_number);
   const std::string kind_name(toString(kind));
   const std::string category = kind == MessageKind::kTicket && plan.prescreen_category == "unknown"
                                    ? facts.ticket_category
                                    : plan.prescreen_category;
-  plan.case_deadline = deadline(plan.accepted_on, table->workingDaysFor("case", kind_name, category));
-  plan.alert_deadline = deadline(plan.accepted_on, table->workingDaysFor("risk_alert", kind_name, category));
+  plan.case_deadline =
+      deadline(plan.accepted_on, table->workingDaysFor("case", kind_name, category));
+  plan.alert_deadline =
+      deadline(plan.accepted_on, table->workingDaysFor("risk_alert", kind_name, category));
   plan.repeat_since = formatRfc3339(now - std::chrono::hours(24) * table->repeat_window_days);
 
   record.received_at = formatRfc3339(now);

@@ -25,8 +25,8 @@ struct Inbound {
   bool has_correlation = false;
 };
 
-std::string receiptJson(const std::string& status, const Receipt* r, const std::string& id, const Problems& problems,
-                        const std::string& message) {
+std::string receiptJson(const std::string& status, const Receipt* r, const std::string& id,
+                        const Problems& problems, const std::string& message) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
@@ -64,11 +64,14 @@ std::string peekId(const std::string& payload) {
   // No encoding check here: a message refused for invalid UTF-8 elsewhere can still be named,
   // as long as its id itself is made of the id characters.
   d.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("id") || !d["id"].IsString() || d["id"].GetStringLength() > 64)
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("id") || !d["id"].IsString() ||
+      d["id"].GetStringLength() > 64)
     return {};
   std::string id(d["id"].GetString(), d["id"].GetStringLength());
   for (char ch : id)
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' || ch == ':')) return {};
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' ||
+          ch == ':'))
+      return {};
   return id;
 }
 
@@ -93,26 +96,33 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   std::mutex counters_mu;
   std::map<std::string, Counter*> outcomes;
 
-  Impl(const MqttConfig& c, boost::asio::io_context& io, const intake::Intake& in, MessageStore& st, MetricsRegistry& m)
+  Impl(const MqttConfig& c, boost::asio::io_context& io, const intake::Intake& in, MessageStore& st,
+       MetricsRegistry& m)
       : config(c),
         ioc(io),
         intake(in),
         store(st),
         metrics(m),
         receipts_out(m.counter("xianjie_mqtt_receipts_total", "Receipts published")),
-        reconnects(m.counter("xianjie_mqtt_reconnects_total", "Connections to the broker after the first")),
-        publish_failures(m.counter("xianjie_mqtt_publish_failures_total", "Receipts or outbound messages the client could not hand to the broker")),
+        reconnects(m.counter("xianjie_mqtt_reconnects_total",
+                             "Connections to the broker after the first")),
+        publish_failures(
+            m.counter("xianjie_mqtt_publish_failures_total",
+                      "Receipts or outbound messages the client could not hand to the broker")),
         response_topic_refused(m.counter("xianjie_mqtt_response_topics_refused_total",
-                                         "Response topics outside the sender's own out/{org}/ (answered on the default topic)")) {
+                                         "Response topics outside the sender's own out/{org}/ "
+                                         "(answered on the default topic)")) {
     for (const char* kind : {"ticket", "referral", "notification", "unknown"})
-      for (const char* o : {"accepted", "duplicate", "conflict", "rejected", "unavailable"}) outcome(kind, o);
+      for (const char* o : {"accepted", "duplicate", "conflict", "rejected", "unavailable"})
+        outcome(kind, o);
   }
 
   Counter& outcome(const std::string& kind, const std::string& o) {
     std::lock_guard lock(counters_mu);
     auto& c = outcomes[kind + "/" + o];
     if (!c)
-      c = &metrics.counter("xianjie_mqtt_messages_total", "MQTT messages in, by kind (topic) and outcome",
+      c = &metrics.counter("xianjie_mqtt_messages_total",
+                           "MQTT messages in, by kind (topic) and outcome",
                            "kind=\"" + kind + "\",outcome=\"" + o + "\"");
     return *c;
   }
@@ -122,7 +132,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     // The hub's broker account may write anywhere under out/: answer only under the sender's
     // own out/{org}/, or a publisher could use the hub to write into another org's topics.
     const std::string own = config.topic_prefix + "/out/" + org + "/";
-    bool own_topic = !in.response_topic.empty() && in.response_topic.compare(0, own.size(), own) == 0 &&
+    bool own_topic = !in.response_topic.empty() &&
+                     in.response_topic.compare(0, own.size(), own) == 0 &&
                      in.response_topic.find_first_of("+#") == std::string::npos;
     if (!in.response_topic.empty() && !own_topic) {
       log::info("mqtt_response_topic_refused", {{"org", org}});
@@ -153,7 +164,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     if (!topic) {
       outcome("unknown", "rejected").inc();
       log::info("mqtt_rejected", {{"reason", "topic"}});
-      return sendReceipt(*in, org, receiptJson("rejected", nullptr, id, {{"topic", why}}, "not an inbound topic"));
+      return sendReceipt(
+          *in, org, receiptJson("rejected", nullptr, id, {{"topic", why}}, "not an inbound topic"));
     }
     const std::string kind(toString(topic->kind));
     IngestRecord record;
@@ -161,19 +173,26 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     auto parsed = intake.prepare(in->payload, topic->kind, record, problems);
     if (parsed != envelope::ParseOutcome::kOk) {
       outcome(kind, "rejected").inc();
-      log::info("mqtt_rejected", {{"org", org}, {"kind", kind}, {"problems", std::to_string(problems.size())}});
-      return sendReceipt(*in, org, receiptJson("rejected", nullptr, id, problems,
-                                               std::to_string(problems.size()) + " problem(s) in the message"));
+      log::info("mqtt_rejected",
+                {{"org", org}, {"kind", kind}, {"problems", std::to_string(problems.size())}});
+      return sendReceipt(
+          *in, org,
+          receiptJson("rejected", nullptr, id, problems,
+                      std::to_string(problems.size()) + " problem(s) in the message"));
     }
     if (record.source != topic->org) {
       outcome(kind, "rejected").inc();
       log::info("mqtt_rejected", {{"org", org}, {"reason", "source_mismatch"}});
-      return sendReceipt(*in, org, receiptJson("rejected", nullptr, id, {{"/source", "does not match the topic's organisation"}},
-                                               "source must be the publishing organisation"));
+      return sendReceipt(*in, org,
+                         receiptJson("rejected", nullptr, id,
+                                     {{"/source", "does not match the topic's organisation"}},
+                                     "source must be the publishing organisation"));
     }
     if (pending.load() >= config.max_pending) {
       outcome(kind, "unavailable").inc();
-      return sendReceipt(*in, org, receiptJson("unavailable", nullptr, id, {}, "the hub is busy: send it again later"));
+      return sendReceipt(
+          *in, org,
+          receiptJson("unavailable", nullptr, id, {}, "the hub is busy: send it again later"));
     }
     pending.fetch_add(1);
     auto self = shared_from_this();
@@ -187,20 +206,29 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
             return self->sendReceipt(*in, org, receiptJson("accepted", &r.receipt, id, {}, ""));
           case IngestOutcome::kDuplicate:
             self->outcome(kind, "duplicate").inc();
-            return self->sendReceipt(*in, org, receiptJson("duplicate", &r.receipt, id, {}, "already accepted: the original receipt"));
+            return self->sendReceipt(*in, org,
+                                     receiptJson("duplicate", &r.receipt, id, {},
+                                                 "already accepted: the original receipt"));
           case IngestOutcome::kConflict:
             self->outcome(kind, "conflict").inc();
-            return self->sendReceipt(*in, org, receiptJson("conflict", &r.receipt, id, {}, "this id was already used for a different message"));
+            return self->sendReceipt(
+                *in, org,
+                receiptJson("conflict", &r.receipt, id, {},
+                            "this id was already used for a different message"));
           case IngestOutcome::kUnavailable:
             self->outcome(kind, "unavailable").inc();
-            return self->sendReceipt(*in, org, receiptJson("unavailable", nullptr, id, {}, "not stored: send it again later"));
+            return self->sendReceipt(
+                *in, org,
+                receiptJson("unavailable", nullptr, id, {}, "not stored: send it again later"));
         }
       });
     });
     if (!queued) {
       pending.fetch_sub(1);
       outcome(kind, "unavailable").inc();
-      sendReceipt(*in, org, receiptJson("unavailable", nullptr, id, {}, "the hub is busy: send it again later"));
+      sendReceipt(
+          *in, org,
+          receiptJson("unavailable", nullptr, id, {}, "the hub is busy: send it again later"));
     }
   }
 
@@ -215,8 +243,9 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   }
 };
 
-MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc, const intake::Intake& intake,
-                         MessageStore& store, MetricsRegistry& metrics)
+MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
+                         const intake::Intake& intake, MessageStore& store,
+                         MetricsRegistry& metrics)
     : impl_(std::make_shared<Impl>(config, ioc, intake, store, metrics)) {}
 
 MqttAdapter::~MqttAdapter() { stop(); }
@@ -243,7 +272,8 @@ Status MqttAdapter::start() {
       // while the hub is down or restarting.
       builder.clean_start(false);
       mqtt::properties props;
-      props.add(mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, static_cast<uint32_t>(c.session_expiry_s)));
+      props.add(mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL,
+                               static_cast<uint32_t>(c.session_expiry_s)));
       builder.properties(std::move(props));
     } else {
       builder.clean_session(false);
@@ -264,7 +294,8 @@ Status MqttAdapter::start() {
       if (self->connections.fetch_add(1) > 0) self->reconnects.inc();
       self->connected.store(true);
       log::info("mqtt_connected", {{"uri", self->config.uri}});
-      self->subscribe();  // the session keeps it; subscribing again is harmless and covers a lost session
+      self->subscribe();  // the session keeps it; subscribing again is harmless and covers a lost
+                          // session
     });
     impl->client->set_connection_lost_handler([weak](const std::string&) {
       auto self = weak.lock();
@@ -296,8 +327,11 @@ Status MqttAdapter::start() {
           impl->client->connect(opts)->wait();
           return;
         } catch (const mqtt::exception& e) {
-          if (attempt == 0) log::warn("mqtt_connect_failed", {{"uri", impl->config.uri}, {"reason", e.get_message()}});
-          std::this_thread::sleep_for(std::chrono::milliseconds(std::min(impl->config.reconnect_max_ms, 250 << std::min(attempt, 5))));
+          if (attempt == 0)
+            log::warn("mqtt_connect_failed",
+                      {{"uri", impl->config.uri}, {"reason", e.get_message()}});
+          std::this_thread::sleep_for(std::chrono::milliseconds(
+              std::min(impl->config.reconnect_max_ms, 250 << std::min(attempt, 5))));
         }
       }
     }).detach();
@@ -315,12 +349,14 @@ void MqttAdapter::stop() {
   if (!impl_ || !impl_->client || impl_->disconnected.exchange(true)) return;
   impl_->stopping.store(true);
   try {
-    if (impl_->client->is_connected()) impl_->client->disconnect(std::chrono::milliseconds(1000))->wait_for(std::chrono::seconds(2));
+    if (impl_->client->is_connected())
+      impl_->client->disconnect(std::chrono::milliseconds(1000))->wait_for(std::chrono::seconds(2));
   } catch (const mqtt::exception&) {
   }
 }
 
-void MqttAdapter::publish(const std::string& topic, const std::string& payload, std::function<void(bool)> done) {
+void MqttAdapter::publish(const std::string& topic, const std::string& payload,
+                          std::function<void(bool)> done) {
   struct Listener : public mqtt::iaction_listener {
     std::function<void(bool)> done;
     std::shared_ptr<Listener> keep;

@@ -48,7 +48,8 @@ class MqttAdapter {
 
   // Outbound: publishes at QoS 1 and calls `done(true)` only when the broker's PUBACK arrived
   // (`false` on failure). For the outbox: a row is marked delivered only then. Any thread.
-  void publish(const std::string& topic, const std::string& payload, std::function<void(bool)> done);
+  void publish(const std::string& topic, const std::string& payload,
+               std::function<void(bool)> done);
 
  private:
   struct Impl;

@@ -57,6 +57,8 @@ std::string inboundFilter(const std::string& prefix, const std::string& shared_g
   return shared_group.empty() ? f : "$share/" + shared_group + "/" + f;
 }
 
-std::string receiptTopic(const std::string& prefix, const std::string& org) { return prefix + "/out/" + org + "/receipts"; }
+std::string receiptTopic(const std::string& prefix, const std::string& org) {
+  return prefix + "/out/" + org + "/receipts";
+}
 
 }  // namespace xj::mqtt_adapter

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <iterator>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,14 +27,16 @@
 namespace {
 
 int usage() {
-  std::fprintf(stderr,
-               "usage:\n"
-               "  xianjie token create [--config FILE] --org ID --role hotline|charity|agency|staff|admin [--township CODE ...]\n"
-               "  xianjie token list   [--config FILE]\n"
-               "  xianjie token revoke [--config FILE] TOKEN_ID\n"
-               "  xianjie eval FILE.json [--config FILE] [--as-of YYYY-MM-DD] [--explain] [--no-trace]\n"
-               "  xianjie routes test [--config FILE] MESSAGE.json\n"
-               "  xianjie mqtt-acl [--config FILE] --out DIR\n");
+  std::fprintf(
+      stderr,
+      "usage:\n"
+      "  xianjie token create [--config FILE] --org ID --role hotline|charity|agency|staff|admin "
+      "[--township CODE ...]\n"
+      "  xianjie token list   [--config FILE]\n"
+      "  xianjie token revoke [--config FILE] TOKEN_ID\n"
+      "  xianjie eval FILE.json [--config FILE] [--as-of YYYY-MM-DD] [--explain] [--no-trace]\n"
+      "  xianjie routes test [--config FILE] MESSAGE.json\n"
+      "  xianjie mqtt-acl [--config FILE] --out DIR\n");
   return 2;
 }
 
@@ -106,7 +108,8 @@ int tokenCommand(int argc, char** argv) {
     if (!role) problems.push_back("--role must be one of hotline, charity, agency, staff, admin");
     if (a.org.empty()) problems.push_back("--org is required");
     for (char c : a.org)
-      if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == ':')) {
+      if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+            c == ':')) {
         problems.push_back("--org may contain only letters, digits and . _ - :");
         break;
       }
@@ -139,7 +142,8 @@ int tokenCommand(int argc, char** argv) {
     }
     // The token itself goes to stdout alone, so scripts can capture it; it is shown only once.
     std::printf("%s\n", made.token.c_str());
-    std::fprintf(stderr, "created token %s for org=%s role=%s (store it now: it cannot be shown again)\n",
+    std::fprintf(stderr,
+                 "created token %s for org=%s role=%s (store it now: it cannot be shown again)\n",
                  made.record.principal.token_id.c_str(), a.org.c_str(), a.role.c_str());
     return 0;
   }
@@ -149,13 +153,15 @@ int tokenCommand(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", rows.status().toString().c_str());
       return 1;
     }
-    std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %s\n", "TOKEN_ID", "ORG", "ROLE", "STATE", "CREATED", "TOWNSHIPS");
+    std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %s\n", "TOKEN_ID", "ORG", "ROLE", "STATE",
+                "CREATED", "TOWNSHIPS");
     for (const auto& r : rows.value()) {
       std::string t;
       for (const auto& x : r.principal.townships) t += (t.empty() ? "" : ",") + x;
-      std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %s\n", r.principal.token_id.c_str(), r.principal.org.c_str(),
-                  std::string(xj::toString(r.principal.role)).c_str(), r.revoked ? "revoked" : "active",
-                  r.created_at.c_str(), t.empty() ? "*" : t.c_str());
+      std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %s\n", r.principal.token_id.c_str(),
+                  r.principal.org.c_str(), std::string(xj::toString(r.principal.role)).c_str(),
+                  r.revoked ? "revoked" : "active", r.created_at.c_str(),
+                  t.empty() ? "*" : t.c_str());
     }
     return 0;
   }
@@ -172,7 +178,8 @@ int tokenCommand(int argc, char** argv) {
 }
 
 // Loads the config named by --config (anywhere in argv) and removes the pair from `rest`.
-bool configFromArgs(int argc, char** argv, int from, xj::HubConfig& config, std::vector<char*>& rest) {
+bool configFromArgs(int argc, char** argv, int from, xj::HubConfig& config,
+                    std::vector<char*>& rest) {
   for (int i = from; i < argc; ++i) {
     if (std::string(argv[i]) == "--config" && i + 1 < argc) {
       xj::Problems problems;
@@ -193,7 +200,8 @@ int evalCommand(int argc, char** argv) {
   xj::HubConfig config;
   std::vector<char*> rest;
   if (!configFromArgs(argc, argv, 2, config, rest)) return 1;
-  return xj::household::runEvalCommand(static_cast<int>(rest.size()), rest.data(), config.standards_dir);
+  return xj::household::runEvalCommand(static_cast<int>(rest.size()), rest.data(),
+                                       config.standards_dir);
 }
 
 // Shows which rule takes a message and why, with the pre-screen and deadlines, storing nothing.
@@ -212,7 +220,8 @@ int routesCommand(int argc, char** argv) {
   xj::Problems problems;
   auto standards = xj::household::loadStandards(config.standards_dir, problems);
   if (!standards.isOk()) {
-    std::fprintf(stderr, "standards in %s:\n%s", config.standards_dir.c_str(), xj::formatProblems(problems).c_str());
+    std::fprintf(stderr, "standards in %s:\n%s", config.standards_dir.c_str(),
+                 xj::formatProblems(problems).c_str());
     return 1;
   }
   const xj::TownshipDirectory& townships = standards.value()->townships;
@@ -235,7 +244,8 @@ int routesCommand(int argc, char** argv) {
   xj::Problems bad;
   xj::routing::RouteDecision d;
   if (intake.prepare(bytes, *kind, record, bad, &d) != xj::envelope::ParseOutcome::kOk) {
-    std::fprintf(stderr, "the message is not valid: %zu problem(s):\n%s", bad.size(), xj::formatProblems(bad).c_str());
+    std::fprintf(stderr, "the message is not valid: %zu problem(s):\n%s", bad.size(),
+                 xj::formatProblems(bad).c_str());
     return 2;
   }
   const auto& p = record.plan;
@@ -245,21 +255,29 @@ int routesCommand(int argc, char** argv) {
   for (const auto& q : p.queues) queues += (queues.empty() ? "" : ", ") + q;
   std::string tags;
   for (const auto& t : p.prescreen_tags) tags += (tags.empty() ? "" : ", ") + t;
-  std::printf("route table:  %s (%s)\n", decision_table->version.c_str(), config.routes_path.c_str());
-  std::printf("message:      kind=%s source=%s township=%s\n", kind_name.c_str(), record.source.c_str(), record.township.c_str());
+  std::printf("route table:  %s (%s)\n", decision_table->version.c_str(),
+              config.routes_path.c_str());
+  std::printf("message:      kind=%s source=%s township=%s\n", kind_name.c_str(),
+              record.source.c_str(), record.township.c_str());
   std::printf("pre-screen:   category=%s tags=[%s]%s\n", p.prescreen_category.c_str(), tags.c_str(),
-              p.rule_set_version.empty() ? " (no household in the message)" : (" rule set " + p.rule_set_version).c_str());
+              p.rule_set_version.empty() ? " (no household in the message)"
+                                         : (" rule set " + p.rule_set_version).c_str());
   std::printf("matched rule: %s\n", d.rule.c_str());
   std::printf("why:          %s\n", d.why.c_str());
   std::printf("queues:       %s\n", queues.c_str());
-  std::printf("deadline:     %s (accepted on %s)\n", p.case_deadline.empty() ? "none: calendar_missing" : p.case_deadline.c_str(),
+  std::printf("deadline:     %s (accepted on %s)\n",
+              p.case_deadline.empty() ? "none: calendar_missing" : p.case_deadline.c_str(),
               p.accepted_on.c_str());
   if (*kind == xj::MessageKind::kNotification && !p.id_key.empty())
-    std::printf("note:         if the subject is already known to the hub, this becomes a risk alert on %s instead\n",
-                p.township_queue.c_str());
+    std::printf(
+        "note:         if the subject is already known to the hub, this becomes a risk alert on %s "
+        "instead\n",
+        p.township_queue.c_str());
   if (*kind == xj::MessageKind::kTicket)
-    std::printf("note:         a repeat call (same phone or ID within %d days of an open item) links to that item instead\n",
-                decision_table->repeat_window_days);
+    std::printf(
+        "note:         a repeat call (same phone or ID within %d days of an open item) links to "
+        "that item instead\n",
+        decision_table->repeat_window_days);
   return 0;
 }
 
@@ -287,19 +305,24 @@ int mqttAclCommand(int argc, char** argv) {
   if (!rows.isOk()) return 1;
   const std::string prefix = config.mqtt.topic_prefix;
   std::string hub_user = config.mqtt.username.empty() ? "xianjied" : config.mqtt.username;
-  std::string hub_password = config.mqtt.password.empty() ? xj::security::randomHex(16) : config.mqtt.password;
-  std::string acl = "# Generated by `xianjie mqtt-acl`; regenerate rather than edit.\n\nuser " + hub_user + "\n" +
-                    "topic read " + prefix + "/in/#\ntopic write " + prefix + "/out/#\n";
+  std::string hub_password =
+      config.mqtt.password.empty() ? xj::security::randomHex(16) : config.mqtt.password;
+  std::string acl = "# Generated by `xianjie mqtt-acl`; regenerate rather than edit.\n\nuser " +
+                    hub_user + "\n" + "topic read " + prefix + "/in/#\ntopic write " + prefix +
+                    "/out/#\n";
   std::vector<std::pair<std::string, std::string>> users = {{hub_user, hub_password}};
   std::set<std::string> seen;
   for (const auto& r : rows.value()) {
     if (r.revoked) continue;
     const auto role = r.principal.role;
-    const char* kinds = role == xj::Role::kHotline ? "tickets" : role == xj::Role::kCharity ? "referrals"
-                      : role == xj::Role::kAgency ? "notifications" : nullptr;
+    const char* kinds = role == xj::Role::kHotline   ? "tickets"
+                        : role == xj::Role::kCharity ? "referrals"
+                        : role == xj::Role::kAgency  ? "notifications"
+                                                     : nullptr;
     if (!kinds || !seen.insert(r.principal.org).second) continue;
-    acl += "\nuser " + r.principal.org + "\ntopic write " + prefix + "/in/" + std::string(xj::toString(role)) + "/" +
-           r.principal.org + "/" + kinds + "\ntopic read " + prefix + "/out/" + r.principal.org + "/#\n";
+    acl += "\nuser " + r.principal.org + "\ntopic write " + prefix + "/in/" +
+           std::string(xj::toString(role)) + "/" + r.principal.org + "/" + kinds + "\ntopic read " +
+           prefix + "/out/" + r.principal.org + "/#\n";
     users.emplace_back(r.principal.org, xj::security::randomHex(16));
   }
   std::filesystem::create_directories(out);
@@ -307,10 +330,12 @@ int mqttAclCommand(int argc, char** argv) {
   std::string passwd = out + "/passwd";
   std::filesystem::remove(passwd);
   std::ofstream(passwd).close();
-  std::filesystem::permissions(passwd, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      passwd, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   for (const auto& [user, password] : users) {
     // mosquitto_passwd hashes (PBKDF2-SHA512); the plain password exists only in this process
-    // and on stdout. Arguments are hex and org ids (checked at token creation): no shell quoting issues.
+    // and on stdout. Arguments are hex and org ids (checked at token creation): no shell quoting
+    // issues.
     std::string cmd = "mosquitto_passwd -b '" + passwd + "' '" + user + "' '" + password + "'";
     if (std::system(cmd.c_str()) != 0) {
       std::fprintf(stderr, "mosquitto_passwd failed for %s\n", user.c_str());
@@ -318,8 +343,9 @@ int mqttAclCommand(int argc, char** argv) {
     }
   }
   for (const auto& [user, password] : users) std::printf("%s %s\n", user.c_str(), password.c_str());
-  std::fprintf(stderr, "wrote %s/acl and %s/passwd for %zu users (passwords above are shown once)\n", out.c_str(),
-               out.c_str(), users.size());
+  std::fprintf(stderr,
+               "wrote %s/acl and %s/passwd for %zu users (passwords above are shown once)\n",
+               out.c_str(), out.c_str(), users.size());
   return 0;
 }
 

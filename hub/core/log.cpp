@@ -13,10 +13,14 @@ std::atomic<Level> g_level{Level::kInfo};
 
 const char* levelName(Level l) {
   switch (l) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -25,7 +29,8 @@ const char* levelName(Level l) {
 void appendValue(std::string& out, std::string_view v) {
   bool plain = !v.empty();
   for (char c : v) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\\' || static_cast<unsigned char>(c) < 0x20) {
+    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\\' ||
+        static_cast<unsigned char>(c) < 0x20) {
       plain = false;
       break;
     }
@@ -66,7 +71,8 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
     appendValue(line, v);
   }
   line.push_back('\n');
-  // One write(2) per line: atomic for lines below PIPE_BUF on pipes, and never interleaved mid-line.
+  // One write(2) per line: atomic for lines below PIPE_BUF on pipes, and never interleaved
+  // mid-line.
   ssize_t ignored = ::write(2, line.data(), line.size());
   (void)ignored;
 }

@@ -4,9 +4,12 @@ namespace xj {
 
 std::string_view toString(MessageKind kind) {
   switch (kind) {
-    case MessageKind::kTicket: return "ticket";
-    case MessageKind::kReferral: return "referral";
-    case MessageKind::kNotification: return "notification";
+    case MessageKind::kTicket:
+      return "ticket";
+    case MessageKind::kReferral:
+      return "referral";
+    case MessageKind::kNotification:
+      return "notification";
   }
   return "ticket";
 }

@@ -18,8 +18,8 @@ std::optional<MessageKind> parseMessageKind(std::string_view s);
 
 // What the hub promises back: only ever produced from committed rows.
 struct Receipt {
-  std::string hub_id;       // the hub's own id, "xj-" + zero-padded sequence
-  std::string message_id;   // the sender's id (idempotency key within its source)
+  std::string hub_id;      // the hub's own id, "xj-" + zero-padded sequence
+  std::string message_id;  // the sender's id (idempotency key within its source)
   std::string source;
   MessageKind kind = MessageKind::kTicket;
   std::string received_at;  // RFC 3339 UTC

@@ -29,7 +29,8 @@ std::string Histogram::render(const std::string& name, const std::string& labels
     } else {
       std::snprintf(buf, sizeof buf, "+Inf");
     }
-    out += name + "_bucket{" + labels + sep + "le=\"" + buf + "\"} " + std::to_string(cumulative) + "\n";
+    out += name + "_bucket{" + labels + sep + "le=\"" + buf + "\"} " + std::to_string(cumulative) +
+           "\n";
   }
   std::snprintf(buf, sizeof buf, "%.6f", static_cast<double>(sum_micro_.load()) / 1e6);
   std::string braces = labels.empty() ? "" : "{" + labels + "}";
@@ -80,7 +81,8 @@ std::string MetricsRegistry::render() const {
     out += "# HELP " + name + " " + f.help + "\n# TYPE " + name + " " + f.type + "\n";
     if (f.type == "counter") {
       for (const auto& [labels, c] : f.counters) {
-        out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(c->value()) + "\n";
+        out += name + (labels.empty() ? "" : "{" + labels + "}") + " " +
+               std::to_string(c->value()) + "\n";
       }
     } else if (f.type == "histogram") {
       out += f.histogram->render(name, "");

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,8 +38,10 @@ class Histogram {
 class MetricsRegistry {
  public:
   // `labels` is the rendered label set, e.g. kind="ticket",outcome="accepted" (may be empty).
-  Counter& counter(const std::string& name, const std::string& help, const std::string& labels = "");
-  Histogram& histogram(const std::string& name, const std::string& help, std::vector<double> bounds);
+  Counter& counter(const std::string& name, const std::string& help,
+                   const std::string& labels = "");
+  Histogram& histogram(const std::string& name, const std::string& help,
+                       std::vector<double> bounds);
   // Gauges are read at render time from a callback (queue depths, connection state).
   void gauge(const std::string& name, const std::string& help, std::function<double()> read);
 

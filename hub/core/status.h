@@ -10,7 +10,7 @@ namespace xj {
 
 enum class StatusCode {
   kOk,
-  kInvalid,      // the caller sent something wrong
+  kInvalid,  // the caller sent something wrong
   kNotFound,
   kConflict,     // same key, different content
   kUnavailable,  // try again later (queue full, storage failing)
@@ -43,8 +43,8 @@ class [[nodiscard]] Status {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}   // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
   bool isOk() const { return std::holds_alternative<T>(v_); }
   const T& value() const& { return std::get<T>(v_); }
   T& value() & { return std::get<T>(v_); }

@@ -13,12 +13,12 @@ namespace xj {
 // Decided before the write, on the adapter's thread, from the message alone; stored in the same
 // transaction as the message.
 struct WorkPlan {
-  std::string route_rule;     // "triage" when no rule matched
+  std::string route_rule;  // "triage" when no rule matched
   std::string route_version;
   std::vector<std::string> queues;
   std::string prescreen_category = "unknown";  // rules core's household category, or unknown
   std::vector<std::string> prescreen_tags;
-  std::string prescreen_json;   // the decision with its trace; empty when no household
+  std::string prescreen_json;  // the decision with its trace; empty when no household
   std::string rule_set_version;
   std::string urgency;          // tickets
   std::string signal;           // notifications
@@ -26,11 +26,11 @@ struct WorkPlan {
   std::string phone_key;        // sha256 of the subject's/caller's phone digits; empty if none
   std::string id_key;           // sha256 of the subject's ID number; empty if none
   std::vector<std::string> member_id_keys;  // household members' ID numbers, hashed
-  std::string accepted_on;      // YYYY-MM-DD in China Standard Time
-  std::string case_deadline;    // YYYY-MM-DD; empty when the calendar has no data (calendar_missing)
-  std::string alert_deadline;   // for a risk alert
-  std::string township_queue;   // the township team's queue
-  std::string repeat_since;     // RFC 3339: an open item from a ticket since then links a repeat call
+  std::string accepted_on;                  // YYYY-MM-DD in China Standard Time
+  std::string case_deadline;   // YYYY-MM-DD; empty when the calendar has no data (calendar_missing)
+  std::string alert_deadline;  // for a risk alert
+  std::string township_queue;  // the township team's queue
+  std::string repeat_since;  // RFC 3339: an open item from a ticket since then links a repeat call
 };
 
 struct ItemRecord {
@@ -44,7 +44,7 @@ struct ItemRecord {
   std::string urgency;
   std::string state;
   std::string owner;
-  std::string deadline;   // empty: calendar_missing
+  std::string deadline;  // empty: calendar_missing
   bool overdue = false;
   std::string created_at;
   std::string updated_at;
@@ -67,8 +67,8 @@ struct QueueEvent {
   int64_t seq = 0;  // the cursor
   std::string queue;
   int64_t item_id = 0;
-  std::string type;  // created, claimed, released, transferred_in, transferred_out, noted, progress,
-                     // resolved, escalated_in, escalated_out, linked, merged
+  std::string type;  // created, claimed, released, transferred_in, transferred_out, noted,
+                     // progress, resolved, escalated_in, escalated_out, linked, merged
   std::string at;
 };
 
@@ -94,14 +94,14 @@ struct ItemQuery {
 struct ItemActionRequest {
   std::string queue;
   int64_t item_id = 0;
-  std::string action;  // claim, release, transfer, note, progress, resolve
-  std::string actor;   // token id of the principal (no personal data)
-  std::string at;      // RFC 3339
-  std::string target_queue;    // transfer
-  std::string text;            // reason (transfer), note, or resolution note
-  std::string progress_state;  // progress
-  std::string outcome;         // resolve
-  std::string reason_code;     // resolve
+  std::string action;              // claim, release, transfer, note, progress, resolve
+  std::string actor;               // token id of the principal (no personal data)
+  std::string at;                  // RFC 3339
+  std::string target_queue;        // transfer
+  std::string text;                // reason (transfer), note, or resolution note
+  std::string progress_state;      // progress
+  std::string outcome;             // resolve
+  std::string reason_code;         // resolve
   std::string follow_up_deadline;  // resolve of a ticket case when follow-ups are on; "" = none
   bool create_follow_up = false;
 };
@@ -110,8 +110,8 @@ enum class ActionOutcome { kOk, kNotFound, kConflict, kUnavailable };
 
 struct ActionResult {
   ActionOutcome outcome = ActionOutcome::kUnavailable;
-  std::string problem;   // kConflict: names the current state and owner
-  ItemRecord item;       // after the action (kOk) or as found (kConflict)
+  std::string problem;  // kConflict: names the current state and owner
+  ItemRecord item;      // after the action (kOk) or as found (kConflict)
   int64_t follow_up_item = 0;
 };
 

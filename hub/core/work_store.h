@@ -24,9 +24,11 @@ class WorkStore {
                      std::function<void(std::optional<SweepResult>)> done) = 0;
 
   virtual bool listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) = 0;
-  virtual bool listItems(ItemQuery query, std::function<void(std::optional<std::vector<ItemRecord>>)> done) = 0;
-  virtual bool getItem(std::string queue, int64_t item_id,
-                       std::function<void(bool ok, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) = 0;
+  virtual bool listItems(ItemQuery query,
+                         std::function<void(std::optional<std::vector<ItemRecord>>)> done) = 0;
+  virtual bool getItem(
+      std::string queue, int64_t item_id,
+      std::function<void(bool ok, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) = 0;
   virtual bool events(std::string queue, int64_t after, int limit,
                       std::function<void(std::optional<std::vector<QueueEvent>>)> done) = 0;
   // Bumped after every commit that wrote queue events: long-polls re-read only when it moved.

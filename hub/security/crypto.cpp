@@ -26,10 +26,12 @@ std::string sha256Hex(std::string_view data) {
   // a fresh context each call; several hashes run per request, so fetch once and keep one
   // context per thread.
   static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                           &EVP_MD_CTX_free);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), kSha256, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), kSha256, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
     throw std::runtime_error("sha256 failed");
   return toHex(md, len);
@@ -37,7 +39,8 @@ std::string sha256Hex(std::string_view data) {
 
 std::string randomHex(size_t n) {
   std::vector<unsigned char> buf(n);
-  if (RAND_bytes(buf.data(), static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
+  if (RAND_bytes(buf.data(), static_cast<int>(n)) != 1)
+    throw std::runtime_error("RAND_bytes failed");
   return toHex(buf.data(), n);
 }
 

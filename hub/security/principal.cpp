@@ -4,11 +4,16 @@ namespace xj {
 
 std::string_view toString(Role role) {
   switch (role) {
-    case Role::kHotline: return "hotline";
-    case Role::kCharity: return "charity";
-    case Role::kAgency: return "agency";
-    case Role::kStaff: return "staff";
-    case Role::kAdmin: return "admin";
+    case Role::kHotline:
+      return "hotline";
+    case Role::kCharity:
+      return "charity";
+    case Role::kAgency:
+      return "agency";
+    case Role::kStaff:
+      return "staff";
+    case Role::kAdmin:
+      return "admin";
   }
   return "hotline";
 }

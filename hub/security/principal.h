@@ -14,8 +14,8 @@ std::string_view toString(Role role);
 std::optional<Role> parseRole(std::string_view s);
 
 struct Principal {
-  std::string token_id;   // public part of the token, safe to log
-  std::string org;        // organisation id; must equal a message's `source`
+  std::string token_id;  // public part of the token, safe to log
+  std::string org;       // organisation id; must equal a message's `source`
   Role role = Role::kHotline;
   std::vector<std::string> townships;  // staff scope; empty = county-wide
 };

@@ -114,12 +114,14 @@ int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
 Status migrate(Db& db) {
   auto st = db.prepare("PRAGMA user_version");
-  if (!st.valid() || st.step() != SQLITE_ROW) return Status::ioError("read user_version: " + db.lastError());
+  if (!st.valid() || st.step() != SQLITE_ROW)
+    return Status::ioError("read user_version: " + db.lastError());
   int current = static_cast<int>(st.int64(0));
   st = Stmt();
   if (current > latestSchemaVersion())
-    return Status::invalid("database schema " + std::to_string(current) + " is newer than this build (" +
-                           std::to_string(latestSchemaVersion()) + ")");
+    return Status::invalid("database schema " + std::to_string(current) +
+                           " is newer than this build (" + std::to_string(latestSchemaVersion()) +
+                           ")");
   for (int v = current; v < latestSchemaVersion(); ++v) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[static_cast<size_t>(v)] +
                       "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";

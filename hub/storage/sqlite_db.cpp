@@ -3,8 +3,8 @@
 namespace xj::storage {
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s_,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &s_, nullptr) != SQLITE_OK) {
     s_ = nullptr;
   }
 }
@@ -43,7 +43,8 @@ void Stmt::reset() {
 std::string Stmt::text(int col) const {
   const auto* p = sqlite3_column_text(s_, col);
   if (!p) return {};
-  return std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col)));
+  return std::string(reinterpret_cast<const char*>(p),
+                     static_cast<size_t>(sqlite3_column_bytes(s_, col)));
 }
 int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
 bool Stmt::isNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }

@@ -5,10 +5,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <memory>
 
 #include "hub/core/status.h"
 
@@ -49,9 +49,18 @@ class ScopedStmt {
   ScopedStmt(const ScopedStmt&) = delete;
   ScopedStmt& operator=(const ScopedStmt&) = delete;
   bool valid() const { return s_.valid(); }
-  ScopedStmt& bind(int i, std::string_view v) { s_.bind(i, v); return *this; }
-  ScopedStmt& bind(int i, int64_t v) { s_.bind(i, v); return *this; }
-  ScopedStmt& bindNull(int i) { s_.bindNull(i); return *this; }
+  ScopedStmt& bind(int i, std::string_view v) {
+    s_.bind(i, v);
+    return *this;
+  }
+  ScopedStmt& bind(int i, int64_t v) {
+    s_.bind(i, v);
+    return *this;
+  }
+  ScopedStmt& bindNull(int i) {
+    s_.bindNull(i);
+    return *this;
+  }
   int step() { return s_.step(); }
   void reset() { s_.reset(); }
   std::string text(int col) const { return s_.text(col); }

@@ -67,7 +67,8 @@ class SqliteStore::Writer {
   // or into its own result (actions, sweeps). On failure nothing of the batch is stored and the
   // caller answers every job as unavailable.
   Status commit(std::vector<WriteJob>& jobs, std::vector<IngestResult>& results,
-                std::vector<ActionResult>& actions, std::vector<std::optional<SweepResult>>& sweeps, int& events) {
+                std::vector<ActionResult>& actions, std::vector<std::optional<SweepResult>>& sweeps,
+                int& events) {
     if (auto s = ensureOpen(); !s.isOk()) return s;
     if (auto s = db_.exec("BEGIN IMMEDIATE"); !s.isOk()) return fail("begin");
     results.assign(jobs.size(), {});
@@ -86,7 +87,8 @@ class SqliteStore::Writer {
         sweeps[i] = std::move(r);
       }
       if (!s.isOk()) {
-        if (s.code() == StatusCode::kIoError && db_.lastErrorCode() != SQLITE_OK) return fail("work");
+        if (s.code() == StatusCode::kIoError && db_.lastErrorCode() != SQLITE_OK)
+          return fail("work");
         (void)db_.exec("ROLLBACK");
         return s;
       }
@@ -103,13 +105,15 @@ class SqliteStore::Writer {
     int rc = find.step();
     if (rc == SQLITE_ROW) {
       result.receipt = receiptFrom(find.raw());
-      result.outcome = find.text(6) == rec.body_hash ? IngestOutcome::kDuplicate : IngestOutcome::kConflict;
+      result.outcome =
+          find.text(6) == rec.body_hash ? IngestOutcome::kDuplicate : IngestOutcome::kConflict;
       return Status::ok();
     }
     if (rc != SQLITE_DONE) return fail("find");
     find.reset();
     auto insert = db_.cached(
-        "INSERT INTO messages(source, message_id, kind, township, occurred_at, received_at, status, "
+        "INSERT INTO messages(source, message_id, kind, township, occurred_at, received_at, "
+        "status, "
         "body_hash, payload, route_rule, route_version, prescreen_category) "
         "VALUES(?1,?2,?3,?4,?5,?6,?9,?7,?8,?10,?11,?12)");
     insert.bind(1, rec.source)
@@ -123,7 +127,9 @@ class SqliteStore::Writer {
     const bool routed = !rec.plan.route_rule.empty();
     insert.bind(9, routed ? "routed" : "accepted");
     if (routed) {
-      insert.bind(10, rec.plan.route_rule).bind(11, rec.plan.route_version).bind(12, rec.plan.prescreen_category);
+      insert.bind(10, rec.plan.route_rule)
+          .bind(11, rec.plan.route_version)
+          .bind(12, rec.plan.prescreen_category);
     } else {
       insert.bindNull(10).bindNull(11).bindNull(12);
     }
@@ -150,9 +156,11 @@ class SqliteStore::Writer {
     (void)db_.exec("ROLLBACK");
     // After an I/O error the connection may be unusable; a fresh one costs little and is how
     // the store heals when the disk comes back. A full database keeps its connection.
-    if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_CANTOPEN)
+    if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_CORRUPT ||
+        (code & 0xff) == SQLITE_CANTOPEN)
       reset();
-    return (code & 0xff) == SQLITE_FULL ? Status::unavailable("storage full: " + msg) : Status::ioError(msg);
+    return (code & 0xff) == SQLITE_FULL ? Status::unavailable("storage full: " + msg)
+                                        : Status::ioError(msg);
   }
 
   std::string path_;
@@ -164,9 +172,11 @@ SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics)
       metrics_(metrics),
       batch_sizes_(metrics.histogram("xianjie_store_commit_batch_size", "Messages per group commit",
                                      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024})),
-      commit_failures_(metrics.counter("xianjie_store_commit_failures_total", "Failed group commits")) {}
+      commit_failures_(
+          metrics.counter("xianjie_store_commit_failures_total", "Failed group commits")) {}
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config, MetricsRegistry& metrics) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config,
+                                                       MetricsRegistry& metrics) {
   std::error_code ec;
   auto parent = std::filesystem::path(config.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -208,7 +218,8 @@ bool SqliteStore::enqueueWrite(WriteJob job, bool priority) {
 bool SqliteStore::enqueueRead(ReadJob job) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || read_queue_.size() >= static_cast<size_t>(config_.queue_capacity)) return false;
+    if (stopping_ || read_queue_.size() >= static_cast<size_t>(config_.queue_capacity))
+      return false;
     read_queue_.push_back(std::move(job));
   }
   reader_cv_.notify_one();
@@ -225,53 +236,60 @@ bool SqliteStore::submitAction(ItemActionRequest req, std::function<void(ActionR
 
 bool SqliteStore::sweep(std::string today, std::string escalation_queue, std::string at,
                         std::function<void(std::optional<SweepResult>)> done) {
-  return enqueueWrite(SweepJob{std::move(today), std::move(escalation_queue), std::move(at), std::move(done)}, true);
+  return enqueueWrite(
+      SweepJob{std::move(today), std::move(escalation_queue), std::move(at), std::move(done)},
+      true);
 }
 
 bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done) {
-  return enqueueRead([id = std::move(id), source = std::move(source), done = std::move(done)](Db* db) {
-    if (!db) return done(std::nullopt, false);
-    const char* kBySeq =
-        "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages WHERE hub_seq=?1";
-    const char* kByKey =
-        "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages "
-        "WHERE source=?1 AND message_id=?2";
-    std::optional<StoredMessage> found;
-    bool ok = true;
-    auto run = [&](ScopedStmt& st) {
-      int rc = st.step();
-      if (rc == SQLITE_ROW) {
-        found = StoredMessage{receiptFrom(st.raw()), st.text(6)};
-      } else if (rc != SQLITE_DONE) {
-        ok = false;
-      }
-    };
-    if (int64_t seq = seqOf(id); seq >= 0) {
-      auto st = db->cached(kBySeq);
-      st.bind(1, seq);
-      run(st);
-    }
-    if (!found && ok && !source.empty()) {
-      auto st = db->cached(kByKey);
-      st.bind(1, source).bind(2, id);
-      run(st);
-    }
-    done(std::move(found), ok);
-  });
+  return enqueueRead(
+      [id = std::move(id), source = std::move(source), done = std::move(done)](Db* db) {
+        if (!db) return done(std::nullopt, false);
+        const char* kBySeq =
+            "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages "
+            "WHERE hub_seq=?1";
+        const char* kByKey =
+            "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages "
+            "WHERE source=?1 AND message_id=?2";
+        std::optional<StoredMessage> found;
+        bool ok = true;
+        auto run = [&](ScopedStmt& st) {
+          int rc = st.step();
+          if (rc == SQLITE_ROW) {
+            found = StoredMessage{receiptFrom(st.raw()), st.text(6)};
+          } else if (rc != SQLITE_DONE) {
+            ok = false;
+          }
+        };
+        if (int64_t seq = seqOf(id); seq >= 0) {
+          auto st = db->cached(kBySeq);
+          st.bind(1, seq);
+          run(st);
+        }
+        if (!found && ok && !source.empty()) {
+          auto st = db->cached(kByKey);
+          st.bind(1, source).bind(2, id);
+          run(st);
+        }
+        done(std::move(found), ok);
+      });
 }
 
 bool SqliteStore::listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) {
-  return enqueueRead([done = std::move(done)](Db* db) { done(db ? readQueueCounts(*db) : std::nullopt); });
+  return enqueueRead(
+      [done = std::move(done)](Db* db) { done(db ? readQueueCounts(*db) : std::nullopt); });
 }
 
-bool SqliteStore::listItems(ItemQuery query, std::function<void(std::optional<std::vector<ItemRecord>>)> done) {
+bool SqliteStore::listItems(ItemQuery query,
+                            std::function<void(std::optional<std::vector<ItemRecord>>)> done) {
   return enqueueRead([q = std::move(query), done = std::move(done)](Db* db) {
     done(db ? readItems(*db, q) : std::nullopt);
   });
 }
 
-bool SqliteStore::getItem(std::string queue, int64_t item_id,
-                          std::function<void(bool, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) {
+bool SqliteStore::getItem(
+    std::string queue, int64_t item_id,
+    std::function<void(bool, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) {
   return enqueueRead([queue = std::move(queue), item_id, done = std::move(done)](Db* db) {
     std::optional<ItemRecord> item;
     std::vector<HistoryEntry> history;
@@ -344,7 +362,8 @@ void SqliteStore::writerLoop() {
     if (!s.isOk()) {
       commit_failures_.inc();
       if (healthy_.exchange(false))
-        log::error("store_commit_failed", {{"error", s.message()}, {"batch", std::to_string(batch.size())}});
+        log::error("store_commit_failed",
+                   {{"error", s.message()}, {"batch", std::to_string(batch.size())}});
       for (auto& job : batch) {
         if (auto* ingest = std::get_if<IngestJob>(&job)) {
           IngestResult r;
@@ -388,7 +407,8 @@ void SqliteStore::readerLoop(int index) {
     if (!db.raw()) {
       auto opened = Db::open(config_.path, true);
       if (!opened.isOk()) {
-        log::warn("store_reader_open_failed", {{"reader", std::to_string(index)}, {"error", opened.status().message()}});
+        log::warn("store_reader_open_failed",
+                  {{"reader", std::to_string(index)}, {"error", opened.status().message()}});
       } else {
         db = std::move(opened).value();
       }

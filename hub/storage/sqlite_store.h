@@ -33,7 +33,8 @@ class Db;
 class SqliteStore final : public MessageStore, public WorkStore {
  public:
   // Opens the file, runs migrations and starts the threads.
-  static Result<std::unique_ptr<SqliteStore>> open(const StoreConfig& config, MetricsRegistry& metrics);
+  static Result<std::unique_ptr<SqliteStore>> open(const StoreConfig& config,
+                                                   MetricsRegistry& metrics);
   ~SqliteStore() override;
 
   bool submit(IngestRecord record, IngestCallback done) override;
@@ -43,9 +44,11 @@ class SqliteStore final : public MessageStore, public WorkStore {
   bool sweep(std::string today, std::string escalation_queue, std::string at,
              std::function<void(std::optional<SweepResult>)> done) override;
   bool listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) override;
-  bool listItems(ItemQuery query, std::function<void(std::optional<std::vector<ItemRecord>>)> done) override;
+  bool listItems(ItemQuery query,
+                 std::function<void(std::optional<std::vector<ItemRecord>>)> done) override;
   bool getItem(std::string queue, int64_t item_id,
-               std::function<void(bool, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) override;
+               std::function<void(bool, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done)
+      override;
   bool events(std::string queue, int64_t after, int limit,
               std::function<void(std::optional<std::vector<QueueEvent>>)> done) override;
   uint64_t eventsVersion() const override { return events_version_.load(); }

@@ -30,7 +30,8 @@ Status TokenTable::insert(const TokenRecord& r) {
   std::string townships;
   for (const auto& t : r.principal.townships) townships += (townships.empty() ? "" : ",") + t;
   auto st = impl_->db.prepare(
-      "INSERT INTO tokens(token_id, org, role, townships, secret_hash, created_at) VALUES(?1,?2,?3,?4,?5,?6)");
+      "INSERT INTO tokens(token_id, org, role, townships, secret_hash, created_at) "
+      "VALUES(?1,?2,?3,?4,?5,?6)");
   st.bind(1, r.principal.token_id)
       .bind(2, r.principal.org)
       .bind(3, toString(r.principal.role))
@@ -43,7 +44,8 @@ Status TokenTable::insert(const TokenRecord& r) {
 
 Result<std::vector<TokenRecord>> TokenTable::list() {
   auto st = impl_->db.prepare(
-      "SELECT token_id, org, role, townships, secret_hash, created_at, revoked_at FROM tokens ORDER BY created_at, token_id");
+      "SELECT token_id, org, role, townships, secret_hash, created_at, revoked_at FROM tokens "
+      "ORDER BY created_at, token_id");
   if (!st.valid()) return Status::ioError("list tokens: " + impl_->db.lastError());
   std::vector<TokenRecord> out;
   int rc;
@@ -70,7 +72,8 @@ Result<std::vector<TokenRecord>> TokenTable::list() {
 }
 
 Status TokenTable::revoke(const std::string& token_id, const std::string& revoked_at) {
-  auto st = impl_->db.prepare("UPDATE tokens SET revoked_at=?2 WHERE token_id=?1 AND revoked_at IS NULL");
+  auto st =
+      impl_->db.prepare("UPDATE tokens SET revoked_at=?2 WHERE token_id=?1 AND revoked_at IS NULL");
   st.bind(1, token_id).bind(2, revoked_at);
   if (st.step() != SQLITE_DONE) return Status::ioError("revoke token: " + impl_->db.lastError());
   if (sqlite3_changes(impl_->db.raw()) == 0) return Status::notFound("no active token " + token_id);

@@ -15,6 +15,7 @@ std::optional<std::vector<ItemRecord>> readItems(Db& db, const ItemQuery& q);
 // ok=false on a storage error; item empty when not found in that queue.
 bool readItem(Db& db, const std::string& queue, int64_t item_id, std::optional<ItemRecord>& item,
               std::vector<HistoryEntry>& history);
-std::optional<std::vector<QueueEvent>> readEvents(Db& db, const std::string& queue, int64_t after, int limit);
+std::optional<std::vector<QueueEvent>> readEvents(Db& db, const std::string& queue, int64_t after,
+                                                  int limit);
 
 }  // namespace xj::storage

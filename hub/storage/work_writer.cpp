@@ -105,8 +105,13 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
     std::string tags;
     for (const auto& t : p.prescreen_tags) tags += (tags.empty() ? "" : ",") + t;
     auto st = db_.cached(
-        "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision) VALUES(?1,?2,?3,?4,?5)");
-    st.bind(1, hub_seq).bind(2, p.prescreen_category).bind(3, tags).bind(4, p.rule_set_version).bind(5, p.prescreen_json);
+        "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision) "
+        "VALUES(?1,?2,?3,?4,?5)");
+    st.bind(1, hub_seq)
+        .bind(2, p.prescreen_category)
+        .bind(3, tags)
+        .bind(4, p.rule_set_version)
+        .bind(5, p.prescreen_json);
     if (st.step() != SQLITE_DONE) return fail("prescreen");
     auto ph = db_.cached("INSERT OR REPLACE INTO person_households(id_key, hub_seq) VALUES(?1,?2)");
     for (const auto* key : {&p.id_key}) {
@@ -125,7 +130,8 @@ Status WorkWriter::applyPlan(int64_t hub_seq, const IngestRecord& rec, std::stri
     // beside it (marked as carried), so the caseworker sees the family's standing at once.
     auto st = db_.cached(
         "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision, carried_from) "
-        "SELECT ?1, category, tags, rule_set_version, decision, ph.hub_seq FROM person_households ph "
+        "SELECT ?1, category, tags, rule_set_version, decision, ph.hub_seq FROM person_households "
+        "ph "
         "JOIN prescreens p ON p.hub_seq = ph.hub_seq WHERE ph.id_key=?2");
     st.bind(1, hub_seq).bind(2, p.id_key);
     if (st.step() != SQLITE_DONE) return fail("carried prescreen");

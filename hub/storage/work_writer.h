@@ -27,12 +27,14 @@ class WorkWriter {
                SweepResult& result, int& events);
 
  private:
-  Result<int64_t> createItem(const std::string& queue, const std::string& item_kind, int64_t hub_seq,
-                             const IngestRecord& rec, const std::string& deadline, int64_t parent,
-                             const std::string& at);
-  Status history(int64_t item, const std::string& at, const std::string& actor, const std::string& action,
-                 const std::string& from, const std::string& to, const std::string& detail);
-  Status event(const std::string& queue, int64_t item, const std::string& type, const std::string& at);
+  Result<int64_t> createItem(const std::string& queue, const std::string& item_kind,
+                             int64_t hub_seq, const IngestRecord& rec, const std::string& deadline,
+                             int64_t parent, const std::string& at);
+  Status history(int64_t item, const std::string& at, const std::string& actor,
+                 const std::string& action, const std::string& from, const std::string& to,
+                 const std::string& detail);
+  Status event(const std::string& queue, int64_t item, const std::string& type,
+               const std::string& at);
   Status fail(const char* what);
 
   Db& db_;

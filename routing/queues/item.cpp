@@ -4,20 +4,28 @@ namespace xj::routing {
 
 std::string_view toString(ItemState s) {
   switch (s) {
-    case ItemState::kNew: return "new";
-    case ItemState::kClaimed: return "claimed";
-    case ItemState::kInProgress: return "in_progress";
-    case ItemState::kWaitingOnOther: return "waiting_on_other";
-    case ItemState::kResolved: return "resolved";
-    case ItemState::kEscalated: return "escalated";
-    case ItemState::kTransferred: return "transferred";
+    case ItemState::kNew:
+      return "new";
+    case ItemState::kClaimed:
+      return "claimed";
+    case ItemState::kInProgress:
+      return "in_progress";
+    case ItemState::kWaitingOnOther:
+      return "waiting_on_other";
+    case ItemState::kResolved:
+      return "resolved";
+    case ItemState::kEscalated:
+      return "escalated";
+    case ItemState::kTransferred:
+      return "transferred";
   }
   return "new";
 }
 
 std::optional<ItemState> parseItemState(std::string_view s) {
-  for (auto st : {ItemState::kNew, ItemState::kClaimed, ItemState::kInProgress, ItemState::kWaitingOnOther,
-                  ItemState::kResolved, ItemState::kEscalated, ItemState::kTransferred})
+  for (auto st :
+       {ItemState::kNew, ItemState::kClaimed, ItemState::kInProgress, ItemState::kWaitingOnOther,
+        ItemState::kResolved, ItemState::kEscalated, ItemState::kTransferred})
     if (toString(st) == s) return st;
   return std::nullopt;
 }
@@ -26,29 +34,48 @@ bool isOpen(ItemState s) { return s != ItemState::kResolved; }
 
 std::string_view toString(ItemAction a) {
   switch (a) {
-    case ItemAction::kClaim: return "claim";
-    case ItemAction::kRelease: return "release";
-    case ItemAction::kTransfer: return "transfer";
-    case ItemAction::kNote: return "note";
-    case ItemAction::kProgress: return "progress";
-    case ItemAction::kResolve: return "resolve";
-    case ItemAction::kEscalate: return "escalate";
+    case ItemAction::kClaim:
+      return "claim";
+    case ItemAction::kRelease:
+      return "release";
+    case ItemAction::kTransfer:
+      return "transfer";
+    case ItemAction::kNote:
+      return "note";
+    case ItemAction::kProgress:
+      return "progress";
+    case ItemAction::kResolve:
+      return "resolve";
+    case ItemAction::kEscalate:
+      return "escalate";
   }
   return "note";
 }
 
 const std::vector<std::string>& outcomeVocabulary() {
-  static const std::vector<std::string> v = {
-      "eligible_dibao", "eligible_tekun", "eligible_dibao_edge", "eligible_rigid_expense",
-      "referred_to_charity", "temporary_aid_granted", "not_eligible", "unreachable", "duplicate", "other"};
+  static const std::vector<std::string> v = {"eligible_dibao",      "eligible_tekun",
+                                             "eligible_dibao_edge", "eligible_rigid_expense",
+                                             "referred_to_charity", "temporary_aid_granted",
+                                             "not_eligible",        "unreachable",
+                                             "duplicate",           "other"};
   return v;
 }
 
 const std::vector<std::string>& reasonCodeVocabulary() {
-  static const std::vector<std::string> v = {
-      "income_below_standard", "income_above_line", "assets_over_limit", "has_able_supporter",
-      "rigid_expense_verified", "needs_outside_government_aid", "emergency_need", "household_verified",
-      "no_contact_after_attempts", "same_case_open", "moved_away", "deceased", "declined_by_person", "other"};
+  static const std::vector<std::string> v = {"income_below_standard",
+                                             "income_above_line",
+                                             "assets_over_limit",
+                                             "has_able_supporter",
+                                             "rigid_expense_verified",
+                                             "needs_outside_government_aid",
+                                             "emergency_need",
+                                             "household_verified",
+                                             "no_contact_after_attempts",
+                                             "same_case_open",
+                                             "moved_away",
+                                             "deceased",
+                                             "declined_by_person",
+                                             "other"};
   return v;
 }
 
@@ -65,7 +92,9 @@ TransitionCheck allow(ItemState next) {
   c.next = next;
   return c;
 }
-bool claimable(ItemState s) { return s == ItemState::kNew || s == ItemState::kTransferred || s == ItemState::kEscalated; }
+bool claimable(ItemState s) {
+  return s == ItemState::kNew || s == ItemState::kTransferred || s == ItemState::kEscalated;
+}
 bool worked(ItemState s) {
   return s == ItemState::kClaimed || s == ItemState::kInProgress || s == ItemState::kWaitingOnOther;
 }
@@ -79,7 +108,8 @@ TransitionCheck checkTransition(const ItemView& item, ItemAction action, const s
   switch (action) {
     case ItemAction::kClaim:
       if (claimable(item.state)) return allow(ItemState::kClaimed);
-      return refuse(item, mine ? "you already hold this item" : "the item is claimed by someone else");
+      return refuse(item,
+                    mine ? "you already hold this item" : "the item is claimed by someone else");
     case ItemAction::kRelease:
       if (!worked(item.state)) return refuse(item, "only a claimed item can be released");
       if (!mine) return refuse(item, "only the owner can release the item");
@@ -96,7 +126,8 @@ TransitionCheck checkTransition(const ItemView& item, ItemAction action, const s
         return refuse(item, "progress may only be in_progress or waiting_on_other");
       return allow(*target);
     case ItemAction::kResolve:
-      if (!worked(item.state)) return refuse(item, "only a claimed item can be resolved: claim it first");
+      if (!worked(item.state))
+        return refuse(item, "only a claimed item can be resolved: claim it first");
       if (!mine) return refuse(item, "only the owner can resolve the item");
       return allow(ItemState::kResolved);
     case ItemAction::kEscalate:

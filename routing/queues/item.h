@@ -9,7 +9,15 @@
 
 namespace xj::routing {
 
-enum class ItemState { kNew, kClaimed, kInProgress, kWaitingOnOther, kResolved, kEscalated, kTransferred };
+enum class ItemState {
+  kNew,
+  kClaimed,
+  kInProgress,
+  kWaitingOnOther,
+  kResolved,
+  kEscalated,
+  kTransferred
+};
 std::string_view toString(ItemState s);
 std::optional<ItemState> parseItemState(std::string_view s);
 bool isOpen(ItemState s);  // anything but resolved

@@ -39,13 +39,14 @@ Result<WorkCalendar> WorkCalendar::build(const std::vector<CalendarYearData>& ye
     for (size_t i = 0; i < y.makeup_workdays.size(); ++i) {
       Date d = y.makeup_workdays[i];
       if (d.year() != y.year) {
-        problems.push_back({base + "/makeup_workdays/" + std::to_string(i), "date outside its year"});
+        problems.push_back(
+            {base + "/makeup_workdays/" + std::to_string(i), "date outside its year"});
         continue;
       }
       size_t k = static_cast<size_t>(d.days - first->days);
       if (holiday[k]) {
-        problems.push_back({base + "/makeup_workdays/" + std::to_string(i),
-                            "day is also listed as a holiday"});
+        problems.push_back(
+            {base + "/makeup_workdays/" + std::to_string(i), "day is also listed as a holiday"});
         continue;
       }
       makeup[k] = true;

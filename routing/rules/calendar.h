@@ -31,8 +31,7 @@ class WorkCalendar {
  public:
   // Checks that every date lies in its year and that no day is both a holiday and a make-up
   // day; appends every problem (paths "/years/2024/holidays/3") and fails if there was one.
-  static Result<WorkCalendar> build(const std::vector<CalendarYearData>& years,
-                                    Problems& problems);
+  static Result<WorkCalendar> build(const std::vector<CalendarYearData>& years, Problems& problems);
 
   bool hasYear(int year) const { return years_.count(year) != 0; }
   Result<bool> isWorkingDay(Date d) const;

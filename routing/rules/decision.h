@@ -55,32 +55,32 @@ const char* singleRouteEn(SingleRoute r);
 const char* singleRouteZh(SingleRoute r);
 
 struct PersonOutcome {
-  uint16_t index = 0;            // into Household::members (same order)
+  uint16_t index = 0;  // into Household::members (same order)
   int age = 0;
-  bool member = false;           // passed the §4 checklist (before tekun removal)
-  bool tekun = false;            // tekun on their own (§6.1), removed from the unit
-  bool has_category = false;     // counted member or tekun person
+  bool member = false;        // passed the §4 checklist (before tekun removal)
+  bool tekun = false;         // tekun on their own (§6.1), removed from the unit
+  bool has_category = false;  // counted member or tekun person
   Category category = Category::kNone;
   NotMemberReason not_member = NotMemberReason::kNone;
   CareLevel care = CareLevel::kNone;
   SingleRoute single_route = SingleRoute::kNone;
-  uint32_t tags = 0;             // PersonTag bits
-  Fen own_income = 0;            // §6.5 own income when a single-person route was assessed
+  uint32_t tags = 0;   // PersonTag bits
+  Fen own_income = 0;  // §6.5 own income when a single-person route was assessed
 };
 
 // Intermediate figures (`detail` of the cases). Money in fen.
 struct Detail {
   bool urban = false;
-  Fen standard_annual = 0;       // per person
-  int members_counted = 0;       // n: counted, non-tekun
-  Fen gross = 0;                 // countable income after employment cost
-  Fen deduction = 0;             // illness / disability out-of-pocket deduction
-  Fen assessed = 0;              // max(0, gross - deduction)
-  bool rigid_known = false;      // the rigid parameters were in force on the date
-  Fen rigid_total = 0;           // R of §6.4
-  int fpm_members = 0;           // members (incl. tekun) over whom FPM income is averaged
-  Fen fpm_total = 0;             // FPM-style gross income (hint only)
-  bool income_tests_ran = false; // false when the unit is empty
+  Fen standard_annual = 0;        // per person
+  int members_counted = 0;        // n: counted, non-tekun
+  Fen gross = 0;                  // countable income after employment cost
+  Fen deduction = 0;              // illness / disability out-of-pocket deduction
+  Fen assessed = 0;               // max(0, gross - deduction)
+  bool rigid_known = false;       // the rigid parameters were in force on the date
+  Fen rigid_total = 0;            // R of §6.4
+  int fpm_members = 0;            // members (incl. tekun) over whom FPM income is averaged
+  Fen fpm_total = 0;              // FPM-style gross income (hint only)
+  bool income_tests_ran = false;  // false when the unit is empty
 };
 
 // name and value point into the RuleSet (valid while it lives, like rule_set_version), so a
@@ -99,7 +99,7 @@ struct TraceInput {
 // outcome and a short reason in Chinese and English.
 struct TraceStep {
   std::string_view test;  // static id, e.g. "household.membership", "tekun.no_work_ability"
-  std::string subject;  // a pid, or "household"
+  std::string subject;    // a pid, or "household"
   bool passed = false;
   std::vector<TraceInput> inputs;
   std::vector<TraceParam> params;
@@ -110,10 +110,10 @@ struct TraceStep {
 struct Decision {
   Date as_of;
   Category household_category = Category::kNone;
-  uint32_t household_tags = 0;   // HouseholdTag bits
+  uint32_t household_tags = 0;         // HouseholdTag bits
   std::vector<PersonOutcome> persons;  // one per listed member, in input order
   Detail detail;
-  uint64_t params_used = 0;      // slotBit() of every parameter the evaluation read
+  uint64_t params_used = 0;           // slotBit() of every parameter the evaluation read
   std::string_view rule_set_version;  // points into the RuleSet; valid while it lives
   bool traced = false;
   std::vector<TraceStep> trace;  // empty unless traced

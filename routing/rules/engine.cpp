@@ -10,68 +10,100 @@ namespace xj::rules {
 
 const char* categoryId(Category c) {
   switch (c) {
-    case Category::kNone: return "none";
-    case Category::kRigidExpense: return "rigid_expense";
-    case Category::kDibaoEdge: return "dibao_edge";
-    case Category::kDibao: return "dibao";
-    case Category::kTekun: return "tekun";
+    case Category::kNone:
+      return "none";
+    case Category::kRigidExpense:
+      return "rigid_expense";
+    case Category::kDibaoEdge:
+      return "dibao_edge";
+    case Category::kDibao:
+      return "dibao";
+    case Category::kTekun:
+      return "tekun";
   }
   return "none";
 }
 
 const char* categoryZh(Category c) {
   switch (c) {
-    case Category::kNone: return "不符合";
-    case Category::kRigidExpense: return "刚性支出困难家庭";
-    case Category::kDibaoEdge: return "低保边缘家庭";
-    case Category::kDibao: return "最低生活保障";
-    case Category::kTekun: return "特困人员";
+    case Category::kNone:
+      return "不符合";
+    case Category::kRigidExpense:
+      return "刚性支出困难家庭";
+    case Category::kDibaoEdge:
+      return "低保边缘家庭";
+    case Category::kDibao:
+      return "最低生活保障";
+    case Category::kTekun:
+      return "特困人员";
   }
   return "不符合";
 }
 
 const char* careLevelId(CareLevel c) {
   switch (c) {
-    case CareLevel::kNone: return "";
-    case CareLevel::kSelfCare: return "self_care";
-    case CareLevel::kPartiallyLost: return "partially_lost";
-    case CareLevel::kFullyLost: return "fully_lost";
+    case CareLevel::kNone:
+      return "";
+    case CareLevel::kSelfCare:
+      return "self_care";
+    case CareLevel::kPartiallyLost:
+      return "partially_lost";
+    case CareLevel::kFullyLost:
+      return "fully_lost";
   }
   return "";
 }
 
 const char* notMemberReasonEn(NotMemberReason r) {
   switch (r) {
-    case NotMemberReason::kNone: return "";
-    case NotMemberReason::kPrison: return "art.7 excluded: prison";
-    case NotMemberReason::kDrugRehab: return "art.7 excluded: compulsory isolated drug rehabilitation";
-    case NotMemberReason::kMissing: return "art.7 excluded: declared missing";
-    case NotMemberReason::kReligious: return "art.7 excluded: religious personnel away >=3 years";
-    case NotMemberReason::kOwnHousehold: return "not co-resident: has own separate household";
-    case NotMemberReason::kNotCoresident: return "not co-resident: lives apart most of the year";
-    case NotMemberReason::kNoSupportDuty: return "no legal support obligation with applicant";
+    case NotMemberReason::kNone:
+      return "";
+    case NotMemberReason::kPrison:
+      return "art.7 excluded: prison";
+    case NotMemberReason::kDrugRehab:
+      return "art.7 excluded: compulsory isolated drug rehabilitation";
+    case NotMemberReason::kMissing:
+      return "art.7 excluded: declared missing";
+    case NotMemberReason::kReligious:
+      return "art.7 excluded: religious personnel away >=3 years";
+    case NotMemberReason::kOwnHousehold:
+      return "not co-resident: has own separate household";
+    case NotMemberReason::kNotCoresident:
+      return "not co-resident: lives apart most of the year";
+    case NotMemberReason::kNoSupportDuty:
+      return "no legal support obligation with applicant";
   }
   return "";
 }
 
 const char* notMemberReasonZh(NotMemberReason r) {
   switch (r) {
-    case NotMemberReason::kNone: return "";
-    case NotMemberReason::kPrison: return "第七条排除：服刑人员";
-    case NotMemberReason::kDrugRehab: return "第七条排除：强制隔离戒毒人员";
-    case NotMemberReason::kMissing: return "第七条排除：宣告失踪人员";
-    case NotMemberReason::kReligious: return "第七条排除：脱离家庭三年以上的宗教教职人员";
-    case NotMemberReason::kOwnHousehold: return "非共同生活：已另立门户";
-    case NotMemberReason::kNotCoresident: return "非共同生活：未长期共同居住";
-    case NotMemberReason::kNoSupportDuty: return "与申请人无法定赡养、抚养或扶养关系";
+    case NotMemberReason::kNone:
+      return "";
+    case NotMemberReason::kPrison:
+      return "第七条排除：服刑人员";
+    case NotMemberReason::kDrugRehab:
+      return "第七条排除：强制隔离戒毒人员";
+    case NotMemberReason::kMissing:
+      return "第七条排除：宣告失踪人员";
+    case NotMemberReason::kReligious:
+      return "第七条排除：脱离家庭三年以上的宗教教职人员";
+    case NotMemberReason::kOwnHousehold:
+      return "非共同生活：已另立门户";
+    case NotMemberReason::kNotCoresident:
+      return "非共同生活：未长期共同居住";
+    case NotMemberReason::kNoSupportDuty:
+      return "与申请人无法定赡养、抚养或扶养关系";
   }
   return "";
 }
 
 const char* singleRouteEn(SingleRoute r) {
   switch (r) {
-    case SingleRoute::kNone: return "";
-    case SingleRoute::kEdgeFamilySpecial: return "edge-family special member (办法 art.8)";
+    case SingleRoute::kNone:
+      return "";
+    case SingleRoute::kEdgeFamilySpecial:
+      return "edge-family special member (办法 art.8)";
     case SingleRoute::kAdultSevereDisabled:
       return "adult unemployed severely disabled as single-person household (2022 notice §一(一))";
   }
@@ -80,9 +112,12 @@ const char* singleRouteEn(SingleRoute r) {
 
 const char* singleRouteZh(SingleRoute r) {
   switch (r) {
-    case SingleRoute::kNone: return "";
-    case SingleRoute::kEdgeFamilySpecial: return "低保边缘家庭中的重残、重病成员单独申请（办法第八条）";
-    case SingleRoute::kAdultSevereDisabled: return "成年无业重度残疾人单人户（2022年通知）";
+    case SingleRoute::kNone:
+      return "";
+    case SingleRoute::kEdgeFamilySpecial:
+      return "低保边缘家庭中的重残、重病成员单独申请（办法第八条）";
+    case SingleRoute::kAdultSevereDisabled:
+      return "成年无业重度残疾人单人户（2022年通知）";
   }
   return "";
 }
@@ -96,29 +131,41 @@ enum class Level : uint8_t { kDibao, kTekun, kEdge, kRigid };
 
 const char* assetStepId(Level l) {
   switch (l) {
-    case Level::kDibao: return "assets.dibao";
-    case Level::kTekun: return "assets.tekun";
-    case Level::kEdge: return "assets.edge";
-    case Level::kRigid: return "assets.rigid";
+    case Level::kDibao:
+      return "assets.dibao";
+    case Level::kTekun:
+      return "assets.tekun";
+    case Level::kEdge:
+      return "assets.edge";
+    case Level::kRigid:
+      return "assets.rigid";
   }
   return "assets";
 }
 
 const char* levelId(Level l) {
   switch (l) {
-    case Level::kDibao: return "dibao";
-    case Level::kTekun: return "tekun";
-    case Level::kEdge: return "edge";
-    case Level::kRigid: return "rigid";
+    case Level::kDibao:
+      return "dibao";
+    case Level::kTekun:
+      return "tekun";
+    case Level::kEdge:
+      return "edge";
+    case Level::kRigid:
+      return "rigid";
   }
   return "";
 }
 const char* levelZh(Level l) {
   switch (l) {
-    case Level::kDibao: return "低保";
-    case Level::kTekun: return "特困";
-    case Level::kEdge: return "低保边缘";
-    case Level::kRigid: return "刚性支出";
+    case Level::kDibao:
+      return "低保";
+    case Level::kTekun:
+      return "特困";
+    case Level::kEdge:
+      return "低保边缘";
+    case Level::kRigid:
+      return "刚性支出";
   }
   return "";
 }
@@ -134,7 +181,7 @@ bool isBachelorOrBelow(SchoolLevel s) {
 std::string yuan(Fen f) { return formatYuan(f); }
 
 enum class SupportMode : uint8_t {
-  kHousehold,     // unit income: internal transfers ignored, outside support at max(actual, assessed)
+  kHousehold,  // unit income: internal transfers ignored, outside support at max(actual, assessed)
   kSinglePerson,  // §6.5: siblings and carers aged 60+ exempt, the rest at max(actual, assessed)
   kObligorOwn,    // a person's own income: every support payment at max(actual, assessed)
 };
@@ -192,8 +239,10 @@ class Evaluator {
     if (tr_) {
       TraceStep& s = cur();
       s.test = test;
-      if (subject < 0) s.subject.assign("household");
-      else s.subject.assign(h_.members[static_cast<size_t>(subject)].pid);
+      if (subject < 0)
+        s.subject.assign("household");
+      else
+        s.subject.assign(h_.members[static_cast<size_t>(subject)].pid);
       s.passed = passed;
       for (size_t i = 0; i < kSlotCount; ++i) {
         if (!(step_mask_ & (uint64_t{1} << i))) continue;
@@ -208,6 +257,7 @@ class Evaluator {
     }
     step_mask_ = 0;
   }
+
  public:
   // Hands the unused tail of the trace back to the spare pool.
   void finishTrace() {
@@ -218,7 +268,6 @@ class Evaluator {
   }
 
  private:
-
   // --- figures ----------------------------------------------------------------------------
   Fen employmentCost(const Person& p) {
     if (p.income.wage == 0) return 0;
@@ -226,9 +275,10 @@ class Evaluator {
   }
   Fen countableIncome(const Person& p, SupportMode mode) {
     const Income& in = p.income;
-    Fen total = in.wage - employmentCost(p) + in.business_net + in.property_net +
-                in.pension_other + in.social_insurance + in.other_transfer;
-    if (in.pension_basic_base != 0 && !pn(Slot::kExcludePensionBase)) total += in.pension_basic_base;
+    Fen total = in.wage - employmentCost(p) + in.business_net + in.property_net + in.pension_other +
+                in.social_insurance + in.other_transfer;
+    if (in.pension_basic_base != 0 && !pn(Slot::kExcludePensionBase))
+      total += in.pension_basic_base;
     for (const auto& s : in.support_received) {
       Fen v = std::max(s.actual, s.assessed);
       switch (mode) {
@@ -251,8 +301,8 @@ class Evaluator {
   // social assistance and disability subsidies.
   Fen tekunIncome(const Person& p) {
     const Income& in = p.income;
-    Fen total = in.wage - employmentCost(p) + in.business_net + in.property_net +
-                in.pension_other + in.other_transfer;
+    Fen total = in.wage - employmentCost(p) + in.business_net + in.property_net + in.pension_other +
+                in.other_transfer;
     for (const auto& s : in.support_received) total += std::max(s.actual, s.assessed);
     total -= in.transfers_paid;
     return std::max<Fen>(total, 0);
@@ -300,11 +350,13 @@ class Evaluator {
   uint64_t unit_ = 0;  // bit i: member i is in the unit (member, not tekun)
 };
 
-bool Evaluator::assetsOk(Level level, Fen financial, int n, bool with_household_goods, int subject) {
+bool Evaluator::assetsOk(Level level, Fen financial, int n, bool with_household_goods,
+                         int subject) {
   Slot fin_slot = Slot::kAssetFinDibao, veh_slot = Slot::kVehicleMaxDibao,
        house_slot = Slot::kHousingMaxDibao;
   switch (level) {
-    case Level::kDibao: break;
+    case Level::kDibao:
+      break;
     case Level::kTekun:
       fin_slot = Slot::kAssetFinTekun, veh_slot = Slot::kVehicleMaxTekun,
       house_slot = Slot::kHousingMaxTekun;
@@ -366,7 +418,8 @@ void Evaluator::membership() {
     if (tr_) in("age", h_.members[i].pid + "=" + std::to_string(o.age));
   }
   step("age", -1, true, [&] {
-    return std::pair{std::string("按受理日计算周岁"), std::string("whole years of age on the acceptance date")};
+    return std::pair{std::string("按受理日计算周岁"),
+                     std::string("whole years of age on the acceptance date")};
   });
 
   for (size_t i = 0; i < h_.members.size(); ++i) {
@@ -427,8 +480,7 @@ void Evaluator::membership() {
           inInt("months_coresident", p.months_coresident < 0 ? 12 : p.months_coresident);
           member = true, zh = "有法定义务且长期共同居住（第七条第四项）",
           en = "legal support duty and long-term co-resident (art.7(4))";
-        } else if ((p.migrant_worker || p.away_for_work_only) &&
-                   pn(Slot::kIncludeMigrantWorkers)) {
+        } else if ((p.migrant_worker || p.away_for_work_only) && pn(Slot::kIncludeMigrantWorkers)) {
           inInt("months_coresident", p.months_coresident);
           member = true, zh = "未分家外出从业人员（试点方案）",
           en = "migrant worker not split from the household (pilot plan)";
@@ -441,8 +493,9 @@ void Evaluator::membership() {
     o.member = member;
     o.not_member = r;
     step("household.membership", static_cast<int>(i), member, [&] {
-      if (member) return std::pair{std::string("计入共同生活家庭成员：") + zh,
-                                   std::string("counted as a household member: ") + en};
+      if (member)
+        return std::pair{std::string("计入共同生活家庭成员：") + zh,
+                         std::string("counted as a household member: ") + en};
       return std::pair{std::string("不计入家庭成员：") + notMemberReasonZh(r),
                        std::string("not a household member: ") + notMemberReasonEn(r)};
     });
@@ -483,12 +536,13 @@ bool Evaluator::obligorIncapable(const Obligor& o, size_t subject, std::string* 
   }
   // "Assets within the low-income rule": the edge-level financial limit for one person.
   auto assets_low = [&] {
-    return static_cast<Wide>(assets) * kMicro <=
-           static_cast<Wide>(pn(Slot::kAssetFinEdge)) * std_;
+    return static_cast<Wide>(assets) * kMicro <= static_cast<Wide>(pn(Slot::kAssetFinEdge)) * std_;
   };
   auto income_low = [&] { return income_known && income < pn(Slot::kDisposableIncome); };
   if (age >= 0 && age >= pn(Slot::kObligorAgeLowIncome) && income_low() && assets_low()) {
-    if (why) *why = "aged " + std::to_string(age) + ", income " + yuan(income) + " below disposable income";
+    if (why)
+      *why =
+          "aged " + std::to_string(age) + ", income " + yuan(income) + " below disposable income";
     return true;
   }
   if (severelyDisabled(dt, dg) && income_low() && assets_low()) {
@@ -496,7 +550,8 @@ bool Evaluator::obligorIncapable(const Obligor& o, size_t subject, std::string* 
     return true;
   }
   if ((no_capacity || missing || prison) && assets_low()) {
-    if (why) *why = no_capacity ? "no civil capacity" : (missing ? "declared missing" : "in prison");
+    if (why)
+      *why = no_capacity ? "no civil capacity" : (missing ? "declared missing" : "in prison");
     return true;
   }
   if (why) *why = "capable";
@@ -517,8 +572,7 @@ bool Evaluator::obligorsIncapable(size_t i) {
     for (const auto& o : p.obligors) {
       ++given;
       std::string label;
-      if (tr_)
-        label = o.ref >= 0 ? h_.members[static_cast<size_t>(o.ref)].pid : "outside person";
+      if (tr_) label = o.ref >= 0 ? h_.members[static_cast<size_t>(o.ref)].pid : "outside person";
       check(o, label);
     }
   } else {
@@ -535,7 +589,8 @@ bool Evaluator::obligorsIncapable(size_t i) {
                        (q.relation == Relation::kChild && adult_q);
           break;
         case Relation::kSpouse:
-          is_obligor = q.relation == Relation::kApplicant || (q.relation == Relation::kChild && adult_q);
+          is_obligor =
+              q.relation == Relation::kApplicant || (q.relation == Relation::kChild && adult_q);
           break;
         case Relation::kChild:
           is_obligor = q.relation == Relation::kApplicant || q.relation == Relation::kSpouse;
@@ -543,7 +598,8 @@ bool Evaluator::obligorsIncapable(size_t i) {
         case Relation::kParent:
           is_obligor = q.relation == Relation::kApplicant && adult_q;
           break;
-        default: break;
+        default:
+          break;
       }
       if (!is_obligor) continue;
       ++given;
@@ -568,8 +624,9 @@ bool Evaluator::tekunPerson(size_t i) {
     int max_grade = pv(Slot::kTekunDisability).grades[static_cast<size_t>(p.disability_type)];
     disabled = p.disability_grade <= max_grade;
   }
-  bool continuation = (p.current_status == CurrentStatus::kTekun || p.tekun_as_minor) &&
-                      (o.age < kAdultAge || (p.school_full_time && isCompulsoryOrSecondary(p.school)));
+  bool continuation =
+      (p.current_status == CurrentStatus::kTekun || p.tekun_as_minor) &&
+      (o.age < kAdultAge || (p.school_full_time && isCompulsoryOrSecondary(p.school)));
   bool no_work = elderly || minor || disabled || continuation;
   inInt("age", o.age);
   if (p.disability_type != DisabilityType::kNone) {
@@ -580,8 +637,14 @@ bool Evaluator::tekunPerson(size_t i) {
     if (!no_work)
       return std::pair{std::string("具有劳动能力（年龄、残疾等级不符合特困条件）"),
                        std::string("has work ability (age and disability do not meet art.5)")};
-    const char* zh = elderly ? "年满60周岁" : minor ? "未满16周岁" : disabled ? "残疾等级符合" : "未成年时认定特困，在学延续";
-    const char* en = elderly ? "aged 60 or over" : minor ? "under 16" : disabled ? "disability grade qualifies" : "tekun since a minor, continued while in school";
+    const char* zh = elderly    ? "年满60周岁"
+                     : minor    ? "未满16周岁"
+                     : disabled ? "残疾等级符合"
+                                : "未成年时认定特困，在学延续";
+    const char* en = elderly    ? "aged 60 or over"
+                     : minor    ? "under 16"
+                     : disabled ? "disability grade qualifies"
+                                : "tekun since a minor, continued while in school";
     return std::pair{std::string("无劳动能力：") + zh, std::string("no work ability: ") + en};
   });
   if (!no_work) return false;
@@ -595,8 +658,8 @@ bool Evaluator::tekunPerson(size_t i) {
   inFen("own_income", income);
   inFen("standard_annual", std_);
   step("tekun.no_livelihood.income", subject, income_ok, [&] {
-    return std::pair{std::string("本人收入") + yuan(income) + "元" + (income_ok ? "低于" : "不低于") +
-                         "低保标准" + yuan(std_) + "元",
+    return std::pair{std::string("本人收入") + yuan(income) + "元" +
+                         (income_ok ? "低于" : "不低于") + "低保标准" + yuan(std_) + "元",
                      "own income " + yuan(income) + (income_ok ? " below" : " not below") +
                          " the standard " + yuan(std_)};
   });
@@ -606,11 +669,10 @@ bool Evaluator::tekunPerson(size_t i) {
   // 3. No capable obligor (art.8).
   bool none_capable = obligorsIncapable(i);
   step("tekun.no_capable_obligor", subject, none_capable, [&] {
-    return none_capable
-               ? std::pair{std::string("无法定义务人或义务人均无履行能力（第八条）"),
-                           std::string("no legal obligor able to support (art.8)")}
-               : std::pair{std::string("有具备履行能力的法定义务人"),
-                           std::string("a legal obligor is able to support")};
+    return none_capable ? std::pair{std::string("无法定义务人或义务人均无履行能力（第八条）"),
+                                    std::string("no legal obligor able to support (art.8)")}
+                        : std::pair{std::string("有具备履行能力的法定义务人"),
+                                    std::string("a legal obligor is able to support")};
   });
   if (!none_capable) return false;
 
@@ -628,7 +690,9 @@ bool Evaluator::tekunPerson(size_t i) {
     if (!keeps) return false;
   }
   int f = p.adl_failures;
-  o.care = f >= 4 ? CareLevel::kFullyLost : f >= 1 ? CareLevel::kPartiallyLost : CareLevel::kSelfCare;
+  o.care = f >= 4   ? CareLevel::kFullyLost
+           : f >= 1 ? CareLevel::kPartiallyLost
+                    : CareLevel::kSelfCare;
   return true;
 }
 
@@ -680,7 +744,8 @@ void Evaluator::householdTests() {
     for (size_t i = 0; i < h_.members.size(); ++i) {
       if (!(unit_ & (uint64_t{1} << i))) continue;
       const Person& p = h_.members[i];
-      if (p.serious_illness || p.disability_type != DisabilityType::kNone) deduction += p.medical_oop;
+      if (p.serious_illness || p.disability_type != DisabilityType::kNone)
+        deduction += p.medical_oop;
     }
     deduction += h_.rehab_12m;
   }
@@ -696,7 +761,8 @@ void Evaluator::householdTests() {
     return std::pair{"家庭可计收入" + yuan(gross) + "元，扣减" + yuan(deduction) + "元，核定收入" +
                          yuan(assessed) + "元，共" + std::to_string(n) + "人",
                      "countable income " + yuan(gross) + ", deductions " + yuan(deduction) +
-                         ", assessed " + yuan(assessed) + " for " + std::to_string(n) + " member(s)"};
+                         ", assessed " + yuan(assessed) + " for " + std::to_string(n) +
+                         " member(s)"};
   });
 
   Fen financial = h_.financial_assets;
@@ -721,8 +787,9 @@ void Evaluator::householdTests() {
     inFen("other", h_.other_rigid_12m);
     Fen total = det.rigid_total;
     step("rigid.expenditure_total", -1, true, [&] {
-      return std::pair{"刚性支出合计" + yuan(total) + "元（生活支出按低保标准×人数）",
-                       "rigid expenditure total " + yuan(total) + " (living at standard x members)"};
+      return std::pair{
+          "刚性支出合计" + yuan(total) + "元（生活支出按低保标准×人数）",
+          "rigid expenditure total " + yuan(total) + " (living at standard x members)"};
     });
   }
 
@@ -735,8 +802,9 @@ void Evaluator::householdTests() {
   step("dibao.income", -1, dibao_income, [&] {
     return std::pair{"核定收入" + yuan(assessed) + "元" + (dibao_income ? "低于" : "不低于") +
                          "低保标准×人数" + yuan(static_cast<Fen>(line)) + "元",
-                     "assessed income " + yuan(assessed) + (dibao_income ? " below" : " not below") +
-                         " standard x members " + yuan(static_cast<Fen>(line))};
+                     "assessed income " + yuan(assessed) +
+                         (dibao_income ? " below" : " not below") + " standard x members " +
+                         yuan(static_cast<Fen>(line))};
   });
   if (dibao_income && assetsOk(Level::kDibao, financial, n, true, -1)) cat = Category::kDibao;
 
@@ -749,10 +817,11 @@ void Evaluator::householdTests() {
     inFen("assessed_income", assessed);
     inFen("edge_line_x_members", static_cast<Fen>(rhs / kMicro));
     step("edge.income", -1, edge_income, [&] {
-      return std::pair{"核定收入" + yuan(assessed) + "元" + (edge_income ? "低于" : "不低于") +
-                           formatMicro(mult) + "倍低保标准×人数" + yuan(static_cast<Fen>(rhs / kMicro)) + "元",
-                       "assessed income " + yuan(assessed) + (edge_income ? " below " : " not below ") +
-                           formatMicro(mult) + " x standard x members " + yuan(static_cast<Fen>(rhs / kMicro))};
+      return std::pair{
+          "核定收入" + yuan(assessed) + "元" + (edge_income ? "低于" : "不低于") +
+              formatMicro(mult) + "倍低保标准×人数" + yuan(static_cast<Fen>(rhs / kMicro)) + "元",
+          "assessed income " + yuan(assessed) + (edge_income ? " below " : " not below ") +
+              formatMicro(mult) + " x standard x members " + yuan(static_cast<Fen>(rhs / kMicro))};
     });
     if (edge_income && assetsOk(Level::kEdge, financial, n, true, -1)) cat = Category::kDibaoEdge;
   }
@@ -765,18 +834,21 @@ void Evaluator::householdTests() {
     inFen("assessed_income", assessed);
     inFen("disposable_income_x_members", static_cast<Fen>(dpi_line));
     step("rigid.income", -1, rigid_income, [&] {
-      return std::pair{"核定收入" + yuan(assessed) + "元" + (rigid_income ? "低于" : "不低于") +
-                           "上年人均可支配收入×人数" + yuan(static_cast<Fen>(dpi_line)) + "元",
-                       "assessed income " + yuan(assessed) + (rigid_income ? " below" : " not below") +
-                           " prior-year disposable income x members " + yuan(static_cast<Fen>(dpi_line))};
+      return std::pair{
+          "核定收入" + yuan(assessed) + "元" + (rigid_income ? "低于" : "不低于") +
+              "上年人均可支配收入×人数" + yuan(static_cast<Fen>(dpi_line)) + "元",
+          "assessed income " + yuan(assessed) + (rigid_income ? " below" : " not below") +
+              " prior-year disposable income x members " + yuan(static_cast<Fen>(dpi_line))};
     });
     if (rigid_income && !p_[Slot::kRigidRatio].present) {
       // The rigid-expenditure category exists only from the 认定办法's entry into force
       // (2025-01-01): before the first dated value the test does not apply. That is the law's
       // own start, stated in the trace, not a default standing in for a missing figure.
       step("rigid.in_force", -1, false, [&] {
-        return std::pair{std::string("受理日刚性支出困难家庭认定办法尚未施行，不适用"),
-                         std::string("the rigid-expenditure rules were not yet in force on the acceptance date")};
+        return std::pair{
+            std::string("受理日刚性支出困难家庭认定办法尚未施行，不适用"),
+            std::string(
+                "the rigid-expenditure rules were not yet in force on the acceptance date")};
       });
     } else if (rigid_income && assetsOk(Level::kRigid, financial, n, true, -1)) {
       pn(Slot::kRigidLivingBasis);  // R depends on it; absent on the date means an error
@@ -786,9 +858,10 @@ void Evaluator::householdTests() {
       inFen("rigid_expenditure_total", r);
       inFen("countable_income_gross", gross);
       step("rigid.ratio", -1, rigid_ratio, [&] {
-        return std::pair{"刚性支出" + yuan(r) + "元" + (rigid_ratio ? "超过" : "未超过") + "家庭收入" +
-                             yuan(gross) + "元的" + formatMicro(ratio) + "倍",
-                         "rigid expenditure " + yuan(r) + (rigid_ratio ? " exceeds " : " does not exceed ") +
+        return std::pair{"刚性支出" + yuan(r) + "元" + (rigid_ratio ? "超过" : "未超过") +
+                             "家庭收入" + yuan(gross) + "元的" + formatMicro(ratio) + "倍",
+                         "rigid expenditure " + yuan(r) +
+                             (rigid_ratio ? " exceeds " : " does not exceed ") +
                              formatMicro(ratio) + " x household income " + yuan(gross)};
       });
       if (rigid_ratio) cat = Category::kRigidExpense;
@@ -878,7 +951,8 @@ void Evaluator::tags() {
     inInt("members", fpm_n);
     step("fpm.referral_hint", -1, hint, [&] {
       return hint ? std::pair{std::string("人均纯收入低于防止返贫监测范围，建议转农业农村部门研判"),
-                              std::string("per-capita gross income below the monitoring line: suggest referral to agriculture")}
+                              std::string("per-capita gross income below the monitoring line: "
+                                          "suggest referral to agriculture")}
                   : std::pair{std::string("人均纯收入不低于监测范围"),
                               std::string("per-capita gross income not below the monitoring line")};
     });

@@ -72,29 +72,38 @@ enum class VehicleType : uint8_t {
 inline constexpr int kVehicleTypeCount = 8;
 
 // Who paid a support payment, as far as §6.5 needs to know (siblings are exempt there).
-enum class SupporterKind : uint8_t { kOther, kSibling, kParent, kChild, kSpouse, kGrandparent, kGrandchild };
+enum class SupporterKind : uint8_t {
+  kOther,
+  kSibling,
+  kParent,
+  kChild,
+  kSpouse,
+  kGrandparent,
+  kGrandchild
+};
 
 struct SupportPayment {
   Fen actual = 0;
-  Fen assessed = 0;     // caseworker's assessment; the household counts max(actual, assessed)
-  int from_age = -1;    // -1 unknown
+  Fen assessed = 0;   // caseworker's assessment; the household counts max(actual, assessed)
+  int from_age = -1;  // -1 unknown
   bool from_in_household = false;  // internal transfer between unit members: ignored
   SupporterKind from = SupporterKind::kOther;
 };
 
 // Income of one person over the look-back period, by type (SPEC.md §5). All fen, all >= 0.
 struct Income {
-  Fen wage = 0;                 // countable, minus the employment-cost rate
-  Fen business_net = 0;         // countable
-  Fen property_net = 0;         // countable
-  Fen pension_basic_base = 0;   // 城乡居民基本养老保险基础养老金: exempt (parameter); never tekun income
-  Fen pension_other = 0;        // retirement / enterprise pensions: countable
-  Fen social_insurance = 0;     // unemployment insurance and other social-insurance benefits:
-                                // countable transfer income, excluded from tekun income (art.6)
-  Fen other_transfer = 0;       // compensation, regular gifts ...: countable
-  Fen exempt = 0;               // 优待抚恤金, scholarships, social assistance, disability
-                                // subsidies, 高龄津贴 ...: never countable; FPM income only
-  Fen transfers_paid = 0;       // taxes, social-insurance contributions, support paid out
+  Fen wage = 0;          // countable, minus the employment-cost rate
+  Fen business_net = 0;  // countable
+  Fen property_net = 0;  // countable
+  Fen pension_basic_base =
+      0;  // 城乡居民基本养老保险基础养老金: exempt (parameter); never tekun income
+  Fen pension_other = 0;     // retirement / enterprise pensions: countable
+  Fen social_insurance = 0;  // unemployment insurance and other social-insurance benefits:
+                             // countable transfer income, excluded from tekun income (art.6)
+  Fen other_transfer = 0;    // compensation, regular gifts ...: countable
+  Fen exempt = 0;            // 优待抚恤金, scholarships, social assistance, disability
+                             // subsidies, 高龄津贴 ...: never countable; FPM income only
+  Fen transfers_paid = 0;    // taxes, social-insurance contributions, support paid out
   std::vector<SupportPayment> support_received;
 };
 
@@ -125,10 +134,10 @@ struct Person {
   int disability_grade = 0;  // 1 (most severe) .. 4; 0 = none
   bool serious_illness = false;
   bool employed = false;
-  bool migrant_worker = false;     // employment == "migrant"
+  bool migrant_worker = false;  // employment == "migrant"
   bool away_for_work_only = false;
   bool own_separate_household = false;
-  int months_coresident = -1;      // -1 unknown: a listed person is taken as living there
+  int months_coresident = -1;  // -1 unknown: a listed person is taken as living there
   Exclusion exclusion = Exclusion::kNone;
   int religious_absence_years = 0;
   bool no_civil_capacity = false;
@@ -141,10 +150,10 @@ struct Person {
   bool orphan = false;  // orphan or de-facto unsupported child
   bool prefers_orphan_allowance = false;
   Tri can_live_independently = Tri::kUnset;
-  Tri legal_obligation = Tri::kUnset;  // support duty towards the applicant, when it must be said
-  Tri depends_on_family = Tri::kUnset; // postgraduates: supported by the family (default yes)
-  bool on_fpm_roster = false;          // listed by agriculture as a monitoring object
-  bool obligors_given = false;         // false: derive spouse/parents/adult children (§6.1)
+  Tri legal_obligation = Tri::kUnset;   // support duty towards the applicant, when it must be said
+  Tri depends_on_family = Tri::kUnset;  // postgraduates: supported by the family (default yes)
+  bool on_fpm_roster = false;           // listed by agriculture as a monitoring object
+  bool obligors_given = false;          // false: derive spouse/parents/adult children (§6.1)
   std::vector<Obligor> obligors;
   Fen medical_oop = 0;  // out-of-pocket medical cost over 12 months (rigid_expenditure_12m)
 };
@@ -164,12 +173,12 @@ struct Household {
   Residence residence = Residence::kRural;
   bool relocated_to_town = false;  // 易地扶贫搬迁 to a town: urban standard
   std::vector<Person> members;
-  Fen financial_assets = 0;   // whole household, including members' personal assets
+  Fen financial_assets = 0;  // whole household, including members' personal assets
   std::vector<Vehicle> vehicles;
   int extra_housing_units = 0;
-  Fen education_12m = 0;      // rigid expenditure, public-school rates
-  Fen rehab_12m = 0;          // disability rehabilitation out of pocket
-  Fen other_rigid_12m = 0;    // other county-recognised rigid costs
+  Fen education_12m = 0;    // rigid expenditure, public-school rates
+  Fen rehab_12m = 0;        // disability rehabilitation out of pocket
+  Fen other_rigid_12m = 0;  // other county-recognised rigid costs
   FpmRecord fpm;
 };
 

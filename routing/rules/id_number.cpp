@@ -47,11 +47,16 @@ IdNumberCheck checkIdNumber(std::string_view id) {
 
 const char* describe(IdNumberError e) {
   switch (e) {
-    case IdNumberError::kNone: return "valid";
-    case IdNumberError::kLength: return "must be 18 characters";
-    case IdNumberError::kDigits: return "must be 17 digits followed by a digit or X";
-    case IdNumberError::kBirthDate: return "birth date in characters 7-14 is not a real date";
-    case IdNumberError::kChecksum: return "check character does not match (GB 11643)";
+    case IdNumberError::kNone:
+      return "valid";
+    case IdNumberError::kLength:
+      return "must be 18 characters";
+    case IdNumberError::kDigits:
+      return "must be 17 digits followed by a digit or X";
+    case IdNumberError::kBirthDate:
+      return "birth date in characters 7-14 is not a real date";
+    case IdNumberError::kChecksum:
+      return "check character does not match (GB 11643)";
   }
   return "invalid";
 }

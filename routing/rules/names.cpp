@@ -15,26 +15,45 @@ std::optional<E> lookup(const std::array<std::pair<std::string_view, E>, N>& tab
 }
 
 constexpr std::array<std::pair<std::string_view, Relation>, 38> kRelations{{
-    {"applicant", Relation::kApplicant},     {"self", Relation::kApplicant},
-    {"spouse", Relation::kSpouse},           {"husband", Relation::kSpouse},
-    {"wife", Relation::kSpouse},             {"child", Relation::kChild},
-    {"son", Relation::kChild},               {"daughter", Relation::kChild},
-    {"parent", Relation::kParent},           {"father", Relation::kParent},
-    {"mother", Relation::kParent},           {"grandparent", Relation::kGrandparent},
-    {"grandfather", Relation::kGrandparent}, {"grandmother", Relation::kGrandparent},
-    {"grandchild", Relation::kGrandchild},   {"grandson", Relation::kGrandchild},
-    {"granddaughter", Relation::kGrandchild},{"sibling", Relation::kSibling},
-    {"brother", Relation::kSibling},         {"sister", Relation::kSibling},
-    {"other_relative", Relation::kOtherRelative}, {"other", Relation::kOtherRelative},
+    {"applicant", Relation::kApplicant},
+    {"self", Relation::kApplicant},
+    {"spouse", Relation::kSpouse},
+    {"husband", Relation::kSpouse},
+    {"wife", Relation::kSpouse},
+    {"child", Relation::kChild},
+    {"son", Relation::kChild},
+    {"daughter", Relation::kChild},
+    {"parent", Relation::kParent},
+    {"father", Relation::kParent},
+    {"mother", Relation::kParent},
+    {"grandparent", Relation::kGrandparent},
+    {"grandfather", Relation::kGrandparent},
+    {"grandmother", Relation::kGrandparent},
+    {"grandchild", Relation::kGrandchild},
+    {"grandson", Relation::kGrandchild},
+    {"granddaughter", Relation::kGrandchild},
+    {"sibling", Relation::kSibling},
+    {"brother", Relation::kSibling},
+    {"sister", Relation::kSibling},
+    {"other_relative", Relation::kOtherRelative},
+    {"other", Relation::kOtherRelative},
     // Relatives without a support duty towards the applicant (SPEC.md §4 step 7).
-    {"nephew", Relation::kOtherRelative},    {"niece", Relation::kOtherRelative},
-    {"uncle", Relation::kOtherRelative},     {"aunt", Relation::kOtherRelative},
-    {"cousin", Relation::kOtherRelative},    {"in_law", Relation::kOtherRelative},
-    {"son_in_law", Relation::kOtherRelative}, {"daughter_in_law", Relation::kOtherRelative},
-    {"parent_in_law", Relation::kOtherRelative}, {"father_in_law", Relation::kOtherRelative},
-    {"mother_in_law", Relation::kOtherRelative}, {"sibling_in_law", Relation::kOtherRelative},
-    {"grandnephew", Relation::kOtherRelative}, {"grandniece", Relation::kOtherRelative},
-    {"stepchild", Relation::kChild},         {"stepparent", Relation::kParent},
+    {"nephew", Relation::kOtherRelative},
+    {"niece", Relation::kOtherRelative},
+    {"uncle", Relation::kOtherRelative},
+    {"aunt", Relation::kOtherRelative},
+    {"cousin", Relation::kOtherRelative},
+    {"in_law", Relation::kOtherRelative},
+    {"son_in_law", Relation::kOtherRelative},
+    {"daughter_in_law", Relation::kOtherRelative},
+    {"parent_in_law", Relation::kOtherRelative},
+    {"father_in_law", Relation::kOtherRelative},
+    {"mother_in_law", Relation::kOtherRelative},
+    {"sibling_in_law", Relation::kOtherRelative},
+    {"grandnephew", Relation::kOtherRelative},
+    {"grandniece", Relation::kOtherRelative},
+    {"stepchild", Relation::kChild},
+    {"stepparent", Relation::kParent},
 }};
 
 constexpr std::array<std::pair<std::string_view, SchoolLevel>, 14> kSchool{{
@@ -107,9 +126,7 @@ std::optional<Exclusion> exclusionFromName(std::string_view s) { return lookup(k
 std::optional<CurrentStatus> currentStatusFromName(std::string_view s) {
   return lookup(kStatus, s);
 }
-std::optional<VehicleType> vehicleTypeFromName(std::string_view s) {
-  return lookup(kVehicles, s);
-}
+std::optional<VehicleType> vehicleTypeFromName(std::string_view s) { return lookup(kVehicles, s); }
 
 SupporterKind supporterKindFromName(std::string_view s) {
   if (s == "sibling" || s == "siblings" || s == "brother" || s == "sister")
@@ -126,14 +143,22 @@ SupporterKind supporterKindFromName(std::string_view s) {
 
 const char* relationName(Relation r) {
   switch (r) {
-    case Relation::kApplicant: return "applicant";
-    case Relation::kSpouse: return "spouse";
-    case Relation::kChild: return "child";
-    case Relation::kParent: return "parent";
-    case Relation::kGrandparent: return "grandparent";
-    case Relation::kGrandchild: return "grandchild";
-    case Relation::kSibling: return "sibling";
-    case Relation::kOtherRelative: return "other_relative";
+    case Relation::kApplicant:
+      return "applicant";
+    case Relation::kSpouse:
+      return "spouse";
+    case Relation::kChild:
+      return "child";
+    case Relation::kParent:
+      return "parent";
+    case Relation::kGrandparent:
+      return "grandparent";
+    case Relation::kGrandchild:
+      return "grandchild";
+    case Relation::kSibling:
+      return "sibling";
+    case Relation::kOtherRelative:
+      return "other_relative";
   }
   return "other_relative";
 }

@@ -228,11 +228,15 @@ std::string_view slotNameView(Slot s) {
 std::string formatSlotValue(Slot s, const SlotValue& v) {
   if (!v.present) return "(absent)";
   switch (slotInfo(s).kind) {
-    case SlotKind::kMoney: return formatYuan(v.num);
+    case SlotKind::kMoney:
+      return formatYuan(v.num);
     case SlotKind::kRatio:
-    case SlotKind::kFraction: return formatMicro(v.num);
-    case SlotKind::kCount: return std::to_string(v.num);
-    case SlotKind::kBool: return v.num ? "true" : "false";
+    case SlotKind::kFraction:
+      return formatMicro(v.num);
+    case SlotKind::kCount:
+      return std::to_string(v.num);
+    case SlotKind::kBool:
+      return v.num ? "true" : "false";
     case SlotKind::kText: {
       const auto& words = textWords(s);
       return v.num >= 0 && static_cast<size_t>(v.num) < words.size()

@@ -86,14 +86,14 @@ static_assert(kSlotCount <= 64, "params_used is a 64-bit set");
 inline constexpr uint64_t slotBit(Slot s) { return uint64_t{1} << static_cast<unsigned>(s); }
 
 enum class SlotKind : uint8_t {
-  kMoney,      // yuan in the file, fen here
-  kRatio,      // > 0, micro
-  kFraction,   // 0..1, micro
-  kCount,      // non-negative integer (years, months, days, units)
+  kMoney,     // yuan in the file, fen here
+  kRatio,     // > 0, micro
+  kFraction,  // 0..1, micro
+  kCount,     // non-negative integer (years, months, days, units)
   kBool,
-  kText,       // one of a fixed list of words, held as its index
-  kGradeMap,   // disability type -> max grade, held in SlotValue::grades
-  kVehicleList // vehicle types, held as a bit set in SlotValue::num
+  kText,        // one of a fixed list of words, held as its index
+  kGradeMap,    // disability type -> max grade, held in SlotValue::grades
+  kVehicleList  // vehicle types, held as a bit set in SlotValue::num
 };
 
 struct SlotInfo {
@@ -126,7 +126,7 @@ struct RawValue {
   bool boolean = false;
   std::string text;
   std::vector<std::pair<std::string, RawValue>> object;  // kObject
-  std::vector<RawValue> list;                             // kList
+  std::vector<RawValue> list;                            // kList
 };
 struct RawEntry {
   std::string start;  // "YYYY-MM-DD" as written

@@ -29,8 +29,10 @@ TEST_CASE("SIGKILL mid-burst loses nothing that got a 202", "[crash]") {
       clients.emplace_back([&, c] {
         HttpConnection conn(d.port());
         for (int i = 0; !stop.load(); ++i) {
-          std::string id = "r" + std::to_string(round) + "-c" + std::to_string(c) + "-" + std::to_string(i);
-          auto r = conn.request("POST", "/v1/tickets", ticketJson(id, "hotline-1"), {{"Authorization", "Bearer " + t}}, 3000);
+          std::string id =
+              "r" + std::to_string(round) + "-c" + std::to_string(c) + "-" + std::to_string(i);
+          auto r = conn.request("POST", "/v1/tickets", ticketJson(id, "hotline-1"),
+                                {{"Authorization", "Bearer " + t}}, 3000);
           std::lock_guard lock(mu);
           if (r.status == 202) {
             acknowledged.insert(id);
@@ -68,7 +70,8 @@ TEST_CASE("SIGKILL mid-burst loses nothing that got a 202", "[crash]") {
   // Anything stored was either acknowledged or in flight when the process died; a resend of
   // an in-flight one is answered as a duplicate (complete) or accepted now (absent before).
   for (const auto& id : unanswered) {
-    auto r = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson(id, "hotline-1"), {{"Authorization", "Bearer " + t}});
+    auto r = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson(id, "hotline-1"),
+                         {{"Authorization", "Bearer " + t}});
     CHECK((r.status == 200 || r.status == 202));
     CHECK(r.status == (stored_ids.count(id) ? 200 : 202));
   }

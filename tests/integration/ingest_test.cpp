@@ -15,7 +15,9 @@ using namespace xj::test;
 
 namespace {
 
-std::map<std::string, std::string> auth(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+std::map<std::string, std::string> auth(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
 
 rapidjson::Document json(const std::string& s) {
   rapidjson::Document d;
@@ -48,7 +50,8 @@ TEST_CASE("health, readiness, metrics and the OpenAPI document", "[http]") {
   CHECK(httpRequest(d.port(), "GET", "/readyz").status == 200);
   auto m = httpRequest(d.port(), "GET", "/metrics");
   CHECK(m.status == 200);
-  CHECK(m.body.find("xianjie_messages_total{kind=\"ticket\",outcome=\"accepted\"} 0") != std::string::npos);
+  CHECK(m.body.find("xianjie_messages_total{kind=\"ticket\",outcome=\"accepted\"} 0") !=
+        std::string::npos);
   CHECK(m.body.find("xianjie_store_writer_queue_depth") != std::string::npos);
   CHECK(m.body.find("xianjie_store_commit_batch_size_bucket") != std::string::npos);
   CHECK(m.body.find("xianjie_http_request_duration_seconds_bucket") != std::string::npos);
@@ -73,9 +76,10 @@ TEST_CASE("each kind is accepted after commit, readable by GET and after a resta
   struct Case {
     std::string path, body, token, id;
   };
-  std::vector<Case> cases = {{"/v1/tickets", ticketJson("t-1", "hotline-1"), hotline, "t-1"},
-                             {"/v1/referrals", referralJson("r-1", "charity-1"), charity, "r-1"},
-                             {"/v1/notifications", notificationJson("n-1", "yibao"), agency, "n-1"}};
+  std::vector<Case> cases = {
+      {"/v1/tickets", ticketJson("t-1", "hotline-1"), hotline, "t-1"},
+      {"/v1/referrals", referralJson("r-1", "charity-1"), charity, "r-1"},
+      {"/v1/notifications", notificationJson("n-1", "yibao"), agency, "n-1"}};
   std::vector<std::string> hub_ids;
   for (auto& c : cases) {
     auto r = httpRequest(d.port(), "POST", c.path, c.body, auth(c.token));
@@ -98,9 +102,11 @@ TEST_CASE("each kind is accepted after commit, readable by GET and after a resta
     CHECK(std::string(doc["receipt"]["hub_id"].GetString()) == hub_ids[i]);
     CHECK(doc["message"].IsObject());
     // Staff read by hub id; another sender cannot see it.
-    CHECK(httpRequest(d.port(), "GET", "/v1/messages/" + hub_ids[i], "", auth(staff)).status == 200);
+    CHECK(httpRequest(d.port(), "GET", "/v1/messages/" + hub_ids[i], "", auth(staff)).status ==
+          200);
     const std::string& other = i == 0 ? charity : hotline;
-    CHECK(httpRequest(d.port(), "GET", "/v1/messages/" + hub_ids[i], "", auth(other)).status == 404);
+    CHECK(httpRequest(d.port(), "GET", "/v1/messages/" + hub_ids[i], "", auth(other)).status ==
+          404);
   }
   CHECK(httpRequest(d.port(), "GET", "/v1/messages/none", "", auth(hotline)).status == 404);
   CHECK(httpRequest(d.port(), "GET", "/v1/messages/t-1").status == 401);
@@ -111,17 +117,22 @@ TEST_CASE("authentication and authorisation", "[http][auth]") {
   std::string hotline = d.token("hotline-1", "hotline");
   std::string charity = d.token("charity-1", "charity");
   d.start();
-  auto post = [&](const std::string& path, const std::string& body, const std::map<std::string, std::string>& h) {
+  auto post = [&](const std::string& path, const std::string& body,
+                  const std::map<std::string, std::string>& h) {
     return httpRequest(d.port(), "POST", path, body, h);
   };
   CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), {}).status == 401);
-  CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth("xjt_000000000000_" + std::string(64, '0'))).status == 401);
+  CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"),
+             auth("xjt_000000000000_" + std::string(64, '0')))
+            .status == 401);
   std::string altered = hotline;
   altered.back() = altered.back() == '0' ? '1' : '0';  // one character of the secret differs
   CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth(altered)).status == 401);
-  CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth(charity)).status == 403);       // wrong role
-  CHECK(post("/v1/referrals", referralJson("a", "charity-1"), auth(hotline)).status == 403);  // wrong role
-  auto spoof = post("/v1/tickets", ticketJson("a", "hotline-2"), auth(hotline));              // wrong source
+  CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth(charity)).status ==
+        403);  // wrong role
+  CHECK(post("/v1/referrals", referralJson("a", "charity-1"), auth(hotline)).status ==
+        403);                                                                     // wrong role
+  auto spoof = post("/v1/tickets", ticketJson("a", "hotline-2"), auth(hotline));  // wrong source
   CHECK(spoof.status == 403);
   CHECK(problemPaths(spoof.body).count("/source") == 1);
   CHECK(post("/v1/tickets", ticketJson("a", "hotline-1"), auth(hotline)).status == 202);
@@ -133,16 +144,19 @@ TEST_CASE("authentication and authorisation", "[http][auth]") {
   auto listing = runCommand(std::string(XJ_CLI) + " token list --config '" + d.configPath() + "'");
   CHECK(listing.find("revoked") != std::string::npos);
   CHECK(listing.find(hotline.substr(17)) == std::string::npos);  // secrets are never shown
-  CHECK(d.sql("SELECT count(*) FROM tokens WHERE secret_hash LIKE '%" + hotline.substr(17, 16) + "%'") == "0\n");
+  CHECK(d.sql("SELECT count(*) FROM tokens WHERE secret_hash LIKE '%" + hotline.substr(17, 16) +
+              "%'") == "0\n");
 }
 
 TEST_CASE("idempotency: a repeat gets the original receipt, a changed body a conflict", "[http]") {
   Daemon d;
   std::string hotline = d.token("hotline-1", "hotline");
   d.start();
-  auto first = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("same", "hotline-1"), auth(hotline));
+  auto first =
+      httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("same", "hotline-1"), auth(hotline));
   REQUIRE(first.status == 202);
-  auto again = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("same", "hotline-1"), auth(hotline));
+  auto again =
+      httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("same", "hotline-1"), auth(hotline));
   CHECK(again.status == 200);
   CHECK(std::string(json(again.body)["receipt"]["hub_id"].GetString()) ==
         std::string(json(first.body)["receipt"]["hub_id"].GetString()));
@@ -150,13 +164,15 @@ TEST_CASE("idempotency: a repeat gets the original receipt, a changed body a con
   std::string spaced = ticketJson("same", "hotline-1");
   spaced.insert(1, "  \n ");
   CHECK(httpRequest(d.port(), "POST", "/v1/tickets", spaced, auth(hotline)).status == 200);
-  auto changed = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("same", "hotline-1", "变了"), auth(hotline));
+  auto changed = httpRequest(d.port(), "POST", "/v1/tickets",
+                             ticketJson("same", "hotline-1", "变了"), auth(hotline));
   CHECK(changed.status == 409);
   CHECK(json(changed.body)["receipt"].IsObject());
   CHECK(d.sql("SELECT count(*) FROM messages") == "1\n");
 }
 
-TEST_CASE("every class of bad input is refused with every problem listed and counted", "[http][bad]") {
+TEST_CASE("every class of bad input is refused with every problem listed and counted",
+          "[http][bad]") {
   Daemon d("", R"("body_limit_bytes": 4096, "header_timeout_ms": 700, "body_timeout_ms": 700)");
   std::string t = d.token("hotline-1", "hotline");
   d.start();
@@ -171,12 +187,15 @@ TEST_CASE("every class of bad input is refused with every problem listed and cou
     CHECK(problemPaths(r.body) == std::set<std::string>{""});
   }
   SECTION("wrong types, missing and unknown fields, bad checksum, unknown township, bad dates") {
-    auto r = post(R"({"id": 7, "kind": "ticket", "source": "hotline-1", "occurred_at": "2025-02-29T10:00:00Z",
+    auto r = post(
+        R"({"id": 7, "kind": "ticket", "source": "hotline-1", "occurred_at": "2025-02-29T10:00:00Z",
       "subject": {"id_number": "451229196507150170", "township": "451229999", "nickname": "x"},
       "body": {"category": "dibao", "urgency": 3}, "extra": 1})");
     CHECK(r.status == 400);
-    CHECK(problemPaths(r.body) == std::set<std::string>{"/id", "/occurred_at", "/subject/id_number", "/subject/township",
-                                                        "/subject/nickname", "/body/urgency", "/body/description", "/extra"});
+    CHECK(problemPaths(r.body) == std::set<std::string>{"/id", "/occurred_at", "/subject/id_number",
+                                                        "/subject/township", "/subject/nickname",
+                                                        "/body/urgency", "/body/description",
+                                                        "/extra"});
   }
   SECTION("invalid UTF-8") {
     std::string body = ticketJson("u", "hotline-1", "bad \xC3\x28 byte");
@@ -197,7 +216,8 @@ TEST_CASE("every class of bad input is refused with every problem listed and cou
   SECTION("wrong content type: 415") {
     auto r = post(ticketJson("ct", "hotline-1"), {{"Content-Type", "text/plain"}});
     CHECK(r.status == 415);
-    CHECK(metric(d.port(), "xianjie_http_rejections_total{reason=\"unsupported_media_type\"}") == 1);
+    CHECK(metric(d.port(), "xianjie_http_rejections_total{reason=\"unsupported_media_type\"}") ==
+          1);
   }
   SECTION("a slow client is cut off and the hub keeps serving") {
     HttpConnection slow(d.port());
@@ -245,10 +265,13 @@ TEST_CASE("overload: a full writer queue answers 503 with Retry-After", "[http][
   std::vector<int> statuses(2);
   for (int i = 0; i < 2; ++i)
     waiting.emplace_back([&, i] {
-      statuses[i] = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("q" + std::to_string(i), "hotline-1"), auth(t)).status;
+      statuses[i] = httpRequest(d.port(), "POST", "/v1/tickets",
+                                ticketJson("q" + std::to_string(i), "hotline-1"), auth(t))
+                        .status;
     });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  auto full = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("q-over", "hotline-1"), auth(t));
+  auto full =
+      httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("q-over", "hotline-1"), auth(t));
   CHECK(full.status == 503);
   CHECK(full.headers["retry-after"] == "1");
   CHECK(metric(d.port(), "xianjie_store_writer_queue_depth") == 2);
@@ -266,7 +289,9 @@ TEST_CASE("SIGTERM finishes in-flight requests, flushes and exits 0", "[http][sh
   REQUIRE(httpRequest(d.port(), "POST", "/v1/admin/faults", "pause", auth(admin)).status == 200);
   int status = 0;
   std::thread in_flight([&] {
-    status = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("inflight", "hotline-1"), auth(t)).status;
+    status =
+        httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("inflight", "hotline-1"), auth(t))
+            .status;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   // The writer is paused with one job queued; SIGTERM must still commit it and answer it
@@ -280,13 +305,16 @@ TEST_CASE("SIGTERM finishes in-flight requests, flushes and exits 0", "[http][sh
 
 TEST_CASE("config errors are all reported and the daemon refuses to start", "[config]") {
   std::string path = "/tmp/xj-bad-config.jsonc";
-  runCommand("printf '{\"http\":{\"port\":\"x\",\"threads\":0},\"store\":{\"bogus\":1},}' > " + path);
+  runCommand("printf '{\"http\":{\"port\":\"x\",\"threads\":0},\"store\":{\"bogus\":1},}' > " +
+             path);
   int code = 0;
   std::string out = runCommand(std::string(XJ_DAEMON) + " --check-config " + path + " 2>&1", &code);
   CHECK(code != 0);
   CHECK(out.find("/http/port") != std::string::npos);
   CHECK(out.find("/http/threads") != std::string::npos);
   CHECK(out.find("/store/bogus") != std::string::npos);
-  out = runCommand(std::string(XJ_DAEMON) + " --check-config " + XJ_SOURCE_DIR + "/config/hub.example.jsonc 2>&1", &code);
+  out = runCommand(std::string(XJ_DAEMON) + " --check-config " + XJ_SOURCE_DIR +
+                       "/config/hub.example.jsonc 2>&1",
+                   &code);
   CHECK(code == 0);
 }

@@ -5,7 +5,8 @@
 
 namespace xj::test {
 
-inline std::string ticketJson(const std::string& id, const std::string& source, const std::string& description = "无收入来源") {
+inline std::string ticketJson(const std::string& id, const std::string& source,
+                              const std::string& description = "无收入来源") {
   return R"({"id":")" + id + R"(","kind":"ticket","source":")" + source +
          R"(","occurred_at":"2025-03-10T09:30:00+08:00","subject":{"name":"测试","id_number":"451229195703081312","phone":"13800000000","township":"451229205","village":"测试村"},"body":{"caller":{"relation":"self"},"category":"dibao","urgency":"high","description":")" +
          description + R"(","needs_proxy_application":true}})";

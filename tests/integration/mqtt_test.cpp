@@ -16,7 +16,8 @@ using namespace xj::test;
 namespace {
 
 std::string mqttConfig(const Mosquitto& m, const std::string& extra = "") {
-  return "\"uri\": \"" + m.uri() + "\", \"client_id\": \"hub-" + std::to_string(m.port()) + "\"" + extra;
+  return "\"uri\": \"" + m.uri() + "\", \"client_id\": \"hub-" + std::to_string(m.port()) + "\"" +
+         extra;
 }
 
 const std::string kTickets = "xianjie/in/hotline/hotline-1/tickets";
@@ -38,7 +39,8 @@ bool resendUntilReceipted(MqttTestClient& c, const std::vector<std::string>& ids
     if (c.waitForReceipts(ids, 3000)) return true;
     auto got = c.receipts();
     for (const auto& id : ids)
-      if (!got.count(id) || got[id].status == "unavailable") c.publish(kTickets, ticketJson(id, "hotline-1"), "", "", false);
+      if (!got.count(id) || got[id].status == "unavailable")
+        c.publish(kTickets, ticketJson(id, "hotline-1"), "", "", false);
   }
   return c.waitForReceipts(ids, 5000);
 }
@@ -56,7 +58,8 @@ TEST_CASE("MQTT: each kind is stored before its receipt is published", "[mqtt]")
   c.subscribe("xianjie/out/+/receipts");
   c.subscribe("xianjie/out/charity-1/replies/#");
   CHECK(c.publish(kTickets, ticketJson("m-t", "hotline-1")) == 0);
-  CHECK(c.publish(kReferrals, referralJson("m-r", "charity-1"), "xianjie/out/charity-1/replies/7", "corr-42") == 0);
+  CHECK(c.publish(kReferrals, referralJson("m-r", "charity-1"), "xianjie/out/charity-1/replies/7",
+                  "corr-42") == 0);
   CHECK(c.publish(kNotifications, notificationJson("m-n", "yibao")) == 0);
   REQUIRE(c.waitForReceipts({"m-t", "m-r", "m-n"}, 10000));
   auto r = c.receipts();
@@ -65,7 +68,8 @@ TEST_CASE("MQTT: each kind is stored before its receipt is published", "[mqtt]")
     CHECK(r[id].status == "accepted");
     CHECK(r[id].hub_id.rfind("xj-", 0) == 0);
     // The receipt came after the commit: the row is there.
-    CHECK(d.sql(std::string("SELECT count(*) FROM messages WHERE message_id='") + id + "'") == "1\n");
+    CHECK(d.sql(std::string("SELECT count(*) FROM messages WHERE message_id='") + id + "'") ==
+          "1\n");
   }
   CHECK(r["m-r"].correlation == "corr-42");  // MQTT 5 response topic + correlation data
   // A response topic outside the sender's own out/{org}/ is not used: the receipt goes to the
@@ -73,12 +77,15 @@ TEST_CASE("MQTT: each kind is stored before its receipt is published", "[mqtt]")
   MqttTestClient spy(broker.uri(), "spy");
   REQUIRE(spy.connect());
   spy.subscribe("xianjie/in/hotline/other/#");
-  CHECK(c.publish(kTickets, ticketJson("m-evil", "hotline-1"), "xianjie/in/hotline/other/tickets") == 0);
+  CHECK(c.publish(kTickets, ticketJson("m-evil", "hotline-1"),
+                  "xianjie/in/hotline/other/tickets") == 0);
   REQUIRE(c.waitForReceipts({"m-evil"}, 10000));
   CHECK(spy.receiptCount() == 0);
-  CHECK(httpRequest(d.port(), "GET", "/metrics").body.find("xianjie_mqtt_response_topics_refused_total 1") != std::string::npos);
+  CHECK(httpRequest(d.port(), "GET", "/metrics")
+            .body.find("xianjie_mqtt_response_topics_refused_total 1") != std::string::npos);
   auto metrics = httpRequest(d.port(), "GET", "/metrics").body;
-  CHECK(metrics.find("xianjie_mqtt_messages_total{kind=\"ticket\",outcome=\"accepted\"} 2") != std::string::npos);
+  CHECK(metrics.find("xianjie_mqtt_messages_total{kind=\"ticket\",outcome=\"accepted\"} 2") !=
+        std::string::npos);
   CHECK(metrics.find("xianjie_mqtt_connected 1") != std::string::npos);
 }
 
@@ -101,7 +108,8 @@ TEST_CASE("MQTT: bad payloads get rejection receipts listing every problem", "[m
   std::string bad_date = ticketJson("b-date", "hotline-1");
   bad_date.replace(bad_date.find("2025-03-10T09:30:00+08:00"), 25, "2025-02-30T09:30:00+08:00");
   std::string bad_utf8 = ticketJson("b-utf8", "hotline-1", "x\xC3\x28y");
-  std::string wrong_types = R"({"id":"b-types","kind":"ticket","source":"hotline-1","occurred_at":5,"subject":{"township":1},"body":{"category":"dibao","urgency":"high","description":"x","extra":true}})";
+  std::string wrong_types =
+      R"({"id":"b-types","kind":"ticket","source":"hotline-1","occurred_at":5,"subject":{"township":1},"body":{"category":"dibao","urgency":"high","description":"x","extra":true}})";
   std::vector<Bad> cases = {{"b-checksum", bad_id, "/subject/id_number"},
                             {"b-town", bad_town, "/subject/township"},
                             {"b-date", bad_date, "/occurred_at"},
@@ -124,13 +132,17 @@ TEST_CASE("MQTT: bad payloads get rejection receipts listing every problem", "[m
   c.publish(kTickets, "{\"id\": ");
   c.publish(kTickets, std::string(500, '[') + std::string(500, ']'));
   c.publish("xianjie/in/charity/hotline-1/tickets", ticketJson("wrong-topic", "hotline-1"));
-  for (int i = 0; i < 100 && c.receiptCount() < before + 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 100 && c.receiptCount() < before + 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(c.receiptCount() >= before + 3);
   CHECK(d.sql("SELECT count(*) FROM messages") == "0\n");
   CHECK(httpRequest(d.port(), "GET", "/healthz").status == 200);
 }
 
-TEST_CASE("MQTT: a resend gets the original receipt, a changed body a conflict, a spoofed source a rejection", "[mqtt]") {
+TEST_CASE(
+    "MQTT: a resend gets the original receipt, a changed body a conflict, a spoofed source a "
+    "rejection",
+    "[mqtt]") {
   Mosquitto broker;
   broker.start();
   Daemon d("", "", "", mqttConfig(broker));
@@ -143,11 +155,13 @@ TEST_CASE("MQTT: a resend gets the original receipt, a changed body a conflict, 
   REQUIRE(c.waitForReceipts({"same"}, 10000));
   std::string hub_id = c.receipts()["same"].hub_id;
   c.publish(kTickets, ticketJson("same", "hotline-1"));
-  for (int i = 0; i < 100 && c.receipts()["same"].status != "duplicate"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 100 && c.receipts()["same"].status != "duplicate"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(c.receipts()["same"].status == "duplicate");
   CHECK(c.receipts()["same"].hub_id == hub_id);
   c.publish(kTickets, ticketJson("same", "hotline-1", "变了"));
-  for (int i = 0; i < 100 && c.receipts()["same"].status != "conflict"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 100 && c.receipts()["same"].status != "conflict"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(c.receipts()["same"].status == "conflict");
   c.publish(kTickets, ticketJson("spoof", "hotline-2"));  // topic org hotline-1, source hotline-2
   REQUIRE(c.waitForReceipts({"spoof"}, 10000));
@@ -163,7 +177,9 @@ TEST_CASE("MQTT: the shipped ACL lets an org publish only under its own topics",
   std::string acl_dir = d.dir() + "/mosquitto";
   // The hub's own MQTT password goes in the config; mqtt-acl then writes everyone's.
   int code = 0;
-  std::string out = runCommand(std::string(XJ_CLI) + " mqtt-acl --config '" + d.configPath() + "' --out '" + acl_dir + "' 2>/dev/null", &code);
+  std::string out = runCommand(std::string(XJ_CLI) + " mqtt-acl --config '" + d.configPath() +
+                                   "' --out '" + acl_dir + "' 2>/dev/null",
+                               &code);
   REQUIRE(code == 0);
   std::map<std::string, std::string> pw;
   for (size_t pos = 0; pos < out.size();) {
@@ -176,7 +192,9 @@ TEST_CASE("MQTT: the shipped ACL lets an org publish only under its own topics",
   REQUIRE(pw.count("charity-1"));
   Mosquitto broker(acl_dir);
   broker.start();
-  Daemon hub("", "", "", mqttConfig(broker, ", \"username\": \"xianjied\", \"password\": \"" + pw["xianjied"] + "\""));
+  Daemon hub(
+      "", "", "",
+      mqttConfig(broker, ", \"username\": \"xianjied\", \"password\": \"" + pw["xianjied"] + "\""));
   runCommand("cp '" + d.dbPath() + "' '" + hub.dbPath() + "'");
   hub.start();
   REQUIRE(waitReady(hub.port()));
@@ -188,7 +206,8 @@ TEST_CASE("MQTT: the shipped ACL lets an org publish only under its own topics",
   REQUIRE(c1.waitForReceipts({"own"}, 10000));
   CHECK(c1.receipts()["own"].status == "accepted");
   // Another org's topic: the broker refuses (MQTT 5 reason 135, not authorized); nothing stored.
-  int rc = c1.publish("xianjie/in/charity/charity-2/referrals", referralJson("theirs", "charity-2"));
+  int rc =
+      c1.publish("xianjie/in/charity/charity-2/referrals", referralJson("theirs", "charity-2"));
   CHECK(rc == 135);
   // Reading another org's receipts is not allowed either: a subscription gets nothing.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -198,7 +217,8 @@ TEST_CASE("MQTT: the shipped ACL lets an org publish only under its own topics",
   CHECK_FALSE(bad.connect());
 }
 
-TEST_CASE("MQTT: broker restart mid-burst; with resending publishers every message is stored once", "[mqtt][restart]") {
+TEST_CASE("MQTT: broker restart mid-burst; with resending publishers every message is stored once",
+          "[mqtt][restart]") {
   Mosquitto broker;
   broker.start();
   Daemon d("", "", "", mqttConfig(broker));
@@ -220,11 +240,14 @@ TEST_CASE("MQTT: broker restart mid-burst; with resending publishers every messa
   restarter.join();
   c.connect();  // the client reconnects by itself; make sure it is
   CHECK(resendUntilReceipted(c, ids, 20));
-  CHECK(d.sql("SELECT count(*), count(DISTINCT message_id) FROM messages") == std::to_string(n) + "|" + std::to_string(n) + "\n");
-  CHECK(httpRequest(d.port(), "GET", "/metrics").body.find("xianjie_mqtt_reconnects_total 0") == std::string::npos);
+  CHECK(d.sql("SELECT count(*), count(DISTINCT message_id) FROM messages") ==
+        std::to_string(n) + "|" + std::to_string(n) + "\n");
+  CHECK(httpRequest(d.port(), "GET", "/metrics").body.find("xianjie_mqtt_reconnects_total 0") ==
+        std::string::npos);
 }
 
-TEST_CASE("MQTT: SIGKILL of the hub mid-burst of 20,000 loses no receipted message", "[mqtt][crash]") {
+TEST_CASE("MQTT: SIGKILL of the hub mid-burst of 20,000 loses no receipted message",
+          "[mqtt][crash]") {
   Mosquitto broker;
   broker.start();
   Daemon d("", "", "", mqttConfig(broker));
@@ -238,7 +261,8 @@ TEST_CASE("MQTT: SIGKILL of the hub mid-burst of 20,000 loses no receipted messa
   c.subscribe("xianjie/out/+/receipts");
   std::mt19937 rng(std::random_device{}());
   std::thread killer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 900)(rng)));
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 900)(rng)));
     d.kill9();
   });
   for (const auto& id : ids) c.publish(kTickets, ticketJson(id, "hotline-1"), "", "", false);
@@ -265,6 +289,7 @@ TEST_CASE("MQTT: SIGKILL of the hub mid-burst of 20,000 loses no receipted messa
   CHECK(missing == 0);
   // Resend until every message holds a receipt: then each is stored exactly once.
   CHECK(resendUntilReceipted(c, ids, 30));
-  CHECK(d.sql("SELECT count(*), count(DISTINCT message_id) FROM messages") == std::to_string(n) + "|" + std::to_string(n) + "\n");
+  CHECK(d.sql("SELECT count(*), count(DISTINCT message_id) FROM messages") ==
+        std::to_string(n) + "|" + std::to_string(n) + "\n");
   CHECK(d.sql("PRAGMA integrity_check") == "ok\n");
 }

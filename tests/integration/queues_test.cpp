@@ -50,19 +50,26 @@ std::string ticket(const TicketSpec& t) {
   if (!t.id_number.empty()) subject += R"(,"id_number":")" + t.id_number + "\"";
   if (!t.household.empty()) subject += R"(,"household":)" + t.household;
   subject += "}";
-  return R"({"id":")" + t.id + R"(","kind":"ticket","source":"hotline-1","occurred_at":"2025-03-10T09:30:00+08:00","subject":)" +
-         subject + R"(,"body":{"category":")" + t.category + R"(","urgency":")" + t.urgency + R"(","description":"测试"}})";
+  return R"({"id":")" + t.id +
+         R"(","kind":"ticket","source":"hotline-1","occurred_at":"2025-03-10T09:30:00+08:00","subject":)" +
+         subject + R"(,"body":{"category":")" + t.category + R"(","urgency":")" + t.urgency +
+         R"(","description":"测试"}})";
 }
 
-std::string notification(const std::string& id, const std::string& id_number, const std::string& signal = "large_medical_bill") {
-  return R"({"id":")" + id + R"(","kind":"notification","source":"yibao","occurred_at":"2025-03-10T09:30:00Z","subject":{"id_number":")" +
-         id_number + R"(","township":"451229202"},"body":{"department":"medical_insurance","signal":")" + signal +
-         R"(","amounts":{"out_of_pocket":4500000}}})";
+std::string notification(const std::string& id, const std::string& id_number,
+                         const std::string& signal = "large_medical_bill") {
+  return R"({"id":")" + id +
+         R"(","kind":"notification","source":"yibao","occurred_at":"2025-03-10T09:30:00Z","subject":{"id_number":")" +
+         id_number +
+         R"(","township":"451229202"},"body":{"department":"medical_insurance","signal":")" +
+         signal + R"(","amounts":{"out_of_pocket":4500000}}})";
 }
 
 std::string referral(const std::string& id, const std::string& id_number) {
-  return R"({"id":")" + id + R"(","kind":"referral","source":"charity-1","occurred_at":"2025-03-10T09:30:00Z","subject":{"id_number":")" +
-         id_number + R"(","township":"451229202"},"body":{"needs":["medical"],"charity_case_id":"c-1","consent":true}})";
+  return R"({"id":")" + id +
+         R"(","kind":"referral","source":"charity-1","occurred_at":"2025-03-10T09:30:00Z","subject":{"id_number":")" +
+         id_number +
+         R"(","township":"451229202"},"body":{"needs":["medical"],"charity_case_id":"c-1","consent":true}})";
 }
 
 // A hub with one principal of each kind.
@@ -79,13 +86,18 @@ struct Hub {
     admin = d.token("bureau-admin", "admin");
     d.start();
   }
-  HttpResponse get(const std::string& path, const std::string& token) { return httpRequest(d.port(), "GET", path, "", auth(token)); }
+  HttpResponse get(const std::string& path, const std::string& token) {
+    return httpRequest(d.port(), "GET", path, "", auth(token));
+  }
   HttpResponse post(const std::string& path, const std::string& body, const std::string& token) {
     return httpRequest(d.port(), "POST", path, body, auth(token));
   }
-  void fault(const std::string& what) { REQUIRE(post("/v1/admin/faults", what, admin).status == 200); }
+  void fault(const std::string& what) {
+    REQUIRE(post("/v1/admin/faults", what, admin).status == 200);
+  }
   // The items of a queue as (item_id, state, item_kind) via the staff API.
-  std::vector<rapidjson::Document> items(const std::string& queue, const std::string& token, const std::string& filter = "") {
+  std::vector<rapidjson::Document> items(const std::string& queue, const std::string& token,
+                                         const std::string& filter = "") {
     auto r = get("/v1/queues/" + queue + "/items" + filter, token);
     REQUIRE(r.status == 200);
     auto doc = json(r.body);
@@ -103,7 +115,8 @@ std::string tokenId(const std::string& token) { return token.substr(4, 12); }
 
 }  // namespace
 
-TEST_CASE("a hotline ticket goes to its township queue and is claimed, resolved and followed up", "[queues]") {
+TEST_CASE("a hotline ticket goes to its township queue and is claimed, resolved and followed up",
+          "[queues]") {
   Hub h;
   auto r = h.post("/v1/tickets", ticket({.id = "t-1"}), h.hotline);
   REQUIRE(r.status == 202);
@@ -119,7 +132,9 @@ TEST_CASE("a hotline ticket goes to its township queue and is claimed, resolved 
 
   std::string base = "/v1/queues/township-451229205/items/" + std::to_string(item);
   // Resolving what nobody claimed is refused, naming the state.
-  auto early = h.post(base + "/resolve", R"({"outcome":"not_eligible","reason_code":"income_above_line"})", h.jiangnan);
+  auto early =
+      h.post(base + "/resolve", R"({"outcome":"not_eligible","reason_code":"income_above_line"})",
+             h.jiangnan);
   CHECK(early.status == 409);
   CHECK(std::string(json(early.body)["state"].GetString()) == "new");
   REQUIRE(h.post(base + "/claim", "", h.jiangnan).status == 200);
@@ -133,9 +148,13 @@ TEST_CASE("a hotline ticket goes to its township queue and is claimed, resolved 
   CHECK(missing.status == 400);
   CHECK(missing.body.find("/outcome") != std::string::npos);
   CHECK(missing.body.find("/reason_code") != std::string::npos);
-  auto bad_vocab = h.post(base + "/resolve", R"({"outcome":"maybe","reason_code":"because"})", h.jiangnan);
+  auto bad_vocab =
+      h.post(base + "/resolve", R"({"outcome":"maybe","reason_code":"because"})", h.jiangnan);
   CHECK(bad_vocab.status == 400);
-  auto done = h.post(base + "/resolve", R"({"outcome":"eligible_dibao","reason_code":"income_below_standard","note":"入户核实"})", h.jiangnan);
+  auto done = h.post(
+      base + "/resolve",
+      R"({"outcome":"eligible_dibao","reason_code":"income_below_standard","note":"入户核实"})",
+      h.jiangnan);
   REQUIRE(done.status == 200);
   auto dd = json(done.body);
   CHECK(std::string(dd["item"]["state"].GetString()) == "resolved");
@@ -158,44 +177,66 @@ TEST_CASE("a hotline ticket goes to its township queue and is claimed, resolved 
   CHECK(queues["queues"][0]["open"].GetInt64() == 1);
 }
 
-TEST_CASE("routing: every kind reaches the queues its rule names, and the rest goes to triage", "[queues][routing]") {
+TEST_CASE("routing: every kind reaches the queues its rule names, and the rest goes to triage",
+          "[queues][routing]") {
   Hub h;
-  REQUIRE(h.post("/v1/tickets", ticket({.id = "crit", .phone = "13800000011", .urgency = "critical"}), h.hotline).status == 202);
-  REQUIRE(h.post("/v1/referrals", referral("ref-1", "451229195703081312"), h.charity).status == 202);
-  REQUIRE(h.post("/v1/notifications", notification("n-flood", "451229199011302426", "disaster_loss"), h.agency).status == 202);
+  REQUIRE(h.post("/v1/tickets",
+                 ticket({.id = "crit", .phone = "13800000011", .urgency = "critical"}), h.hotline)
+              .status == 202);
+  REQUIRE(h.post("/v1/referrals", referral("ref-1", "451229195703081312"), h.charity).status ==
+          202);
+  REQUIRE(h.post("/v1/notifications",
+                 notification("n-flood", "451229199011302426", "disaster_loss"), h.agency)
+              .status == 202);
   CHECK(h.items("township-451229205", h.county).size() == 1);
   CHECK(h.items("county-temporary-aid", h.county).size() == 2);  // critical call + disaster signal
   CHECK(h.items("township-451229202", h.county).size() == 2);    // referral + disaster signal
   CHECK(h.items("county-triage", h.county).empty());
   CHECK(h.d.sql("SELECT route_rule FROM messages WHERE message_id='crit'") == "critical-hotline\n");
-  CHECK(h.d.sql("SELECT route_rule FROM messages WHERE message_id='ref-1'") == "charity-referral\n");
+  CHECK(h.d.sql("SELECT route_rule FROM messages WHERE message_id='ref-1'") ==
+        "charity-referral\n");
 }
 
-TEST_CASE("a household in a message is pre-screened and the decision stored beside it", "[queues][rules]") {
+TEST_CASE("a household in a message is pre-screened and the decision stored beside it",
+          "[queues][rules]") {
   Hub h;
   auto c = json(readFile(std::string(XJ_SHARED_RULES_DIR) + "/cases/case-05.json"));
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   c["household"].Accept(w);
-  auto r = h.post("/v1/tickets", ticket({.id = "hh", .township = c["household"]["township_code"].GetString(), .household = buf.GetString()}), h.hotline);
+  auto r = h.post("/v1/tickets",
+                  ticket({.id = "hh",
+                          .township = c["household"]["township_code"].GetString(),
+                          .household = buf.GetString()}),
+                  h.hotline);
   REQUIRE(r.status == 202);
-  auto row = h.d.sql("SELECT p.category || '|' || length(p.rule_set_version) || '|' || (instr(p.decision, '\"trace\"') > 0) "
-                     "FROM prescreens p JOIN messages m ON m.hub_seq = p.hub_seq WHERE m.message_id='hh'");
+  auto row = h.d.sql(
+      "SELECT p.category || '|' || length(p.rule_set_version) || '|' || (instr(p.decision, "
+      "'\"trace\"') > 0) "
+      "FROM prescreens p JOIN messages m ON m.hub_seq = p.hub_seq WHERE m.message_id='hh'");
   CHECK(row.rfind("dibao|", 0) == 0);
   CHECK(row.substr(row.size() - 2) == "1\n");
-  // monitoring_referral_suggested: the monitored-household rule sends it to the agriculture liaison too.
-  CHECK(h.d.sql("SELECT route_rule FROM messages WHERE message_id='hh'") == "monitored-household\n");
+  // monitoring_referral_suggested: the monitored-household rule sends it to the agriculture liaison
+  // too.
+  CHECK(h.d.sql("SELECT route_rule FROM messages WHERE message_id='hh'") ==
+        "monitored-household\n");
   CHECK(h.items("agri-liaison", h.county).size() == 1);
   // A later notification about the applicant carries that pre-screen beside it.
   std::string applicant;
   for (auto& m : c["household"]["members"].GetArray())
-    if (std::string(m["relation"].GetString()) == "applicant") applicant = m["id_number"].GetString();
+    if (std::string(m["relation"].GetString()) == "applicant")
+      applicant = m["id_number"].GetString();
   REQUIRE(!applicant.empty());
-  REQUIRE(h.post("/v1/notifications", notification("hh-signal", applicant), h.agency).status == 202);
-  CHECK(h.d.sql("SELECT p.category || '|' || (p.carried_from IS NOT NULL) FROM prescreens p JOIN messages m "
+  REQUIRE(h.post("/v1/notifications", notification("hh-signal", applicant), h.agency).status ==
+          202);
+  CHECK(h.d.sql("SELECT p.category || '|' || (p.carried_from IS NOT NULL) FROM prescreens p JOIN "
+                "messages m "
                 "ON m.hub_seq = p.hub_seq WHERE m.message_id='hh-signal'") == "dibao|1\n");
   // A bad household is refused with its problems under /subject/household.
-  auto bad = h.post("/v1/tickets", ticket({.id = "hh-bad", .household = R"({"members":[{"pid":"p1","income":{"wage":-5}}]})"}), h.hotline);
+  auto bad = h.post(
+      "/v1/tickets",
+      ticket({.id = "hh-bad", .household = R"({"members":[{"pid":"p1","income":{"wage":-5}}]})"}),
+      h.hotline);
   CHECK(bad.status == 400);
   CHECK(bad.body.find("/subject/household") != std::string::npos);
 }
@@ -205,7 +246,8 @@ TEST_CASE("eligibility evaluate over HTTP gives the CLI's decision", "[rules][ht
   std::string file = std::string(XJ_SHARED_RULES_DIR) + "/cases/case-04.json";
   auto r = h.post("/v1/eligibility/evaluate", readFile(file), h.county);
   REQUIRE(r.status == 200);
-  std::string cli = runCommand(std::string(XJ_CLI) + " eval '" + file + "' --config '" + h.d.configPath() + "'");
+  std::string cli =
+      runCommand(std::string(XJ_CLI) + " eval '" + file + "' --config '" + h.d.configPath() + "'");
   auto a = json(r.body), b = json(cli);
   REQUIRE(a.IsObject());
   REQUIRE(b.IsObject());
@@ -215,15 +257,21 @@ TEST_CASE("eligibility evaluate over HTTP gives the CLI's decision", "[rules][ht
   auto explain = h.post("/v1/eligibility/evaluate?explain=1", readFile(file), h.admin);
   CHECK(explain.status == 200);
   CHECK(explain.body.find("低保边缘") != std::string::npos);
-  auto bad = h.post("/v1/eligibility/evaluate", R"({"as_of":"2025-04-01","township_code":"451229101","members":[{"pid":"p1"}]})", h.county);
+  auto bad = h.post(
+      "/v1/eligibility/evaluate",
+      R"({"as_of":"2025-04-01","township_code":"451229101","members":[{"pid":"p1"}]})", h.county);
   CHECK(bad.status == 400);
   CHECK(bad.body.find("/members/0/relation") != std::string::npos);
 }
 
-TEST_CASE("a repeat caller is linked to the open item instead of opening a second", "[queues][hotline]") {
+TEST_CASE("a repeat caller is linked to the open item instead of opening a second",
+          "[queues][hotline]") {
   Hub h;
-  REQUIRE(h.post("/v1/tickets", ticket({.id = "call-1", .phone = "13900000000"}), h.hotline).status == 202);
-  auto second = h.post("/v1/tickets", ticket({.id = "call-2", .phone = "139-0000-0000"}), h.hotline);
+  REQUIRE(
+      h.post("/v1/tickets", ticket({.id = "call-1", .phone = "13900000000"}), h.hotline).status ==
+      202);
+  auto second =
+      h.post("/v1/tickets", ticket({.id = "call-2", .phone = "139-0000-0000"}), h.hotline);
   REQUIRE(second.status == 202);
   auto items = h.items("township-451229205", h.jiangnan);
   REQUIRE(items.size() == 1);
@@ -231,20 +279,32 @@ TEST_CASE("a repeat caller is linked to the open item instead of opening a secon
   auto msg = json(h.get("/v1/messages/call-2", h.hotline).body);
   CHECK(std::string(msg["receipt"]["status"].GetString()) == "linked");
   // Same ID number, other phone: linked too.
-  REQUIRE(h.post("/v1/tickets", ticket({.id = "call-3", .phone = "13700000000", .id_number = "451229195703081312"}), h.hotline).status == 202);
-  REQUIRE(h.post("/v1/tickets", ticket({.id = "call-4", .phone = "13600000000", .id_number = "451229195703081312"}), h.hotline).status == 202);
+  REQUIRE(
+      h.post("/v1/tickets",
+             ticket({.id = "call-3", .phone = "13700000000", .id_number = "451229195703081312"}),
+             h.hotline)
+          .status == 202);
+  REQUIRE(
+      h.post("/v1/tickets",
+             ticket({.id = "call-4", .phone = "13600000000", .id_number = "451229195703081312"}),
+             h.hotline)
+          .status == 202);
   CHECK(h.items("township-451229205", h.jiangnan).size() == 2);
 }
 
-TEST_CASE("agency signals about a known person become one risk alert; more signals merge into it", "[queues][agency]") {
+TEST_CASE("agency signals about a known person become one risk alert; more signals merge into it",
+          "[queues][agency]") {
   Hub h;
   const std::string person = "451229195703081312";
   // Unknown person: normal routing, no alert.
-  REQUIRE(h.post("/v1/notifications", notification("n-0", "451229199011302426"), h.agency).status == 202);
+  REQUIRE(h.post("/v1/notifications", notification("n-0", "451229199011302426"), h.agency).status ==
+          202);
   CHECK(h.d.sql("SELECT count(*) FROM items WHERE item_kind='risk_alert'") == "0\n");
   REQUIRE(h.post("/v1/referrals", referral("r-1", person), h.charity).status == 202);  // now known
   REQUIRE(h.post("/v1/notifications", notification("n-1", person), h.agency).status == 202);
-  REQUIRE(h.post("/v1/notifications", notification("n-2", person, "unemployment"), h.agency).status == 202);
+  REQUIRE(
+      h.post("/v1/notifications", notification("n-2", person, "unemployment"), h.agency).status ==
+      202);
   auto alerts = h.items("township-451229202", h.baima);
   int n_alerts = 0;
   for (auto& it : alerts)
@@ -253,8 +313,12 @@ TEST_CASE("agency signals about a known person become one risk alert; more signa
       CHECK(it["linked_messages"].GetInt() == 1);
     }
   CHECK(n_alerts == 1);
-  CHECK(std::string(json(h.get("/v1/messages/n-1", h.agency).body)["receipt"]["status"].GetString()) == "alerted");
-  CHECK(std::string(json(h.get("/v1/messages/n-2", h.agency).body)["receipt"]["status"].GetString()) == "merged");
+  CHECK(std::string(
+            json(h.get("/v1/messages/n-1", h.agency).body)["receipt"]["status"].GetString()) ==
+        "alerted");
+  CHECK(std::string(
+            json(h.get("/v1/messages/n-2", h.agency).body)["receipt"]["status"].GetString()) ==
+        "merged");
 }
 
 TEST_CASE("scope: every endpoint by role", "[queues][scope]") {
@@ -262,7 +326,8 @@ TEST_CASE("scope: every endpoint by role", "[queues][scope]") {
   REQUIRE(h.post("/v1/tickets", ticket({.id = "s-1"}), h.hotline).status == 202);
   int64_t item = h.items("township-451229205", h.county)[0]["item_id"].GetInt64();
   const std::string own = "/v1/queues/township-451229205", other = "/v1/queues/township-451229202",
-                    county_q = "/v1/queues/county-task-force", it = own + "/items/" + std::to_string(item);
+                    county_q = "/v1/queues/county-task-force",
+                    it = own + "/items/" + std::to_string(item);
   struct Row {
     std::string method, path, body;
     std::map<std::string, int> expected;  // role -> status
@@ -270,25 +335,62 @@ TEST_CASE("scope: every endpoint by role", "[queues][scope]") {
   // hotline/charity/agency never see queues; a township team sees only its township; county staff
   // and admin see all. 404 for what does not exist comes before scope.
   std::vector<Row> table = {
-      {"GET", "/v1/queues", "", {{"hotline", 403}, {"charity", 403}, {"agency", 403}, {"jiangnan", 200}, {"baima", 200}, {"county", 200}, {"admin", 200}, {"none", 401}}},
-      {"GET", own + "/items", "", {{"hotline", 403}, {"jiangnan", 200}, {"baima", 403}, {"county", 200}, {"admin", 200}, {"none", 401}}},
+      {"GET",
+       "/v1/queues",
+       "",
+       {{"hotline", 403},
+        {"charity", 403},
+        {"agency", 403},
+        {"jiangnan", 200},
+        {"baima", 200},
+        {"county", 200},
+        {"admin", 200},
+        {"none", 401}}},
+      {"GET",
+       own + "/items",
+       "",
+       {{"hotline", 403},
+        {"jiangnan", 200},
+        {"baima", 403},
+        {"county", 200},
+        {"admin", 200},
+        {"none", 401}}},
       {"GET", other + "/items", "", {{"jiangnan", 403}, {"baima", 200}, {"county", 200}}},
-      {"GET", county_q + "/items", "", {{"jiangnan", 403}, {"baima", 403}, {"county", 200}, {"admin", 200}}},
+      {"GET",
+       county_q + "/items",
+       "",
+       {{"jiangnan", 403}, {"baima", 403}, {"county", 200}, {"admin", 200}}},
       {"GET", it, "", {{"agency", 403}, {"jiangnan", 200}, {"baima", 403}, {"county", 200}}},
-      {"GET", own + "/events", "", {{"charity", 403}, {"jiangnan", 200}, {"baima", 403}, {"county", 200}}},
-      {"POST", it + "/notes", R"({"text":"n"})", {{"hotline", 403}, {"baima", 403}, {"jiangnan", 200}, {"county", 200}, {"none", 401}}},
+      {"GET",
+       own + "/events",
+       "",
+       {{"charity", 403}, {"jiangnan", 200}, {"baima", 403}, {"county", 200}}},
+      {"POST",
+       it + "/notes",
+       R"({"text":"n"})",
+       {{"hotline", 403}, {"baima", 403}, {"jiangnan", 200}, {"county", 200}, {"none", 401}}},
       {"POST", it + "/claim", "", {{"charity", 403}, {"baima", 403}, {"jiangnan", 200}}},
       {"POST", it + "/release", "", {{"baima", 403}, {"county", 409}, {"jiangnan", 200}}},
-      {"POST", it + "/transfer", R"({"to":"county-task-force","reason":"需县级协调"})", {{"agency", 403}, {"baima", 403}, {"jiangnan", 200}}},
-      {"POST", county_q + "/items/" + std::to_string(item) + "/claim", "", {{"jiangnan", 403}, {"county", 200}}},
-      {"POST", county_q + "/items/" + std::to_string(item) + "/resolve", R"({"outcome":"duplicate","reason_code":"same_case_open"})", {{"baima", 403}, {"admin", 409}, {"county", 200}}},
+      {"POST",
+       it + "/transfer",
+       R"({"to":"county-task-force","reason":"需县级协调"})",
+       {{"agency", 403}, {"baima", 403}, {"jiangnan", 200}}},
+      {"POST",
+       county_q + "/items/" + std::to_string(item) + "/claim",
+       "",
+       {{"jiangnan", 403}, {"county", 200}}},
+      {"POST",
+       county_q + "/items/" + std::to_string(item) + "/resolve",
+       R"({"outcome":"duplicate","reason_code":"same_case_open"})",
+       {{"baima", 403}, {"admin", 409}, {"county", 200}}},
       {"GET", "/v1/queues/no-such-queue/items", "", {{"jiangnan", 404}, {"county", 404}}},
       {"GET", own + "/items/999999", "", {{"jiangnan", 404}}},
       {"POST", own + "/items/999999/claim", "", {{"jiangnan", 404}}},
   };
-  std::map<std::string, std::string> tokens = {{"hotline", h.hotline}, {"charity", h.charity}, {"agency", h.agency},
-                                               {"jiangnan", h.jiangnan}, {"baima", h.baima}, {"county", h.county},
-                                               {"admin", h.admin}, {"none", ""}};
+  std::map<std::string, std::string> tokens = {{"hotline", h.hotline}, {"charity", h.charity},
+                                               {"agency", h.agency},   {"jiangnan", h.jiangnan},
+                                               {"baima", h.baima},     {"county", h.county},
+                                               {"admin", h.admin},     {"none", ""}};
   for (const auto& row : table) {
     for (const auto& [role, want] : row.expected) {
       Headers hd;
@@ -304,11 +406,13 @@ TEST_CASE("scope: every endpoint by role", "[queues][scope]") {
   CHECK(log.find("13800000001") == std::string::npos);
 }
 
-TEST_CASE("deadlines follow the calendar across the 2024 Spring Festival; the sweep escalates", "[queues][deadline]") {
+TEST_CASE("deadlines follow the calendar across the 2024 Spring Festival; the sweep escalates",
+          "[queues][deadline]") {
   Hub h;
   // Accepted Thursday 2024-02-01: 15 working days -> 2024-02-27 (SPEC.md vector), 1 -> 02-02.
   h.fault("clock 2024-02-01T10:00:00+08:00");
-  REQUIRE(h.post("/v1/referrals", referral("spring", "451229195703081312"), h.charity).status == 202);
+  REQUIRE(h.post("/v1/referrals", referral("spring", "451229195703081312"), h.charity).status ==
+          202);
   // Accepted Saturday 2024-02-03: the next working day is the make-up Sunday 2024-02-04.
   h.fault("clock 2024-02-03T10:00:00+08:00");
   REQUIRE(h.post("/v1/tickets", ticket({.id = "sat"}), h.hotline).status == 202);
@@ -319,7 +423,9 @@ TEST_CASE("deadlines follow the calendar across the 2024 Spring Festival; the sw
   REQUIRE(tk.size() == 1);
   CHECK(std::string(tk[0]["deadline"].GetString()) == "2024-02-04");
   // On the deadline day nothing is overdue; the day after, the sweep escalates to the county.
-  auto sweep = [&](const std::string& day) { return json(h.post("/v1/admin/faults", "sweep " + day, h.admin).body); };
+  auto sweep = [&](const std::string& day) {
+    return json(h.post("/v1/admin/faults", "sweep " + day, h.admin).body);
+  };
   CHECK(sweep("2024-02-04")["escalated"].GetInt() == 0);
   CHECK(sweep("2024-02-05")["escalated"].GetInt() == 1);
   CHECK(h.items("township-451229205", h.county).empty());
@@ -330,24 +436,33 @@ TEST_CASE("deadlines follow the calendar across the 2024 Spring Festival; the sw
   CHECK(sweep("2024-02-27")["escalated"].GetInt() == 0);
   CHECK(sweep("2024-02-28")["escalated"].GetInt() == 1);
   CHECK(h.items("county-task-force", h.county, "?overdue=true").size() == 2);
-  auto hist = json(h.get("/v1/queues/county-task-force/items/" + std::to_string(esc[0]["item_id"].GetInt64()), h.county).body);
-  CHECK(std::string(hist["history"][hist["history"].Size() - 1]["action"].GetString()) == "escalated");
+  auto hist = json(
+      h.get("/v1/queues/county-task-force/items/" + std::to_string(esc[0]["item_id"].GetInt64()),
+            h.county)
+          .body);
+  CHECK(std::string(hist["history"][hist["history"].Size() - 1]["action"].GetString()) ==
+        "escalated");
   // /metrics shows the overdue counts by queue and township (refreshed by every sweep).
   auto m = httpRequest(h.d.port(), "GET", "/metrics").body;
-  CHECK(m.find("xianjie_items_overdue{queue=\"county-task-force\",township=\"451229205\"} 1") != std::string::npos);
+  CHECK(m.find("xianjie_items_overdue{queue=\"county-task-force\",township=\"451229205\"} 1") !=
+        std::string::npos);
   // A date past the calendar's last year gives no deadline rather than a guess.
   h.fault("clock 2027-06-01T10:00:00+08:00");
-  REQUIRE(h.post("/v1/tickets", ticket({.id = "future", .phone = "13500000000"}), h.hotline).status == 202);
+  REQUIRE(
+      h.post("/v1/tickets", ticket({.id = "future", .phone = "13500000000"}), h.hotline).status ==
+      202);
   bool found_null = false;
   for (auto& it : h.items("township-451229205", h.county))
     if (it["deadline"].IsNull()) found_null = true;
   CHECK(found_null);
 }
 
-TEST_CASE("the event feed follows a queue with a cursor, long-polls, and survives a restart", "[queues][events]") {
+TEST_CASE("the event feed follows a queue with a cursor, long-polls, and survives a restart",
+          "[queues][events]") {
   Hub h;
   const std::string feed = "/v1/queues/township-451229205/events";
-  REQUIRE(h.post("/v1/tickets", ticket({.id = "e-1", .phone = "13100000000"}), h.hotline).status == 202);
+  REQUIRE(h.post("/v1/tickets", ticket({.id = "e-1", .phone = "13100000000"}), h.hotline).status ==
+          202);
   auto first = json(h.get(feed, h.jiangnan).body);
   REQUIRE(first["events"].Size() == 1);
   CHECK(std::string(first["events"][0]["type"].GetString()) == "created");
@@ -356,7 +471,8 @@ TEST_CASE("the event feed follows a queue with a cursor, long-polls, and survive
   // A long-poll waits and wakes on the next event.
   std::thread claimer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    h.post("/v1/queues/township-451229205/items/" + std::to_string(item) + "/claim", "", h.jiangnan);
+    h.post("/v1/queues/township-451229205/items/" + std::to_string(item) + "/claim", "",
+           h.jiangnan);
   });
   auto t0 = std::chrono::steady_clock::now();
   auto woke = json(h.get(feed + "?after=" + std::to_string(cursor) + "&wait=10", h.jiangnan).body);
@@ -371,14 +487,16 @@ TEST_CASE("the event feed follows a queue with a cursor, long-polls, and survive
   CHECK(empty["next_after"].GetInt64() == cursor);
   h.d.terminate();
   h.d.start();
-  REQUIRE(h.post("/v1/tickets", ticket({.id = "e-2", .phone = "13200000000"}), h.hotline).status == 202);
+  REQUIRE(h.post("/v1/tickets", ticket({.id = "e-2", .phone = "13200000000"}), h.hotline).status ==
+          202);
   auto after = json(h.get(feed + "?after=" + std::to_string(cursor), h.jiangnan).body);
   REQUIRE(after["events"].Size() == 1);  // exactly what happened since the cursor
   CHECK(std::string(after["events"][0]["type"].GetString()) == "created");
   CHECK(h.get(feed + "?after=x", h.jiangnan).status == 400);
 }
 
-TEST_CASE("routes reload on SIGHUP: a valid file swaps, an invalid one is refused and the old kept", "[routing][reload]") {
+TEST_CASE("routes reload on SIGHUP: a valid file swaps, an invalid one is refused and the old kept",
+          "[routing][reload]") {
   std::string dir = "/tmp/xj-routes-" + std::to_string(::getpid());
   runCommand("mkdir -p " + dir);
   std::string path = dir + "/routes.jsonc";
@@ -392,28 +510,37 @@ TEST_CASE("routes reload on SIGHUP: a valid file swaps, an invalid one is refuse
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   };
   // Invalid: unknown queue and a duplicate name; the old table stays.
-  std::ofstream(path) << R"({"rules":[{"name":"a","to":["nowhere"]},{"name":"a","match":{"kind":["ticket"]},"to":["@township"]}]})";
+  std::ofstream(path)
+      << R"({"rules":[{"name":"a","to":["nowhere"]},{"name":"a","match":{"kind":["ticket"]},"to":["@township"]}]})";
   hup();
   CHECK(d.log().find("routes_reload_rejected") != std::string::npos);
-  REQUIRE(httpRequest(d.port(), "POST", "/v1/tickets", ticket({.id = "r-1"}), auth(t)).status == 202);
-  CHECK(d.sql("SELECT route_rule || ' ' || route_version FROM messages WHERE message_id='r-1'") == "hotline 2026-11-28.1\n");
+  REQUIRE(httpRequest(d.port(), "POST", "/v1/tickets", ticket({.id = "r-1"}), auth(t)).status ==
+          202);
+  CHECK(d.sql("SELECT route_rule || ' ' || route_version FROM messages WHERE message_id='r-1'") ==
+        "hotline 2026-11-28.1\n");
   // Valid: everything to triage via a new version.
-  std::ofstream(path) << R"({"version":"v2","queues":[{"id":"county-triage"},{"id":"county-task-force"}],
+  std::ofstream(path)
+      << R"({"version":"v2","queues":[{"id":"county-triage"},{"id":"county-task-force"}],
                             "rules":[{"name":"all-to-triage","to":["county-triage"]}]})";
   hup();
   CHECK(d.log().find("routes_reloaded version=v2") != std::string::npos);
-  REQUIRE(httpRequest(d.port(), "POST", "/v1/tickets", ticket({.id = "r-2", .phone = "13000000000"}), auth(t)).status == 202);
-  CHECK(d.sql("SELECT route_rule || ' ' || route_version FROM messages WHERE message_id='r-2'") == "all-to-triage v2\n");
+  REQUIRE(httpRequest(d.port(), "POST", "/v1/tickets",
+                      ticket({.id = "r-2", .phone = "13000000000"}), auth(t))
+              .status == 202);
+  CHECK(d.sql("SELECT route_rule || ' ' || route_version FROM messages WHERE message_id='r-2'") ==
+        "all-to-triage v2\n");
   runCommand("rm -rf " + dir);
 }
 
-TEST_CASE("xianjie routes test explains a decision for each kind without storing anything", "[routing][cli]") {
+TEST_CASE("xianjie routes test explains a decision for each kind without storing anything",
+          "[routing][cli]") {
   Daemon d;
   d.start();
   std::string dir = d.dir();
   std::ofstream(dir + "/t.json") << ticket({.id = "cli-t", .urgency = "critical"});
   std::ofstream(dir + "/r.json") << referral("cli-r", "451229195703081312");
-  std::ofstream(dir + "/n.json") << notification("cli-n", "451229195703081312", "monitoring_list_entry");
+  std::ofstream(dir + "/n.json") << notification("cli-n", "451229195703081312",
+                                                 "monitoring_list_entry");
   std::string base = std::string(XJ_CLI) + " routes test --config '" + d.configPath() + "' ";
   auto t = runCommand(base + dir + "/t.json");
   CHECK(t.find("matched rule: critical-hotline") != std::string::npos);

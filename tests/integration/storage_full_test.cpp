@@ -16,13 +16,15 @@ TEST_CASE("a full database gives 503, loses nothing and recovers", "[storage]") 
   std::map<std::string, std::string> h{{"Authorization", "Bearer " + t}};
   std::map<std::string, std::string> ha{{"Authorization", "Bearer " + admin}};
   int pages = std::stoi(d.sql("PRAGMA page_count"));
-  REQUIRE(httpRequest(d.port(), "POST", "/v1/admin/faults", std::to_string(pages + 8), ha).status == 200);
+  REQUIRE(httpRequest(d.port(), "POST", "/v1/admin/faults", std::to_string(pages + 8), ha).status ==
+          200);
   std::vector<std::string> accepted;
   int unavailable = 0;
   HttpConnection c(d.port());
   for (int i = 0; i < 400 && unavailable < 5; ++i) {
     std::string id = "f-" + std::to_string(i);
-    auto r = c.request("POST", "/v1/tickets", ticketJson(id, "hotline-1", std::string(1500, 'x')), h);
+    auto r =
+        c.request("POST", "/v1/tickets", ticketJson(id, "hotline-1", std::string(1500, 'x')), h);
     if (r.status == 202) {
       accepted.push_back(id);
     } else {

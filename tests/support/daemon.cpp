@@ -26,16 +26,19 @@ std::string runCommand(const std::string& cmd, int* exit_code) {
   return out;
 }
 
-Daemon::Daemon(std::string extra_store, std::string extra_http, std::string routes_path, std::string mqtt) {
+Daemon::Daemon(std::string extra_store, std::string extra_http, std::string routes_path,
+               std::string mqtt) {
   if (routes_path.empty()) routes_path = std::string(XJ_SOURCE_DIR) + "/config/routes.jsonc";
   char tmpl[] = "/tmp/xianjie-test-XXXXXX";
   dir_ = mkdtemp(tmpl);
   config_ = dir_ + "/hub.jsonc";
-  std::ofstream(config_) << "{\n  \"http\": {\"port\": 0" << (extra_http.empty() ? "" : ", " + extra_http)
+  std::ofstream(config_) << "{\n  \"http\": {\"port\": 0"
+                         << (extra_http.empty() ? "" : ", " + extra_http)
                          << "},\n  \"store\": {\"path\": \"" << dir_ << "/hub.db\""
-                         << (extra_store.empty() ? "" : ", " + extra_store) << "},\n  \"standards_dir\": \""
-                         << XJ_SHARED_RULES_DIR << "\",\n  \"routes_path\": \"" << routes_path
-                         << "\",\n  \"mqtt\": {" << (mqtt.empty() ? "\"enabled\": false" : mqtt) << "},\n}\n";
+                         << (extra_store.empty() ? "" : ", " + extra_store)
+                         << "},\n  \"standards_dir\": \"" << XJ_SHARED_RULES_DIR
+                         << "\",\n  \"routes_path\": \"" << routes_path << "\",\n  \"mqtt\": {"
+                         << (mqtt.empty() ? "\"enabled\": false" : mqtt) << "},\n}\n";
 }
 
 Daemon::~Daemon() {
@@ -103,8 +106,10 @@ void Daemon::kill9() {
   pid_ = -1;
 }
 
-std::string Daemon::token(const std::string& org, const std::string& role, const std::vector<std::string>& townships) {
-  std::string cmd = std::string(XJ_CLI) + " token create --config '" + config_ + "' --org " + org + " --role " + role;
+std::string Daemon::token(const std::string& org, const std::string& role,
+                          const std::vector<std::string>& townships) {
+  std::string cmd = std::string(XJ_CLI) + " token create --config '" + config_ + "' --org " + org +
+                    " --role " + role;
   for (const auto& t : townships) cmd += " --township " + t;
   int code = 0;
   std::string out = runCommand(cmd + " 2>/dev/null", &code);

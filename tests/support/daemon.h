@@ -12,8 +12,8 @@ class Daemon {
  public:
   // `extra` is spliced into the config object, e.g. R"("store": {"queue_capacity": 2})".
   // `mqtt` is the body of the config's mqtt object; empty disables MQTT.
-  explicit Daemon(std::string extra_store = "", std::string extra_http = "", std::string routes_path = "",
-                  std::string mqtt = "");
+  explicit Daemon(std::string extra_store = "", std::string extra_http = "",
+                  std::string routes_path = "", std::string mqtt = "");
   ~Daemon();
 
   void start();
@@ -22,7 +22,8 @@ class Daemon {
   bool running() const { return pid_ > 0; }
 
   // Runs `xianjie token create` and returns the token.
-  std::string token(const std::string& org, const std::string& role, const std::vector<std::string>& townships = {});
+  std::string token(const std::string& org, const std::string& role,
+                    const std::vector<std::string>& townships = {});
   // Runs sqlite3 on the hub's database and returns its output.
   std::string sql(const std::string& query) const;
   std::string log() const;

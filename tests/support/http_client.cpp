@@ -45,8 +45,10 @@ bool HttpConnection::sendRaw(const std::string& bytes) {
   return true;
 }
 
-HttpResponse HttpConnection::request(const std::string& method, const std::string& path, const std::string& body,
-                                     const std::map<std::string, std::string>& headers, int timeout_ms) {
+HttpResponse HttpConnection::request(const std::string& method, const std::string& path,
+                                     const std::string& body,
+                                     const std::map<std::string, std::string>& headers,
+                                     int timeout_ms) {
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   bool has_ct = false;
   for (const auto& [k, v] : headers) {
@@ -54,7 +56,8 @@ HttpResponse HttpConnection::request(const std::string& method, const std::strin
     if (strcasecmp(k.c_str(), "content-type") == 0) has_ct = true;
   }
   if (!body.empty() && !has_ct) req += "Content-Type: application/json\r\n";
-  if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  if (!body.empty() || method == "POST")
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   if (fd_ < 0 || !sendRaw(req)) return {};
   return readResponse(timeout_ms);
@@ -63,7 +66,9 @@ HttpResponse HttpConnection::request(const std::string& method, const std::strin
 HttpResponse HttpConnection::readResponse(int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto fill = [&]() -> bool {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
@@ -129,7 +134,8 @@ bool HttpConnection::waitClosed(int timeout_ms) {
   return false;
 }
 
-HttpResponse httpRequest(int port, const std::string& method, const std::string& path, const std::string& body,
+HttpResponse httpRequest(int port, const std::string& method, const std::string& path,
+                         const std::string& body,
                          const std::map<std::string, std::string>& headers) {
   HttpConnection c(port);
   return c.request(method, path, body, headers);

@@ -8,7 +8,7 @@
 namespace xj::test {
 
 struct HttpResponse {
-  int status = 0;  // 0: no response (connection closed or timed out)
+  int status = 0;                              // 0: no response (connection closed or timed out)
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
 };
@@ -21,8 +21,10 @@ class HttpConnection {
   HttpConnection& operator=(const HttpConnection&) = delete;
 
   bool connected() const { return fd_ >= 0; }
-  HttpResponse request(const std::string& method, const std::string& path, const std::string& body = "",
-                       const std::map<std::string, std::string>& headers = {}, int timeout_ms = 10000);
+  HttpResponse request(const std::string& method, const std::string& path,
+                       const std::string& body = "",
+                       const std::map<std::string, std::string>& headers = {},
+                       int timeout_ms = 10000);
   bool sendRaw(const std::string& bytes);
   HttpResponse readResponse(int timeout_ms);
   // True if the server closed the connection within timeout_ms.
@@ -36,6 +38,7 @@ class HttpConnection {
 
 // One request on a fresh connection.
 HttpResponse httpRequest(int port, const std::string& method, const std::string& path,
-                         const std::string& body = "", const std::map<std::string, std::string>& headers = {});
+                         const std::string& body = "",
+                         const std::map<std::string, std::string>& headers = {});
 
 }  // namespace xj::test

@@ -50,8 +50,10 @@ Mosquitto::Mosquitto(std::string acl_dir) : acl_dir_(std::move(acl_dir)) {
   port_ = freePort();
   std::string conf;
   if (acl_dir_.empty()) {
-    conf = "listener " + std::to_string(port_) + " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location " +
-           dir_ + "/\nautosave_interval 5\nmax_queued_messages 1000000\nmax_queued_bytes 0\nmax_inflight_messages 1000\n";
+    conf = "listener " + std::to_string(port_) +
+           " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location " + dir_ +
+           "/\nautosave_interval 5\nmax_queued_messages 1000000\nmax_queued_bytes "
+           "0\nmax_inflight_messages 1000\n";
   } else {
     std::ifstream in(std::string(XJ_SOURCE_DIR) + "/config/mosquitto/mosquitto.conf.in");
     std::stringstream ss;
@@ -59,7 +61,8 @@ Mosquitto::Mosquitto(std::string acl_dir) : acl_dir_(std::move(acl_dir)) {
     conf = ss.str();
     std::string user = runCommand("id -un");
     while (!user.empty() && user.back() == '\n') user.pop_back();
-    for (auto [key, value] : {std::pair{std::string("@PORT@"), std::to_string(port_)}, {std::string("@DIR@"), acl_dir_},
+    for (auto [key, value] : {std::pair{std::string("@PORT@"), std::to_string(port_)},
+                              {std::string("@DIR@"), acl_dir_},
                               {std::string("@USER@"), user}})
       for (size_t p; (p = conf.find(key)) != std::string::npos;) conf.replace(p, key.size(), value);
     runCommand("mkdir -p '" + acl_dir_ + "/data'");
@@ -78,7 +81,8 @@ void Mosquitto::start() {
     int fd = open((dir_ + "/mosquitto.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
-    execlp("mosquitto", "mosquitto", "-c", (dir_ + "/mosquitto.conf").c_str(), static_cast<char*>(nullptr));
+    execlp("mosquitto", "mosquitto", "-c", (dir_ + "/mosquitto.conf").c_str(),
+           static_cast<char*>(nullptr));
     _exit(127);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

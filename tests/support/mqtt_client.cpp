@@ -19,10 +19,11 @@ struct MqttTestClient::Impl {
   std::vector<std::string> filters;  // resubscribed after every reconnect (clean start)
 };
 
-MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client_id, const std::string& user,
-                               const std::string& password)
+MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client_id,
+                               const std::string& user, const std::string& password)
     : impl_(std::make_unique<Impl>()) {
-  impl_->client = std::make_unique<mqtt::async_client>(uri, client_id, mqtt::create_options(MQTTVERSION_5, 100000), nullptr);
+  impl_->client = std::make_unique<mqtt::async_client>(
+      uri, client_id, mqtt::create_options(MQTTVERSION_5, 100000), nullptr);
   impl_->user = user;
   impl_->password = password;
   impl_->client->set_connected_handler([this](const std::string&) {
@@ -41,7 +42,8 @@ MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client
   impl_->client->set_message_callback([this](mqtt::const_message_ptr msg) {
     auto handle = [&](const rapidjson::Value& v, const std::string& json) {
       if (!v.IsObject()) return;
-      if (!v.HasMember("id") || !v["id"].IsString()) {  // a rejection that could not name its message
+      if (!v.HasMember("id") ||
+          !v["id"].IsString()) {  // a rejection that could not name its message
         std::lock_guard lock(impl_->mu);
         ++impl_->count;
         return;
@@ -71,13 +73,17 @@ MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client
 
 MqttTestClient::~MqttTestClient() {
   try {
-    if (impl_->client->is_connected()) impl_->client->disconnect()->wait_for(std::chrono::seconds(2));
+    if (impl_->client->is_connected())
+      impl_->client->disconnect()->wait_for(std::chrono::seconds(2));
   } catch (...) {
   }
 }
 
 bool MqttTestClient::connect() {
-  auto b = mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).max_inflight(1000)
+  auto b = mqtt::connect_options_builder()
+               .mqtt_version(MQTTVERSION_5)
+               .clean_start(true)
+               .max_inflight(1000)
                .automatic_reconnect(std::chrono::milliseconds(100), std::chrono::seconds(2));
   if (!impl_->user.empty()) b.user_name(impl_->user).password(impl_->password);
   try {
@@ -96,13 +102,16 @@ void MqttTestClient::subscribe(const std::string& filter) {
   impl_->client->subscribe(filter, 1)->wait_for(std::chrono::seconds(5));
 }
 
-int MqttTestClient::publish(const std::string& topic, const std::string& payload, const std::string& response_topic,
-                            const std::string& correlation, bool wait) {
+int MqttTestClient::publish(const std::string& topic, const std::string& payload,
+                            const std::string& response_topic, const std::string& correlation,
+                            bool wait) {
   try {
     auto b = mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1);
     mqtt::properties props;
-    if (!response_topic.empty()) props.add(mqtt::property(mqtt::property::RESPONSE_TOPIC, response_topic));
-    if (!correlation.empty()) props.add(mqtt::property(mqtt::property::CORRELATION_DATA, correlation));
+    if (!response_topic.empty())
+      props.add(mqtt::property(mqtt::property::RESPONSE_TOPIC, response_topic));
+    if (!correlation.empty())
+      props.add(mqtt::property(mqtt::property::CORRELATION_DATA, correlation));
     b.properties(std::move(props));
     auto tok = impl_->client->publish(b.finalize());
     if (!wait) return 0;

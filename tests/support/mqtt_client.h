@@ -27,8 +27,9 @@ class MqttTestClient {
   bool connect();
   void subscribe(const std::string& filter);
   // QoS 1; returns the PUBACK's reason code (0 success; 135 not authorized), or -1 on failure.
-  int publish(const std::string& topic, const std::string& payload, const std::string& response_topic = "",
-              const std::string& correlation = "", bool wait = true);
+  int publish(const std::string& topic, const std::string& payload,
+              const std::string& response_topic = "", const std::string& correlation = "",
+              bool wait = true);
   // Receipts by message id (the last one for each id).
   std::map<std::string, TestReceipt> receipts();
   size_t receiptCount();

@@ -41,7 +41,8 @@ TEST_CASE("every config error is reported at once with its path", "[config]") {
   auto c = loadHubConfig(path, ps);
   CHECK_FALSE(c.isOk());
   std::string all = formatProblems(ps);
-  for (const char* p : {"/http/port", "/http/threads", "/http/bogus", "/store/queue_capacity", "/log_level", "/nope"}) {
+  for (const char* p : {"/http/port", "/http/threads", "/http/bogus", "/store/queue_capacity",
+                        "/log_level", "/nope"}) {
     INFO(p);
     CHECK(all.find(p) != std::string::npos);
   }

@@ -30,7 +30,8 @@ bool hasProblem(const Problems& ps, const std::string& path) {
   return std::any_of(ps.begin(), ps.end(), [&](const Problem& p) { return p.path == path; });
 }
 
-envelope::ParseOutcome parse(const std::string& body, MessageKind kind, Problems& ps, IngestRecord* out = nullptr) {
+envelope::ParseOutcome parse(const std::string& body, MessageKind kind, Problems& ps,
+                             IngestRecord* out = nullptr) {
   IngestRecord r;
   auto o = envelope::parseEnvelope(body, kind, townships(), envelope::Limits{}, r, ps);
   if (out) *out = r;
@@ -51,8 +52,10 @@ TEST_CASE("a valid ticket is accepted and normalised", "[envelope]") {
 }
 
 TEST_CASE("the older township numbering and names map to the 2023 code", "[envelope]") {
-  for (auto [given, want] : {std::pair{"451229109", "451229205"}, {"江南乡", "451229205"},
-                             {"北景乡", "451229103"}, {"451229115", "451229214"}}) {
+  for (auto [given, want] : {std::pair{"451229109", "451229205"},
+                             {"江南乡", "451229205"},
+                             {"北景乡", "451229103"},
+                             {"451229115", "451229214"}}) {
     std::string body = kTicket;
     body.replace(body.find("451229205"), 9, given);
     Problems ps;
@@ -71,18 +74,20 @@ TEST_CASE("every problem is listed with its path", "[envelope]") {
     "unexpected": true})";
   Problems ps;
   CHECK(parse(bad, MessageKind::kTicket, ps) == envelope::ParseOutcome::kInvalid);
-  for (const char* path : {"/id", "/kind", "/source", "/occurred_at", "/subject/id_number",
-                           "/subject/township", "/subject/phone", "/subject/extra", "/body/category",
-                           "/body/urgency", "/body/description", "/body/needs_proxy_application",
-                           "/unexpected"}) {
+  for (const char* path :
+       {"/id", "/kind", "/source", "/occurred_at", "/subject/id_number", "/subject/township",
+        "/subject/phone", "/subject/extra", "/body/category", "/body/urgency", "/body/description",
+        "/body/needs_proxy_application", "/unexpected"}) {
     INFO(path);
     CHECK(hasProblem(ps, path));
   }
 }
 
 TEST_CASE("ID numbers are checked by GB 11643", "[envelope]") {
-  for (auto [id, ok] : {std::pair{"451229195703081312", true}, {"451229199502301234", false},
-                        {"45122919650715017", false}, {"451229196507150170", false}}) {
+  for (auto [id, ok] : {std::pair{"451229195703081312", true},
+                        {"451229199502301234", false},
+                        {"45122919650715017", false},
+                        {"451229196507150170", false}}) {
     std::string body = kTicket;
     body.replace(body.find("45122919800101002x"), 18, id);
     Problems ps;
@@ -93,8 +98,9 @@ TEST_CASE("ID numbers are checked by GB 11643", "[envelope]") {
 }
 
 TEST_CASE("malformed bodies give one problem and never throw", "[envelope]") {
-  for (std::string body : {std::string("{"), std::string("[1,2"), std::string("null"), std::string(""),
-                           std::string("{\"id\":\"\xff\xfe\"}"), std::string(200, '[') + std::string(200, ']')}) {
+  for (std::string body :
+       {std::string("{"), std::string("[1,2"), std::string("null"), std::string(""),
+        std::string("{\"id\":\"\xff\xfe\"}"), std::string(200, '[') + std::string(200, ']')}) {
     Problems ps;
     auto o = parse(body, MessageKind::kTicket, ps);
     CHECK(o != envelope::ParseOutcome::kOk);
@@ -104,7 +110,8 @@ TEST_CASE("malformed bodies give one problem and never throw", "[envelope]") {
 }
 
 TEST_CASE("referral consent and needs are enforced", "[envelope]") {
-  const std::string ref = R"({"id":"r-1","kind":"referral","source":"charity-a","occurred_at":"2025-03-10T09:30:00Z",
+  const std::string ref =
+      R"({"id":"r-1","kind":"referral","source":"charity-a","occurred_at":"2025-03-10T09:30:00Z",
     "subject":{"township":"451229202"},"body":{"needs":["medical","medical","flying"],"charity_case_id":"c 1","consent":false}})";
   Problems ps;
   CHECK(parse(ref, MessageKind::kReferral, ps) == envelope::ParseOutcome::kInvalid);
@@ -115,7 +122,8 @@ TEST_CASE("referral consent and needs are enforced", "[envelope]") {
 }
 
 TEST_CASE("notification amounts must be non-negative integers in fen", "[envelope]") {
-  const std::string n = R"({"id":"n-1","kind":"notification","source":"yibao","occurred_at":"2025-03-10T09:30:00Z",
+  const std::string n =
+      R"({"id":"n-1","kind":"notification","source":"yibao","occurred_at":"2025-03-10T09:30:00Z",
     "subject":{"township":"451229202","id_number":"451229195703081312"},
     "body":{"department":"medical_insurance","signal":"large_medical_bill","amounts":{"out_of_pocket":-1,"total":1.5,"ok":100}}})";
   Problems ps;

@@ -61,9 +61,15 @@ TEST_CASE("every shipped rule takes what it says, and the rest goes to triage", 
     return in;
   };
   std::vector<Row> rows = {
-      {ticket("critical", "dibao"), "critical-hotline", {"township-451229205", "county-temporary-aid"}},
-      {ticket("normal", "temporary_aid"), "temporary-aid", {"township-451229205", "county-temporary-aid"}},
-      {ticket("normal", "dibao", {"monitored"}), "monitored-household", {"township-451229205", "agri-liaison"}},
+      {ticket("critical", "dibao"),
+       "critical-hotline",
+       {"township-451229205", "county-temporary-aid"}},
+      {ticket("normal", "temporary_aid"),
+       "temporary-aid",
+       {"township-451229205", "county-temporary-aid"}},
+      {ticket("normal", "dibao", {"monitored"}),
+       "monitored-household",
+       {"township-451229205", "agri-liaison"}},
       {ticket("low", "medical"), "hotline", {"township-451229205"}},
       {input(MessageKind::kReferral, "451229202"), "charity-referral", {"township-451229202"}},
       {note("disaster_loss"), "disaster-signal", {"township-451229202", "county-temporary-aid"}},
@@ -80,7 +86,8 @@ TEST_CASE("every shipped rule takes what it says, and the rest goes to triage", 
   // A table whose rules take nothing of this message sends it to triage, never nowhere.
   Problems p;
   auto narrow = parseRoutes(R"({"queues":[{"id":"county-triage"},{"id":"county-task-force"}],
-      "rules":[{"name":"only-referrals","match":{"kind":["referral"]},"to":["@township"]}]})", townships(), p);
+      "rules":[{"name":"only-referrals","match":{"kind":["referral"]},"to":["@township"]}]})",
+                            townships(), p);
   REQUIRE(narrow.isOk());
   auto d = routing::route(*narrow.value(), ticket("normal", "dibao"));
   CHECK(d.rule == "triage");
@@ -100,14 +107,16 @@ TEST_CASE("an invalid routes file reports every problem at once", "[routing]") {
     ],
     "deadlines": {"rules": [{"item": "case", "working_days": 0}]},
     "surprise": 1
-  })", townships(), p);
+  })",
+                       townships(), p);
   CHECK_FALSE(t.isOk());
   std::string all = formatProblems(p);
   INFO(all);
-  for (const char* expect : {"/queues/1/id", "/escalation_queue", "/rules/1: can never match",
-                             "/rules/2/match/urgency", "/rules/2/to/0", "/rules/3/name", "/rules/3/match/kind/0",
-                             "/rules/3/match/signal/0", "/rules/3/match/township/0", "/rules/3/match/tags",
-                             "/rules/3/to", "/deadlines/rules/0/working_days", "/surprise"}) {
+  for (const char* expect :
+       {"/queues/1/id", "/escalation_queue", "/rules/1: can never match", "/rules/2/match/urgency",
+        "/rules/2/to/0", "/rules/3/name", "/rules/3/match/kind/0", "/rules/3/match/signal/0",
+        "/rules/3/match/township/0", "/rules/3/match/tags", "/rules/3/to",
+        "/deadlines/rules/0/working_days", "/surprise"}) {
     CHECK(all.find(expect) != std::string::npos);
   }
 }
@@ -132,12 +141,19 @@ TEST_CASE("the one table of legal moves", "[routing][items]") {
   CHECK(taken.problem.find("owner b") != std::string::npos);
   CHECK_FALSE(checkTransition({ItemState::kNew, ""}, ItemAction::kResolve, "a").ok);
   CHECK_FALSE(checkTransition({ItemState::kClaimed, "b"}, ItemAction::kResolve, "a").ok);
-  CHECK(checkTransition({ItemState::kInProgress, "a"}, ItemAction::kResolve, "a").next == ItemState::kResolved);
-  CHECK(checkTransition({ItemState::kClaimed, "a"}, ItemAction::kRelease, "a").next == ItemState::kNew);
+  CHECK(checkTransition({ItemState::kInProgress, "a"}, ItemAction::kResolve, "a").next ==
+        ItemState::kResolved);
+  CHECK(checkTransition({ItemState::kClaimed, "a"}, ItemAction::kRelease, "a").next ==
+        ItemState::kNew);
   CHECK_FALSE(checkTransition({ItemState::kResolved, "a"}, ItemAction::kClaim, "a").ok);
   CHECK(checkTransition({ItemState::kResolved, "a"}, ItemAction::kNote, "x").ok);
-  CHECK(checkTransition({ItemState::kNew, ""}, ItemAction::kTransfer, "x").next == ItemState::kTransferred);
+  CHECK(checkTransition({ItemState::kNew, ""}, ItemAction::kTransfer, "x").next ==
+        ItemState::kTransferred);
   CHECK_FALSE(checkTransition({ItemState::kClaimed, "a"}, ItemAction::kTransfer, "x").ok);
-  CHECK(checkTransition({ItemState::kClaimed, "a"}, ItemAction::kProgress, "a", ItemState::kWaitingOnOther).ok);
-  CHECK_FALSE(checkTransition({ItemState::kClaimed, "a"}, ItemAction::kProgress, "a", ItemState::kResolved).ok);
+  CHECK(checkTransition({ItemState::kClaimed, "a"}, ItemAction::kProgress, "a",
+                        ItemState::kWaitingOnOther)
+            .ok);
+  CHECK_FALSE(
+      checkTransition({ItemState::kClaimed, "a"}, ItemAction::kProgress, "a", ItemState::kResolved)
+          .ok);
 }

@@ -9,7 +9,8 @@ namespace {
 
 std::map<std::string, std::string> problemsOf(const std::string& json) {
   xj::Problems problems;
-  std::string out = xj::household::evaluateHouseholdJson(json, xj::testing::sharedStandards(), problems);
+  std::string out =
+      xj::household::evaluateHouseholdJson(json, xj::testing::sharedStandards(), problems);
   CHECK(out.empty());
   std::map<std::string, std::string> m;
   for (const auto& p : problems) m[p.path] = p.problem;
@@ -40,18 +41,18 @@ TEST_CASE("every problem of a bad household is listed with its path", "[bad_inpu
   })";
   auto m = problemsOf(json);
   for (const auto& [path, problem] : m) INFO(path << ": " << problem);
-  CHECK(m.count("/household/township_code"));                 // unknown township
-  CHECK(m.count("/household/members/0/income/wage"));         // negative income
+  CHECK(m.count("/household/township_code"));          // unknown township
+  CHECK(m.count("/household/members/0/income/wage"));  // negative income
   CHECK(m["/household/members/0/income/wage"] == "negative income");
-  CHECK(m.count("/household/members/0/income/lottery"));      // unknown income type
+  CHECK(m.count("/household/members/0/income/lottery"));  // unknown income type
   CHECK(m["/household/members/0/income/lottery"] == "unknown income type");
-  CHECK(m.count("/household/members/0/id_number"));           // checksum
-  CHECK(m.count("/household/members/1/relation"));            // member without relation
-  CHECK(m.count("/household/members/2/birth_date"));          // missing birth date
-  CHECK(m.count("/household/members/2/income/business_net")); // not a number
-  CHECK(m.count("/household/members/3/relation"));            // unknown relation
-  CHECK(m.count("/household/members/3/birth_date"));          // not a real date
-  CHECK(m.count("/household/members/3/obligors/0/ref"));      // dangling ref
+  CHECK(m.count("/household/members/0/id_number"));            // checksum
+  CHECK(m.count("/household/members/1/relation"));             // member without relation
+  CHECK(m.count("/household/members/2/birth_date"));           // missing birth date
+  CHECK(m.count("/household/members/2/income/business_net"));  // not a number
+  CHECK(m.count("/household/members/3/relation"));             // unknown relation
+  CHECK(m.count("/household/members/3/birth_date"));           // not a real date
+  CHECK(m.count("/household/members/3/obligors/0/ref"));       // dangling ref
   CHECK(m.count("/household/assets/vehicles/0/type"));
   CHECK(m.count("/household/rigid_expenditure_12m/medical_oop/p7"));
   // Problems never quote the ID number.

@@ -14,7 +14,8 @@ Date d(const char* s) { return *parseDate(s); }
 }  // namespace
 
 TEST_CASE("every vector in workday-deadlines.json", "[calendar]") {
-  std::string text = xj::testing::readFile(xj::testing::sharedRulesDir() + "/workday-deadlines.json");
+  std::string text =
+      xj::testing::readFile(xj::testing::sharedRulesDir() + "/workday-deadlines.json");
   rapidjson::Document doc;
   doc.Parse(text.c_str());
   REQUIRE(doc.HasMember("cases"));

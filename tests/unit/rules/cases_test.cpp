@@ -25,7 +25,8 @@ std::set<std::string> stringSet(const rapidjson::Value& v) {
 
 std::map<std::string, std::string> stringMap(const rapidjson::Value& v) {
   std::map<std::string, std::string> out;
-  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) out[it->name.GetString()] = it->value.GetString();
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
+    out[it->name.GetString()] = it->value.GetString();
   return out;
 }
 
@@ -71,9 +72,9 @@ TEST_CASE("shared cases: expected categories and tags", "[cases]") {
     // Intermediate figures, where the case states them.
     const auto& ed = expected["detail"];
     const auto& gd = got["detail"];
-    for (const char* k : {"standard_annual", "household_countable_income_gross",
-                          "illness_disability_deduction", "per_capita_income",
-                          "rigid_expenditure_total", "fpm_per_capita_gross_income"}) {
+    for (const char* k :
+         {"standard_annual", "household_countable_income_gross", "illness_disability_deduction",
+          "per_capita_income", "rigid_expenditure_total", "fpm_per_capita_gross_income"}) {
       if (!ed.HasMember(k)) continue;
       // The rigid-expenditure rules start 2025-01-01: before that the figure is not computed.
       if (std::string_view(k) == "rigid_expenditure_total" && !gd.HasMember(k) &&
@@ -88,9 +89,11 @@ TEST_CASE("shared cases: expected categories and tags", "[cases]") {
     }
     if (ed.HasMember("members_excluded")) {
       std::set<std::string> want, have;
-      for (auto it = ed["members_excluded"].MemberBegin(); it != ed["members_excluded"].MemberEnd(); ++it)
+      for (auto it = ed["members_excluded"].MemberBegin(); it != ed["members_excluded"].MemberEnd();
+           ++it)
         want.insert(it->name.GetString());
-      for (auto it = gd["members_excluded"].MemberBegin(); it != gd["members_excluded"].MemberEnd(); ++it)
+      for (auto it = gd["members_excluded"].MemberBegin(); it != gd["members_excluded"].MemberEnd();
+           ++it)
         have.insert(it->name.GetString());
       CHECK(have == want);
     }
@@ -108,7 +111,8 @@ TEST_CASE("explain prints the category and a trace in both languages", "[cases][
   CHECK(out.find("低保边缘家庭") != std::string::npos);
   CHECK(out.find("中文:") != std::string::npos);
   CHECK(out.find("EN:") != std::string::npos);
-  CHECK(out.find("dibao.standard.rural_annual = 5880 (in force from 自 2025-01-01)") != std::string::npos);
+  CHECK(out.find("dibao.standard.rural_annual = 5880 (in force from 自 2025-01-01)") !=
+        std::string::npos);
   // No ID numbers in output.
   CHECK(out.find("451229198") == std::string::npos);
 }
@@ -119,7 +123,8 @@ TEST_CASE("--as-of overrides the file's date and switches parameters", "[cases]"
   xj::household::EvalRequest req;
   req.as_of_override = "2024-12-31";  // 2024 standard 5,640: 5,880 per capita is not below it
   auto e = xj::household::evaluateHousehold(text, sharedStandards(), problems, req);
-  // The rigid parameters start 2025-01-01; case-04 is edge under 2024 figures, so they are not needed.
+  // The rigid parameters start 2025-01-01; case-04 is edge under 2024 figures, so they are not
+  // needed.
   REQUIRE(problems.empty());
   CHECK(e->decision.detail.standard_annual == 564000);
   CHECK(e->decision.household_category == xj::rules::Category::kDibaoEdge);

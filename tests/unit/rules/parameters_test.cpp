@@ -38,7 +38,8 @@ TEST_CASE("a date between two effective dates picks the earlier value", "[parame
   CHECK(rules.at(*parseDate("2024-12-31"))[Slot::kStdRuralAnnual].num == 564000);
   CHECK(rules.at(*parseDate("2025-01-01"))[Slot::kStdRuralAnnual].num == 588000);
   CHECK(rules.at(*parseDate("2025-07-15"))[Slot::kStdRuralAnnual].num == 588000);
-  CHECK(rules.at(*parseDate("2025-07-15"))[Slot::kStdRuralAnnual].effective == *parseDate("2025-01-01"));
+  CHECK(rules.at(*parseDate("2025-07-15"))[Slot::kStdRuralAnnual].effective ==
+        *parseDate("2025-01-01"));
   // A parameter with one old entry stays in force.
   CHECK(rules.at(*parseDate("2026-05-01"))[Slot::kEdgeMultiplier].num == 1'500'000);
   // Before the first entry it is absent (an error when needed, never a default).
@@ -48,7 +49,8 @@ TEST_CASE("a date between two effective dates picks the earlier value", "[parame
   // A synthetic mid-year change: 2025-07-01 -> 6,000; 2025-06-30 still 5,880.
   std::string json = sharedParameters();
   replaceOnce(json, "\"2025-01-01\": {\n    \"value\": 5880,",
-              "\"2025-07-01\": {\"value\": 6000, \"status\": \"assumption\"},\n   \"2025-01-01\": {\n    \"value\": 5880,");
+              "\"2025-07-01\": {\"value\": 6000, \"status\": \"assumption\"},\n   \"2025-01-01\": "
+              "{\n    \"value\": 5880,");
   auto s = withParameters(json);
   CHECK(s.rules.at(*parseDate("2025-06-30"))[Slot::kStdRuralAnnual].num == 588000);
   CHECK(s.rules.at(*parseDate("2025-07-01"))[Slot::kStdRuralAnnual].num == 600000);
@@ -61,7 +63,8 @@ TEST_CASE("a missing value for the date is an error, not a default", "[parameter
   xj::Problems problems;
   xj::household::EvalRequest req;
   req.as_of_override = "2023-06-01";
-  CHECK_FALSE(xj::household::evaluateHousehold(text, xj::testing::sharedStandards(), problems, req));
+  CHECK_FALSE(
+      xj::household::evaluateHousehold(text, xj::testing::sharedStandards(), problems, req));
   CHECK_FALSE(problems.empty());
 
   // Directly in the core: a 2024 household that reaches the rigid test is decided without it,
@@ -117,10 +120,11 @@ TEST_CASE("a changed standard changes the decision near the line", "[parameters]
 
 TEST_CASE("parameter loading reports every problem at once", "[parameters]") {
   std::string json = sharedParameters();
-  replaceOnce(json, "\"value\": 5640,", "\"value\": -5640,");                // negative money
-  replaceOnce(json, "\"value\": 1.5,", "\"value\": \"1.5\",");               // wrong type
-  replaceOnce(json, "\"min_wage.monthly\"", "\"min_wage.monthly_typo\"");   // required missing
-  replaceOnce(json, "\"2024-06-28\": {\n    \"value\": 15,", "\"2024-13-28\": {\n    \"value\": 15,");
+  replaceOnce(json, "\"value\": 5640,", "\"value\": -5640,");              // negative money
+  replaceOnce(json, "\"value\": 1.5,", "\"value\": \"1.5\",");             // wrong type
+  replaceOnce(json, "\"min_wage.monthly\"", "\"min_wage.monthly_typo\"");  // required missing
+  replaceOnce(json, "\"2024-06-28\": {\n    \"value\": 15,",
+              "\"2024-13-28\": {\n    \"value\": 15,");
   replaceOnce(json, "\"fully_lost\": 0.3333333333333333", "\"fully_lost\": 3");  // fraction > 1
   xj::Problems problems;
   auto rs = xj::household::parseParametersJson(json, problems);

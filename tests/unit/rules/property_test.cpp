@@ -75,9 +75,12 @@ TEST_CASE("adding countable income never makes a household more generous", "[pro
         unit.push_back(p.index);
     if (unit.empty()) continue;
     Household more = h;
-    Person& m = more.members[unit[static_cast<size_t>(rng.uniform(0, static_cast<int>(unit.size()) - 1))]];
-    if (rng.chance(50)) m.income.business_net += rng.uniform(1, 5000) * 100;
-    else m.income.wage += rng.uniform(1, 5000) * 100;
+    Person& m =
+        more.members[unit[static_cast<size_t>(rng.uniform(0, static_cast<int>(unit.size()) - 1))]];
+    if (rng.chance(50))
+      m.income.business_net += rng.uniform(1, 5000) * 100;
+    else
+      m.income.wage += rng.uniform(1, 5000) * 100;
     Decision after = decide(more);
     // More income can only make obligors more capable, so fewer tekun persons; a person who
     // leaves tekun joins the unit and legitimately changes it. Compare like with like.
@@ -101,10 +104,13 @@ TEST_CASE("adding rigid expenditure never removes eligibility", "[property]") {
     Decision before = decide(h);
     Household more = h;
     int what = rng.uniform(0, 2);
-    if (what == 0) more.education_12m += rng.uniform(1, 20000) * 100;
-    else if (what == 1) more.rehab_12m += rng.uniform(1, 20000) * 100;
-    else more.members[static_cast<size_t>(rng.uniform(0, static_cast<int>(h.members.size()) - 1))].medical_oop +=
-        rng.uniform(1, 20000) * 100;
+    if (what == 0)
+      more.education_12m += rng.uniform(1, 20000) * 100;
+    else if (what == 1)
+      more.rehab_12m += rng.uniform(1, 20000) * 100;
+    else
+      more.members[static_cast<size_t>(rng.uniform(0, static_cast<int>(h.members.size()) - 1))]
+          .medical_oop += rng.uniform(1, 20000) * 100;
     Decision after = decide(more);
     INFO("household " << i);
     CHECK(rank(after.household_category) >= rank(before.household_category));

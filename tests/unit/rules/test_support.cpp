@@ -22,7 +22,8 @@ const household::Standards& sharedStandards() {
   static const std::shared_ptr<const household::Standards> kStandards = [] {
     Problems problems;
     auto s = household::loadStandards(sharedRulesDir(), problems);
-    if (!s.isOk()) throw std::runtime_error("cannot load shared standards: " + s.status().message());
+    if (!s.isOk())
+      throw std::runtime_error("cannot load shared standards: " + s.status().message());
     return s.value();
   }();
   return *kStandards;
