@@ -318,3 +318,25 @@ TEST_CASE("config errors are all reported and the daemon refuses to start", "[co
                    &code);
   CHECK(code == 0);
 }
+
+TEST_CASE("pipelined requests on one connection are answered in order", "[http][pipelining]") {
+  Daemon d;
+  std::string t = d.token("hotline-1", "hotline");
+  d.start();
+  HttpConnection c(d.port());
+  std::string batch;
+  for (int i = 0; i < 3; ++i) {
+    std::string body = ticketJson("pipe-" + std::to_string(i), "hotline-1");
+    batch += "POST /v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + t +
+             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+  batch += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(c.sendRaw(batch));
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.readResponse(5000);
+    CHECK(r.status == 202);
+    CHECK(r.body.find("\"id\":\"pipe-" + std::to_string(i) + "\"") != std::string::npos);
+  }
+  CHECK(c.readResponse(5000).status == 200);
+  CHECK(d.sql("SELECT count(*) FROM messages") == "3\n");
+}
