@@ -7,7 +7,14 @@
 
 #include <boost/asio/post.hpp>
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <cctype>
+#include <cstdlib>
 #include <mutex>
 
 #include "adapters/envelope/problems_json.h"
@@ -73,6 +80,33 @@ std::string peekId(const std::string& payload) {
           ch == ':'))
       return {};
   return id;
+}
+
+// Paho C does not disable Nagle on its socket (paho.mqtt.c #530), so every small packet (a
+// receipt, a PUBACK) may wait for the broker's delayed ACK: ~40 ms a hop, and receipts then take
+// 100-200 ms on loopback. Paho gives no access to the socket, so after each connect we find
+// the process's TCP sockets whose peer port is the broker's and set TCP_NODELAY on them.
+void disableNagleTowards(const std::string& uri) {
+  size_t colon = uri.rfind(':');
+  if (colon == std::string::npos) return;
+  int port = std::atoi(uri.c_str() + colon + 1);
+  if (port <= 0) return;
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return;
+  while (dirent* e = readdir(dir)) {
+    int fd = std::atoi(e->d_name);
+    if (fd <= 2) continue;
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
+    int peer_port = peer.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port)
+                    : peer.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port)
+                                                 : -1;
+    if (peer_port != port) continue;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  closedir(dir);
 }
 
 }  // namespace
@@ -293,6 +327,7 @@ Status MqttAdapter::start() {
       if (!self) return;
       if (self->connections.fetch_add(1) > 0) self->reconnects.inc();
       self->connected.store(true);
+      disableNagleTowards(self->config.uri);
       log::info("mqtt_connected", {{"uri", self->config.uri}});
       self->subscribe();  // the session keeps it; subscribing again is harmless and covers a lost
                           // session

@@ -52,7 +52,7 @@ Mosquitto::Mosquitto(std::string acl_dir) : acl_dir_(std::move(acl_dir)) {
   if (acl_dir_.empty()) {
     conf = "listener " + std::to_string(port_) +
            " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location " + dir_ +
-           "/\nautosave_interval 5\nmax_queued_messages 1000000\nmax_queued_bytes "
+           "/\nautosave_interval 5\nset_tcp_nodelay true\nmax_queued_messages 1000000\nmax_queued_bytes "
            "0\nmax_inflight_messages 1000\n";
   } else {
     std::ifstream in(std::string(XJ_SOURCE_DIR) + "/config/mosquitto/mosquitto.conf.in");
