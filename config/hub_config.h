@@ -47,7 +47,7 @@ struct MqttConfig {
   std::string tls_ca;        // CA file: enables server verification
   std::string tls_cert;      // client certificate
   std::string tls_key;       // client key
-  int max_pending = 10'000;  // received, not yet answered; beyond it messages wait in the broker
+  int max_pending = 10'000;  // received, not yet answered; beyond it an "unavailable" receipt (resend later)
 };
 
 struct HubConfig {

@@ -125,7 +125,11 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   Counter& receipts_out;
   Counter& reconnects;
   Counter& publish_failures;
+  Counter& receipt_messages;
   Counter& response_topic_refused;
+  std::mutex batch_mu;
+  std::map<std::string, std::vector<std::string>> batch;  // topic -> receipts not yet published
+  bool flush_posted = false;
   std::atomic<int> connections{0};
   std::mutex counters_mu;
   std::map<std::string, Counter*> outcomes;
@@ -143,6 +147,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
         publish_failures(
             m.counter("xianjie_mqtt_publish_failures_total",
                       "Receipts or outbound messages the client could not hand to the broker")),
+        receipt_messages(m.counter("xianjie_mqtt_receipt_messages_total",
+                                   "MQTT messages carrying receipts (one receipt or a JSON array of them)")),
         response_topic_refused(m.counter("xianjie_mqtt_response_topics_refused_total",
                                          "Response topics outside the sender's own out/{org}/ "
                                          "(answered on the default topic)")) {
@@ -174,15 +180,57 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       response_topic_refused.inc();
     }
     std::string topic = own_topic ? in.response_topic : receiptTopic(config.topic_prefix, org);
-    try {
-      auto builder = mqtt::message_ptr_builder().topic(topic).payload(body).qos(1).retained(false);
-      if (config.protocol == 5 && in.has_correlation) {
-        mqtt::properties props;
-        props.add(mqtt::property(mqtt::property::CORRELATION_DATA, in.correlation));
-        builder.properties(std::move(props));
+    receipts_out.inc();
+    if (config.protocol == 5 && in.has_correlation) {
+      // Correlation data belongs to one message: such a receipt travels alone.
+      mqtt::properties props;
+      props.add(mqtt::property(mqtt::property::CORRELATION_DATA, in.correlation));
+      publishReceipts(topic, body, std::move(props));
+      return;
+    }
+    // Receipts for the same topic that become ready together (one commit's worth: the writer
+    // posts them back to back) leave as one MQTT message holding a JSON array. A Paho publish
+    // costs tens of microseconds; one per receipt would cap the rate.
+    std::lock_guard lock(batch_mu);
+    batch[topic].push_back(body);
+    if (!flush_posted) {
+      flush_posted = true;
+      boost::asio::post(ioc, [self = shared_from_this()] { self->flushReceipts(); });
+    }
+  }
+
+  void flushReceipts() {
+    std::map<std::string, std::vector<std::string>> ready;
+    {
+      std::lock_guard lock(batch_mu);
+      ready.swap(batch);
+      flush_posted = false;
+    }
+    for (auto& [topic, bodies] : ready) {
+      std::string payload;
+      if (bodies.size() == 1) {
+        payload = std::move(bodies[0]);
+      } else {
+        size_t total = 2;
+        for (const auto& b : bodies) total += b.size() + 1;
+        payload.reserve(total);
+        payload += '[';
+        for (size_t i = 0; i < bodies.size(); ++i) {
+          if (i) payload += ',';
+          payload += bodies[i];
+        }
+        payload += ']';
       }
+      publishReceipts(topic, payload, {});
+    }
+  }
+
+  void publishReceipts(const std::string& topic, const std::string& payload, mqtt::properties props) {
+    try {
+      auto builder = mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1).retained(false);
+      if (!props.empty()) builder.properties(std::move(props));
       client->publish(builder.finalize());
-      receipts_out.inc();
+      receipt_messages.inc();
     } catch (const mqtt::exception& e) {
       // Not connected and the offline buffer is full: the publisher's resend will get the
       // original receipt, so nothing is lost by dropping this one.
