@@ -2,6 +2,8 @@
 
 #include <mqtt/async_client.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -62,8 +64,13 @@ MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client
     rapidjson::Document d;
     std::string payload = msg->get_payload_str();
     d.Parse(payload.c_str());
-    if (d.IsArray()) {  // a batch of receipts
-      for (auto& v : d.GetArray()) handle(v, payload);
+    if (d.IsArray()) {  // a batch of receipts: keep each one's own JSON, not the whole batch
+      for (auto& v : d.GetArray()) {
+        rapidjson::StringBuffer one;
+        rapidjson::Writer<rapidjson::StringBuffer> w(one);
+        v.Accept(w);
+        handle(v, std::string(one.GetString(), one.GetSize()));
+      }
     } else {
       handle(d, payload);
     }
