@@ -98,6 +98,9 @@ class Session : public std::enable_shared_from_this<Session> {
       // An idle keep-alive connection timing out between requests is normal, not a rejection.
       bool idle = between_requests && buffer_.size() == 0 && !(parser_ && parser_->got_some());
       if (!idle) state_->api.countRejected("timeout");
+      log::info("http_timeout", {{"between_requests", between_requests ? "1" : "0"},
+                                  {"buffered", std::to_string(buffer_.size())},
+                                  {"got_some", parser_ && parser_->got_some() ? "1" : "0"}});
       return close();
     }
     if (ec == bhttp::error::body_limit) {
