@@ -318,7 +318,7 @@ void Api::evaluate(ApiRequest req, Reply reply) {
   auto query = parseQuery(req.target);
   if (query.count("as_of")) er.as_of_override = query["as_of"];
   er.explain = query["explain"] == "1" || query["explain"] == "true";
-  if (envelope::nestingDepth(req.body) > 32)
+  if (envelope::nestingDepth(req.body) > deps_.intake.limits().max_depth)
     return finish(req, reply,
                   error(400, "malformed_json", "1 problem(s)", {{"", "nested too deep"}}));
   Problems problems;

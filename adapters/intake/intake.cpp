@@ -105,9 +105,10 @@ envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind,
     plan.phone_key = security::sha256Hex("phone:" + facts.phone_digits);
   if (!facts.id_number.empty()) plan.id_key = security::sha256Hex(facts.id_number);
   const std::string kind_name(toString(kind));
-  const std::string category = kind == MessageKind::kTicket && plan.prescreen_category == "unknown"
-                                   ? facts.ticket_category
-                                   : plan.prescreen_category;
+  plan.item_category = kind == MessageKind::kTicket && plan.prescreen_category == "unknown"
+                           ? facts.ticket_category
+                           : plan.prescreen_category;
+  const std::string& category = plan.item_category;
   plan.case_deadline =
       deadline(plan.accepted_on, table->workingDaysFor("case", kind_name, category));
   plan.alert_deadline =

@@ -35,6 +35,7 @@ class Intake {
   std::string deadline(const std::string& accepted_on, int working_days) const;
   const household::Standards& standards() const { return *standards_; }
   const routing::RouteTableHolder& routes() const { return routes_; }
+  const envelope::Limits& limits() const { return limits_; }
 
  private:
   std::shared_ptr<const household::Standards> standards_;

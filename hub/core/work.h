@@ -23,6 +23,8 @@ struct WorkPlan {
   std::string urgency;          // tickets
   std::string signal;           // notifications
   std::string ticket_category;  // tickets
+  std::string item_category;    // what items are filed under: the pre-screen category, or a
+                                // ticket's own category when no household was described
   std::string phone_key;        // sha256 of the subject's/caller's phone digits; empty if none
   std::string id_key;           // sha256 of the subject's ID number; empty if none
   std::vector<std::string> member_id_keys;  // household members' ID numbers, hashed

@@ -75,9 +75,7 @@ Result<int64_t> WorkWriter::createItem(const std::string& queue, const std::stri
       .bind(3, hub_seq)
       .bind(4, toString(rec.kind))
       .bind(5, rec.township);
-  st.bind(6, rec.kind == MessageKind::kTicket && p.prescreen_category == "unknown"
-                 ? p.ticket_category
-                 : p.prescreen_category);
+  st.bind(6, p.item_category);
   st.bind(7, p.urgency);
   if (deadline.empty()) {
     st.bindNull(8);

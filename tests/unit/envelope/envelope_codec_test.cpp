@@ -4,20 +4,14 @@
 #include <string>
 
 #include "adapters/envelope/envelope_codec.h"
-#include "adapters/household/standards.h"
 #include "config/hub_config.h"
+#include "tests/unit/rules/test_support.h"
 
 using namespace xj;
 
 namespace {
 
-const TownshipDirectory& townships() {
-  static auto standards = [] {
-    Problems p;
-    return household::loadStandards(XJ_SHARED_RULES_DIR, p).value();
-  }();
-  return standards->townships;
-}
+const TownshipDirectory& townships() { return xj::testing::sharedStandards().townships; }
 
 const std::string kTicket = R"({
   "id": "t-1", "kind": "ticket", "source": "hotline-12345", "occurred_at": "2025-03-10T09:30:00+08:00",

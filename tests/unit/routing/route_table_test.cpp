@@ -3,24 +3,18 @@
 #include <fstream>
 #include <sstream>
 
-#include "adapters/household/standards.h"
 #include "config/hub_config.h"
 #include "config/routes_config.h"
 #include "routing/queues/item.h"
 #include "routing/route_table.h"
+#include "tests/unit/rules/test_support.h"
 
 using namespace xj;
 using routing::RoutingInput;
 
 namespace {
 
-const TownshipDirectory& townships() {
-  static auto standards = [] {
-    Problems p;
-    return household::loadStandards(XJ_SHARED_RULES_DIR, p).value();
-  }();
-  return standards->townships;
-}
+const TownshipDirectory& townships() { return xj::testing::sharedStandards().townships; }
 
 std::shared_ptr<const routing::RouteTable> shipped() {
   Problems p;
