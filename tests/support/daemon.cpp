@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,6 +62,8 @@ void Daemon::start() {
   }
   pid_ = fork();
   if (pid_ == 0) {
+    // Dies with the test process, so a crashed or killed test leaves no server behind.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     int fd = open(logpath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(fd, 2);
     int devnull = open("/dev/null", O_RDWR);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,6 +79,8 @@ Mosquitto::~Mosquitto() {
 void Mosquitto::start() {
   pid_ = fork();
   if (pid_ == 0) {
+    // Dies with the test process, so a crashed or killed test leaves no server behind.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     int fd = open((dir_ + "/mosquitto.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
