@@ -56,7 +56,7 @@ Run run(const xj::rules::RuleSet& rules, long n, bool trace) {
 
 int main(int argc, char** argv) {
   long n = argc > 1 ? std::atol(argv[1]) : 1'000'000;
-  std::string dir = argc > 2 ? argv[2] : XJ_SHARED_RULES_DIR;
+  std::string dir = argc > 2 ? argv[2] : XJ_RULES_DATA_DIR;
   xj::Problems problems;
   auto standards = xj::household::loadStandards(dir, problems);
   if (!standards.isOk()) {

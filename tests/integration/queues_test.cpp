@@ -200,7 +200,7 @@ TEST_CASE("routing: every kind reaches the queues its rule names, and the rest g
 TEST_CASE("a household in a message is pre-screened and the decision stored beside it",
           "[queues][rules]") {
   Hub h;
-  auto c = json(readFile(std::string(XJ_SHARED_RULES_DIR) + "/cases/case-05.json"));
+  auto c = json(readFile(std::string(XJ_RULES_DATA_DIR) + "/cases/case-05.json"));
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   c["household"].Accept(w);
@@ -243,7 +243,7 @@ TEST_CASE("a household in a message is pre-screened and the decision stored besi
 
 TEST_CASE("eligibility evaluate over HTTP gives the CLI's decision", "[rules][http]") {
   Hub h;
-  std::string file = std::string(XJ_SHARED_RULES_DIR) + "/cases/case-04.json";
+  std::string file = std::string(XJ_RULES_DATA_DIR) + "/cases/case-04.json";
   auto r = h.post("/v1/eligibility/evaluate", readFile(file), h.county);
   REQUIRE(r.status == 200);
   std::string cli =

@@ -37,7 +37,7 @@ Daemon::Daemon(std::string extra_store, std::string extra_http, std::string rout
                          << (extra_http.empty() ? "" : ", " + extra_http)
                          << "},\n  \"store\": {\"path\": \"" << dir_ << "/hub.db\""
                          << (extra_store.empty() ? "" : ", " + extra_store)
-                         << "},\n  \"standards_dir\": \"" << XJ_SHARED_RULES_DIR
+                         << "},\n  \"standards_dir\": \"" << XJ_SOURCE_DIR << "/config/standards"
                          << "\",\n  \"routes_path\": \"" << routes_path << "\",\n  \"mqtt\": {"
                          << (mqtt.empty() ? "\"enabled\": false" : mqtt) << "},\n}\n";
 }

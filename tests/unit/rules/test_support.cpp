@@ -8,7 +8,7 @@
 
 namespace xj::testing {
 
-std::string sharedRulesDir() { return XJ_SHARED_RULES_DIR; }
+std::string sharedRulesDir() { return XJ_RULES_DATA_DIR; }
 
 std::string readFile(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

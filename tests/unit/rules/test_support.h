@@ -1,5 +1,6 @@
-// Shared helpers of rules_test: the standards loaded once from XJ_SHARED_RULES_DIR (the shared
-// folder, read at run time, never the config copy) and small file helpers. Test thread only.
+// Shared helpers of rules_test: the standards loaded once from XJ_RULES_DATA_DIR (tests/data/rules,
+// the in-repo copy of the specification made by scripts/sync-rules, never the daemon's config
+// copy) and small file helpers. Test thread only.
 #pragma once
 
 #include <string>
