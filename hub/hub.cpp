@@ -146,7 +146,8 @@ Status Hub::run() {
   std::unique_ptr<mqtt_adapter::MqttAdapter> mqtt;
   if (cfg.mqtt.enabled) {
     mqtt =
-        std::make_unique<mqtt_adapter::MqttAdapter>(cfg.mqtt, ioc, intake, *store, impl_->metrics);
+        std::make_unique<mqtt_adapter::MqttAdapter>(cfg.mqtt, ioc, intake, *store, impl_->tokens,
+                                                   impl_->metrics);
     // Not ready while the broker is unreachable: MQTT publishers would get no receipts.
     deps.ready = [m = mqtt.get()] { return m->connected(); };
   }

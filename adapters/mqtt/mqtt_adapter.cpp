@@ -116,6 +116,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   boost::asio::io_context& ioc;
   const intake::Intake& intake;
   MessageStore& store;
+  const security::TokenRegistry& tokens;
   MetricsRegistry& metrics;
   std::unique_ptr<mqtt::async_client> client;
   std::atomic<bool> connected{false};
@@ -133,13 +134,15 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   std::atomic<int> connections{0};
   std::mutex counters_mu;
   std::map<std::string, Counter*> outcomes;
+  std::map<std::string, Counter*> rejections;
 
   Impl(const MqttConfig& c, boost::asio::io_context& io, const intake::Intake& in, MessageStore& st,
-       MetricsRegistry& m)
+       const security::TokenRegistry& t, MetricsRegistry& m)
       : config(c),
         ioc(io),
         intake(in),
         store(st),
+        tokens(t),
         metrics(m),
         receipts_out(m.counter("xianjie_mqtt_receipts_total", "Receipts published")),
         reconnects(m.counter("xianjie_mqtt_reconnects_total",
@@ -155,6 +158,18 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     for (const char* kind : {"ticket", "referral", "notification", "unknown"})
       for (const char* o : {"accepted", "duplicate", "conflict", "rejected", "unavailable"})
         outcome(kind, o);
+    for (const char* r : {"topic", "invalid", "source_mismatch", "no_active_principal"})
+      rejection(r);
+  }
+
+  // Why messages were refused before reaching the store (no personal data in the reasons).
+  Counter& rejection(const std::string& reason) {
+    std::lock_guard lock(counters_mu);
+    auto& c = rejections[reason];
+    if (!c)
+      c = &metrics.counter("xianjie_mqtt_rejections_total",
+                           "MQTT messages answered `rejected`, by reason", "reason=\"" + reason + "\"");
+    return *c;
   }
 
   Counter& outcome(const std::string& kind, const std::string& o) {
@@ -245,16 +260,31 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     const std::string id = peekId(in->payload);
     if (!topic) {
       outcome("unknown", "rejected").inc();
+      rejection("topic").inc();
       log::info("mqtt_rejected", {{"reason", "topic"}});
       return sendReceipt(
           *in, org, receiptJson("rejected", nullptr, id, {{"topic", why}}, "not an inbound topic"));
     }
     const std::string kind(toString(topic->kind));
+    // The broker's password and ACL files are a snapshot: a revoked organisation may still be
+    // able to publish. Refuse it here, with the same registry that HTTP verifies tokens against.
+    auto role = parseRole(topic->role);
+    if (!role || !tokens.hasActive(topic->org, *role)) {
+      outcome(kind, "rejected").inc();
+      rejection("no_active_principal").inc();
+      log::info("mqtt_rejected", {{"org", org}, {"reason", "no_active_principal"}});
+      return sendReceipt(*in, org,
+                         receiptJson("rejected", nullptr, id,
+                                     {{"topic", "organisation " + org + " holds no active " +
+                                                    topic->role + " token (revoked or never made)"}},
+                                     "the publishing organisation is not authorized"));
+    }
     IngestRecord record;
     Problems problems;
     auto parsed = intake.prepare(in->payload, topic->kind, record, problems);
     if (parsed != envelope::ParseOutcome::kOk) {
       outcome(kind, "rejected").inc();
+      rejection("invalid").inc();
       log::info("mqtt_rejected",
                 {{"org", org}, {"kind", kind}, {"problems", std::to_string(problems.size())}});
       return sendReceipt(
@@ -264,6 +294,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     }
     if (record.source != topic->org) {
       outcome(kind, "rejected").inc();
+      rejection("source_mismatch").inc();
       log::info("mqtt_rejected", {{"org", org}, {"reason", "source_mismatch"}});
       return sendReceipt(*in, org,
                          receiptJson("rejected", nullptr, id,
@@ -327,8 +358,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
 
 MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
                          const intake::Intake& intake, MessageStore& store,
-                         MetricsRegistry& metrics)
-    : impl_(std::make_shared<Impl>(config, ioc, intake, store, metrics)) {}
+                         const security::TokenRegistry& tokens, MetricsRegistry& metrics)
+    : impl_(std::make_shared<Impl>(config, ioc, intake, store, tokens, metrics)) {}
 
 MqttAdapter::~MqttAdapter() { stop(); }
 

@@ -9,6 +9,9 @@
 //
 // Who may publish what: the broker's ACL lets each org publish only under its own topics, so
 // the topic's org is the authenticated principal; a message whose `source` differs is rejected.
+// The ACL and passwords are a snapshot (`xianjie mqtt-acl`), so the hub also refuses a message
+// whose topic's org has no unrevoked token of the topic's role: revocation takes effect over
+// MQTT as soon as over HTTP (the same TokenRegistry, refreshed once a second).
 //
 // Threads: Paho's callback thread only copies the message and posts it to the hub's
 // io_context; parsing, intake and publishing happen there; store callbacks post back to it.
@@ -26,13 +29,15 @@
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
 #include "hub/core/status.h"
+#include "hub/security/token_registry.h"
 
 namespace xj::mqtt_adapter {
 
 class MqttAdapter {
  public:
   MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc, const intake::Intake& intake,
-              MessageStore& store, MetricsRegistry& metrics);
+              MessageStore& store, const security::TokenRegistry& tokens,
+              MetricsRegistry& metrics);
   ~MqttAdapter();
 
   // Starts connecting (and keeps reconnecting with backoff); returns at once.

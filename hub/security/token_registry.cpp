@@ -30,11 +30,21 @@ std::optional<Principal> TokenRegistry::verify(std::string_view bearer) const {
   return it->second.principal;
 }
 
+bool TokenRegistry::hasActive(std::string_view org, Role role) const {
+  std::shared_lock lock(mu_);
+  return active_.count(std::pair<std::string, Role>(std::string(org), role)) > 0;
+}
+
 void TokenRegistry::replace(const std::vector<TokenRecord>& records) {
   std::unordered_map<std::string, TokenRecord> next;
-  for (const auto& r : records) next[r.principal.token_id] = r;
+  std::set<std::pair<std::string, Role>, std::less<>> active;
+  for (const auto& r : records) {
+    next[r.principal.token_id] = r;
+    if (!r.revoked) active.emplace(r.principal.org, r.principal.role);
+  }
   std::unique_lock lock(mu_);
   by_id_.swap(next);
+  active_.swap(active);
 }
 
 size_t TokenRegistry::size() const {

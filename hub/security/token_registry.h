@@ -6,13 +6,18 @@
 //
 // Threads: verify() from any I/O thread (shared lock, no I/O); replace() from the refresher
 // thread that re-reads the store, so tokens made by the CLI take effect within a second.
+// hasActive() answers for MQTT, where the broker authenticated the publisher by a password
+// snapshot: the hub itself refuses an organisation whose tokens of that role are all revoked,
+// as soon as HTTP refuses them (the same registry, the same refresh).
 #pragma once
 
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <set>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "hub/security/principal.h"
@@ -30,12 +35,15 @@ NewToken makeToken(Principal principal, std::string created_at);
 class TokenRegistry {
  public:
   std::optional<Principal> verify(std::string_view bearer) const;
+  // Whether `org` holds at least one unrevoked token of `role`.
+  bool hasActive(std::string_view org, Role role) const;
   void replace(const std::vector<TokenRecord>& records);
   size_t size() const;
 
  private:
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, TokenRecord> by_id_;
+  std::set<std::pair<std::string, Role>, std::less<>> active_;  // (org, role) with a live token
 };
 
 }  // namespace xj::security
