@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
 #include "adapters/envelope/problems_json.h"
 #include "adapters/household/evaluate.h"
 #include "adapters/http/http_util.h"
@@ -45,6 +47,20 @@ std::string receiptJson(const Receipt& r, const char* extra_key = nullptr, bool 
   }
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
+}
+
+// Who may read a stored message (it holds names, ID numbers, phones): its own source; admin;
+// county-wide staff; staff whose townships include the message's township.
+bool mayRead(const Principal& p, const StoredMessage& m) {
+  switch (p.role) {
+    case Role::kAdmin:
+      return true;
+    case Role::kStaff:
+      return p.townships.empty() ||
+             std::find(p.townships.begin(), p.townships.end(), m.township) != p.townships.end();
+    default:
+      return m.receipt.source == p.org;
+  }
 }
 
 std::optional<Role> roleFor(MessageKind kind) {
@@ -118,102 +134,183 @@ std::optional<Principal> Api::authenticate(const ApiRequest& req) const {
   return deps_.tokens.verify(std::string_view(h).substr(7));
 }
 
+namespace {
+
+enum class Endpoint {
+  kHealthz,
+  kReadyz,
+  kMetrics,
+  kOpenApi,
+  kTickets,
+  kReferrals,
+  kNotifications,
+  kMessage,
+  kEvaluate,
+  kQueues,  // everything under /v1/queues: queues_api.cpp parses the rest of the path
+  kFaults,
+};
+
+struct Route {
+  RouteSpec spec;
+  Endpoint endpoint;
+};
+
+// What the hub serves, in one place. Add a row here, to openapi.json and to the authorization
+// matrix (tests/integration/authz_matrix_test.cpp): the tests fail until all three agree.
+const std::vector<Route>& routes() {
+  static const std::vector<Route> kRoutes = {
+      {{"GET", "/healthz"}, Endpoint::kHealthz},
+      {{"GET", "/readyz"}, Endpoint::kReadyz},
+      {{"GET", "/metrics"}, Endpoint::kMetrics},
+      {{"GET", "/v1/openapi.json"}, Endpoint::kOpenApi},
+      {{"POST", "/v1/tickets"}, Endpoint::kTickets},
+      {{"POST", "/v1/referrals"}, Endpoint::kReferrals},
+      {{"POST", "/v1/notifications"}, Endpoint::kNotifications},
+      {{"GET", "/v1/messages/{id}"}, Endpoint::kMessage},
+      {{"POST", "/v1/eligibility/evaluate"}, Endpoint::kEvaluate},
+      {{"GET", "/v1/queues"}, Endpoint::kQueues},
+      {{"GET", "/v1/queues/{queue}/items"}, Endpoint::kQueues},
+      {{"GET", "/v1/queues/{queue}/items/{item}"}, Endpoint::kQueues},
+      {{"POST", "/v1/queues/{queue}/items/{item}/claim"}, Endpoint::kQueues},
+      {{"POST", "/v1/queues/{queue}/items/{item}/release"}, Endpoint::kQueues},
+      {{"POST", "/v1/queues/{queue}/items/{item}/transfer"}, Endpoint::kQueues},
+      {{"POST", "/v1/queues/{queue}/items/{item}/notes"}, Endpoint::kQueues},
+      {{"POST", "/v1/queues/{queue}/items/{item}/progress"}, Endpoint::kQueues},
+      {{"POST", "/v1/queues/{queue}/items/{item}/resolve"}, Endpoint::kQueues},
+      {{"GET", "/v1/queues/{queue}/events"}, Endpoint::kQueues},
+      {{"POST", "/v1/admin/faults", true}, Endpoint::kFaults},
+  };
+  return kRoutes;
+}
+
+// Does `segments` (a decoded request path) fit the template? "{name}" takes one non-empty segment.
+bool matches(std::string_view tmpl, const std::vector<std::string>& segments) {
+  size_t i = 0, pos = 0;
+  while (pos < tmpl.size()) {
+    if (tmpl[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    size_t e = tmpl.find('/', pos);
+    if (e == std::string_view::npos) e = tmpl.size();
+    std::string_view part = tmpl.substr(pos, e - pos);
+    if (i >= segments.size() || segments[i].empty()) return false;
+    if (part.front() != '{' && part != segments[i]) return false;
+    ++i;
+    pos = e;
+  }
+  return i == segments.size();
+}
+
+}  // namespace
+
+const std::vector<RouteSpec>& routeTable() {
+  static const std::vector<RouteSpec> kSpecs = [] {
+    std::vector<RouteSpec> out;
+    for (const auto& r : routes()) out.push_back(r.spec);
+    return out;
+  }();
+  return kSpecs;
+}
+
 void Api::handle(ApiRequest req, Reply reply) {
   const std::string path = pathOf(req.target);
-  const bool get = req.method == "GET" || req.method == "HEAD";
-  if (path == "/healthz") {
-    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
-    return finish(req, reply, ApiResponse{200, R"({"status":"ok"})", "application/json", {}});
+  const auto segments = splitPath(path);
+  // HEAD is answered like GET (Beast drops the body).
+  const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : req.method;
+  std::string allow;
+  const auto& table = routes();
+  for (size_t i = 0; i < table.size(); ++i) {
+    const auto& r = table[i];
+    if (r.spec.fault_injection_only && !deps_.set_max_page_count) continue;
+    if (!matches(r.spec.path, segments)) continue;
+    if (r.spec.method == method) return route(i, std::move(req), std::move(reply));
+    if (allow.find(r.spec.method) == std::string::npos)
+      allow += (allow.empty() ? "" : ", ") + std::string(r.spec.method);
   }
-  if (path == "/readyz") {
-    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
-    bool store_ok = deps_.store_healthy();
-    bool extra_ok = !deps_.ready || deps_.ready();
-    bool ok = store_ok && extra_ok && !stopping_.load();
-    std::string body = std::string(R"({"ready":)") + (ok ? "true" : "false") + R"(,"store":)" +
-                       (store_ok ? "true" : "false") + R"(,"stopping":)" +
-                       (stopping_.load() ? "true" : "false") + "}";
-    return finish(req, reply, ApiResponse{ok ? 200 : 503, body, "application/json", {}});
-  }
-  if (path == "/metrics") {
-    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
-    return finish(req, reply,
-                  ApiResponse{200, deps_.metrics.render(), "text/plain; version=0.0.4", {}});
-  }
-  if (path == "/v1/openapi.json") {
-    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
-    return finish(req, reply,
-                  ApiResponse{200, std::string(kOpenApiDocument), "application/json", {}});
-  }
-  struct IngestRoute {
-    const char* path;
-    MessageKind kind;
-  };
-  for (auto r : {IngestRoute{"/v1/tickets", MessageKind::kTicket},
-                 IngestRoute{"/v1/referrals", MessageKind::kReferral},
-                 IngestRoute{"/v1/notifications", MessageKind::kNotification}}) {
-    if (path == r.path) {
-      if (req.method != "POST") {
-        auto res = error(405, "method_not_allowed", "use POST");
-        res.headers.emplace_back("Allow", "POST");
-        return finish(req, reply, std::move(res));
-      }
-      return ingest(r.kind, std::move(req), std::move(reply));
+  if (allow.empty()) return finish(req, reply, error(404, "not_found", "no such endpoint"));
+  auto res = error(405, "method_not_allowed", "use " + allow);
+  res.headers.emplace_back("Allow", allow);
+  finish(req, reply, std::move(res));
+}
+
+void Api::route(size_t row, ApiRequest req, Reply reply) {
+  const std::string path = pathOf(req.target);
+  switch (routes()[row].endpoint) {
+    case Endpoint::kHealthz:
+      return finish(req, reply, ApiResponse{200, R"({"status":"ok"})", "application/json", {}});
+    case Endpoint::kReadyz: {
+      bool store_ok = deps_.store_healthy();
+      bool extra_ok = !deps_.ready || deps_.ready();
+      bool ok = store_ok && extra_ok && !stopping_.load();
+      std::string body = std::string(R"({"ready":)") + (ok ? "true" : "false") + R"(,"store":)" +
+                         (store_ok ? "true" : "false") + R"(,"stopping":)" +
+                         (stopping_.load() ? "true" : "false") + "}";
+      return finish(req, reply, ApiResponse{ok ? 200 : 503, body, "application/json", {}});
     }
-  }
-  static const std::string kMessages = "/v1/messages/";
-  if (path.compare(0, kMessages.size(), kMessages) == 0 && path.size() > kMessages.size()) {
-    if (!get) return finish(req, reply, error(405, "method_not_allowed", "use GET"));
-    return getMessage(path.substr(kMessages.size()), std::move(req), std::move(reply));
-  }
-  if (path == "/v1/eligibility/evaluate") {
-    if (req.method != "POST")
-      return finish(req, reply, error(405, "method_not_allowed", "use POST"));
-    return evaluate(std::move(req), std::move(reply));
-  }
-  if (path == "/v1/queues" || path.compare(0, 11, "/v1/queues/") == 0)
-    return queues(path, std::move(req), std::move(reply));
-  if (path == "/v1/admin/faults" && deps_.set_max_page_count) {
-    auto who = authenticate(req);
-    if (!who)
-      return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
-    if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
-    // Body: "pause" or "resume" (the writer), or a bare integer: the new max_page_count
-    // (0 lifts the cap). Enabled only by store.fault_injection, for tests.
-    if (req.body.rfind("sweep ", 0) == 0 && deps_.sweep_as_of) {
-      auto shared_req = std::make_shared<ApiRequest>(req);
-      bool queued = deps_.sweep_as_of(
-          req.body.substr(6), [this, shared_req, reply](std::optional<SweepResult> r) {
-            if (!r)
-              return finish(*shared_req, reply, error(503, "storage_unavailable", "sweep failed"));
-            finish(*shared_req, reply,
-                   ApiResponse{200,
-                               "{\"marked_overdue\":" + std::to_string(r->marked_overdue) +
-                                   ",\"escalated\":" + std::to_string(r->escalated) + "}",
-                               "application/json",
-                               {}});
-          });
-      if (!queued) finish(req, reply, error(503, "overloaded", "try again"));
-      return;
-    }
-    if (req.body.rfind("clock ", 0) == 0 && deps_.set_clock) {
-      auto t = parseRfc3339(req.body.substr(6));
-      if (!t) return finish(req, reply, error(400, "invalid", "clock needs an RFC 3339 time"));
-      deps_.set_clock(*t);
-    } else if (req.body == "pause" || req.body == "resume") {
-      deps_.pause_writer(req.body == "pause");
-    } else {
-      char* end = nullptr;
-      long long pages = std::strtoll(req.body.c_str(), &end, 10);
-      if (req.body.empty() || *end != '\0' || pages < 0)
-        return finish(req, reply,
-                      error(400, "invalid", "body must be pause, resume or a page count"));
-      deps_.set_max_page_count(pages);
-    }
-    log::warn("fault_injected", {{"fault", req.body}, {"token", who->token_id}});
-    return finish(req, reply, ApiResponse{200, R"({"ok":true})", "application/json", {}});
+    case Endpoint::kMetrics:
+      return finish(req, reply,
+                    ApiResponse{200, deps_.metrics.render(), "text/plain; version=0.0.4", {}});
+    case Endpoint::kOpenApi:
+      return finish(req, reply,
+                    ApiResponse{200, std::string(kOpenApiDocument), "application/json", {}});
+    case Endpoint::kTickets:
+      return ingest(MessageKind::kTicket, std::move(req), std::move(reply));
+    case Endpoint::kReferrals:
+      return ingest(MessageKind::kReferral, std::move(req), std::move(reply));
+    case Endpoint::kNotifications:
+      return ingest(MessageKind::kNotification, std::move(req), std::move(reply));
+    case Endpoint::kMessage:
+      return getMessage(splitPath(path)[2], std::move(req), std::move(reply));
+    case Endpoint::kEvaluate:
+      return evaluate(std::move(req), std::move(reply));
+    case Endpoint::kQueues:
+      return queues(path, std::move(req), std::move(reply));
+    case Endpoint::kFaults:
+      return faults(std::move(req), std::move(reply));
   }
   finish(req, reply, error(404, "not_found", "no such endpoint"));
+}
+
+void Api::faults(ApiRequest req, Reply reply) {
+  auto who = authenticate(req);
+  if (!who)
+    return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
+  if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
+  // Body: "pause" or "resume" (the writer), or a bare integer: the new max_page_count
+  // (0 lifts the cap). Enabled only by store.fault_injection, for tests.
+  if (req.body.rfind("sweep ", 0) == 0 && deps_.sweep_as_of) {
+    auto shared_req = std::make_shared<ApiRequest>(req);
+    bool queued = deps_.sweep_as_of(
+        req.body.substr(6), [this, shared_req, reply](std::optional<SweepResult> r) {
+          if (!r)
+            return finish(*shared_req, reply, error(503, "storage_unavailable", "sweep failed"));
+          finish(*shared_req, reply,
+                 ApiResponse{200,
+                             "{\"marked_overdue\":" + std::to_string(r->marked_overdue) +
+                                 ",\"escalated\":" + std::to_string(r->escalated) + "}",
+                             "application/json",
+                             {}});
+        });
+    if (!queued) finish(req, reply, error(503, "overloaded", "try again"));
+    return;
+  }
+  if (req.body.rfind("clock ", 0) == 0 && deps_.set_clock) {
+    auto t = parseRfc3339(req.body.substr(6));
+    if (!t) return finish(req, reply, error(400, "invalid", "clock needs an RFC 3339 time"));
+    deps_.set_clock(*t);
+  } else if (req.body == "pause" || req.body == "resume") {
+    deps_.pause_writer(req.body == "pause");
+  } else {
+    char* end = nullptr;
+    long long pages = std::strtoll(req.body.c_str(), &end, 10);
+    if (req.body.empty() || *end != '\0' || pages < 0)
+      return finish(req, reply,
+                    error(400, "invalid", "body must be pause, resume or a page count"));
+    deps_.set_max_page_count(pages);
+  }
+  log::warn("fault_injected", {{"fault", req.body}, {"token", who->token_id}});
+  return finish(req, reply, ApiResponse{200, R"({"ok":true})", "application/json", {}});
 }
 
 void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
@@ -345,7 +442,9 @@ void Api::getMessage(const std::string& id, ApiRequest req, Reply reply) {
   }
   bool privileged = who->role == Role::kStaff || who->role == Role::kAdmin;
   // Senders look up by their own id (or our hub id); staff by hub id. A sender never learns
-  // whether another source's message exists: that is a 404 too.
+  // whether another source's message exists, and staff limited to some townships never learn
+  // whether a message outside them exists: both are a 404, like an unknown id (hub ids are
+  // sequential, so a 403 would let one token map the whole county).
   std::string source = privileged ? std::string() : who->org;
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   Principal principal = *who;
@@ -357,8 +456,13 @@ void Api::getMessage(const std::string& id, ApiRequest req, Reply reply) {
           res.headers.emplace_back("Retry-After", "5");
           return finish(*shared_req, reply, std::move(res));
         }
-        if (!m || (!privileged && m->receipt.source != principal.org))
-          return finish(*shared_req, reply, error(404, "not_found", "no such message"));
+        if (m && !mayRead(principal, *m)) {
+          if (privileged)  // ids only: which token asked for which hub id, never the content
+            log::info("message_out_of_scope",
+                      {{"token", principal.token_id}, {"hub_id", m->receipt.hub_id}});
+          m.reset();
+        }
+        if (!m) return finish(*shared_req, reply, error(404, "not_found", "no such message"));
         std::string body = receiptJson(m->receipt);
         body.pop_back();
         body += ",\"message\":" + m->payload + "}";

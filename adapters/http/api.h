@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,16 @@
 #include "hub/security/token_registry.h"
 
 namespace xj::http {
+
+// One row of the router: a method and an OpenAPI path template ("/v1/queues/{queue}/items").
+// The router dispatches from this table only; the OpenAPI document lists the same rows (a unit
+// test compares them) and the authorization matrix test must cover every row.
+struct RouteSpec {
+  std::string_view method;
+  std::string_view path;
+  bool fault_injection_only = false;  // served only when store.fault_injection is on
+};
+const std::vector<RouteSpec>& routeTable();
 
 struct ApiRequest {
   std::string method;
@@ -73,6 +84,8 @@ class Api {
                            const Problems& problems = {});
 
  private:
+  void route(size_t row, ApiRequest req, Reply reply);
+  void faults(ApiRequest req, Reply reply);
   void ingest(MessageKind kind, ApiRequest req, Reply reply);
   void getMessage(const std::string& id, ApiRequest req, Reply reply);
   void evaluate(ApiRequest req, Reply reply);

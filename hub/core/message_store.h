@@ -15,7 +15,8 @@ namespace xj {
 
 struct StoredMessage {
   Receipt receipt;
-  std::string payload;  // normalised JSON as accepted
+  std::string payload;   // normalised JSON as accepted
+  std::string township;  // the subject's township code: what staff scope is checked against
 };
 
 class MessageStore {

@@ -246,17 +246,17 @@ bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done
       [id = std::move(id), source = std::move(source), done = std::move(done)](Db* db) {
         if (!db) return done(std::nullopt, false);
         const char* kBySeq =
-            "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages "
-            "WHERE hub_seq=?1";
+            "SELECT hub_seq, source, message_id, kind, received_at, status, payload, township FROM "
+            "messages WHERE hub_seq=?1";
         const char* kByKey =
-            "SELECT hub_seq, source, message_id, kind, received_at, status, payload FROM messages "
-            "WHERE source=?1 AND message_id=?2";
+            "SELECT hub_seq, source, message_id, kind, received_at, status, payload, township FROM "
+            "messages WHERE source=?1 AND message_id=?2";
         std::optional<StoredMessage> found;
         bool ok = true;
         auto run = [&](ScopedStmt& st) {
           int rc = st.step();
           if (rc == SQLITE_ROW) {
-            found = StoredMessage{receiptFrom(st.raw()), st.text(6)};
+            found = StoredMessage{receiptFrom(st.raw()), st.text(6), st.text(7)};
           } else if (rc != SQLITE_DONE) {
             ok = false;
           }
