@@ -106,6 +106,11 @@ CREATE TABLE person_households (
 );
 ALTER TABLE prescreens ADD COLUMN carried_from INTEGER;
 )sql",
+    // 4: the staff counts read open items only (partial indexes), never the whole history.
+    R"sql(
+CREATE INDEX items_open_state ON items(queue, state, overdue) WHERE state != 'resolved';
+CREATE INDEX items_overdue ON items(queue, township) WHERE overdue = 1 AND state != 'resolved';
+)sql",
 };
 
 }  // namespace

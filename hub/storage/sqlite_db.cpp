@@ -61,15 +61,15 @@ Db& Db::operator=(Db&& o) noexcept {
   return *this;
 }
 
-ScopedStmt Db::cached(const char* sql) {
-  auto& slot = cache_[sql];
-  if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+ScopedStmt Db::cached(Sql id) {
+  auto& slot = cache_[static_cast<size_t>(id)];
+  if (!slot) slot = std::make_unique<Stmt>(db_, sqlText(id));
   slot->reset();
   return ScopedStmt(*slot);
 }
 
 void Db::close() {
-  cache_.clear();
+  for (auto& slot : cache_) slot.reset();
   if (db_) {
     sqlite3_close_v2(db_);
     db_ = nullptr;

@@ -4,13 +4,14 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "hub/core/status.h"
+#include "hub/storage/statements.h"
 
 namespace xj::storage {
 
@@ -88,15 +89,16 @@ class Db {
   Status exec(std::string_view sql);
   Stmt prepare(std::string_view sql) { return Stmt(db_, sql); }
   // A statement prepared once per connection and reused: the hot paths of the writer and the
-  // readers run the same few statements thousands of times a second.
-  ScopedStmt cached(const char* sql);
+  // readers run the same few statements thousands of times a second. Only statements of the
+  // registry (statements.h), so that the query-plan test sees every one.
+  ScopedStmt cached(Sql id);
   std::string lastError() const;
   int lastErrorCode() const;
   void close();
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<const char*, std::unique_ptr<Stmt>> cache_;  // keyed by the literal's address
+  std::array<std::unique_ptr<Stmt>, static_cast<size_t>(Sql::kCount)> cache_;
 };
 
 }  // namespace xj::storage

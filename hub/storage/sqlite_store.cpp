@@ -98,9 +98,7 @@ class SqliteStore::Writer {
   }
 
   Status ingestOne(const IngestRecord& rec, IngestResult& result, WorkWriter& work, int& events) {
-    auto find = db_.cached(
-        "SELECT hub_seq, source, message_id, kind, received_at, status, body_hash FROM messages "
-        "WHERE source=?1 AND message_id=?2");
+    auto find = db_.cached(Sql::kFindMessage);
     find.bind(1, rec.source).bind(2, rec.message_id);
     int rc = find.step();
     if (rc == SQLITE_ROW) {
@@ -111,11 +109,7 @@ class SqliteStore::Writer {
     }
     if (rc != SQLITE_DONE) return fail("find");
     find.reset();
-    auto insert = db_.cached(
-        "INSERT INTO messages(source, message_id, kind, township, occurred_at, received_at, "
-        "status, "
-        "body_hash, payload, route_rule, route_version, prescreen_category) "
-        "VALUES(?1,?2,?3,?4,?5,?6,?9,?7,?8,?10,?11,?12)");
+    auto insert = db_.cached(Sql::kInsertMessage);
     insert.bind(1, rec.source)
         .bind(2, rec.message_id)
         .bind(3, toString(rec.kind))
@@ -245,12 +239,6 @@ bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done
   return enqueueRead(
       [id = std::move(id), source = std::move(source), done = std::move(done)](Db* db) {
         if (!db) return done(std::nullopt, false);
-        const char* kBySeq =
-            "SELECT hub_seq, source, message_id, kind, received_at, status, payload, township FROM "
-            "messages WHERE hub_seq=?1";
-        const char* kByKey =
-            "SELECT hub_seq, source, message_id, kind, received_at, status, payload, township FROM "
-            "messages WHERE source=?1 AND message_id=?2";
         std::optional<StoredMessage> found;
         bool ok = true;
         auto run = [&](ScopedStmt& st) {
@@ -262,12 +250,12 @@ bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done
           }
         };
         if (int64_t seq = seqOf(id); seq >= 0) {
-          auto st = db->cached(kBySeq);
+          auto st = db->cached(Sql::kMessageBySeq);
           st.bind(1, seq);
           run(st);
         }
         if (!found && ok && !source.empty()) {
-          auto st = db->cached(kByKey);
+          auto st = db->cached(Sql::kMessageByKey);
           st.bind(1, source).bind(2, id);
           run(st);
         }

@@ -7,9 +7,7 @@
 namespace xj::storage {
 
 std::optional<std::vector<QueueCount>> readQueueCounts(Db& db) {
-  auto st = db.cached(
-      "SELECT queue, state, count(*), sum(overdue) FROM items WHERE state != 'resolved' GROUP BY "
-      "queue, state");
+  auto st = db.cached(Sql::kQueueCounts);
   std::map<std::string, QueueCount> by_queue;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
@@ -26,19 +24,12 @@ std::optional<std::vector<QueueCount>> readQueueCounts(Db& db) {
 }
 
 std::optional<std::vector<ItemRecord>> readItems(Db& db, const ItemQuery& q) {
-  // Built from fixed fragments only; every value is bound.
-  std::string sql =
-      std::string("SELECT ") + kItemColumns + " FROM items WHERE queue=?1 AND item_id > ?2";
-  if (!q.state.empty()) sql += " AND state=?3";
-  if (q.overdue) sql += " AND overdue=?4";
-  if (!q.category.empty()) sql += " AND category=?5";
-  if (!q.township.empty()) sql += " AND township=?6";
-  if (!q.text.empty())
-    sql +=
-        " AND hub_seq IN (SELECT hub_seq FROM messages m WHERE m.hub_seq=items.hub_seq AND "
-        "instr(m.payload, ?7) > 0)";
-  sql += " ORDER BY item_id LIMIT ?8";
-  auto st = db.prepare(sql);
+  // Built from the registry's fixed fragments only (statements.h); every value is bound.
+  auto st = db.prepare(itemListSql({.state = !q.state.empty(),
+                                    .overdue = q.overdue.has_value(),
+                                    .category = !q.category.empty(),
+                                    .township = !q.township.empty(),
+                                    .text = !q.text.empty()}));
   if (!st.valid()) return std::nullopt;
   st.bind(1, q.queue).bind(2, q.after);
   if (!q.state.empty()) st.bind(3, q.state);
@@ -56,16 +47,14 @@ std::optional<std::vector<ItemRecord>> readItems(Db& db, const ItemQuery& q) {
 
 bool readItem(Db& db, const std::string& queue, int64_t item_id, std::optional<ItemRecord>& item,
               std::vector<HistoryEntry>& history) {
-  auto st = db.prepare(std::string("SELECT ") + kItemColumns +
-                       " FROM items WHERE item_id=?1 AND queue=?2");
+  auto st = db.cached(Sql::kItemInQueue);
   st.bind(1, item_id).bind(2, queue);
   int rc = st.step();
   if (rc == SQLITE_DONE) return true;
   if (rc != SQLITE_ROW) return false;
-  item = readItem(st);
-  auto h = db.cached(
-      "SELECT at, actor, action, from_state, to_state, detail FROM item_history WHERE item_id=?1 "
-      "ORDER BY id");
+  item = readItem(st.raw());
+  st.reset();
+  auto h = db.cached(Sql::kItemHistory);
   h.bind(1, item_id);
   while ((rc = h.step()) == SQLITE_ROW)
     history.push_back({h.text(0), h.text(1), h.text(2), h.text(3), h.text(4), h.text(5)});
@@ -74,9 +63,7 @@ bool readItem(Db& db, const std::string& queue, int64_t item_id, std::optional<I
 
 std::optional<std::vector<QueueEvent>> readEvents(Db& db, const std::string& queue, int64_t after,
                                                   int limit) {
-  auto st = db.cached(
-      "SELECT seq, queue, item_id, type, at FROM queue_events WHERE queue=?1 AND seq > ?2 ORDER BY "
-      "seq LIMIT ?3");
+  auto st = db.cached(Sql::kEvents);
   st.bind(1, queue).bind(2, after).bind(3, static_cast<int64_t>(limit));
   std::vector<QueueEvent> out;
   int rc;

@@ -35,13 +35,14 @@ class WorkWriter {
                  const std::string& detail);
   Status event(const std::string& queue, int64_t item, const std::string& type,
                const std::string& at);
+  Status loadItem(int64_t item_id, ItemRecord& out);  // kNotFound when there is none
+  Status updateItem(const ItemRecord& r);             // writes every mutable column
   Status fail(const char* what);
 
   Db& db_;
 };
 
-// Reads one item row (the columns of kItemColumns) into a record.
+// Reads one item row (the columns of kItemColumns, statements.h) into a record.
 ItemRecord readItem(Stmt& st);
-extern const char* const kItemColumns;
 
 }  // namespace xj::storage

@@ -292,6 +292,34 @@ TEST_CASE("a repeat caller is linked to the open item instead of opening a secon
   CHECK(h.items("township-451229205", h.jiangnan).size() == 2);
 }
 
+TEST_CASE("a village cadre reporting two families from one phone opens two items (issue 10)",
+          "[queues][hotline]") {
+  Hub h;
+  const std::string phone = "13912345678", family_a = "451229195703081312",
+                    family_b = "451229199011302426";
+  auto post = [&](const std::string& id, const std::string& id_number) {
+    REQUIRE(
+        h.post("/v1/tickets", ticket({.id = id, .phone = phone, .id_number = id_number}), h.hotline)
+            .status == 202);
+    return std::string(
+        json(h.get("/v1/messages/" + id, h.hotline).body)["receipt"]["status"].GetString());
+  };
+  CHECK(post("cadre-1", family_a) == "routed");
+  // Same phone, another family's ID number: never joined to the first family's item.
+  CHECK(post("cadre-2", family_b) == "routed");
+  // Same phone and the first family's ID number again: a repeat call about that family.
+  CHECK(post("cadre-3", family_a) == "linked");
+  // Same phone, no ID number on the new ticket: linked by phone.
+  CHECK(post("cadre-4", "") == "linked");
+  auto items = h.items("township-451229205", h.jiangnan);
+  REQUIRE(items.size() == 2);
+  // The first item (family A) took both repeat calls; family B's item took none.
+  CHECK(items[0]["linked_messages"].GetInt() == 2);
+  CHECK(items[1]["linked_messages"].GetInt() == 0);
+  CHECK(h.d.sql("SELECT linked_item FROM messages WHERE status='linked' GROUP BY linked_item") ==
+        std::to_string(items[0]["item_id"].GetInt64()) + "\n");
+}
+
 TEST_CASE("agency signals about a known person become one risk alert; more signals merge into it",
           "[queues][agency]") {
   Hub h;

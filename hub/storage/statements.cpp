@@ -1,0 +1,132 @@
+#include "hub/storage/statements.h"
+
+#include <array>
+
+namespace xj::storage {
+
+const char* const kItemColumns =
+    "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, "
+    "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages";
+
+namespace {
+
+struct Entry {
+  Sql id;
+  const char* name;
+  const char* sql;
+};
+
+#define XJ_ITEM_COLUMNS                                                                   \
+  "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, " \
+  "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages"
+
+// In the order of the enum (checked below).
+constexpr Entry kTable[] = {
+    {Sql::kFindMessage, "find_message",
+     "SELECT hub_seq, source, message_id, kind, received_at, status, body_hash FROM messages "
+     "WHERE source=?1 AND message_id=?2"},
+    {Sql::kInsertMessage, "insert_message",
+     "INSERT INTO messages(source, message_id, kind, township, occurred_at, received_at, status, "
+     "body_hash, payload, route_rule, route_version, prescreen_category) "
+     "VALUES(?1,?2,?3,?4,?5,?6,?9,?7,?8,?10,?11,?12)"},
+    {Sql::kSetMessageStatus, "set_message_status",
+     "UPDATE messages SET status=?2, linked_item=?3 WHERE hub_seq=?1"},
+    {Sql::kMessageBySeq, "message_by_seq",
+     "SELECT hub_seq, source, message_id, kind, received_at, status, payload, township FROM "
+     "messages WHERE hub_seq=?1"},
+    {Sql::kMessageByKey, "message_by_key",
+     "SELECT hub_seq, source, message_id, kind, received_at, status, payload, township FROM "
+     "messages WHERE source=?1 AND message_id=?2"},
+    {Sql::kInsertPrescreen, "insert_prescreen",
+     "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision) "
+     "VALUES(?1,?2,?3,?4,?5)"},
+    {Sql::kRememberHousehold, "remember_household",
+     "INSERT OR REPLACE INTO person_households(id_key, hub_seq) VALUES(?1,?2)"},
+    {Sql::kCarryPrescreen, "carry_prescreen",
+     "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision, carried_from) "
+     "SELECT ?1, category, tags, rule_set_version, decision, ph.hub_seq FROM person_households ph "
+     "JOIN prescreens p ON p.hub_seq = ph.hub_seq WHERE ph.id_key=?2"},
+    {Sql::kRememberPerson, "remember_person",
+     "INSERT OR IGNORE INTO persons(id_key, first_hub_seq) VALUES(?1,?2)"},
+    // The partial indexes items_open_id / items_open_phone need their WHERE terms verbatim.
+    {Sql::kFindOpenTicketById, "find_open_ticket_by_id",
+     "SELECT item_id FROM items WHERE id_key=?1 AND state != 'resolved' AND id_key != '' "
+     "AND item_kind='case' AND kind='ticket' AND created_at >= ?2 ORDER BY item_id LIMIT 1"},
+    {Sql::kFindOpenTicketByPhone, "find_open_ticket_by_phone",
+     "SELECT item_id FROM items WHERE phone_key=?1 AND state != 'resolved' AND phone_key != '' "
+     "AND item_kind='case' AND kind='ticket' AND created_at >= ?2 ORDER BY item_id LIMIT 1"},
+    {Sql::kFindOpenRiskAlert, "find_open_risk_alert",
+     "SELECT item_id FROM items WHERE id_key=?1 AND state != 'resolved' AND id_key != '' "
+     "AND item_kind='risk_alert' ORDER BY item_id LIMIT 1"},
+    {Sql::kInsertItem, "insert_item",
+     "INSERT INTO items(queue, item_kind, hub_seq, kind, township, category, urgency, state, "
+     "deadline, phone_key, id_key, created_at, updated_at, parent_item) "
+     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12,?13)"},
+    {Sql::kLoadItem, "load_item", "SELECT " XJ_ITEM_COLUMNS " FROM items WHERE item_id=?1"},
+    {Sql::kItemInQueue, "item_in_queue",
+     "SELECT " XJ_ITEM_COLUMNS " FROM items WHERE item_id=?1 AND queue=?2"},
+    {Sql::kUpdateItem, "update_item",
+     "UPDATE items SET state=?2, owner=?3, queue=?4, updated_at=?5, overdue=?6, outcome=?7, "
+     "reason_code=?8, linked_messages=?9 WHERE item_id=?1"},
+    {Sql::kItemsDueBefore, "items_due_before",
+     "SELECT item_id FROM items WHERE state != 'resolved' AND overdue = 0 AND "
+     "deadline IS NOT NULL AND deadline < ?1 ORDER BY deadline, item_id"},
+    {Sql::kOverdueCounts, "overdue_counts",
+     "SELECT queue, township, count(*) FROM items WHERE overdue = 1 AND state != 'resolved' "
+     "GROUP BY queue, township"},
+    {Sql::kQueueCounts, "queue_counts",
+     "SELECT queue, state, count(*), sum(overdue) FROM items WHERE state != 'resolved' "
+     "GROUP BY queue, state"},
+    {Sql::kInsertHistory, "insert_history",
+     "INSERT INTO item_history(item_id, at, actor, action, from_state, to_state, detail) "
+     "VALUES(?1,?2,?3,?4,?5,?6,?7)"},
+    {Sql::kItemHistory, "item_history",
+     "SELECT at, actor, action, from_state, to_state, detail FROM item_history WHERE item_id=?1 "
+     "ORDER BY id"},
+    {Sql::kInsertEvent, "insert_event",
+     "INSERT INTO queue_events(queue, item_id, type, at) VALUES(?1,?2,?3,?4)"},
+    {Sql::kEvents, "events",
+     "SELECT seq, queue, item_id, type, at FROM queue_events WHERE queue=?1 AND seq > ?2 "
+     "ORDER BY seq LIMIT ?3"},
+};
+#undef XJ_ITEM_COLUMNS
+
+constexpr bool inOrder() {
+  for (size_t i = 0; i < std::size(kTable); ++i)
+    if (static_cast<size_t>(kTable[i].id) != i) return false;
+  return std::size(kTable) == static_cast<size_t>(Sql::kCount);
+}
+static_assert(inOrder(), "kTable must list every Sql id once, in enum order");
+
+}  // namespace
+
+std::string_view sqlText(Sql id) { return kTable[static_cast<size_t>(id)].sql; }
+std::string_view sqlName(Sql id) { return kTable[static_cast<size_t>(id)].name; }
+
+std::string itemListSql(const ItemListFilters& f) {
+  std::string sql =
+      std::string("SELECT ") + kItemColumns + " FROM items WHERE queue=?1 AND item_id > ?2";
+  if (f.state) sql += " AND state=?3";
+  if (f.overdue) sql += " AND overdue=?4";
+  if (f.category) sql += " AND category=?5";
+  if (f.township) sql += " AND township=?6";
+  if (f.text)
+    sql +=
+        " AND hub_seq IN (SELECT hub_seq FROM messages m WHERE m.hub_seq=items.hub_seq AND "
+        "instr(m.payload, ?7) > 0)";
+  sql += " ORDER BY item_id LIMIT ?8";
+  return sql;
+}
+
+std::vector<NamedSql> allStatements() {
+  std::vector<NamedSql> out;
+  for (const auto& e : kTable) out.push_back({e.name, e.sql});
+  for (unsigned bits = 0; bits < 32; ++bits) {
+    ItemListFilters f{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0,
+                      (bits & 16) != 0};
+    out.push_back({"item_list/" + std::to_string(bits), itemListSql(f)});
+  }
+  return out;
+}
+
+}  // namespace xj::storage

@@ -1,0 +1,75 @@
+// Every SQL statement the store runs on the write path and for staff reads, in one table, so
+// that tests can enumerate them: tests/unit/storage/query_plan_test.cpp runs EXPLAIN QUERY PLAN
+// on each against a freshly migrated database and fails on a full scan of a table that grows
+// with use. The writer and the readers run cached statements only by these ids (Db::cached takes
+// no SQL text), so a new statement cannot escape that test.
+//
+// Rules for writing one (SQLite's planner):
+// - A partial index serves a query only if the query carries each term of the index's WHERE
+//   literally (`state != 'resolved' AND phone_key != ''`); a bound parameter proves nothing.
+// - `a=?1 OR b=?2` plans as a full scan: write two statements.
+// - The statements hold SQL only; which one to run, and what follows from its answer, is
+//   decided by the caller (routing/queues), never in a SQL string.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xj::storage {
+
+enum class Sql {
+  // messages
+  kFindMessage,       // by (source, message_id): idempotency
+  kInsertMessage,     // the message row with its route columns
+  kSetMessageStatus,  // linked, merged, alerted: the status and the item it went to
+  kMessageBySeq,      // lookup by hub id
+  kMessageByKey,      // lookup by (source, message_id)
+  // pre-screens and the people they name
+  kInsertPrescreen,
+  kRememberHousehold,  // person -> latest message describing their household
+  kCarryPrescreen,     // copy that pre-screen beside a later signal about the person
+  kRememberPerson,     // INSERT OR IGNORE: a change count of 0 means the person was known
+  // items
+  kFindOpenTicketById,     // repeat-call lookup by ID number key
+  kFindOpenTicketByPhone,  // repeat-call lookup by phone key
+  kFindOpenRiskAlert,      // open risk alert for an ID number key
+  kInsertItem,
+  kLoadItem,        // every item column, by item_id
+  kItemInQueue,     // every item column, by item_id and queue (staff read)
+  kUpdateItem,      // state, owner, queue, overdue, outcome, reason_code, linked_messages
+  kItemsDueBefore,  // open, not yet overdue, deadline before a date
+  kOverdueCounts,   // open overdue items by queue and township
+  kQueueCounts,     // open items by queue and state, with overdue counts
+  kInsertHistory,
+  kItemHistory,
+  kInsertEvent,
+  kEvents,
+  kCount
+};
+
+std::string_view sqlText(Sql id);
+std::string_view sqlName(Sql id);
+
+// The columns of an item, in the order readItem (work_reader.h) reads them.
+extern const char* const kItemColumns;
+
+// The staff item list: fixed fragments for each optional filter; every value is bound.
+struct ItemListFilters {
+  bool state = false;     // ?3
+  bool overdue = false;   // ?4
+  bool category = false;  // ?5
+  bool township = false;  // ?6
+  bool text = false;      // ?7
+};
+std::string itemListSql(const ItemListFilters& f);
+
+struct NamedSql {
+  std::string name;
+  std::string sql;
+};
+// Every statement above and every variant of the item list: what the query-plan test checks.
+std::vector<NamedSql> allStatements();
+
+}  // namespace xj::storage
