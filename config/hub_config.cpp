@@ -136,6 +136,7 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
   };
   std::map<std::string, Setter> store_fields = {
       {"path", stringField(s.path)},
+      {"key_file", stringField(s.key_file)},
       {"queue_capacity", intField(s.queue_capacity, 1, 10'000'000)},
       {"max_batch", intField(s.max_batch, 1, 100'000)},
       {"readers", intField(s.readers, 1, 64)},

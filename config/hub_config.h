@@ -24,6 +24,9 @@ struct HttpConfig {
 
 struct StoreConfig {
   std::string path = "var/xianjie.db";
+  // Secret key (at least 32 random bytes, mode 0600) of the HMAC-SHA256 person keys; kept
+  // outside the database. scripts/run makes it when absent; the hub refuses to start without it.
+  std::string key_file = "var/xianjie.key";
   int queue_capacity = 20'000;   // pending writes before 503 Retry-After
   int max_batch = 1024;          // messages per group commit
   int readers = 2;               // read-only connections, each on its own thread

@@ -22,6 +22,7 @@
 #include "hub/core/log.h"
 #include "hub/core/metrics.h"
 #include "hub/core/time_format.h"
+#include "hub/security/person_keys.h"
 #include "hub/security/token_registry.h"
 #include "hub/storage/sqlite_store.h"
 #include "hub/storage/token_table.h"
@@ -51,10 +52,12 @@ Status Hub::run() {
   auto routes = loadRoutes(cfg.routes_path, townships, problems);
   if (!routes.isOk()) return Status::invalid(cfg.routes_path + ":\n" + formatProblems(problems));
   routing::RouteTableHolder route_table(routes.value());
+  auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
+  if (!keys.isOk()) return keys.status();
   intake::Intake intake(standards.value(), townships, route_table, impl_->clock,
-                        envelope::Limits{cfg.http.max_json_depth});
+                        envelope::Limits{cfg.http.max_json_depth}, keys.value());
 
-  auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics);
+  auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics, keys.value().fingerprint());
   if (!store_r.isOk()) return store_r.status();
   auto store = std::move(store_r).value();
 
@@ -145,9 +148,8 @@ Status Hub::run() {
   }
   std::unique_ptr<mqtt_adapter::MqttAdapter> mqtt;
   if (cfg.mqtt.enabled) {
-    mqtt =
-        std::make_unique<mqtt_adapter::MqttAdapter>(cfg.mqtt, ioc, intake, *store, impl_->tokens,
-                                                   impl_->metrics);
+    mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(cfg.mqtt, ioc, intake, *store, impl_->tokens,
+                                                       impl_->metrics);
     // Not ready while the broker is unreachable: MQTT publishers would get no receipts.
     deps.ready = [m = mqtt.get()] { return m->connected(); };
   }

@@ -6,6 +6,7 @@
 #include "config/hub_config.h"
 #include "hub/core/log.h"
 #include "hub/hub.h"
+#include "hub/security/person_keys.h"
 
 namespace {
 int usage() {
@@ -41,6 +42,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     config = loaded.value();
+  }
+  // The person-key file is part of a working configuration: missing, unreadable, too short or
+  // open to others is an error here as it is at start-up.
+  if (auto keys = xj::security::HmacPersonKeyer::load(config.store.key_file); !keys.isOk()) {
+    std::fprintf(stderr, "%s: 1 problem(s):\n  /store/key_file: %s\n",
+                 config_path.empty() ? "(defaults)" : config_path.c_str(),
+                 keys.status().message().c_str());
+    return 1;
   }
   if (check_only) {
     std::printf("%s: ok\n", config_path.c_str());

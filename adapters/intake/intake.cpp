@@ -36,12 +36,13 @@ std::string acceptedOn(std::chrono::system_clock::time_point t) {
 
 Intake::Intake(std::shared_ptr<const household::Standards> standards,
                const TownshipDirectory& townships, const routing::RouteTableHolder& routes,
-               const Clock& clock, envelope::Limits limits)
+               const Clock& clock, envelope::Limits limits, const PersonKeyer& keys)
     : standards_(std::move(standards)),
       townships_(townships),
       routes_(routes),
       clock_(clock),
-      limits_(limits) {}
+      limits_(limits),
+      keys_(keys) {}
 
 std::string Intake::deadline(const std::string& accepted_on, int working_days) const {
   auto d = rules::parseDate(accepted_on);
@@ -79,7 +80,7 @@ envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind,
     plan.prescreen_tags = householdTags(e->decision.household_tags);
     plan.rule_set_version = std::string(e->decision.rule_set_version);
     plan.prescreen_json = household::decisionToJson(e->decision, e->input, *standards_);
-    for (const auto& id : facts.member_ids) plan.member_id_keys.push_back(security::sha256Hex(id));
+    for (const auto& id : facts.member_ids) plan.member_id_keys.push_back(keys_.idKey(id));
   }
 
   auto table = routes_.get();
@@ -101,9 +102,8 @@ envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind,
   plan.signal = facts.signal;
   plan.ticket_category = facts.ticket_category;
   plan.township_queue = routing::townshipQueueId(record.township);
-  if (!facts.phone_digits.empty())
-    plan.phone_key = security::sha256Hex("phone:" + facts.phone_digits);
-  if (!facts.id_number.empty()) plan.id_key = security::sha256Hex(facts.id_number);
+  if (!facts.phone_digits.empty()) plan.phone_key = keys_.phoneKey(facts.phone_digits);
+  if (!facts.id_number.empty()) plan.id_key = keys_.idKey(facts.id_number);
   const std::string kind_name(toString(kind));
   plan.item_category = kind == MessageKind::kTicket && plan.prescreen_category == "unknown"
                            ? facts.ticket_category

@@ -12,6 +12,7 @@
 #include "adapters/household/standards.h"
 #include "hub/core/clock.h"
 #include "hub/core/message.h"
+#include "hub/core/person_keys.h"
 #include "hub/core/problem.h"
 #include "hub/core/township.h"
 #include "routing/route_table.h"
@@ -23,8 +24,10 @@ std::string acceptedOn(std::chrono::system_clock::time_point t);
 
 class Intake {
  public:
+  // `keys` makes the stored person keys (id_key, phone_key) from ID numbers and phones.
   Intake(std::shared_ptr<const household::Standards> standards, const TownshipDirectory& townships,
-         const routing::RouteTableHolder& routes, const Clock& clock, envelope::Limits limits);
+         const routing::RouteTableHolder& routes, const Clock& clock, envelope::Limits limits,
+         const PersonKeyer& keys);
 
   // On kOk the record is complete: received_at, body_hash and the WorkPlan are filled; with
   // `why` the router's full decision (with its explanation) is copied out for tools.
@@ -43,6 +46,7 @@ class Intake {
   const routing::RouteTableHolder& routes_;
   const Clock& clock_;
   envelope::Limits limits_;
+  const PersonKeyer& keys_;
 };
 
 }  // namespace xj::intake

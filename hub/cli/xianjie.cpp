@@ -4,6 +4,10 @@
 //   xianjie token revoke --config FILE TOKEN_ID
 //   xianjie eval FILE.json [--config FILE] [--as-of DATE] [--explain]
 //   xianjie routes test [--config FILE] MESSAGE.json
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -21,6 +25,7 @@
 #include "hub/core/clock.h"
 #include "hub/core/time_format.h"
 #include "hub/security/crypto.h"
+#include "hub/security/person_keys.h"
 #include "hub/security/token_registry.h"
 #include "hub/storage/token_table.h"
 
@@ -113,6 +118,12 @@ int tokenCommand(int argc, char** argv) {
         problems.push_back("--org may contain only letters, digits and . _ - :");
         break;
       }
+    // The hub's own broker login (mqtt.username, "xianjied" by default) must stay the hub's: an
+    // organisation of that name would get its MQTT password and ACL in `xianjie mqtt-acl`.
+    const std::string hub_user =
+        config.mqtt.username.empty() ? std::string("xianjied") : config.mqtt.username;
+    if (a.org == hub_user)
+      problems.push_back("--org " + a.org + " is the hub's own MQTT user name (mqtt.username)");
     xj::Problems standards_problems;
     auto standards = xj::household::loadStandards(config.standards_dir, standards_problems);
     if (!standards.isOk()) {
@@ -239,7 +250,10 @@ int routesCommand(int argc, char** argv) {
   }
   xj::routing::RouteTableHolder holder(routes.value());
   xj::SystemClock clock;
-  xj::intake::Intake intake(standards.value(), townships, holder, clock, xj::envelope::Limits{});
+  // A dry run stores nothing: its person keys need not match the hub's, so no key file is read.
+  auto keys = xj::security::HmacPersonKeyer::ephemeral();
+  xj::intake::Intake intake(standards.value(), townships, holder, clock, xj::envelope::Limits{},
+                            keys);
   xj::IngestRecord record;
   xj::Problems bad;
   xj::routing::RouteDecision d;
@@ -320,6 +334,13 @@ int mqttAclCommand(int argc, char** argv) {
                         : role == xj::Role::kAgency  ? "notifications"
                                                      : nullptr;
     if (!kinds || !seen.insert(r.principal.org).second) continue;
+    if (r.principal.org == hub_user) {
+      // Its ACL and password lines would replace the hub's own login.
+      std::fprintf(stderr,
+                   "organisation %s has the hub's broker user name: revoke its tokens (token %s)\n",
+                   hub_user.c_str(), r.principal.token_id.c_str());
+      return 1;
+    }
     acl += "\nuser " + r.principal.org + "\ntopic write " + prefix + "/in/" +
            std::string(xj::toString(role)) + "/" + r.principal.org + "/" + kinds + "\ntopic read " +
            prefix + "/out/" + r.principal.org + "/#\n";
@@ -327,20 +348,27 @@ int mqttAclCommand(int argc, char** argv) {
   }
   std::filesystem::create_directories(out);
   std::ofstream(out + "/acl") << acl;
+  // The password file in mosquitto_passwd's format (user:$7$... PBKDF2-SHA512), written here so
+  // that no password is ever an argument of another process (argv is visible to every user in
+  // ps). Made mode 0600 before anything is written, then renamed into place.
   std::string passwd = out + "/passwd";
-  std::filesystem::remove(passwd);
-  std::ofstream(passwd).close();
-  std::filesystem::permissions(
-      passwd, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  for (const auto& [user, password] : users) {
-    // mosquitto_passwd hashes (PBKDF2-SHA512); the plain password exists only in this process
-    // and on stdout. Arguments are hex and org ids (checked at token creation): no shell quoting
-    // issues.
-    std::string cmd = "mosquitto_passwd -b '" + passwd + "' '" + user + "' '" + password + "'";
-    if (std::system(cmd.c_str()) != 0) {
-      std::fprintf(stderr, "mosquitto_passwd failed for %s\n", user.c_str());
-      return 1;
-    }
+  std::string tmp = passwd + ".tmp";
+  std::filesystem::remove(tmp);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    std::fprintf(stderr, "cannot create %s: %s\n", tmp.c_str(), std::strerror(errno));
+    return 1;
+  }
+  std::string lines;
+  for (const auto& [user, password] : users)
+    lines += user + ":" + xj::security::mosquittoPasswordHash(password) + "\n";
+  bool written = ::write(fd, lines.data(), lines.size()) == static_cast<ssize_t>(lines.size());
+  written = ::fsync(fd) == 0 && written;
+  ::close(fd);
+  if (!written || std::rename(tmp.c_str(), passwd.c_str()) != 0) {
+    std::fprintf(stderr, "cannot write %s\n", passwd.c_str());
+    std::filesystem::remove(tmp);
+    return 1;
   }
   for (const auto& [user, password] : users) std::printf("%s %s\n", user.c_str(), password.c_str());
   std::fprintf(stderr,

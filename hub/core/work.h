@@ -25,9 +25,9 @@ struct WorkPlan {
   std::string ticket_category;  // tickets
   std::string item_category;    // what items are filed under: the pre-screen category, or a
                                 // ticket's own category when no household was described
-  std::string phone_key;        // sha256 of the subject's/caller's phone digits; empty if none
-  std::string id_key;           // sha256 of the subject's ID number; empty if none
-  std::vector<std::string> member_id_keys;  // household members' ID numbers, hashed
+  std::string phone_key;  // PersonKeyer key of the subject's/caller's phone digits; empty if none
+  std::string id_key;     // PersonKeyer key of the subject's ID number; empty if none
+  std::vector<std::string> member_id_keys;  // household members' ID numbers, keyed likewise
   std::string accepted_on;                  // YYYY-MM-DD in China Standard Time
   std::string case_deadline;   // YYYY-MM-DD; empty when the calendar has no data (calendar_missing)
   std::string alert_deadline;  // for a risk alert

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <memory>
@@ -47,6 +48,32 @@ std::string randomHex(size_t n) {
 bool constantTimeEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string hmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
+    throw std::runtime_error("HMAC-SHA256 failed");
+  return toHex(md, len);
+}
+
+std::string mosquittoPasswordHash(std::string_view password, int iterations) {
+  unsigned char salt[12];
+  if (RAND_bytes(salt, sizeof salt) != 1) throw std::runtime_error("RAND_bytes failed");
+  unsigned char hash[64];
+  if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt, sizeof salt,
+                        iterations, EVP_sha512(), sizeof hash, hash) != 1)
+    throw std::runtime_error("PBKDF2 failed");
+  auto b64 = [](const unsigned char* p, size_t n) {
+    std::string out(4 * ((n + 2) / 3) + 1, '\0');
+    int w = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), p, static_cast<int>(n));
+    out.resize(static_cast<size_t>(w));
+    return out;
+  };
+  return "$7$" + std::to_string(iterations) + "$" + b64(salt, sizeof salt) + "$" +
+         b64(hash, sizeof hash);
 }
 
 }  // namespace xj::security

@@ -11,5 +11,10 @@ std::string sha256Hex(std::string_view data);
 std::string randomHex(size_t n);
 // Compares in time that depends only on the lengths, not on where the inputs differ.
 bool constantTimeEqual(std::string_view a, std::string_view b);
+// HMAC-SHA256 of `data` under `key`, hex-encoded.
+std::string hmacSha256Hex(std::string_view key, std::string_view data);
+// A mosquitto password-file hash of `password`: "$7$ITER$SALT$HASH", PBKDF2-HMAC-SHA512 with a
+// fresh 12-byte salt, base64 (what mosquitto_passwd 2.x writes and mosquitto 2.x checks).
+std::string mosquittoPasswordHash(std::string_view password, int iterations = 1000);
 
 }  // namespace xj::security

@@ -111,6 +111,13 @@ ALTER TABLE prescreens ADD COLUMN carried_from INTEGER;
 CREATE INDEX items_open_state ON items(queue, state, overdue) WHERE state != 'resolved';
 CREATE INDEX items_overdue ON items(queue, township) WHERE overdue = 1 AND state != 'resolved';
 )sql",
+    // 5: facts about the database itself, e.g. which key made its person keys (not the key).
+    R"sql(
+CREATE TABLE hub_meta (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -1,5 +1,12 @@
 #include "hub/storage/sqlite_db.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace xj::storage {
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
@@ -86,10 +93,40 @@ struct GlobalConfig {
     sqlite3_initialize();
   }
 };
+
+// The database holds personal data: it is made (or tightened to) mode 0600 before SQLite opens
+// it, whatever the umask. SQLite creates the -wal and -shm files with the database file's mode;
+// ones left by an older build are tightened here too. Never by opening and closing an existing
+// file: close() drops every POSIX lock this process holds on it, which would let another process
+// think our connections gone (and, e.g., delete the WAL under them). So an existing file is only
+// chmod-ed by path, and a new one is made with O_EXCL (nobody can hold a lock on it yet).
+Status restrictToOwner(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return Status::ioError("stat " + path + ": " + std::strerror(errno));
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::close(fd);
+    } else if (errno != EEXIST) {
+      return Status::ioError("create " + path + ": " + std::strerror(errno));
+    }
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::string file = path + suffix;
+    if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 0777) == 0600) continue;
+    if (::chmod(file.c_str(), 0600) != 0)
+      return Status::ioError("chmod 600 " + file + ": " + std::strerror(errno));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<Db> Db::open(const std::string& path, bool read_only) {
   static GlobalConfig once;
+  if (!read_only) {
+    if (auto s = restrictToOwner(path); !s.isOk()) return s;
+  }
   Db db;
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;  // each connection is confined to one thread

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "hub/core/log.h"
 #include "hub/storage/migrations.h"
@@ -39,6 +40,53 @@ Receipt receiptFrom(const Stmt& st) {
   r.received_at = st.text(4);
   r.status = st.text(5);
   return r;
+}
+
+// Checks the person-key fingerprint (see open()); erases keys made before keyed hashing.
+Status adoptPersonKey(Db& db, const std::string& fingerprint) {
+  if (auto s = db.exec("BEGIN IMMEDIATE"); !s.isOk()) return s;
+  auto rollback = [&](Status s) {
+    (void)db.exec("ROLLBACK");
+    return s;
+  };
+  std::optional<std::string> stored;
+  {
+    auto st = db.prepare("SELECT value FROM hub_meta WHERE name='person_key_fingerprint'");
+    int rc = st.step();
+    if (rc == SQLITE_ROW)
+      stored = st.text(0);
+    else if (rc != SQLITE_DONE)
+      return rollback(Status::ioError("hub_meta: " + db.lastError()));
+  }
+  if (stored) {
+    if (*stored != fingerprint)
+      return rollback(Status::invalid(
+          "store.key_file is not the key this database's person keys were made with (restore "
+          "the original key file; with another key, repeat calls and alerts would not link)"));
+    return db.exec("COMMIT");
+  }
+  int64_t old_keys = 0;
+  {
+    auto st = db.prepare(
+        "SELECT (SELECT count(*) FROM persons) + (SELECT count(*) FROM person_households) + "
+        "(SELECT count(*) FROM items WHERE phone_key != '' OR id_key != '')");
+    if (st.step() != SQLITE_ROW) return rollback(Status::ioError("count keys: " + db.lastError()));
+    old_keys = st.int64(0);
+  }
+  if (old_keys > 0) {
+    // Plain SHA-256 of an ID number or phone is reversed by enumeration: erase, do not keep.
+    if (auto s = db.exec("DELETE FROM persons; DELETE FROM person_households; UPDATE items SET "
+                         "phone_key='', id_key='' WHERE phone_key != '' OR id_key != ''");
+        !s.isOk())
+      return rollback(s);
+    log::warn("person_keys_erased",
+              {{"rows", std::to_string(old_keys)},
+               {"why", "made before keyed hashing; earlier messages no longer link"}});
+  }
+  auto ins = db.prepare("INSERT INTO hub_meta(name, value) VALUES('person_key_fingerprint', ?1)");
+  ins.bind(1, fingerprint);
+  if (ins.step() != SQLITE_DONE) return rollback(Status::ioError("hub_meta: " + db.lastError()));
+  return db.exec("COMMIT");
 }
 
 }  // namespace
@@ -170,7 +218,8 @@ SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics)
           metrics.counter("xianjie_store_commit_failures_total", "Failed group commits")) {}
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config,
-                                                       MetricsRegistry& metrics) {
+                                                       MetricsRegistry& metrics,
+                                                       const std::string& person_key_fingerprint) {
   std::error_code ec;
   auto parent = std::filesystem::path(config.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -178,6 +227,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config
     auto db = Db::open(config.path, false);
     if (!db.isOk()) return db.status();
     if (auto s = migrate(db.value()); !s.isOk()) return s;
+    if (auto s = adoptPersonKey(db.value(), person_key_fingerprint); !s.isOk()) return s;
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(config, metrics));
   store->writer_ = std::make_unique<Writer>(config.path);

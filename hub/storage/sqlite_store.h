@@ -32,9 +32,13 @@ class Db;
 
 class SqliteStore final : public MessageStore, public WorkStore {
  public:
-  // Opens the file, runs migrations and starts the threads.
+  // Opens the file, runs migrations and starts the threads. `person_key_fingerprint` identifies
+  // the key that makes the stored person keys (PersonKeyer): a database keyed with another key
+  // is refused; one with keys from before keyed hashing (plain SHA-256, reversible by
+  // enumeration) has them erased, once, and then records the fingerprint.
   static Result<std::unique_ptr<SqliteStore>> open(const StoreConfig& config,
-                                                   MetricsRegistry& metrics);
+                                                   MetricsRegistry& metrics,
+                                                   const std::string& person_key_fingerprint);
   ~SqliteStore() override;
 
   bool submit(IngestRecord record, IngestCallback done) override;

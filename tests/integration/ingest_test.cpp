@@ -318,10 +318,19 @@ TEST_CASE("config errors are all reported and the daemon refuses to start", "[co
   CHECK(out.find("/http/port") != std::string::npos);
   CHECK(out.find("/http/threads") != std::string::npos);
   CHECK(out.find("/store/bogus") != std::string::npos);
-  out = runCommand(std::string(XJ_DAEMON) + " --check-config " + XJ_SOURCE_DIR +
-                       "/config/hub.example.jsonc 2>&1",
+  // The example config is valid where its key file (store.key_file, var/xianjie.key) exists.
+  std::string dir = runCommand("mktemp -d /tmp/xj-example-XXXXXX");
+  dir.pop_back();
+  std::string example = std::string(XJ_SOURCE_DIR) + "/config/hub.example.jsonc";
+  out = runCommand("cd " + dir + " && " + XJ_DAEMON + " --check-config " + example + " 2>&1",
+                   &code);
+  CHECK(code == 1);
+  CHECK(out.find("/store/key_file") != std::string::npos);
+  out = runCommand("cd " + dir + " && mkdir var && (umask 077; head -c 32 /dev/urandom > " +
+                       "var/xianjie.key) && " + XJ_DAEMON + " --check-config " + example + " 2>&1",
                    &code);
   CHECK(code == 0);
+  runCommand("rm -rf " + dir);
 }
 
 TEST_CASE("pipelined requests on one connection are answered in order", "[http][pipelining]") {

@@ -187,12 +187,17 @@ TEST_CASE("MQTT: the shipped ACL lets an org publish only under its own topics",
   d.token("charity-1", "charity");
   d.token("charity-2", "charity");
   std::string acl_dir = d.dir() + "/mosquitto";
-  // The hub's own MQTT password goes in the config; mqtt-acl then writes everyone's.
+  // The hub's own MQTT password goes in the config; mqtt-acl then writes everyone's. It writes
+  // the password file itself (no mosquitto_passwd on PATH here: no password ever in an argv).
   int code = 0;
-  std::string out = runCommand(std::string(XJ_CLI) + " mqtt-acl --config '" + d.configPath() +
-                                   "' --out '" + acl_dir + "' 2>/dev/null",
+  std::string out = runCommand("env PATH=/nonexistent " + std::string(XJ_CLI) +
+                                   " mqtt-acl --config '" + d.configPath() + "' --out '" +
+                                   acl_dir + "' 2>/dev/null",
                                &code);
   REQUIRE(code == 0);
+  std::string passwd = runCommand("cat '" + acl_dir + "/passwd'");
+  CHECK(passwd.find("charity-1:$7$1000$") != std::string::npos);
+  CHECK(runCommand("stat -c %a '" + acl_dir + "/passwd'") == "600\n");
   std::map<std::string, std::string> pw;
   for (size_t pos = 0; pos < out.size();) {
     size_t e = out.find('\n', pos);
@@ -202,6 +207,7 @@ TEST_CASE("MQTT: the shipped ACL lets an org publish only under its own topics",
   }
   REQUIRE(pw.count("xianjied"));
   REQUIRE(pw.count("charity-1"));
+  CHECK(passwd.find(pw["charity-1"]) == std::string::npos);  // only hashes in the file
   Mosquitto broker(acl_dir);
   broker.start();
   Daemon hub(

@@ -33,9 +33,20 @@ Daemon::Daemon(std::string extra_store, std::string extra_http, std::string rout
   char tmpl[] = "/tmp/xianjie-test-XXXXXX";
   dir_ = mkdtemp(tmpl);
   config_ = dir_ + "/hub.jsonc";
+  // The person-key file (store.key_file): 32 random bytes, mode 0600, like scripts/run makes.
+  {
+    int fd = open((dir_ + "/hub.key").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    std::ifstream rnd("/dev/urandom", std::ios::binary);
+    char key[32];
+    rnd.read(key, sizeof key);
+    if (fd < 0 || write(fd, key, sizeof key) != static_cast<ssize_t>(sizeof key))
+      throw std::runtime_error("cannot write the test key file");
+    ::close(fd);
+  }
   std::ofstream(config_) << "{\n  \"http\": {\"port\": 0"
                          << (extra_http.empty() ? "" : ", " + extra_http)
-                         << "},\n  \"store\": {\"path\": \"" << dir_ << "/hub.db\""
+                         << "},\n  \"store\": {\"path\": \"" << dir_
+                         << "/hub.db\", \"key_file\": \"" << dir_ << "/hub.key\""
                          << (extra_store.empty() ? "" : ", " + extra_store)
                          << "},\n  \"standards_dir\": \"" << XJ_SOURCE_DIR << "/config/standards"
                          << "\",\n  \"routes_path\": \"" << routes_path << "\",\n  \"mqtt\": {"
