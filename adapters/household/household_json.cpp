@@ -3,9 +3,12 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "routing/rules/id_number.h"
 #include "routing/rules/names.h"
@@ -126,6 +129,110 @@ class Reader {
   Problems& problems_;
 };
 
+// Edit distance, for "did you mean" on a misspelled field name (short names only).
+size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The fields of each object of the household input, by object name (see household_json.h).
+const std::map<std::string, std::vector<std::string>>& fieldTable() {
+  static const std::map<std::string, std::vector<std::string>> kFields = {
+      {"disability", {"type", "grade"}},
+      {"support_received", {"actual", "assessed", "from_age", "from_in_household", "from"}},
+      {"obligor_member", {"ref", "relation"}},
+      {"obligor",
+       {"relation", "age", "annual_income", "disability", "current_status", "status",
+        "dibao_recipient", "receives_dibao", "tekun", "no_civil_capacity", "missing",
+        "declared_missing", "in_prison", "exclusion", "financial_assets", "assets"}},
+      {"obligor_assets", {"financial"}},
+      {"case_file",
+       {"household", "as_of", "id", "title", "parameters", "expected", "exercises", "flags",
+        "depends_on_assumptions", "note"}},
+      {"household",
+       {"as_of", "township_code", "township", "residence", "relocated_to_town", "members", "assets",
+        "rigid_expenditure_12m", "fpm"}},
+      {"member",
+       {"pid",
+        "relation",
+        "sex",
+        "birth_date",
+        "id_number",
+        "school",
+        "disability",
+        "serious_illness",
+        "employed",
+        "employment",
+        "away_for_work_only",
+        "own_separate_household",
+        "months_coresident",
+        "exclusion",
+        "religious_absence_years",
+        "no_civil_capacity",
+        "income",
+        "assets_personal",
+        "adl_failures",
+        "current_status",
+        "tekun_as_minor",
+        "tekun_since_minor",
+        "applies_individually",
+        "orphan",
+        "de_facto_unsupported",
+        "prefers_orphan_allowance",
+        "can_live_independently",
+        "legal_obligation",
+        "depends_on_family",
+        "on_fpm_roster",
+        "fpm_monitoring_object",
+        "is_monitoring_object",
+        "monitoring_object",
+        "fpm",
+        "obligors"}},
+      {"school", {"level", "full_time"}},
+      {"assets_personal", {"financial"}},
+      {"member_fpm", {"is_monitoring_object"}},
+      {"assets", {"financial", "vehicles", "extra_housing_units"}},
+      {"vehicle", {"type", "value"}},
+      {"fpm", {"is_monitoring_object", "risk_eliminated", "type", "members", "roster"}},
+      {"rigid_expenditure_12m", {"medical_oop", "education", "rehab_oop", "rehab", "other"}},
+  };
+  return kFields;
+}
+
+// Every member of the object `r` reads must be one of `known`: a misspelled or invented field
+// would otherwise be ignored without a word and the decision silently wrong (issue 10.4).
+void refuseUnknownKeys(const Reader& r, const std::string& object) {
+  const auto& known = fieldTable().at(object);
+  const Value* obj = r.obj();
+  if (!obj || !obj->IsObject()) return;
+  for (auto it = obj->MemberBegin(); it != obj->MemberEnd(); ++it) {
+    std::string_view key(it->name.GetString(), it->name.GetStringLength());
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string what = "unknown field";
+    std::string_view best;
+    size_t best_d = 3;
+    for (const auto& k : known) {
+      size_t d = editDistance(key.substr(0, 64), k);
+      if (d < best_d) best_d = d, best = k;
+    }
+    if (!best.empty()) what += " (did you mean " + std::string(best) + "?)";
+    // The key is the client's text: keep only printable ASCII in the path we echo back.
+    std::string shown;
+    for (char c : key.substr(0, 64)) shown.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+    r.problem(shown, what);
+  }
+}
+
 enum class IncomeKind {
   kWage,
   kBusiness,
@@ -200,6 +307,7 @@ void parseDisability(const Reader& r, rules::DisabilityType& type, int& grade) {
     return;
   }
   Reader dr = r.child("disability");
+  refuseUnknownKeys(dr, "disability");
   auto t = dr.str("type", true);
   if (t) {
     auto dt = rules::disabilityTypeFromName(*t);
@@ -235,6 +343,7 @@ void parseIncome(const Reader& mr, rules::Income& income) {
           ir.problems().push_back({sr.path(), "must be an object"});
           continue;
         }
+        refuseUnknownKeys(sr, "support_received");
         rules::SupportPayment p;
         if (!sr.has("actual") && !sr.has("assessed")) sr.problem("actual", "missing");
         p.actual = sr.money("actual", "support");
@@ -301,6 +410,14 @@ void parseObligors(const Reader& mr, rules::Person& p, const std::map<std::strin
       continue;
     }
     rules::Obligor ob;
+    if (orr.has("ref")) {
+      // An obligor who is a member is described by the member's own fields.
+      refuseUnknownKeys(orr, "obligor_member");
+    } else {
+      refuseUnknownKeys(orr, "obligor");
+    }
+    if (auto rel = orr.str("relation", false); rel && !rules::relationFromName(*rel))
+      orr.problem("relation", "unknown relation");
     if (auto ref = orr.str("ref", false)) {
       auto it = pids.find(*ref);
       if (it == pids.end())
@@ -343,14 +460,22 @@ void parseObligors(const Reader& mr, rules::Person& p, const std::map<std::strin
       }
       if (orr.has("financial_assets"))
         ob.financial_assets = orr.money("financial_assets", "assets");
-      if (const Value* a = orr.get("assets"); a && a->IsObject())
-        ob.financial_assets = orr.child("assets").money("financial", "assets");
+      if (const Value* a = orr.get("assets")) {
+        if (!a->IsObject()) {
+          orr.problem("assets", "must be an object {financial}");
+        } else {
+          refuseUnknownKeys(orr.child("assets"), "obligor_assets");
+          ob.financial_assets = orr.child("assets").money("financial", "assets");
+        }
+      }
     }
     p.obligors.push_back(ob);
   }
 }
 
 }  // namespace
+
+const std::map<std::string, std::vector<std::string>>& householdFields() { return fieldTable(); }
 
 std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const Standards& standards,
                                                   std::string_view as_of_override,
@@ -377,8 +502,12 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
     }
     hv = &it->value;
     out.base_path = "/household";
+    // A case file (tests/data/rules/cases): only `household` and `as_of` are read; the others
+    // document the case and are named here so that a misspelled one is still caught.
+    refuseUnknownKeys(Reader(&doc, "", problems), "case_file");
   }
   Reader hr(hv, out.base_path, problems);
+  refuseUnknownKeys(hr, "household");
   rules::Household& h = out.household;
 
   // as_of: the override, else the household's, else the case file's.
@@ -464,6 +593,7 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
       Reader mr(&m, hr.at("members") + "/" + std::to_string(i), problems);
       rules::Person p;
       if (m.IsObject()) {
+        refuseUnknownKeys(mr, "member");
         if (auto pid = mr.str("pid", false)) p.pid = *pid;
         if (auto rel = mr.str("relation", true)) {
           auto r = rules::relationFromName(*rel);
@@ -503,6 +633,7 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
             mr.problem("school", "must be an object {level, full_time}");
           } else {
             Reader sr = mr.child("school");
+            refuseUnknownKeys(sr, "school");
             if (auto l = sr.str("level", true)) {
               auto lv = rules::schoolLevelFromName(*l);
               if (!lv)
@@ -535,10 +666,12 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         p.no_civil_capacity = mr.boolean("no_civil_capacity");
         parseIncome(mr, p.income);
         if (const Value* a = mr.get("assets_personal")) {
-          if (!a->IsObject())
+          if (!a->IsObject()) {
             mr.problem("assets_personal", "must be an object {financial}");
-          else
+          } else {
+            refuseUnknownKeys(mr.child("assets_personal"), "assets_personal");
             p.personal_financial_assets = mr.child("assets_personal").money("financial", "assets");
+          }
         }
         if (auto adl = mr.integer("adl_failures", 0, 6)) p.adl_failures = *adl;
         if (auto cs = mr.str("current_status", false)) {
@@ -558,8 +691,14 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         p.on_fpm_roster = mr.boolean("on_fpm_roster") || mr.boolean("fpm_monitoring_object") ||
                           mr.boolean("is_monitoring_object") || mr.boolean("monitoring_object");
         // The FPM system also records the flag per person: {"fpm": {"is_monitoring_object": true}}.
-        if (const Value* f = mr.get("fpm"); f && f->IsObject())
-          p.on_fpm_roster |= mr.child("fpm").boolean("is_monitoring_object");
+        if (const Value* f = mr.get("fpm")) {
+          if (!f->IsObject()) {
+            mr.problem("fpm", "must be an object {is_monitoring_object}");
+          } else {
+            refuseUnknownKeys(mr.child("fpm"), "member_fpm");
+            p.on_fpm_roster |= mr.child("fpm").boolean("is_monitoring_object");
+          }
+        }
         parseObligors(mr, p, pids, i);
       }
       h.members.push_back(std::move(p));
@@ -574,6 +713,7 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
     hr.problem("assets", a ? "must be an object" : "missing");
   } else {
     Reader ar = hr.child("assets");
+    refuseUnknownKeys(ar, "assets");
     if (!ar.has("financial")) ar.problem("financial", "missing");
     h.financial_assets = ar.money("financial", "assets");
     if (const Value* vs = ar.get("vehicles")) {
@@ -584,6 +724,11 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
         for (const auto& v : vs->GetArray()) {
           Reader vr(&v, ar.at("vehicles") + "/" + std::to_string(i++), problems);
           rules::Vehicle veh;
+          if (!v.IsObject()) {
+            problems.push_back({vr.path(), "must be an object {type, value}"});
+            continue;
+          }
+          refuseUnknownKeys(vr, "vehicle");
           if (auto t = vr.str("type", true)) {
             auto vt = rules::vehicleTypeFromName(*t);
             if (!vt)
@@ -605,12 +750,7 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
       hr.problem("rigid_expenditure_12m", "must be an object");
     } else {
       Reader rr = hr.child("rigid_expenditure_12m");
-      static const std::set<std::string_view> kKnown{"medical_oop", "education", "rehab_oop",
-                                                     "rehab", "other"};
-      for (auto it = r->MemberBegin(); it != r->MemberEnd(); ++it)
-        if (!kKnown.count(std::string_view(it->name.GetString(), it->name.GetStringLength())))
-          rr.problem(it->name.GetString(),
-                     "unknown expenditure type (medical_oop, education, rehab_oop, other)");
+      refuseUnknownKeys(rr, "rigid_expenditure_12m");
       h.education_12m = rr.money("education", "expenditure");
       h.rehab_12m = rr.money("rehab_oop", "expenditure") + rr.money("rehab", "expenditure");
       h.other_rigid_12m = rr.money("other", "expenditure");
@@ -638,6 +778,7 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
       hr.problem("fpm", "must be an object");
     } else {
       Reader fr = hr.child("fpm");
+      refuseUnknownKeys(fr, "fpm");
       h.fpm.is_monitoring_object = fr.boolean("is_monitoring_object");
       h.fpm.risk_eliminated = fr.boolean("risk_eliminated");
       if (auto t = fr.str("type", false)) {
