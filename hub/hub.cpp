@@ -55,7 +55,7 @@ Status Hub::run() {
   auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
   if (!keys.isOk()) return keys.status();
   intake::Intake intake(standards.value(), townships, route_table, impl_->clock,
-                        envelope::Limits{cfg.http.max_json_depth}, keys.value());
+                        envelope::Limits{cfg.http.max_json_depth, std::nullopt}, keys.value());
 
   auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics, keys.value().fingerprint());
   if (!store_r.isOk()) return store_r.status();
@@ -136,10 +136,12 @@ Status Hub::run() {
       nullptr,
       nullptr,
       nullptr,
+      nullptr,
       nullptr};
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
+    deps.drop_writer_connection = [s = store.get()] { s->dropWriterConnection(); };
     deps.set_clock = [this](std::chrono::system_clock::time_point t) { impl_->clock.set(t); };
     deps.sweep_as_of = [&sweep](std::string today,
                                 std::function<void(std::optional<SweepResult>)> done) {

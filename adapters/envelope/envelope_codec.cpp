@@ -300,7 +300,8 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
                  {"name", "id_number", "phone", "village", "household"})) {
       if (auto* v = c.get(*s, "name")) c.string(v, "/subject/name", 1, 100);
       if (auto* v = c.get(*s, "id_number"); v && c.string(v, "/subject/id_number", 1, 32)) {
-        auto check = rules::checkIdNumber(std::string_view(v->GetString(), v->GetStringLength()));
+        auto check = rules::checkIdNumber(std::string_view(v->GetString(), v->GetStringLength()),
+                                          limits.latest_birth_date);
         if (!check.ok()) {
           c.add("/subject/id_number", rules::describe(check.error));
         } else {
@@ -382,7 +383,8 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
         for (const auto& m : h["members"].GetArray()) {
           if (!m.IsObject() || !m.HasMember("id_number") || !m["id_number"].IsString()) continue;
           auto check = rules::checkIdNumber(
-              std::string_view(m["id_number"].GetString(), m["id_number"].GetStringLength()));
+              std::string_view(m["id_number"].GetString(), m["id_number"].GetStringLength()),
+              limits.latest_birth_date);
           if (check.ok()) facts->member_ids.push_back(check.normalised);
         }
       }

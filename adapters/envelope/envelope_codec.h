@@ -6,6 +6,7 @@
 // keep the two in step. Pure functions over immutable inputs; any thread.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ namespace xj::envelope {
 
 struct Limits {
   int max_depth = 32;
+  // The acceptance date by the hub's clock: an ID number whose birth date is after it is
+  // refused. Unset: not checked (tools with no acceptance date).
+  std::optional<std::chrono::year_month_day> latest_birth_date;
 };
 
 // What routing and the pre-screen need from a valid envelope, besides the record itself.

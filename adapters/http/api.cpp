@@ -277,7 +277,8 @@ void Api::faults(ApiRequest req, Reply reply) {
   if (!who)
     return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
   if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
-  // Body: "pause" or "resume" (the writer), or a bare integer: the new max_page_count
+  // Body: "pause" or "resume" (the writer), "reconnect" (the writer drops its connection before
+  // its next commit, as after an I/O error), or a bare integer: the new max_page_count
   // (0 lifts the cap). Enabled only by store.fault_injection, for tests.
   if (req.body.rfind("sweep ", 0) == 0 && deps_.sweep_as_of) {
     auto shared_req = std::make_shared<ApiRequest>(req);
@@ -301,12 +302,16 @@ void Api::faults(ApiRequest req, Reply reply) {
     deps_.set_clock(*t);
   } else if (req.body == "pause" || req.body == "resume") {
     deps_.pause_writer(req.body == "pause");
+  } else if (req.body == "reconnect" && deps_.drop_writer_connection) {
+    deps_.drop_writer_connection();
   } else {
     char* end = nullptr;
     long long pages = std::strtoll(req.body.c_str(), &end, 10);
     if (req.body.empty() || *end != '\0' || pages < 0)
-      return finish(req, reply,
-                    error(400, "invalid", "body must be pause, resume or a page count"));
+      return finish(
+          req, reply,
+          error(400, "invalid",
+                "body must be pause, resume, reconnect, clock T, sweep D or a page count"));
     deps_.set_max_page_count(pages);
   }
   log::warn("fault_injected", {{"fault", req.body}, {"token", who->token_id}});

@@ -63,6 +63,7 @@ struct ApiDeps {
   std::function<bool()> store_healthy;
   std::function<void(int64_t)> set_max_page_count;  // null unless fault injection is on
   std::function<void(bool)> pause_writer;           // null unless fault injection is on
+  std::function<void()> drop_writer_connection;     // null unless fault injection is on
   // Runs the overdue sweep as if today were the given date (fault injection: a fake clock).
   std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)>
       sweep_as_of;

@@ -56,10 +56,12 @@ envelope::ParseOutcome Intake::prepare(std::string_view bytes, MessageKind kind,
                                        IngestRecord& record, Problems& problems,
                                        routing::RouteDecision* why) const {
   envelope::Facts facts;
-  auto outcome =
-      envelope::parseEnvelope(bytes, kind, townships_, limits_, record, problems, &facts);
-  if (outcome != envelope::ParseOutcome::kOk) return outcome;
   auto now = clock_.now();
+  envelope::Limits limits = limits_;
+  limits.latest_birth_date = std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(now + std::chrono::hours(8))};
+  auto outcome = envelope::parseEnvelope(bytes, kind, townships_, limits, record, problems, &facts);
+  if (outcome != envelope::ParseOutcome::kOk) return outcome;
   auto& plan = record.plan;
   plan.accepted_on = acceptedOn(now);
 

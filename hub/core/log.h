@@ -15,6 +15,9 @@ enum class Level { kDebug, kInfo, kWarn, kError };
 using Field = std::pair<std::string_view, std::string>;
 
 void setLevel(Level level);
+// Appends `value` as it appears in a line: bare, or quoted with every control character
+// (CR, LF, ESC, DEL, C1) escaped, so that no value can forge a line or drive a terminal.
+void appendValue(std::string& out, std::string_view value);
 void write(Level level, std::string_view event, std::initializer_list<Field> fields);
 
 inline void debug(std::string_view e, std::initializer_list<Field> f = {}) {

@@ -101,15 +101,29 @@ class SqliteStore::Writer {
     auto db = Db::open(path_, false);
     if (!db.isOk()) return db.status();
     db_ = std::move(db).value();
+    // max_page_count is a property of the connection, not of the file: a connection opened
+    // again after an I/O error must get the cap (store.max_page_count or the latest override)
+    // back, or the quota would silently lapse.
+    if (max_pages_ >= 0) {
+      if (auto s = applyMaxPageCount(); !s.isOk()) {
+        db_.close();
+        return s;
+      }
+    }
     return Status::ok();
   }
 
   void reset() { db_.close(); }
 
+  // 0 lifts the cap. Remembered, and applied again to every new connection.
   Status setMaxPageCount(int64_t pages) {
+    max_pages_ = pages;
     if (auto s = ensureOpen(); !s.isOk()) return s;
-    return db_.exec("PRAGMA max_page_count=" + std::to_string(pages > 0 ? pages : 4294967294LL));
+    return applyMaxPageCount();
   }
+
+  // Fault injection: drop the connection as the I/O-error path does; the next commit reopens.
+  void dropConnection() { reset(); }
 
   // One transaction for the whole batch: every job's outcome goes into `results` (ingest),
   // or into its own result (actions, sweeps). On failure nothing of the batch is stored and the
@@ -205,8 +219,14 @@ class SqliteStore::Writer {
                                         : Status::ioError(msg);
   }
 
+  Status applyMaxPageCount() {
+    return db_.exec("PRAGMA max_page_count=" +
+                    std::to_string(max_pages_ > 0 ? max_pages_ : 4294967294LL));
+  }
+
   std::string path_;
   Db db_;
+  int64_t max_pages_ = -1;  // -1: never set (SQLite's default)
 };
 
 SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics)
@@ -389,6 +409,7 @@ void SqliteStore::writerLoop() {
         write_queue_.pop_front();
       }
     }
+    if (drop_connection_.exchange(false)) writer_->dropConnection();
     int64_t pages = pending_max_pages_.exchange(-1);
     if (pages >= 0) {
       if (auto s = writer_->setMaxPageCount(pages); !s.isOk())

@@ -64,6 +64,9 @@ class SqliteStore final : public MessageStore, public WorkStore {
   bool healthy() const { return healthy_.load(); }
   // Fault injection (tests): applied by the writer before its next batch.
   void setMaxPageCount(int64_t pages) { pending_max_pages_.store(pages); }
+  // Fault injection: the writer drops its connection before its next commit, as after an I/O
+  // error, and opens a new one (which must keep the page cap).
+  void dropWriterConnection() { drop_connection_.store(true); }
   // Fault injection (tests): a paused writer takes no jobs, so the queue fills up.
   void setPaused(bool paused);
 
@@ -108,6 +111,7 @@ class SqliteStore final : public MessageStore, public WorkStore {
 
   std::atomic<bool> healthy_{true};
   std::atomic<int64_t> pending_max_pages_{-1};
+  std::atomic<bool> drop_connection_{false};
   std::atomic<uint64_t> events_version_{0};
   std::unique_ptr<Writer> writer_;
   std::thread writer_thread_;

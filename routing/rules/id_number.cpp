@@ -4,7 +4,8 @@
 
 namespace xj::rules {
 
-IdNumberCheck checkIdNumber(std::string_view id) {
+IdNumberCheck checkIdNumber(std::string_view id,
+                            std::optional<std::chrono::year_month_day> not_after) {
   IdNumberCheck out;
   if (id.size() != 18) {
     out.error = IdNumberError::kLength;
@@ -33,6 +34,10 @@ IdNumberCheck checkIdNumber(std::string_view id) {
     out.error = IdNumberError::kBirthDate;
     return out;
   }
+  if (not_after && std::chrono::sys_days(birth) > std::chrono::sys_days(*not_after)) {
+    out.error = IdNumberError::kBirthAfter;
+    return out;
+  }
   static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   static constexpr char kCheck[] = "10X98765432";
   int sum = 0;
@@ -55,6 +60,8 @@ const char* describe(IdNumberError e) {
       return "must be 17 digits followed by a digit or X";
     case IdNumberError::kBirthDate:
       return "birth date in characters 7-14 is not a real date";
+    case IdNumberError::kBirthAfter:
+      return "birth date in characters 7-14 is after the date the message was accepted";
     case IdNumberError::kChecksum:
       return "check character does not match (GB 11643)";
   }

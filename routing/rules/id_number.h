@@ -2,6 +2,8 @@
 // Pure function; any thread.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,10 +11,11 @@ namespace xj::rules {
 
 enum class IdNumberError {
   kNone,
-  kLength,     // not 18 characters
-  kDigits,     // first 17 not digits, or the 18th not a digit or X
-  kBirthDate,  // characters 7-14 are not a real date
-  kChecksum,   // ISO 7064 MOD 11-2 check character does not match
+  kLength,      // not 18 characters
+  kDigits,      // first 17 not digits, or the 18th not a digit or X
+  kBirthDate,   // characters 7-14 are not a real date
+  kBirthAfter,  // characters 7-14 are a date after `not_after` (the acceptance date)
+  kChecksum,    // ISO 7064 MOD 11-2 check character does not match
 };
 
 struct IdNumberCheck {
@@ -23,7 +26,10 @@ struct IdNumberCheck {
 
 // Validates in the order of SPEC.md §9: length, digits, birth date, checksum. A lower-case x is
 // accepted and normalised to X. Any address code is accepted (people move; the code does not).
-IdNumberCheck checkIdNumber(std::string_view id);
+// With `not_after` (the acceptance date, from the hub's clock, never the system's), a birth date
+// after it is an error too: nobody not yet born has an ID number.
+IdNumberCheck checkIdNumber(std::string_view id,
+                            std::optional<std::chrono::year_month_day> not_after = std::nullopt);
 
 // A short English description of the error, without the number itself.
 const char* describe(IdNumberError e);

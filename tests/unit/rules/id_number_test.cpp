@@ -27,3 +27,16 @@ TEST_CASE("ID errors are checked in order: length, digits, birth date, checksum"
   CHECK(xj::rules::checkIdNumber("451229199502301234").error == E::kBirthDate);
   CHECK(xj::rules::checkIdNumber("451229196507150170").error == E::kChecksum);
 }
+
+TEST_CASE("an ID whose birth date is after the acceptance date is refused", "[id]") {
+  using namespace std::chrono;
+  using E = xj::rules::IdNumberError;
+  const char* born_2025_06_01 = "451229202506010016";     // checksum valid
+  CHECK(xj::rules::checkIdNumber(born_2025_06_01).ok());  // no acceptance date: not checked
+  CHECK(xj::rules::checkIdNumber(born_2025_06_01, year_month_day{2025y / March / 10}).error ==
+        E::kBirthAfter);
+  CHECK(xj::rules::checkIdNumber(born_2025_06_01, year_month_day{2025y / May / 31}).error ==
+        E::kBirthAfter);
+  CHECK(xj::rules::checkIdNumber(born_2025_06_01, year_month_day{2025y / June / 1}).ok());
+  CHECK(std::string(xj::rules::describe(E::kBirthAfter)).find("after") != std::string::npos);
+}
