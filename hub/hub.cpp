@@ -15,7 +15,7 @@
 #include "adapters/household/standards.h"
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
-#include "adapters/intake/intake.h"
+#include "adapters/inbound/inbound.h"
 #include "adapters/mqtt/mqtt_adapter.h"
 #include "config/routes_config.h"
 #include "hub/core/clock.h"
@@ -54,8 +54,8 @@ Status Hub::run() {
   routing::RouteTableHolder route_table(routes.value());
   auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
   if (!keys.isOk()) return keys.status();
-  intake::Intake intake(standards.value(), townships, route_table, impl_->clock,
-                        envelope::Limits{cfg.http.max_json_depth, std::nullopt}, keys.value());
+  inbound::Inbound intake(standards.value(), townships, route_table, impl_->clock,
+                          envelope::Limits{cfg.http.max_json_depth, std::nullopt}, keys.value());
 
   auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics, keys.value().fingerprint());
   if (!store_r.isOk()) return store_r.status();
@@ -211,7 +211,7 @@ Status Hub::run() {
     first_sweep = false;
     sweep_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec || draining.load()) return;
-      sweep(intake::acceptedOn(impl_->clock.now()), nullptr);
+      sweep(routing::acceptedOn(impl_->clock.now()), nullptr);
       schedule_sweep();
     });
   };

@@ -22,13 +22,19 @@ check "sqlite3.h outside hub/storage" '#include *[<"]sqlite3\.h' hub/core hub/se
 check "third-party include in hub/core or routing/rules" '#include *<(boost|rapidjson|mqtt|MQTTAsync|MQTTClient|curl|openssl|sqlite3|catch2)' hub/core routing/rules
 # The core knows nothing above it.
 check "hub/core includes a higher layer" '#include *"(adapters|config|hub/storage|hub/security|hub/hub)' hub/core
-check "routing/rules includes a higher layer" '#include *"(adapters|config|hub/storage|hub/security|hub/hub)' routing/rules
+check "routing includes a higher layer" '#include *"(adapters|config|hub/storage|hub/security|hub/hub)' routing
+# The domain (routing: intake, queues and the work policy, the router) is std-only besides the
+# core and the rules core: it reaches the store through hub/core/work_transaction.h alone.
+check "third-party include in routing" '#include *<(boost|rapidjson|mqtt|MQTTAsync|MQTTClient|curl|openssl|sqlite3|catch2)' routing
+# Storage holds SQL and no decisions: of the domain it sees only the work policy it runs in the
+# writer's transaction (and the route/transition tables never).
+check "hub/storage includes domain code other than the work policy" '#include *"routing/(rules|intake|route_table|queues/item)' hub/storage
 # Adapters translate the wire; they do not reach into storage internals.
 check "adapters include hub/storage" '#include *"hub/storage' adapters
 # Beast/Asio only in the HTTP (and later MQTT) adapters and the composition root.
-check "Boost outside adapters/http, adapters/mqtt, hub.cpp" '#include *<boost' config hub/storage hub/security adapters/envelope adapters/household adapters/intake routing
+check "Boost outside adapters/http, adapters/mqtt, hub.cpp" '#include *<boost' config hub/storage hub/security adapters/envelope adapters/household adapters/inbound routing
 # Paho only in the MQTT adapter (and the tests' clients).
-check "Paho outside adapters/mqtt" '#include *<mqtt/' hub config routing adapters/http adapters/envelope adapters/intake adapters/household
+check "Paho outside adapters/mqtt" '#include *<mqtt/' hub config routing adapters/http adapters/envelope adapters/inbound adapters/household
 # Domain types hold no wire types.
 check "RapidJSON in storage or security" '#include *<rapidjson' hub/storage hub/security
 if [ $fail -ne 0 ]; then echo "layering: FAILED"; exit 1; fi

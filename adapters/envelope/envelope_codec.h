@@ -25,16 +25,9 @@ struct Limits {
   std::optional<std::chrono::year_month_day> latest_birth_date;
 };
 
-// What routing and the pre-screen need from a valid envelope, besides the record itself.
-struct Facts {
-  std::string id_number;                // normalised (upper-case X); empty if none
-  std::string phone_digits;             // the subject's phone, else the caller's; digits only
-  std::string urgency;                  // tickets
-  std::string ticket_category;          // tickets
-  std::string signal;                   // notifications
-  std::string household_json;           // subject.household, re-serialised; empty if none
-  std::vector<std::string> member_ids;  // valid, normalised ID numbers of household members
-};
+// What routing and the pre-screen need from a valid envelope, besides the record itself
+// (a domain type: hub/core/message.h).
+using Facts = MessageFacts;
 
 enum class ParseOutcome {
   kOk,

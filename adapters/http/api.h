@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/intake/intake.h"
+#include "adapters/inbound/inbound.h"
 #include "hub/core/clock.h"
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
@@ -54,7 +54,7 @@ struct ApiDeps {
   MessageStore& store;
   WorkStore& work;
   const security::TokenRegistry& tokens;
-  const intake::Intake& intake;
+  const inbound::Inbound& intake;
   const Clock& clock;
   MetricsRegistry& metrics;
   // Runs `fn` on the I/O context after `delay` (long-polls); provided by the hub.

@@ -20,9 +20,9 @@ namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void str(JsonWriter& w, const char* k, const std::string& v) {
+void str(JsonWriter& w, const char* k, std::string_view v) {
   w.Key(k);
-  w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
 }
 
 void writeItem(JsonWriter& w, const ItemRecord& it) {
@@ -30,13 +30,13 @@ void writeItem(JsonWriter& w, const ItemRecord& it) {
   w.Key("item_id");
   w.Int64(it.item_id);
   str(w, "queue", it.queue);
-  str(w, "item_kind", it.item_kind);
+  str(w, "item_kind", toString(it.item_kind));
   str(w, "hub_id", it.hub_id);
-  str(w, "kind", it.kind);
+  str(w, "kind", toString(it.kind));
   str(w, "township", it.township);
   str(w, "category", it.category);
   if (!it.urgency.empty()) str(w, "urgency", it.urgency);
-  str(w, "state", it.state);
+  str(w, "state", toString(it.state));
   w.Key("owner");
   if (it.owner.empty()) {
     w.Null();
@@ -214,7 +214,7 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
     Problems problems;
     for (const auto& [k, v] : q) {
       if (k == "state") {
-        if (!routing::parseItemState(v))
+        if (!parseItemState(v))
           problems.push_back({"state",
                               "must be one of new, claimed, in_progress, waiting_on_other, "
                               "resolved, escalated, transferred"});
@@ -349,7 +349,8 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
   ar.item_id = item;
   ar.actor = who.token_id;
   ar.at = formatRfc3339(deps_.clock.now());
-  ar.action = action == "notes" ? "note" : action;
+  // The URL's action names the move; "notes" is the collection a note is added to.
+  ar.action = parseItemAction(action == "notes" ? "note" : action).value_or(ItemAction::kNote);
   std::vector<std::string> allowed_keys;
   if (action == "transfer") {
     ar.target_queue = text("to", true, 64);
@@ -362,7 +363,7 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
     ar.text = text("text", true);
     allowed_keys = {"text"};
   } else if (action == "progress") {
-    ar.progress_state = oneOf("state", {"in_progress", "waiting_on_other"});
+    ar.progress_state = parseItemState(oneOf("state", {"in_progress", "waiting_on_other"}));
     ar.text = text("note", false);
     allowed_keys = {"state", "note"};
   } else if (action == "resolve") {
@@ -372,7 +373,7 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
     allowed_keys = {"outcome", "reason_code", "note"};
     if (table->follow_up_on_resolve) {
       ar.create_follow_up = true;
-      ar.follow_up_deadline = deps_.intake.deadline(intake::acceptedOn(deps_.clock.now()),
+      ar.follow_up_deadline = deps_.intake.deadline(routing::acceptedOn(deps_.clock.now()),
                                                     table->follow_up_working_days);
     }
   }
@@ -396,7 +397,7 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
       case ActionOutcome::kConflict: {
         auto res = error(409, "illegal_transition", r.problem);
         res.body.pop_back();
-        res.body += ",\"state\":\"" + r.item.state +
+        res.body += ",\"state\":\"" + std::string(toString(r.item.state)) +
                     "\",\"owner\":" + (r.item.owner.empty() ? "null" : "\"" + r.item.owner + "\"") +
                     "}";
         return finish(*req, reply, std::move(res));
@@ -451,7 +452,7 @@ void Api::pollEvents(std::string queue, int64_t after, std::chrono::steady_clock
           w.Int64(e.seq);
           w.Key("item_id");
           w.Int64(e.item_id);
-          str(w, "type", e.type);
+          str(w, "type", toString(e.type));
           str(w, "at", e.at);
           w.EndObject();
           last = e.seq;

@@ -99,9 +99,10 @@ void disableNagleTowards(const std::string& uri) {
     sockaddr_storage peer{};
     socklen_t len = sizeof peer;
     if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
-    int peer_port = peer.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port)
-                    : peer.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port)
-                                                 : -1;
+    int peer_port =
+        peer.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port)
+        : peer.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port)
+                                     : -1;
     if (peer_port != port) continue;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -114,7 +115,7 @@ void disableNagleTowards(const std::string& uri) {
 struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl> {
   MqttConfig config;
   boost::asio::io_context& ioc;
-  const intake::Intake& intake;
+  const inbound::Inbound& intake;
   MessageStore& store;
   const security::TokenRegistry& tokens;
   MetricsRegistry& metrics;
@@ -136,8 +137,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   std::map<std::string, Counter*> outcomes;
   std::map<std::string, Counter*> rejections;
 
-  Impl(const MqttConfig& c, boost::asio::io_context& io, const intake::Intake& in, MessageStore& st,
-       const security::TokenRegistry& t, MetricsRegistry& m)
+  Impl(const MqttConfig& c, boost::asio::io_context& io, const inbound::Inbound& in,
+       MessageStore& st, const security::TokenRegistry& t, MetricsRegistry& m)
       : config(c),
         ioc(io),
         intake(in),
@@ -150,8 +151,9 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
         publish_failures(
             m.counter("xianjie_mqtt_publish_failures_total",
                       "Receipts or outbound messages the client could not hand to the broker")),
-        receipt_messages(m.counter("xianjie_mqtt_receipt_messages_total",
-                                   "MQTT messages carrying receipts (one receipt or a JSON array of them)")),
+        receipt_messages(
+            m.counter("xianjie_mqtt_receipt_messages_total",
+                      "MQTT messages carrying receipts (one receipt or a JSON array of them)")),
         response_topic_refused(m.counter("xianjie_mqtt_response_topics_refused_total",
                                          "Response topics outside the sender's own out/{org}/ "
                                          "(answered on the default topic)")) {
@@ -168,7 +170,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     auto& c = rejections[reason];
     if (!c)
       c = &metrics.counter("xianjie_mqtt_rejections_total",
-                           "MQTT messages answered `rejected`, by reason", "reason=\"" + reason + "\"");
+                           "MQTT messages answered `rejected`, by reason",
+                           "reason=\"" + reason + "\"");
     return *c;
   }
 
@@ -240,9 +243,11 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     }
   }
 
-  void publishReceipts(const std::string& topic, const std::string& payload, mqtt::properties props) {
+  void publishReceipts(const std::string& topic, const std::string& payload,
+                       mqtt::properties props) {
     try {
-      auto builder = mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1).retained(false);
+      auto builder =
+          mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1).retained(false);
       if (!props.empty()) builder.properties(std::move(props));
       client->publish(builder.finalize());
       receipt_messages.inc();
@@ -273,11 +278,12 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       outcome(kind, "rejected").inc();
       rejection("no_active_principal").inc();
       log::info("mqtt_rejected", {{"org", org}, {"reason", "no_active_principal"}});
-      return sendReceipt(*in, org,
-                         receiptJson("rejected", nullptr, id,
-                                     {{"topic", "organisation " + org + " holds no active " +
-                                                    topic->role + " token (revoked or never made)"}},
-                                     "the publishing organisation is not authorized"));
+      return sendReceipt(
+          *in, org,
+          receiptJson("rejected", nullptr, id,
+                      {{"topic", "organisation " + org + " holds no active " + topic->role +
+                                     " token (revoked or never made)"}},
+                      "the publishing organisation is not authorized"));
     }
     IngestRecord record;
     Problems problems;
@@ -357,7 +363,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
 };
 
 MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
-                         const intake::Intake& intake, MessageStore& store,
+                         const inbound::Inbound& intake, MessageStore& store,
                          const security::TokenRegistry& tokens, MetricsRegistry& metrics)
     : impl_(std::make_shared<Impl>(config, ioc, intake, store, tokens, metrics)) {}
 

@@ -24,7 +24,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "adapters/intake/intake.h"
+#include "adapters/inbound/inbound.h"
 #include "config/hub_config.h"
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
@@ -35,9 +35,9 @@ namespace xj::mqtt_adapter {
 
 class MqttAdapter {
  public:
-  MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc, const intake::Intake& intake,
-              MessageStore& store, const security::TokenRegistry& tokens,
-              MetricsRegistry& metrics);
+  MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
+              const inbound::Inbound& intake, MessageStore& store,
+              const security::TokenRegistry& tokens, MetricsRegistry& metrics);
   ~MqttAdapter();
 
   // Starts connecting (and keeps reconnecting with backoff); returns at once.

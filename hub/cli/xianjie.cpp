@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "adapters/household/eval_command.h"
-#include "adapters/intake/intake.h"
+#include "adapters/inbound/inbound.h"
 #include "config/hub_config.h"
 #include "config/routes_config.h"
 #include "hub/core/clock.h"
@@ -252,8 +252,8 @@ int routesCommand(int argc, char** argv) {
   xj::SystemClock clock;
   // A dry run stores nothing: its person keys need not match the hub's, so no key file is read.
   auto keys = xj::security::HmacPersonKeyer::ephemeral();
-  xj::intake::Intake intake(standards.value(), townships, holder, clock, xj::envelope::Limits{},
-                            keys);
+  xj::inbound::Inbound intake(standards.value(), townships, holder, clock, xj::envelope::Limits{},
+                              keys);
   xj::IngestRecord record;
   xj::Problems bad;
   xj::routing::RouteDecision d;

@@ -6,15 +6,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "hub/core/names.h"
 #include "hub/core/work.h"
 
 namespace xj {
-
-enum class MessageKind { kTicket, kReferral, kNotification };
-
-std::string_view toString(MessageKind kind);
-std::optional<MessageKind> parseMessageKind(std::string_view s);
 
 // What the hub promises back: only ever produced from committed rows.
 struct Receipt {
@@ -38,6 +35,18 @@ struct IngestRecord {
   std::string body_hash;
   std::string payload;
   WorkPlan plan;  // routing, pre-screen and deadlines, stored in the same transaction
+};
+
+// What the intake (routing/intake) needs from a valid envelope besides the record: filled by the
+// envelope codec (adapters/envelope) from the wire.
+struct MessageFacts {
+  std::string id_number;                // normalised (upper-case X); empty if none
+  std::string phone_digits;             // the subject's phone, else the caller's; digits only
+  std::string urgency;                  // tickets
+  std::string ticket_category;          // tickets
+  std::string signal;                   // notifications
+  std::string household_json;           // subject.household, re-serialised; empty if none
+  std::vector<std::string> member_ids;  // valid, normalised ID numbers of household members
 };
 
 enum class IngestOutcome {

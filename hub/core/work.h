@@ -1,12 +1,15 @@
 // Work: what becomes of an accepted message (its routing, pre-screen and deadlines) and the
-// queue items staff work on. Plain values; any thread. Written by the intake (adapters) and the
-// store's writer; read by the staff API.
+// queue items staff work on. Plain values; any thread. Planned by the intake (routing/intake),
+// applied by the work policy (routing/queues/work_policy.h) in the store's writer transaction,
+// read by the staff API.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "hub/core/names.h"
 
 namespace xj {
 
@@ -38,13 +41,14 @@ struct WorkPlan {
 struct ItemRecord {
   int64_t item_id = 0;
   std::string queue;
-  std::string item_kind;  // case, follow_up, risk_alert
-  std::string hub_id;     // the message it came from
-  std::string kind;       // ticket, referral, notification
+  ItemKind item_kind = ItemKind::kCase;
+  int64_t hub_seq = 0;  // the message it came from
+  std::string hub_id;   // the same, as the API shows it ("xj-" + zero-padded hub_seq)
+  MessageKind kind = MessageKind::kTicket;
   std::string township;
   std::string category;
   std::string urgency;
-  std::string state;
+  ItemState state = ItemState::kNew;
   std::string owner;
   std::string deadline;  // empty: calendar_missing
   bool overdue = false;
@@ -69,8 +73,7 @@ struct QueueEvent {
   int64_t seq = 0;  // the cursor
   std::string queue;
   int64_t item_id = 0;
-  std::string type;  // created, claimed, released, transferred_in, transferred_out, noted,
-                     // progress, resolved, escalated_in, escalated_out, linked, merged
+  EventType type = EventType::kCreated;
   std::string at;
 };
 
@@ -96,14 +99,14 @@ struct ItemQuery {
 struct ItemActionRequest {
   std::string queue;
   int64_t item_id = 0;
-  std::string action;              // claim, release, transfer, note, progress, resolve
-  std::string actor;               // token id of the principal (no personal data)
-  std::string at;                  // RFC 3339
-  std::string target_queue;        // transfer
-  std::string text;                // reason (transfer), note, or resolution note
-  std::string progress_state;      // progress
-  std::string outcome;             // resolve
-  std::string reason_code;         // resolve
+  ItemAction action = ItemAction::kNote;
+  std::string actor;                        // token id of the principal (no personal data)
+  std::string at;                           // RFC 3339
+  std::string target_queue;                 // transfer
+  std::string text;                         // reason (transfer), note, or resolution note
+  std::optional<ItemState> progress_state;  // progress
+  std::string outcome;                      // resolve
+  std::string reason_code;                  // resolve
   std::string follow_up_deadline;  // resolve of a ticket case when follow-ups are on; "" = none
   bool create_follow_up = false;
 };

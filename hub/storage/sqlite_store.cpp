@@ -7,8 +7,9 @@
 #include "hub/core/log.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/sqlite_db.h"
+#include "hub/storage/sqlite_work_transaction.h"
 #include "hub/storage/work_reader.h"
-#include "hub/storage/work_writer.h"
+#include "routing/queues/work_policy.h"
 
 namespace xj::storage {
 namespace {
@@ -136,16 +137,16 @@ class SqliteStore::Writer {
     results.assign(jobs.size(), {});
     actions.assign(jobs.size(), {});
     sweeps.assign(jobs.size(), std::nullopt);
-    WorkWriter work(db_);
+    SqliteWorkTransaction work(db_);
     for (size_t i = 0; i < jobs.size(); ++i) {
       Status s;
       if (auto* ingest = std::get_if<IngestJob>(&jobs[i])) {
         s = ingestOne(ingest->record, results[i], work, events);
       } else if (auto* action = std::get_if<ActionJob>(&jobs[i])) {
-        s = work.applyAction(action->req, actions[i], events);
+        s = routing::applyAction(work, action->req, actions[i], events);
       } else if (auto* sweep = std::get_if<SweepJob>(&jobs[i])) {
         SweepResult r;
-        s = work.sweep(sweep->today, sweep->escalation_queue, sweep->at, r, events);
+        s = routing::sweep(work, sweep->today, sweep->escalation_queue, sweep->at, r, events);
         sweeps[i] = std::move(r);
       }
       if (!s.isOk()) {
@@ -159,7 +160,8 @@ class SqliteStore::Writer {
     return Status::ok();
   }
 
-  Status ingestOne(const IngestRecord& rec, IngestResult& result, WorkWriter& work, int& events) {
+  Status ingestOne(const IngestRecord& rec, IngestResult& result, WorkTransaction& work,
+                   int& events) {
     auto find = db_.cached(Sql::kFindMessage);
     find.bind(1, rec.source).bind(2, rec.message_id);
     int rc = find.step();
@@ -181,7 +183,7 @@ class SqliteStore::Writer {
         .bind(7, rec.body_hash)
         .bind(8, rec.payload);
     const bool routed = !rec.plan.route_rule.empty();
-    insert.bind(9, routed ? "routed" : "accepted");
+    insert.bind(9, toString(routed ? MessageStatus::kRouted : MessageStatus::kAccepted));
     if (routed) {
       insert.bind(10, rec.plan.route_rule)
           .bind(11, rec.plan.route_version)
@@ -191,9 +193,9 @@ class SqliteStore::Writer {
     }
     if (insert.step() != SQLITE_DONE) return fail("insert");
     int64_t seq = sqlite3_last_insert_rowid(db_.raw());
-    std::string status = "accepted";
     if (routed) {
-      if (auto s = work.applyPlan(seq, rec, status, events); !s.isOk()) return s;
+      MessageStatus status = MessageStatus::kRouted;
+      if (auto s = routing::applyPlan(work, seq, rec, status, events); !s.isOk()) return s;
     }
     result.outcome = IngestOutcome::kAccepted;
     result.receipt.hub_id = hubIdOf(seq);
@@ -201,7 +203,7 @@ class SqliteStore::Writer {
     result.receipt.source = rec.source;
     result.receipt.kind = rec.kind;
     result.receipt.received_at = rec.received_at;
-    result.receipt.status = "accepted";
+    result.receipt.status = toString(MessageStatus::kAccepted);
     return Status::ok();
   }
 

@@ -48,16 +48,14 @@ constexpr Entry kTable[] = {
      "JOIN prescreens p ON p.hub_seq = ph.hub_seq WHERE ph.id_key=?2"},
     {Sql::kRememberPerson, "remember_person",
      "INSERT OR IGNORE INTO persons(id_key, first_hub_seq) VALUES(?1,?2)"},
-    // The partial indexes items_open_id / items_open_phone need their WHERE terms verbatim.
-    {Sql::kFindOpenTicketById, "find_open_ticket_by_id",
+    // The partial indexes items_open_id / items_open_phone need their WHERE terms verbatim;
+    // `created_at >= ''` holds for every row, so an empty ?4 means "any time".
+    {Sql::kFindOpenItemById, "find_open_item_by_id",
      "SELECT item_id FROM items WHERE id_key=?1 AND state != 'resolved' AND id_key != '' "
-     "AND item_kind='case' AND kind='ticket' AND created_at >= ?2 ORDER BY item_id LIMIT 1"},
-    {Sql::kFindOpenTicketByPhone, "find_open_ticket_by_phone",
+     "AND item_kind=?2 AND kind=?3 AND created_at >= ?4 ORDER BY item_id LIMIT 1"},
+    {Sql::kFindOpenItemByPhone, "find_open_item_by_phone",
      "SELECT item_id FROM items WHERE phone_key=?1 AND state != 'resolved' AND phone_key != '' "
-     "AND item_kind='case' AND kind='ticket' AND created_at >= ?2 ORDER BY item_id LIMIT 1"},
-    {Sql::kFindOpenRiskAlert, "find_open_risk_alert",
-     "SELECT item_id FROM items WHERE id_key=?1 AND state != 'resolved' AND id_key != '' "
-     "AND item_kind='risk_alert' ORDER BY item_id LIMIT 1"},
+     "AND item_kind=?2 AND kind=?3 AND created_at >= ?4 ORDER BY item_id LIMIT 1"},
     {Sql::kInsertItem, "insert_item",
      "INSERT INTO items(queue, item_kind, hub_seq, kind, township, category, urgency, state, "
      "deadline, phone_key, id_key, created_at, updated_at, parent_item) "

@@ -9,7 +9,8 @@
 //   literally (`state != 'resolved' AND phone_key != ''`); a bound parameter proves nothing.
 // - `a=?1 OR b=?2` plans as a full scan: write two statements.
 // - The statements hold SQL only; which one to run, and what follows from its answer, is
-//   decided by the caller (routing/queues), never in a SQL string.
+//   decided by the caller (routing/queues/work_policy.h), never in a SQL string: values that
+//   carry a decision (item kind, message kind, state, the repeat window) are bound.
 #pragma once
 
 #include <cstddef>
@@ -32,9 +33,8 @@ enum class Sql {
   kCarryPrescreen,     // copy that pre-screen beside a later signal about the person
   kRememberPerson,     // INSERT OR IGNORE: a change count of 0 means the person was known
   // items
-  kFindOpenTicketById,     // repeat-call lookup by ID number key
-  kFindOpenTicketByPhone,  // repeat-call lookup by phone key
-  kFindOpenRiskAlert,      // open risk alert for an ID number key
+  kFindOpenItemById,     // oldest open item of a kind, from a message kind, by ID number key
+  kFindOpenItemByPhone,  // the same by phone key
   kInsertItem,
   kLoadItem,        // every item column, by item_id
   kItemInQueue,     // every item column, by item_id and queue (staff read)

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "hub/storage/work_writer.h"
+#include "hub/storage/sqlite_work_transaction.h"
 
 namespace xj::storage {
 
@@ -40,7 +40,7 @@ std::optional<std::vector<ItemRecord>> readItems(Db& db, const ItemQuery& q) {
   st.bind(8, static_cast<int64_t>(q.limit));
   std::vector<ItemRecord> out;
   int rc;
-  while ((rc = st.step()) == SQLITE_ROW) out.push_back(readItem(st));
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(readItemRow(st));
   if (rc != SQLITE_DONE) return std::nullopt;
   return out;
 }
@@ -52,7 +52,7 @@ bool readItem(Db& db, const std::string& queue, int64_t item_id, std::optional<I
   int rc = st.step();
   if (rc == SQLITE_DONE) return true;
   if (rc != SQLITE_ROW) return false;
-  item = readItem(st.raw());
+  item = readItemRow(st.raw());
   st.reset();
   auto h = db.cached(Sql::kItemHistory);
   h.bind(1, item_id);
@@ -68,7 +68,8 @@ std::optional<std::vector<QueueEvent>> readEvents(Db& db, const std::string& que
   std::vector<QueueEvent> out;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW)
-    out.push_back({st.int64(0), st.text(1), st.int64(2), st.text(3), st.text(4)});
+    out.push_back({st.int64(0), st.text(1), st.int64(2),
+                   parseEventType(st.text(3)).value_or(EventType::kNoted), st.text(4)});
   if (rc != SQLITE_DONE) return std::nullopt;
   return out;
 }

@@ -2,55 +2,7 @@
 
 namespace xj::routing {
 
-std::string_view toString(ItemState s) {
-  switch (s) {
-    case ItemState::kNew:
-      return "new";
-    case ItemState::kClaimed:
-      return "claimed";
-    case ItemState::kInProgress:
-      return "in_progress";
-    case ItemState::kWaitingOnOther:
-      return "waiting_on_other";
-    case ItemState::kResolved:
-      return "resolved";
-    case ItemState::kEscalated:
-      return "escalated";
-    case ItemState::kTransferred:
-      return "transferred";
-  }
-  return "new";
-}
-
-std::optional<ItemState> parseItemState(std::string_view s) {
-  for (auto st :
-       {ItemState::kNew, ItemState::kClaimed, ItemState::kInProgress, ItemState::kWaitingOnOther,
-        ItemState::kResolved, ItemState::kEscalated, ItemState::kTransferred})
-    if (toString(st) == s) return st;
-  return std::nullopt;
-}
-
 bool isOpen(ItemState s) { return s != ItemState::kResolved; }
-
-std::string_view toString(ItemAction a) {
-  switch (a) {
-    case ItemAction::kClaim:
-      return "claim";
-    case ItemAction::kRelease:
-      return "release";
-    case ItemAction::kTransfer:
-      return "transfer";
-    case ItemAction::kNote:
-      return "note";
-    case ItemAction::kProgress:
-      return "progress";
-    case ItemAction::kResolve:
-      return "resolve";
-    case ItemAction::kEscalate:
-      return "escalate";
-  }
-  return "note";
-}
 
 const std::vector<std::string>& outcomeVocabulary() {
   static const std::vector<std::string> v = {"eligible_dibao",      "eligible_tekun",

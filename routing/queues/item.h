@@ -1,5 +1,6 @@
 // Queue items and their legal moves: one table of transitions, checked before anything is
-// stored. Pure and std-only; any thread.
+// stored, for staff actions and for the hub's own moves (escalation) alike. The states and
+// actions, with their names, are in hub/core/names.h. Pure and std-only; any thread.
 #pragma once
 
 #include <optional>
@@ -7,23 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "hub/core/names.h"
+
 namespace xj::routing {
 
-enum class ItemState {
-  kNew,
-  kClaimed,
-  kInProgress,
-  kWaitingOnOther,
-  kResolved,
-  kEscalated,
-  kTransferred
-};
-std::string_view toString(ItemState s);
-std::optional<ItemState> parseItemState(std::string_view s);
+using ::xj::ItemAction;
+using ::xj::ItemState;
 bool isOpen(ItemState s);  // anything but resolved
-
-enum class ItemAction { kClaim, kRelease, kTransfer, kNote, kProgress, kResolve, kEscalate };
-std::string_view toString(ItemAction a);
 
 // The outcome vocabulary shared by every resolution (and by reports).
 const std::vector<std::string>& outcomeVocabulary();

@@ -116,7 +116,7 @@ TEST_CASE("the plan check catches the lookups that scanned before issue 9", "[st
   CHECK(fullScans(t.db, old_alert) == std::vector<std::string>{"SCAN items"});
   CHECK_FALSE(fullScans(t.db, old_overdue_counts).empty());
   // And the registry's replacements plan as index searches.
-  for (Sql id : {Sql::kFindOpenTicketById, Sql::kFindOpenTicketByPhone, Sql::kFindOpenRiskAlert}) {
+  for (Sql id : {Sql::kFindOpenItemById, Sql::kFindOpenItemByPhone}) {
     auto p = plan(t.db, std::string(sqlText(id)));
     REQUIRE(!p.empty());
     CHECK(p[0].rfind("SEARCH items USING INDEX items_open_", 0) == 0);

@@ -1,0 +1,103 @@
+// WorkTransaction: the one narrow port through which the work policy (routing/queues) reads and
+// changes the store, inside the writer's open transaction. Everything done through one instance
+// commits or rolls back together with the message or staff action that caused it.
+//
+// The implementation holds storage and no decisions: each call is one lookup or one write of
+// plain values; which lookup to make, and what follows from its answer, is the caller's. Shaped
+// so that another database can implement it (SQLite today, hub/storage/sqlite_work_transaction.h;
+// PostgreSQL could): no SQL, no row ids beyond the item and message numbers, no cursors.
+//
+// Thread: the store's writer thread only, for the duration of one batch. A failed call returns a
+// non-ok Status; the caller returns it at once and the whole batch is rolled back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hub/core/names.h"
+#include "hub/core/status.h"
+#include "hub/core/work.h"
+
+namespace xj {
+
+// Which key an open-item lookup matches on.
+enum class PersonKey { kIdNumber, kPhone };
+
+// "The oldest open item of this kind, from this kind of message, with this key, created at or
+// after `created_since` (RFC 3339; empty: any time)".
+struct OpenItemQuery {
+  PersonKey key_type = PersonKey::kIdNumber;
+  std::string key;  // id_key or phone_key; never empty
+  ItemKind item_kind = ItemKind::kCase;
+  MessageKind from = MessageKind::kTicket;
+  std::string created_since;
+};
+
+// A new item; it starts in state `new` with no owner.
+struct NewItem {
+  std::string queue;
+  ItemKind item_kind = ItemKind::kCase;
+  int64_t hub_seq = 0;
+  MessageKind kind = MessageKind::kTicket;
+  std::string township;
+  std::string category;
+  std::string urgency;
+  std::string deadline;   // YYYY-MM-DD; empty: the calendar had no data (calendar_missing)
+  std::string phone_key;  // for repeat-call lookups; empty for follow-ups
+  std::string id_key;
+  std::string at;
+  int64_t parent_item = 0;
+};
+
+// A pre-screen decision as stored beside its message.
+struct PrescreenRecord {
+  int64_t hub_seq = 0;
+  std::string category;
+  std::string tags;  // comma-separated
+  std::string rule_set_version;
+  std::string decision_json;
+};
+
+struct OverdueCount {
+  std::string queue;
+  std::string township;
+  int64_t count = 0;
+};
+
+class WorkTransaction {
+ public:
+  virtual ~WorkTransaction() = default;
+
+  // People and pre-screens.
+  // Records that `id_key` was named by message `hub_seq`; true when it was not known before.
+  virtual Result<bool> rememberPerson(const std::string& id_key, int64_t hub_seq) = 0;
+  virtual Status insertPrescreen(const PrescreenRecord& prescreen) = 0;
+  // The latest message that described the household of `id_key`.
+  virtual Status rememberHousehold(const std::string& id_key, int64_t hub_seq) = 0;
+  // Stores, beside message `hub_seq`, a copy of the pre-screen of the latest household
+  // description naming `id_key` (nothing when there is none).
+  virtual Status carryPrescreen(int64_t hub_seq, const std::string& id_key) = 0;
+
+  // Items.
+  virtual Result<std::optional<int64_t>> findOpenItem(const OpenItemQuery& query) = 0;
+  virtual Result<std::optional<ItemRecord>> loadItem(int64_t item_id) = 0;
+  virtual Result<int64_t> insertItem(const NewItem& item) = 0;
+  // Writes the mutable fields (state, owner, queue, updated_at, overdue, outcome, reason_code,
+  // linked_messages) of `item` as they are.
+  virtual Status updateItem(const ItemRecord& item) = 0;
+  // Open, not yet overdue items whose deadline is before `date` (YYYY-MM-DD), oldest first.
+  virtual Result<std::vector<int64_t>> itemsDueBefore(const std::string& date) = 0;
+  virtual Result<std::vector<OverdueCount>> overdueCounts() = 0;
+
+  // The item's history and the queues' event feeds (append only).
+  virtual Status appendHistory(int64_t item_id, const HistoryEntry& entry) = 0;
+  virtual Status appendEvent(const std::string& queue, int64_t item_id, EventType type,
+                             const std::string& at) = 0;
+
+  // The message's status and the item it went to (linked, merged, alerted).
+  virtual Status setMessageStatus(int64_t hub_seq, MessageStatus status, int64_t item_id) = 0;
+};
+
+}  // namespace xj

@@ -1,0 +1,171 @@
+#include "hub/storage/sqlite_work_transaction.h"
+
+#include <cstdio>
+
+namespace xj::storage {
+
+ItemRecord readItemRow(const Stmt& st) {
+  ItemRecord r;
+  r.item_id = st.int64(0);
+  r.queue = st.text(1);
+  r.item_kind = parseItemKind(st.text(2)).value_or(ItemKind::kCase);
+  r.hub_seq = st.int64(3);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(r.hub_seq));
+  r.hub_id = buf;
+  r.kind = parseMessageKind(st.text(4)).value_or(MessageKind::kTicket);
+  r.township = st.text(5);
+  r.category = st.text(6);
+  r.urgency = st.text(7);
+  r.state = parseItemState(st.text(8)).value_or(ItemState::kNew);
+  r.owner = st.text(9);
+  r.deadline = st.isNull(10) ? "" : st.text(10);
+  r.overdue = st.int64(11) != 0;
+  r.created_at = st.text(12);
+  r.updated_at = st.text(13);
+  r.outcome = st.text(14);
+  r.reason_code = st.text(15);
+  r.parent_item = st.int64(16);
+  r.linked_messages = static_cast<int>(st.int64(17));
+  return r;
+}
+
+Status SqliteWorkTransaction::fail(const char* what) {
+  return Status::ioError(std::string(what) + ": " + db_.lastError());
+}
+
+Status SqliteWorkTransaction::done(ScopedStmt& st, const char* what) {
+  return st.step() == SQLITE_DONE ? Status::ok() : fail(what);
+}
+
+Result<bool> SqliteWorkTransaction::rememberPerson(const std::string& id_key, int64_t hub_seq) {
+  auto st = db_.cached(Sql::kRememberPerson);
+  st.bind(1, id_key).bind(2, hub_seq);
+  if (auto s = done(st, "persons"); !s.isOk()) return s;
+  return sqlite3_changes(db_.raw()) != 0;  // 0: ignored, the person was known
+}
+
+Status SqliteWorkTransaction::insertPrescreen(const PrescreenRecord& p) {
+  auto st = db_.cached(Sql::kInsertPrescreen);
+  st.bind(1, p.hub_seq)
+      .bind(2, p.category)
+      .bind(3, p.tags)
+      .bind(4, p.rule_set_version)
+      .bind(5, p.decision_json);
+  return done(st, "prescreen");
+}
+
+Status SqliteWorkTransaction::rememberHousehold(const std::string& id_key, int64_t hub_seq) {
+  auto st = db_.cached(Sql::kRememberHousehold);
+  st.bind(1, id_key).bind(2, hub_seq);
+  return done(st, "person household");
+}
+
+Status SqliteWorkTransaction::carryPrescreen(int64_t hub_seq, const std::string& id_key) {
+  auto st = db_.cached(Sql::kCarryPrescreen);
+  st.bind(1, hub_seq).bind(2, id_key);
+  return done(st, "carried prescreen");
+}
+
+Result<std::optional<int64_t>> SqliteWorkTransaction::findOpenItem(const OpenItemQuery& q) {
+  auto st = db_.cached(q.key_type == PersonKey::kIdNumber ? Sql::kFindOpenItemById
+                                                          : Sql::kFindOpenItemByPhone);
+  st.bind(1, q.key)
+      .bind(2, toString(q.item_kind))
+      .bind(3, toString(q.from))
+      .bind(4, q.created_since);
+  int rc = st.step();
+  if (rc == SQLITE_ROW) return std::optional<int64_t>(st.int64(0));
+  if (rc == SQLITE_DONE) return std::optional<int64_t>();
+  return fail("open item lookup");
+}
+
+Result<std::optional<ItemRecord>> SqliteWorkTransaction::loadItem(int64_t item_id) {
+  auto st = db_.cached(Sql::kLoadItem);
+  st.bind(1, item_id);
+  int rc = st.step();
+  if (rc == SQLITE_ROW) return std::optional<ItemRecord>(readItemRow(st.raw()));
+  if (rc == SQLITE_DONE) return std::optional<ItemRecord>();
+  return fail("load item");
+}
+
+Result<int64_t> SqliteWorkTransaction::insertItem(const NewItem& n) {
+  auto st = db_.cached(Sql::kInsertItem);
+  st.bind(1, n.queue)
+      .bind(2, toString(n.item_kind))
+      .bind(3, n.hub_seq)
+      .bind(4, toString(n.kind))
+      .bind(5, n.township)
+      .bind(6, n.category)
+      .bind(7, n.urgency)
+      .bind(8, toString(ItemState::kNew));
+  if (n.deadline.empty()) {
+    st.bindNull(9);
+  } else {
+    st.bind(9, n.deadline);
+  }
+  st.bind(10, n.phone_key).bind(11, n.id_key).bind(12, n.at).bind(13, n.parent_item);
+  if (auto s = done(st, "create item"); !s.isOk()) return s;
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.raw()));
+}
+
+Status SqliteWorkTransaction::updateItem(const ItemRecord& r) {
+  auto st = db_.cached(Sql::kUpdateItem);
+  st.bind(1, r.item_id)
+      .bind(2, toString(r.state))
+      .bind(3, r.owner)
+      .bind(4, r.queue)
+      .bind(5, r.updated_at)
+      .bind(6, static_cast<int64_t>(r.overdue ? 1 : 0))
+      .bind(7, r.outcome)
+      .bind(8, r.reason_code)
+      .bind(9, static_cast<int64_t>(r.linked_messages));
+  return done(st, "update item");
+}
+
+Result<std::vector<int64_t>> SqliteWorkTransaction::itemsDueBefore(const std::string& date) {
+  auto st = db_.cached(Sql::kItemsDueBefore);
+  st.bind(1, date);
+  std::vector<int64_t> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.int64(0));
+  if (rc != SQLITE_DONE) return fail("sweep select");
+  return out;
+}
+
+Result<std::vector<OverdueCount>> SqliteWorkTransaction::overdueCounts() {
+  auto st = db_.cached(Sql::kOverdueCounts);
+  std::vector<OverdueCount> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back({st.text(0), st.text(1), st.int64(2)});
+  if (rc != SQLITE_DONE) return fail("sweep counts");
+  return out;
+}
+
+Status SqliteWorkTransaction::appendHistory(int64_t item_id, const HistoryEntry& h) {
+  auto st = db_.cached(Sql::kInsertHistory);
+  st.bind(1, item_id)
+      .bind(2, h.at)
+      .bind(3, h.actor)
+      .bind(4, h.action)
+      .bind(5, h.from_state)
+      .bind(6, h.to_state)
+      .bind(7, h.detail);
+  return done(st, "history");
+}
+
+Status SqliteWorkTransaction::appendEvent(const std::string& queue, int64_t item_id, EventType type,
+                                          const std::string& at) {
+  auto st = db_.cached(Sql::kInsertEvent);
+  st.bind(1, queue).bind(2, item_id).bind(3, toString(type)).bind(4, at);
+  return done(st, "event");
+}
+
+Status SqliteWorkTransaction::setMessageStatus(int64_t hub_seq, MessageStatus status,
+                                               int64_t item_id) {
+  auto st = db_.cached(Sql::kSetMessageStatus);
+  st.bind(1, hub_seq).bind(2, toString(status)).bind(3, item_id);
+  return done(st, "message status");
+}
+
+}  // namespace xj::storage

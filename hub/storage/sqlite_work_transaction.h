@@ -1,0 +1,40 @@
+// SqliteWorkTransaction: WorkTransaction (hub/core/work_transaction.h) on the writer's SQLite
+// connection, inside the transaction the writer has already begun. Each call runs one statement
+// of the registry (statements.h); it decides nothing. Writer thread only.
+#pragma once
+
+#include "hub/core/work_transaction.h"
+#include "hub/storage/sqlite_db.h"
+
+namespace xj::storage {
+
+class SqliteWorkTransaction final : public WorkTransaction {
+ public:
+  explicit SqliteWorkTransaction(Db& db) : db_(db) {}
+
+  Result<bool> rememberPerson(const std::string& id_key, int64_t hub_seq) override;
+  Status insertPrescreen(const PrescreenRecord& prescreen) override;
+  Status rememberHousehold(const std::string& id_key, int64_t hub_seq) override;
+  Status carryPrescreen(int64_t hub_seq, const std::string& id_key) override;
+  Result<std::optional<int64_t>> findOpenItem(const OpenItemQuery& query) override;
+  Result<std::optional<ItemRecord>> loadItem(int64_t item_id) override;
+  Result<int64_t> insertItem(const NewItem& item) override;
+  Status updateItem(const ItemRecord& item) override;
+  Result<std::vector<int64_t>> itemsDueBefore(const std::string& date) override;
+  Result<std::vector<OverdueCount>> overdueCounts() override;
+  Status appendHistory(int64_t item_id, const HistoryEntry& entry) override;
+  Status appendEvent(const std::string& queue, int64_t item_id, EventType type,
+                     const std::string& at) override;
+  Status setMessageStatus(int64_t hub_seq, MessageStatus status, int64_t item_id) override;
+
+ private:
+  Status done(ScopedStmt& st, const char* what);  // SQLITE_DONE or an I/O error naming `what`
+  Status fail(const char* what);
+
+  Db& db_;
+};
+
+// Reads one item row (the columns of kItemColumns, statements.h) into a record.
+ItemRecord readItemRow(const Stmt& st);
+
+}  // namespace xj::storage

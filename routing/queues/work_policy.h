@@ -1,0 +1,35 @@
+// The work policy: what an accepted message, a staff action or the overdue sweep does to the
+// queues. Repeat-call linking, signal merge into risk alerts, follow-ups after a resolved ticket
+// and escalation of overdue items are decided here and nowhere else; every state change goes
+// through the one transition table (item.h). The store is reached only through WorkTransaction
+// (hub/core/work_transaction.h), inside the writer's transaction.
+//
+// Thread: the store's writer thread (called from its batch). Stateless.
+#pragma once
+
+#include <string>
+
+#include "hub/core/message.h"
+#include "hub/core/status.h"
+#include "hub/core/work.h"
+#include "hub/core/work_transaction.h"
+
+namespace xj::routing {
+
+// Right after the message row `hub_seq` was written. Returns what became of the message
+// (routed, linked, merged, alerted) in `status`; `events` counts queue events written.
+Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& record,
+                 MessageStatus& status, int& events);
+
+// A staff action: kNotFound when the item is not in the request's queue, kConflict with the
+// transition table's reason when the move is not legal, else applied with its history and events
+// (and the follow-up of a resolved ticket when asked).
+Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result,
+                   int& events);
+
+// Marks items whose deadline is before `today` overdue and escalates them to `escalation_queue`
+// (an item already escalated, or already there, is only marked).
+Status sweep(WorkTransaction& tx, const std::string& today, const std::string& escalation_queue,
+             const std::string& at, SweepResult& result, int& events);
+
+}  // namespace xj::routing
