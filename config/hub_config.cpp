@@ -161,6 +161,8 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
       {"tls_cert", stringField(m.tls_cert, true)},
       {"tls_key", stringField(m.tls_key, true)},
       {"max_pending", intField(m.max_pending, 1, 1'000'000)},
+      {"max_pending_bytes", u64Field(m.max_pending_bytes, 1024, 16ull << 30)},
+      {"max_payload_bytes", u64Field(m.max_payload_bytes, 1024, 64ull << 20)},
   };
   std::map<std::string, Setter> top = {
       {"mqtt", [&](const rapidjson::Value& v, const std::string& p,

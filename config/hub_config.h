@@ -47,10 +47,16 @@ struct MqttConfig {
   int reconnect_max_ms = 10'000;
   std::string username;
   std::string password;
-  std::string tls_ca;        // CA file: enables server verification
-  std::string tls_cert;      // client certificate
-  std::string tls_key;       // client key
-  int max_pending = 10'000;  // received, not yet answered; beyond it an "unavailable" receipt (resend later)
+  std::string tls_ca;    // CA file: enables server verification
+  std::string tls_cert;  // client certificate
+  std::string tls_key;   // client key
+  // Bounds on what the hub holds between Paho's callback and the receipt: messages, and their
+  // payload bytes. Beyond either, an "unavailable" receipt at once (resend later).
+  int max_pending = 10'000;
+  uint64_t max_pending_bytes = 64ull << 20;
+  // A larger payload is refused in Paho's callback, unread, with a "rejected" receipt. The shipped
+  // mosquitto.conf stops payloads well above it (message_size_limit).
+  uint64_t max_payload_bytes = 64 * 1024;
 };
 
 struct HubConfig {

@@ -239,10 +239,16 @@ Status Hub::run() {
   // finish on the writer), bounded so that a stuck client cannot hold the process forever.
   while (!draining.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while ((server.inFlight() > 0 || (mqtt && mqtt->pending() > 0)) &&
+  // MQTT: the inbound connection closed at the signal, so nothing new comes in; every message
+  // taken before is stored and its receipt handed to Paho before the receipts' connection closes.
+  while ((server.inFlight() > 0 || (mqtt && !mqtt->drained())) &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  if (mqtt) mqtt->stop();
+  if (mqtt) {
+    if (!mqtt->drained())
+      log::warn("mqtt_not_drained", {{"pending", std::to_string(mqtt->pending())}});
+    mqtt->stop();
+  }
   // Give the last responses a moment to reach their sockets before the loop stops.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   work.reset();

@@ -1,7 +1,8 @@
 #include "adapters/mqtt/mqtt_adapter.h"
 
 #include <mqtt/async_client.h>
-#include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -24,12 +25,18 @@
 namespace xj::mqtt_adapter {
 namespace {
 
+// Why a message was answered in Paho's callback, before its payload was copied.
+enum class Refusal { kNone, kTooLarge, kBusy };
+
 struct Inbound {
   std::string topic;
-  std::string payload;
+  std::string payload;  // empty when refused in the callback
   std::string response_topic;
   std::string correlation;
   bool has_correlation = false;
+  size_t bytes = 0;  // payload bytes counted in pending_bytes until the receipt leaves
+  Refusal refusal = Refusal::kNone;
+  std::string id;  // the sender's id as peeked in the callback (refusals only)
 };
 
 std::string receiptJson(const std::string& status, const Receipt* r, const std::string& id,
@@ -64,22 +71,39 @@ std::string receiptJson(const std::string& status, const Receipt* r, const std::
   return {buf.GetString(), buf.GetSize()};
 }
 
-// The sender's id, if the payload is JSON with a string id: so that even a rejection names it.
-std::string peekId(const std::string& payload) {
-  rapidjson::Document d;
-  if (envelope::nestingDepth(payload) > 64) return {};
-  // No encoding check here: a message refused for invalid UTF-8 elsewhere can still be named,
-  // as long as its id itself is made of the id characters.
-  d.Parse<rapidjson::kParseIterativeFlag>(payload.data(), payload.size());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("id") || !d["id"].IsString() ||
-      d["id"].GetStringLength() > 64)
-    return {};
-  std::string id(d["id"].GetString(), d["id"].GetStringLength());
-  for (char ch : id)
+// The sender's id, if the payload is a JSON object whose top-level "id" is a string of id
+// characters that appears within its first `limit` bytes: so that even a refusal names the
+// message. A SAX parse that stops at the id: it costs little, needs no copy of the payload and
+// ignores whatever follows (a message malformed further on is still named).
+std::string peekId(std::string_view payload, size_t limit) {
+  struct Handler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
+    int depth = 0;
+    bool at_id = false;  // the last key was the top-level "id"
+    std::string id;
+    bool Default() { return !at_id; }  // a non-string id: stop
+    bool String(const char* s, rapidjson::SizeType n, bool) {
+      if (!at_id) return true;
+      id.assign(s, n);
+      return false;  // found: stop reading
+    }
+    bool Key(const char* s, rapidjson::SizeType n, bool) {
+      at_id = depth == 1 && std::string_view(s, n) == "id";
+      return true;
+    }
+    bool StartObject() { return !at_id && ++depth <= 64; }
+    bool EndObject(rapidjson::SizeType) { return --depth > 0; }
+    bool StartArray() { return !at_id && ++depth <= 64 && depth > 1; }
+    bool EndArray(rapidjson::SizeType) { return --depth > 0; }
+  } handler;
+  rapidjson::MemoryStream ms(payload.data(), std::min(payload.size(), limit));
+  rapidjson::Reader reader;
+  reader.Parse<rapidjson::kParseIterativeFlag>(ms, handler);
+  if (handler.id.empty() || handler.id.size() > 64) return {};
+  for (char ch : handler.id)
     if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' ||
           ch == ':'))
       return {};
-  return id;
+  return handler.id;
 }
 
 // Paho C does not disable Nagle on its socket (paho.mqtt.c #530), so every small packet (a
@@ -119,18 +143,33 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   MessageStore& store;
   const security::TokenRegistry& tokens;
   MetricsRegistry& metrics;
-  std::unique_ptr<mqtt::async_client> client;
-  std::atomic<bool> connected{false};
+  // Two connections: `in` holds the persistent session and its subscription, `out` publishes
+  // receipts (and outbound messages). At shutdown `in` is disconnected first, so that no more
+  // messages are taken while `out` still delivers the receipts of those in hand.
+  std::unique_ptr<mqtt::async_client> in_client;
+  std::unique_ptr<mqtt::async_client> out_client;
+  mqtt::connect_options in_options, out_options;  // set before the connecting threads start
+  std::atomic<bool> in_connected{false};
+  std::atomic<bool> out_connected{false};
   std::atomic<bool> stopping{false};
   std::atomic<bool> disconnected{false};
-  std::atomic<int> pending{0};
+  std::mutex stop_mu;
+  mqtt::token_ptr in_disconnect;  // stopTaking's disconnect of `in`, under stop_mu
+  // Taken at the callback, receipt not yet handed to Paho: messages and their payload bytes.
+  std::atomic<int64_t> pending{0};
+  std::atomic<int64_t> pending_bytes{0};
   Counter& receipts_out;
   Counter& reconnects;
   Counter& publish_failures;
   Counter& receipt_messages;
   Counter& response_topic_refused;
+  Counter& retained_ignored;
+  struct Ready {
+    std::string body;
+    size_t bytes = 0;  // the payload bytes its message still counts in pending_bytes
+  };
   std::mutex batch_mu;
-  std::map<std::string, std::vector<std::string>> batch;  // topic -> receipts not yet published
+  std::map<std::string, std::vector<Ready>> batch;  // topic -> receipts not yet published
   bool flush_posted = false;
   std::atomic<int> connections{0};
   std::mutex counters_mu;
@@ -156,11 +195,15 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
                       "MQTT messages carrying receipts (one receipt or a JSON array of them)")),
         response_topic_refused(m.counter("xianjie_mqtt_response_topics_refused_total",
                                          "Response topics outside the sender's own out/{org}/ "
-                                         "(answered on the default topic)")) {
+                                         "(answered on the default topic)")),
+        retained_ignored(m.counter("xianjie_mqtt_retained_ignored_total",
+                                   "Retained messages the broker replayed to the hub; ignored, "
+                                   "unanswered")) {
     for (const char* kind : {"ticket", "referral", "notification", "unknown"})
       for (const char* o : {"accepted", "duplicate", "conflict", "rejected", "unavailable"})
         outcome(kind, o);
-    for (const char* r : {"topic", "invalid", "source_mismatch", "no_active_principal"})
+    for (const char* r :
+         {"topic", "invalid", "source_mismatch", "no_active_principal", "payload_too_large"})
       rejection(r);
   }
 
@@ -185,8 +228,14 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     return *c;
   }
 
+  // The message's receipt has been handed to Paho (or it gets none): it is no longer pending.
+  void answered(int64_t messages, int64_t bytes) {
+    pending_bytes.fetch_sub(bytes);
+    pending.fetch_sub(messages);
+  }
+
   void sendReceipt(const Inbound& in, const std::string& org, const std::string& body) {
-    if (org.empty()) return;  // not one of our topics: no principal to answer
+    if (org.empty()) return answered(1, in.bytes);  // not one of our topics: nobody to answer
     // The hub's broker account may write anywhere under out/: answer only under the sender's
     // own out/{org}/, or a publisher could use the hub to write into another org's topics.
     const std::string own = config.topic_prefix + "/out/" + org + "/";
@@ -204,13 +253,13 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       mqtt::properties props;
       props.add(mqtt::property(mqtt::property::CORRELATION_DATA, in.correlation));
       publishReceipts(topic, body, std::move(props));
-      return;
+      return answered(1, in.bytes);
     }
     // Receipts for the same topic that become ready together (one commit's worth: the writer
     // posts them back to back) leave as one MQTT message holding a JSON array. A Paho publish
     // costs tens of microseconds; one per receipt would cap the rate.
     std::lock_guard lock(batch_mu);
-    batch[topic].push_back(body);
+    batch[topic].push_back({body, in.bytes});
     if (!flush_posted) {
       flush_posted = true;
       boost::asio::post(ioc, [self = shared_from_this()] { self->flushReceipts(); });
@@ -218,38 +267,42 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   }
 
   void flushReceipts() {
-    std::map<std::string, std::vector<std::string>> ready;
+    std::map<std::string, std::vector<Ready>> ready;
     {
       std::lock_guard lock(batch_mu);
       ready.swap(batch);
       flush_posted = false;
     }
-    for (auto& [topic, bodies] : ready) {
+    for (auto& [topic, receipts] : ready) {
       std::string payload;
-      if (bodies.size() == 1) {
-        payload = std::move(bodies[0]);
+      int64_t bytes = 0;
+      for (const auto& r : receipts) bytes += static_cast<int64_t>(r.bytes);
+      if (receipts.size() == 1) {
+        payload = std::move(receipts[0].body);
       } else {
         size_t total = 2;
-        for (const auto& b : bodies) total += b.size() + 1;
+        for (const auto& r : receipts) total += r.body.size() + 1;
         payload.reserve(total);
         payload += '[';
-        for (size_t i = 0; i < bodies.size(); ++i) {
+        for (size_t i = 0; i < receipts.size(); ++i) {
           if (i) payload += ',';
-          payload += bodies[i];
+          payload += receipts[i].body;
         }
         payload += ']';
       }
       publishReceipts(topic, payload, {});
+      answered(static_cast<int64_t>(receipts.size()), bytes);
     }
   }
 
   void publishReceipts(const std::string& topic, const std::string& payload,
                        mqtt::properties props) {
     try {
+      // Never retained: a receipt is for its publisher now, not for whoever subscribes later.
       auto builder =
           mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1).retained(false);
       if (!props.empty()) builder.properties(std::move(props));
-      client->publish(builder.finalize());
+      out_client->publish(builder.finalize());
       receipt_messages.inc();
     } catch (const mqtt::exception& e) {
       // Not connected and the offline buffer is full: the publisher's resend will get the
@@ -259,10 +312,50 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     }
   }
 
+  // Paho's receive thread (it holds Paho's lock, and the broker's PUBACK leaves only when this
+  // returns): decide what needs no payload copy, copy the rest and post it to the io_context.
+  // Every message that reaches here is answered: Paho has taken it from the broker.
+  void take(const mqtt::const_message_ptr& msg) {
+    if (msg->is_retained()) {
+      // The broker forwards a live message with the retain flag cleared, so this is a replay on
+      // (re)subscribing: a copy of one taken when it was published, or one published while the
+      // hub was away, which holds no receipt and so is resent by its publisher. Ignore it.
+      retained_ignored.inc();
+      return;
+    }
+    const std::string& payload = msg->get_payload_str();  // a reference: no copy yet
+    auto in = std::make_shared<Inbound>();
+    in->topic = msg->get_topic();
+    const auto& props = msg->get_properties();
+    if (props.contains(mqtt::property::RESPONSE_TOPIC))
+      in->response_topic = mqtt::get<std::string>(props, mqtt::property::RESPONSE_TOPIC);
+    if (props.contains(mqtt::property::CORRELATION_DATA)) {
+      in->correlation = mqtt::get<std::string>(props, mqtt::property::CORRELATION_DATA);
+      in->has_correlation = true;
+    }
+    const auto size = static_cast<int64_t>(payload.size());
+    if (payload.size() > config.max_payload_bytes) {
+      in->refusal = Refusal::kTooLarge;
+    } else if (pending.load() >= config.max_pending ||
+               pending_bytes.load() + size > static_cast<int64_t>(config.max_pending_bytes)) {
+      in->refusal = Refusal::kBusy;
+    }
+    pending.fetch_add(1);
+    if (in->refusal != Refusal::kNone) {
+      in->id = peekId(payload, 4096);  // a bounded look, on Paho's thread
+    } else {
+      in->payload = payload;
+      in->bytes = payload.size();
+      pending_bytes.fetch_add(size);
+    }
+    boost::asio::post(ioc, [self = shared_from_this(), in] { self->handle(in); });
+  }
+
   void handle(std::shared_ptr<Inbound> in) {
     std::string org, why;
     auto topic = parseInboundTopic(config.topic_prefix, in->topic, org, why);
-    const std::string id = peekId(in->payload);
+    const std::string id =
+        in->refusal == Refusal::kNone ? peekId(in->payload, in->payload.size()) : in->id;
     if (!topic) {
       outcome("unknown", "rejected").inc();
       rejection("topic").inc();
@@ -271,6 +364,23 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
           *in, org, receiptJson("rejected", nullptr, id, {{"topic", why}}, "not an inbound topic"));
     }
     const std::string kind(toString(topic->kind));
+    if (in->refusal == Refusal::kTooLarge) {
+      outcome(kind, "rejected").inc();
+      rejection("payload_too_large").inc();
+      log::info("mqtt_rejected", {{"org", org}, {"reason", "payload_too_large"}});
+      return sendReceipt(
+          *in, org,
+          receiptJson("rejected", nullptr, id,
+                      {{"", "payload too large: at most " +
+                                std::to_string(config.max_payload_bytes) + " bytes"}},
+                      "payload too large"));
+    }
+    if (in->refusal == Refusal::kBusy) {
+      outcome(kind, "unavailable").inc();
+      return sendReceipt(
+          *in, org,
+          receiptJson("unavailable", nullptr, id, {}, "the hub is busy: send it again later"));
+    }
     // The broker's password and ACL files are a snapshot: a revoked organisation may still be
     // able to publish. Refuse it here, with the same registry that HTTP verifies tokens against.
     auto role = parseRole(topic->role);
@@ -307,18 +417,11 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
                                      {{"/source", "does not match the topic's organisation"}},
                                      "source must be the publishing organisation"));
     }
-    if (pending.load() >= config.max_pending) {
-      outcome(kind, "unavailable").inc();
-      return sendReceipt(
-          *in, org,
-          receiptJson("unavailable", nullptr, id, {}, "the hub is busy: send it again later"));
-    }
-    pending.fetch_add(1);
+    in->payload = std::string();  // the record holds what is stored
     auto self = shared_from_this();
     bool queued = store.submit(std::move(record), [self, in, org, id, kind](IngestResult r) {
       // Writer thread: hand the receipt back to the I/O threads.
       boost::asio::post(self->ioc, [self, in, org, id, kind, r = std::move(r)] {
-        self->pending.fetch_sub(1);
         switch (r.outcome) {
           case IngestOutcome::kAccepted:
             self->outcome(kind, "accepted").inc();
@@ -343,7 +446,6 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       });
     });
     if (!queued) {
-      pending.fetch_sub(1);
       outcome(kind, "unavailable").inc();
       sendReceipt(
           *in, org,
@@ -354,10 +456,46 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   void subscribe() {
     std::string filter = inboundFilter(config.topic_prefix, config.shared_group);
     try {
-      client->subscribe(filter, 1);
+      in_client->subscribe(filter, 1);
       log::info("mqtt_subscribed", {{"filter", filter}});
     } catch (const mqtt::exception& e) {
       log::warn("mqtt_subscribe_failed", {{"reason", std::to_string(e.get_reason_code())}});
+    }
+  }
+
+  // The first connect may fail (broker not up yet): keep trying in the background, so the hub
+  // starts anyway and /readyz says not ready until the broker answers. Paho's automatic
+  // reconnect takes over once connected. One thread connects `out`, then `in` (Paho C's connect
+  // is not safe to call from two threads at once: it crashed copying the options' properties).
+  static void connectInBackground(std::shared_ptr<Impl> impl) {
+    std::thread([impl] {
+      for (bool in : {false, true}) {
+        auto* client = in ? impl->in_client.get() : impl->out_client.get();
+        for (int attempt = 0; !impl->stopping.load(); ++attempt) {
+          try {
+            client->connect(in ? impl->in_options : impl->out_options)->wait();
+            break;
+          } catch (const mqtt::exception& e) {
+            if (attempt == 0)
+              log::warn("mqtt_connect_failed",
+                        {{"uri", impl->config.uri}, {"reason", e.get_message()}});
+            std::this_thread::sleep_for(std::chrono::milliseconds(
+                std::min(impl->config.reconnect_max_ms, 250 << std::min(attempt, 5))));
+          }
+        }
+      }
+    }).detach();
+  }
+
+  // Stops `in` from taking messages: those the broker has not yet handed over stay with it (in
+  // the hub's session) for the next start. Any thread; returns at once.
+  void disconnectIn() {
+    std::lock_guard lock(stop_mu);
+    if (in_disconnect || !in_client) return;
+    try {
+      in_disconnect = in_client->disconnect(0);
+    } catch (const mqtt::exception&) {
+      // Not connected: nothing comes in.
     }
   }
 };
@@ -369,108 +507,136 @@ MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
 
 MqttAdapter::~MqttAdapter() { stop(); }
 
-bool MqttAdapter::connected() const { return impl_->connected.load(); }
+bool MqttAdapter::connected() const {
+  return impl_->in_connected.load() && impl_->out_connected.load();
+}
 
 Status MqttAdapter::start() {
   auto& c = impl_->config;
   auto impl = impl_;
-  impl->metrics.gauge("xianjie_mqtt_connected", "1 while connected to the broker",
-                      [impl] { return impl->connected.load() ? 1.0 : 0.0; });
+  impl->metrics.gauge("xianjie_mqtt_connected", "1 while connected to the broker", [impl] {
+    return impl->in_connected.load() && impl->out_connected.load() ? 1.0 : 0.0;
+  });
+  impl->metrics.gauge("xianjie_mqtt_pending", "MQTT messages taken and not yet answered",
+                      [impl] { return static_cast<double>(impl->pending.load()); });
+  impl->metrics.gauge("xianjie_mqtt_pending_bytes", "Payload bytes of the MQTT messages pending",
+                      [impl] { return static_cast<double>(impl->pending_bytes.load()); });
   try {
+    const int version = c.protocol == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1;
     // Receipts published while the broker is away wait in Paho's offline buffer.
-    mqtt::create_options create(c.protocol == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1, 100'000);
-    impl->client = std::make_unique<mqtt::async_client>(c.uri, c.client_id, create, nullptr);
-    auto builder = mqtt::connect_options_builder()
-                       .mqtt_version(c.protocol == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
-                       .keep_alive_interval(std::chrono::seconds(c.keepalive_s))
-                       .automatic_reconnect(std::chrono::milliseconds(c.reconnect_min_ms),
-                                            std::chrono::milliseconds(c.reconnect_max_ms))
-                       .max_inflight(1000);
-    if (c.protocol == 5) {
-      // A persistent session: the broker keeps our subscription and queues QoS 1 messages
-      // while the hub is down or restarting.
-      builder.clean_start(false);
-      mqtt::properties props;
-      props.add(mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL,
-                               static_cast<uint32_t>(c.session_expiry_s)));
-      builder.properties(std::move(props));
-    } else {
-      builder.clean_session(false);
-    }
-    if (!c.username.empty()) builder.user_name(c.username);
-    if (!c.password.empty()) builder.password(c.password);
-    if (!c.tls_ca.empty() || !c.tls_cert.empty()) {
-      auto ssl = mqtt::ssl_options_builder();
-      if (!c.tls_ca.empty()) ssl.trust_store(c.tls_ca).enable_server_cert_auth(true);
-      if (!c.tls_cert.empty()) ssl.key_store(c.tls_cert).private_key(c.tls_key);
-      builder.ssl(ssl.finalize());
-    }
-    auto opts = builder.finalize();
+    mqtt::create_options create(version, 100'000);
+    impl->in_client = std::make_unique<mqtt::async_client>(c.uri, c.client_id, create, nullptr);
+    impl->out_client =
+        std::make_unique<mqtt::async_client>(c.uri, c.client_id + "-out", create, nullptr);
+    auto options = [&](bool persistent) {
+      auto builder = mqtt::connect_options_builder()
+                         .mqtt_version(version)
+                         .keep_alive_interval(std::chrono::seconds(c.keepalive_s))
+                         .automatic_reconnect(std::chrono::milliseconds(c.reconnect_min_ms),
+                                              std::chrono::milliseconds(c.reconnect_max_ms))
+                         .max_inflight(1000);
+      if (c.protocol == 5) {
+        // `in`: a persistent session, so the broker keeps our subscription and queues QoS 1
+        // messages while the hub is down or restarting. `out` keeps nothing.
+        builder.clean_start(!persistent);  // session expiry: set below, on the kept options
+      } else {
+        builder.clean_session(!persistent);
+      }
+      if (!c.username.empty()) builder.user_name(c.username);
+      if (!c.password.empty()) builder.password(c.password);
+      if (!c.tls_ca.empty() || !c.tls_cert.empty()) {
+        auto ssl = mqtt::ssl_options_builder();
+        if (!c.tls_ca.empty()) ssl.trust_store(c.tls_ca).enable_server_cert_auth(true);
+        if (!c.tls_cert.empty()) ssl.key_store(c.tls_cert).private_key(c.tls_key);
+        builder.ssl(ssl.finalize());
+      }
+      return builder.finalize();
+    };
     std::weak_ptr<Impl> weak = impl;
-    impl->client->set_connected_handler([weak](const std::string&) {
+    auto on_connected = [weak](bool in) {
       auto self = weak.lock();
       if (!self) return;
-      if (self->connections.fetch_add(1) > 0) self->reconnects.inc();
-      self->connected.store(true);
+      if (self->connections.fetch_add(1) > 1) self->reconnects.inc();
+      (in ? self->in_connected : self->out_connected).store(true);
       disableNagleTowards(self->config.uri);
-      log::info("mqtt_connected", {{"uri", self->config.uri}});
+      log::info("mqtt_connected", {{"uri", self->config.uri}, {"connection", in ? "in" : "out"}});
+      if (!in) return;
+      // Connected after the stop signal (a first connect that was under way): take nothing.
+      if (self->stopping.load()) return self->disconnectIn();
       self->subscribe();  // the session keeps it; subscribing again is harmless and covers a lost
                           // session
-    });
-    impl->client->set_connection_lost_handler([weak](const std::string&) {
+    };
+    auto on_lost = [weak](bool in) {
       auto self = weak.lock();
       if (!self) return;
-      self->connected.store(false);
-      log::warn("mqtt_connection_lost", {{"uri", self->config.uri}});
+      (in ? self->in_connected : self->out_connected).store(false);
+      log::warn("mqtt_connection_lost",
+                {{"uri", self->config.uri}, {"connection", in ? "in" : "out"}});
+    };
+    impl->in_client->set_connected_handler(
+        [on_connected](const std::string&) { on_connected(true); });
+    impl->out_client->set_connected_handler(
+        [on_connected](const std::string&) { on_connected(false); });
+    impl->in_client->set_connection_lost_handler([on_lost](const std::string&) { on_lost(true); });
+    impl->out_client->set_connection_lost_handler(
+        [on_lost](const std::string&) { on_lost(false); });
+    impl->in_client->set_disconnected_handler(
+        [on_lost](const mqtt::properties&, mqtt::ReasonCode) { on_lost(true); });
+    impl->out_client->set_disconnected_handler(
+        [on_lost](const mqtt::properties&, mqtt::ReasonCode) { on_lost(false); });
+    impl->in_client->set_message_callback([weak](mqtt::const_message_ptr msg) {
+      if (auto self = weak.lock()) self->take(msg);
     });
-    impl->client->set_message_callback([weak](mqtt::const_message_ptr msg) {
-      // Paho's thread: copy and post, nothing else.
-      auto self = weak.lock();
-      if (!self || self->stopping.load()) return;
-      auto in = std::make_shared<Inbound>();
-      in->topic = msg->get_topic();
-      in->payload = msg->get_payload_str();
-      const auto& props = msg->get_properties();
-      if (props.contains(mqtt::property::RESPONSE_TOPIC))
-        in->response_topic = mqtt::get<std::string>(props, mqtt::property::RESPONSE_TOPIC);
-      if (props.contains(mqtt::property::CORRELATION_DATA)) {
-        in->correlation = mqtt::get<std::string>(props, mqtt::property::CORRELATION_DATA);
-        in->has_correlation = true;
+    // paho.mqtt.cpp 1.2 copies a connect_options' pointer to its properties verbatim: a copy
+    // points into the original. Keep the originals alive in Impl and set the properties on them
+    // in place, so that every copy Paho makes points at live properties.
+    impl->in_options = options(true);
+    impl->out_options = options(false);
+    if (c.protocol == 5) {
+      for (bool persistent : {true, false}) {
+        mqtt::properties props;
+        props.add(mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL,
+                                 static_cast<uint32_t>(persistent ? c.session_expiry_s : 0)));
+        (persistent ? impl->in_options : impl->out_options).set_properties(std::move(props));
       }
-      boost::asio::post(self->ioc, [self, in] { self->handle(in); });
-    });
-    // The first connect may fail (broker not up yet): keep trying in the background, so the hub
-    // starts anyway and /readyz says not ready until the broker answers.
-    std::thread([impl, opts] {
-      for (int attempt = 0; !impl->stopping.load(); ++attempt) {
-        try {
-          impl->client->connect(opts)->wait();
-          return;
-        } catch (const mqtt::exception& e) {
-          if (attempt == 0)
-            log::warn("mqtt_connect_failed",
-                      {{"uri", impl->config.uri}, {"reason", e.get_message()}});
-          std::this_thread::sleep_for(std::chrono::milliseconds(
-              std::min(impl->config.reconnect_max_ms, 250 << std::min(attempt, 5))));
-        }
-      }
-    }).detach();
+    }
+    Impl::connectInBackground(impl);
   } catch (const mqtt::exception& e) {
     return Status::invalid("mqtt: " + e.get_message());
   }
   return Status::ok();
 }
 
-void MqttAdapter::stopTaking() { impl_->stopping.store(true); }
+void MqttAdapter::stopTaking() {
+  impl_->stopping.store(true);
+  impl_->disconnectIn();
+}
 
-int MqttAdapter::pending() const { return impl_->pending.load(); }
+bool MqttAdapter::drained() const {
+  {
+    std::lock_guard lock(impl_->stop_mu);
+    if (impl_->in_disconnect && !impl_->in_disconnect->is_complete()) return false;
+  }
+  return impl_->pending.load() == 0;
+}
+
+int MqttAdapter::pending() const { return static_cast<int>(impl_->pending.load()); }
 
 void MqttAdapter::stop() {
-  if (!impl_ || !impl_->client || impl_->disconnected.exchange(true)) return;
+  if (!impl_ || !impl_->out_client || impl_->disconnected.exchange(true)) return;
   impl_->stopping.store(true);
+  impl_->disconnectIn();
+  {
+    std::lock_guard lock(impl_->stop_mu);
+    try {
+      if (impl_->in_disconnect) impl_->in_disconnect->wait_for(std::chrono::seconds(2));
+    } catch (const mqtt::exception&) {
+    }
+  }
   try {
-    if (impl_->client->is_connected())
-      impl_->client->disconnect(std::chrono::milliseconds(1000))->wait_for(std::chrono::seconds(2));
+    // Gives the receipts already handed to Paho a moment to reach the broker.
+    if (impl_->out_client->is_connected())
+      impl_->out_client->disconnect(1000)->wait_for(std::chrono::seconds(2));
   } catch (const mqtt::exception&) {
   }
 }
@@ -493,7 +659,7 @@ void MqttAdapter::publish(const std::string& topic, const std::string& payload,
   listener->done = std::move(done);
   listener->keep = listener;
   try {
-    impl_->client->publish(topic, payload.data(), payload.size(), 1, false, nullptr, *listener);
+    impl_->out_client->publish(topic, payload.data(), payload.size(), 1, false, nullptr, *listener);
   } catch (const mqtt::exception&) {
     impl_->publish_failures.inc();
     listener->keep.reset();

@@ -13,8 +13,13 @@
 // whose topic's org has no unrevoked token of the topic's role: revocation takes effect over
 // MQTT as soon as over HTTP (the same TokenRegistry, refreshed once a second).
 //
-// Threads: Paho's callback thread only copies the message and posts it to the hub's
-// io_context; parsing, intake and publishing happen there; store callbacks post back to it.
+// Limits, at Paho's callback (before any copy): a payload over `max_payload_bytes` is answered
+// `rejected` ("payload too large"); beyond `max_pending` messages or `max_pending_bytes` held
+// and not yet answered, `unavailable`. Retained messages (the broker's replays) are ignored and
+// counted; receipts are never published retained.
+//
+// Threads: Paho's callback thread applies the limits, copies the message and posts it to the
+// hub's io_context; parsing, intake and publishing happen there; store callbacks post back to it.
 #pragma once
 
 #include <atomic>
@@ -42,12 +47,16 @@ class MqttAdapter {
 
   // Starts connecting (and keeps reconnecting with backoff); returns at once.
   Status start();
-  // Shutdown, step 1: messages that arrive from now on are left unanswered (their publishers
-  // resend; the broker keeps them for our session only if not yet delivered).
+  // Shutdown, step 1: disconnects the inbound connection, so the hub takes no more messages;
+  // those the broker has not handed over stay queued in the hub's persistent session for the
+  // next start. Every message taken before is still stored and answered. Any thread.
   void stopTaking();
-  // Received messages whose receipt is not yet published.
+  // Shutdown, step 2 (poll it): the inbound connection is closed and every message taken has
+  // its receipt handed to Paho.
+  bool drained() const;
+  // Messages taken (at Paho's callback) whose receipt is not yet handed to Paho.
   int pending() const;
-  // Shutdown, step 2: disconnects, giving the receipts already handed to Paho a moment to go.
+  // Shutdown, step 3: disconnects, giving the receipts already handed to Paho a moment to go.
   void stop();
   bool connected() const;
 

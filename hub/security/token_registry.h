@@ -12,9 +12,9 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
-#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <utility>

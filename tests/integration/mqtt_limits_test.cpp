@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "tests/integration/messages.h"
@@ -83,11 +84,10 @@ TEST_CASE("MQTT: after `token revoke` the hub itself refuses the org, as soon as
                    .status == 401;
       },
       3000));
-  INFO("HTTP refused the token after "
-       << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                revoked_at)
-              .count()
-       << " ms");
+  INFO("HTTP refused the token after " << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::steady_clock::now() - revoked_at)
+                                              .count()
+                                       << " ms");
   CHECK(c.publish(kReferrals, referralJson("rv-2", "charity-9")) == 0);
   REQUIRE(c.waitForReceipts({"rv-2"}, 10000));
   auto r = c.receipts()["rv-2"];
@@ -124,4 +124,184 @@ TEST_CASE("MQTT: after `token revoke` the hub itself refuses the org, as soon as
         return c.waitForReceipts({id}, 5000) && c.receipts()[id].status == "accepted";
       },
       5000));
+}
+
+namespace {
+
+// `xianjie mqtt-acl` on a daemon's principals: the directory with acl and passwd for the shipped
+// mosquitto configuration, and every user's password.
+std::map<std::string, std::string> writeAcl(const Daemon& d, const std::string& dir) {
+  int code = 0;
+  std::string out = runCommand(std::string(XJ_CLI) + " mqtt-acl --config '" + d.configPath() +
+                                   "' --out '" + dir + "' 2>/dev/null",
+                               &code);
+  REQUIRE(code == 0);
+  std::map<std::string, std::string> pw;
+  for (size_t pos = 0; pos < out.size();) {
+    size_t e = out.find('\n', pos);
+    std::string line = out.substr(pos, e - pos);
+    pw[line.substr(0, line.find(' '))] = line.substr(line.find(' ') + 1);
+    pos = e + 1;
+  }
+  return pw;
+}
+
+}  // namespace
+
+TEST_CASE("MQTT: a payload over the limit is refused at the callback, and the broker stops larger",
+          "[mqtt_limits][size]") {
+  Daemon d("", "", "", "");  // only to make principals and the broker's files
+  d.token("hotline-9", "hotline");
+  std::string acl_dir = d.dir() + "/mosquitto";
+  auto pw = writeAcl(d, acl_dir);
+  REQUIRE(pw.count("hotline-9"));
+  Mosquitto broker(acl_dir);  // the shipped mosquitto.conf
+  broker.start();
+  Daemon hub(
+      "", "", "",
+      mqttConfig(broker, ", \"username\": \"xianjied\", \"password\": \"" + pw["xianjied"] + "\""));
+  runCommand("cp '" + d.dbPath() + "' '" + hub.dbPath() + "'");
+  hub.start();
+  REQUIRE(waitReady(hub.port()));
+  MqttTestClient c(broker.uri(), "hotline-9-client", "hotline-9", pw["hotline-9"]);
+  REQUIRE(c.connect());
+  c.subscribe("xianjie/out/hotline-9/#");
+
+  // 70 KB: over the hub's 64 KiB, under the broker's 256 KiB. Refused unread, named, counted.
+  CHECK(c.publish(kTickets, ticketJson("big-1", "hotline-9", std::string(70'000, 'x'))) == 0);
+  // One under the limit alongside, accepted: the limit is on size, not on the sender.
+  CHECK(c.publish(kTickets, ticketJson("fits-1", "hotline-9")) == 0);
+  REQUIRE(c.waitForReceipts({"big-1", "fits-1"}, 10000));
+  auto r = c.receipts();
+  INFO(r["big-1"].json);
+  CHECK(r["big-1"].status == "rejected");
+  CHECK(r["big-1"].json.find("payload too large") != std::string::npos);
+  CHECK(r["fits-1"].status == "accepted");
+  CHECK(hub.sql("SELECT count(*) FROM messages WHERE message_id='big-1'") == "0\n");
+  auto m = metrics(hub);
+  CHECK(hasLine(m, "xianjie_mqtt_rejections_total{reason=\"payload_too_large\"} 1"));
+  CHECK(hasLine(m, "xianjie_mqtt_messages_total{kind=\"ticket\",outcome=\"rejected\"} 1"));
+
+  // 300 KB: the shipped broker refuses it (MQTT 5 PUBACK reason 149, packet too large); the hub
+  // never sees it.
+  int rc = c.publish(kTickets, ticketJson("huge-1", "hotline-9", std::string(300'000, 'x')));
+  CHECK(rc == 149);
+  // The next message gets its receipt, and the huge one none: it never reached the hub.
+  CHECK(c.publish(kTickets, ticketJson("after-1", "hotline-9")) == 0);
+  REQUIRE(c.waitForReceipts({"after-1"}, 10000));
+  CHECK(c.receipts().count("huge-1") == 0);
+  CHECK(hasLine(metrics(hub), "xianjie_mqtt_rejections_total{reason=\"payload_too_large\"} 1"));
+}
+
+TEST_CASE("MQTT: what is pending at the callback is bounded in messages and in bytes",
+          "[mqtt_limits][pending]") {
+  Mosquitto broker;
+  broker.start();
+  // Pending payload bytes for three and a half tickets: three are held, the rest refused at
+  // once; max_pending (50) is not what bounds them.
+  const std::string pad(600, 'x');
+  const size_t size = ticketJson("pb-0", "hotline-9", pad).size();
+  Daemon d(R"("fault_injection": true)", "", "",
+           mqttConfig(broker, R"(, "max_pending": 50, "max_pending_bytes": )" +
+                                  std::to_string(size * 7 / 2)));
+  d.token("hotline-9", "hotline");
+  std::string admin = d.token("county", "admin");
+  d.start();
+  REQUIRE(waitReady(d.port()));
+  auto fault = [&](const std::string& what) {
+    return httpRequest(d.port(), "POST", "/v1/admin/faults", what,
+                       {{"Authorization", "Bearer " + admin}})
+        .status;
+  };
+  MqttTestClient c(broker.uri(), "pub-pending");
+  REQUIRE(c.connect());
+  c.subscribe("xianjie/out/+/receipts");
+  // The writer paused: what the hub takes stays pending until it is resumed.
+  REQUIRE(fault("pause") == 200);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back("pb-" + std::to_string(i));
+    c.publish(kTickets, ticketJson(ids.back(), "hotline-9", pad), "", "", false);
+  }
+  // Beyond the byte bound, `unavailable` at once, though nothing is committed yet.
+  CHECK(waitFor(
+      [&] {
+        int unavailable = 0;
+        for (const auto& [id, r] : c.receipts()) unavailable += r.status == "unavailable";
+        return unavailable == 7;
+      },
+      10000));
+  CHECK(hasLine(metrics(d), "xianjie_mqtt_pending 3"));
+  CHECK(hasLine(metrics(d),
+                "xianjie_mqtt_messages_total{kind=\"ticket\",outcome=\"unavailable\"} 7"));
+  REQUIRE(fault("resume") == 200);
+  CHECK(waitFor(
+      [&] {
+        int accepted = 0;
+        for (const auto& [id, r] : c.receipts()) accepted += r.status == "accepted";
+        return accepted == 3;
+      },
+      10000));
+  CHECK(d.sql("SELECT count(*) FROM messages") == "3\n");
+  CHECK(waitFor([&] { return hasLine(metrics(d), "xianjie_mqtt_pending_bytes 0"); }, 5000));
+}
+
+TEST_CASE("MQTT: pending is bounded in messages too", "[mqtt_limits][pending]") {
+  Mosquitto broker;
+  broker.start();
+  Daemon d(R"("fault_injection": true)", "", "", mqttConfig(broker, R"(, "max_pending": 2)"));
+  d.token("hotline-9", "hotline");
+  std::string admin = d.token("county", "admin");
+  d.start();
+  REQUIRE(waitReady(d.port()));
+  MqttTestClient c(broker.uri(), "pub-pending-n");
+  REQUIRE(c.connect());
+  c.subscribe("xianjie/out/+/receipts");
+  REQUIRE(httpRequest(d.port(), "POST", "/v1/admin/faults", "pause",
+                      {{"Authorization", "Bearer " + admin}})
+              .status == 200);
+  for (int i = 0; i < 6; ++i)
+    c.publish(kTickets, ticketJson("pn-" + std::to_string(i), "hotline-9"), "", "", false);
+  CHECK(waitFor(
+      [&] {
+        int unavailable = 0;
+        for (const auto& [id, r] : c.receipts()) unavailable += r.status == "unavailable";
+        return unavailable == 4;
+      },
+      10000));
+  CHECK(hasLine(metrics(d), "xianjie_mqtt_pending 2"));
+}
+
+TEST_CASE("MQTT: retained messages the broker replays are ignored; receipts are never retained",
+          "[mqtt_limits][retained]") {
+  Mosquitto broker;
+  broker.start();
+  // Published retained before the hub ever subscribed: the broker hands it over (retain flag
+  // set) when the hub subscribes. The hub ignores it and counts it.
+  MqttTestClient c(broker.uri(), "pub-retained");
+  REQUIRE(c.connect());
+  c.subscribe("xianjie/out/+/receipts");
+  CHECK(c.publish(kTickets, ticketJson("ret-1", "hotline-9"), "", "", true, true) == 0);
+  Daemon d("", "", "", mqttConfig(broker));
+  d.token("hotline-9", "hotline");
+  d.start();
+  REQUIRE(waitReady(d.port()));
+  CHECK(
+      waitFor([&] { return hasLine(metrics(d), "xianjie_mqtt_retained_ignored_total 1"); }, 5000));
+  // A later message is answered; the replay never was, nor stored.
+  CHECK(c.publish(kTickets, ticketJson("live-1", "hotline-9")) == 0);
+  REQUIRE(c.waitForReceipts({"live-1"}, 10000));
+  CHECK(c.receipts().count("ret-1") == 0);
+  CHECK(d.sql("SELECT count(*) FROM messages WHERE message_id='ret-1'") == "0\n");
+
+  // No receipt is retained: a subscriber that comes later gets, first, the receipt of a message
+  // sent after it subscribed (a retained one would arrive at once, on subscribing).
+  MqttTestClient late(broker.uri(), "late-reader");
+  REQUIRE(late.connect());
+  late.subscribe("xianjie/out/#");
+  CHECK(c.publish(kTickets, ticketJson("live-2", "hotline-9")) == 0);
+  REQUIRE(late.waitForReceipts({"live-2"}, 10000));
+  auto seen = late.receipts();
+  CHECK(seen.size() == 1);
+  for (const auto& [id, r] : seen) CHECK_FALSE(r.retained);
 }

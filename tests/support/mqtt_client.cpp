@@ -18,6 +18,7 @@ struct MqttTestClient::Impl {
   std::condition_variable cv;
   std::map<std::string, TestReceipt> receipts;
   size_t count = 0;
+  std::vector<std::string> unnamed;
   std::vector<std::string> filters;  // resubscribed after every reconnect (clean start)
 };
 
@@ -48,12 +49,14 @@ MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client
           !v["id"].IsString()) {  // a rejection that could not name its message
         std::lock_guard lock(impl_->mu);
         ++impl_->count;
+        impl_->unnamed.push_back(json);
         return;
       }
       TestReceipt r;
       r.json = json;
       r.status = v.HasMember("status") && v["status"].IsString() ? v["status"].GetString() : "";
       r.hub_id = v.HasMember("hub_id") && v["hub_id"].IsString() ? v["hub_id"].GetString() : "";
+      r.retained = msg->is_retained();
       const auto& props = msg->get_properties();
       if (props.contains(mqtt::property::CORRELATION_DATA))
         r.correlation = mqtt::get<std::string>(props, mqtt::property::CORRELATION_DATA);
@@ -111,9 +114,9 @@ void MqttTestClient::subscribe(const std::string& filter) {
 
 int MqttTestClient::publish(const std::string& topic, const std::string& payload,
                             const std::string& response_topic, const std::string& correlation,
-                            bool wait) {
+                            bool wait, bool retained) {
   try {
-    auto b = mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1);
+    auto b = mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1).retained(retained);
     mqtt::properties props;
     if (!response_topic.empty())
       props.add(mqtt::property(mqtt::property::RESPONSE_TOPIC, response_topic));
@@ -132,6 +135,11 @@ int MqttTestClient::publish(const std::string& topic, const std::string& payload
 std::map<std::string, TestReceipt> MqttTestClient::receipts() {
   std::lock_guard lock(impl_->mu);
   return impl_->receipts;
+}
+
+std::vector<std::string> MqttTestClient::unnamed() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->unnamed;
 }
 
 size_t MqttTestClient::receiptCount() {

@@ -17,6 +17,7 @@ struct TestReceipt {
   std::string status;
   std::string hub_id;
   std::string correlation;
+  bool retained = false;  // the broker delivered it with the retain flag
 };
 
 class MqttTestClient {
@@ -29,10 +30,12 @@ class MqttTestClient {
   // QoS 1; returns the PUBACK's reason code (0 success; 135 not authorized), or -1 on failure.
   int publish(const std::string& topic, const std::string& payload,
               const std::string& response_topic = "", const std::string& correlation = "",
-              bool wait = true);
+              bool wait = true, bool retained = false);
   // Receipts by message id (the last one for each id).
   std::map<std::string, TestReceipt> receipts();
   size_t receiptCount();
+  // JSON objects received that name no id (refusals of unreadable messages), in order.
+  std::vector<std::string> unnamed();
   // Waits until `ids` all hold a receipt whose status is not "unavailable", or until timeout.
   bool waitForReceipts(const std::vector<std::string>& ids, int timeout_ms);
 
