@@ -114,7 +114,7 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text,
   }
   checkKeys(doc, "",
             {"version", "queues", "rules", "triage_queue", "escalation_queue", "deadlines",
-             "hotline", "sweep_interval_seconds"},
+             "hotline", "sweep_interval_seconds", "escalate_undated_after_days"},
             p);
   auto table = std::make_shared<RouteTable>();
   table->version = doc.HasMember("version") && doc["version"].IsString() ? str(doc["version"])
@@ -346,6 +346,12 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text,
       p.push_back({"/sweep_interval_seconds", "must be an integer from 1 to 86400"});
     else
       table->sweep_interval_seconds = it->value.GetInt();
+  }
+  if (auto it = doc.FindMember("escalate_undated_after_days"); it != doc.MemberEnd()) {
+    if (!it->value.IsInt() || it->value.GetInt() < 0 || it->value.GetInt() > 3650)
+      p.push_back({"/escalate_undated_after_days", "must be an integer from 0 (never) to 3650"});
+    else
+      table->escalate_undated_after_days = it->value.GetInt();
   }
   if (!p.empty()) return Status::invalid("routes have " + std::to_string(p.size()) + " problem(s)");
   return std::shared_ptr<const RouteTable>(std::move(table));

@@ -26,6 +26,7 @@
 #include "hub/security/token_registry.h"
 #include "hub/storage/sqlite_store.h"
 #include "hub/storage/token_table.h"
+#include "routing/rules/date.h"
 
 namespace xj {
 
@@ -104,8 +105,17 @@ Status Hub::run() {
     return out;
   });
   auto sweep = [&](const std::string& today, std::function<void(std::optional<SweepResult>)> done) {
+    // Items without a deadline are late once older than escalate_undated_after_days calendar
+    // days: created before the start (China time) of the day that many days before `today`.
+    std::string undated_before;
+    auto routes_now = route_table.get();
+    if (auto d = rules::parseDate(today); d && routes_now->escalate_undated_after_days > 0)
+      undated_before =
+          formatRfc3339(std::chrono::sys_days(std::chrono::days(
+                            d->plusDays(-routes_now->escalate_undated_after_days).days)) -
+                        std::chrono::hours(8));
     return store->sweep(
-        today, route_table.get()->escalation_queue, formatRfc3339(impl_->clock.now()),
+        today, routes_now->escalation_queue, formatRfc3339(impl_->clock.now()), undated_before,
         [&overdue_mu, &last_sweep, done = std::move(done)](std::optional<SweepResult> r) {
           if (r) {
             if (r->escalated)

@@ -77,6 +77,9 @@ struct RouteTable {
   bool follow_up_on_resolve = true;  // a resolved ticket gets a 回访 task
   int follow_up_working_days = 5;
   int sweep_interval_seconds = 60;
+  // An open item with no deadline (no calendar for its year when it came in) is escalated like an
+  // overdue one once it is this many calendar days old; 0: never.
+  int escalate_undated_after_days = 0;
 
   const Queue* findQueue(const std::string& id) const;
   int workingDaysFor(const std::string& item_kind, const std::string& kind,

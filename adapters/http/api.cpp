@@ -177,6 +177,7 @@ const std::vector<Route>& routes() {
       {{"POST", "/v1/queues/{queue}/items/{item}/notes"}, Endpoint::kQueues},
       {{"POST", "/v1/queues/{queue}/items/{item}/progress"}, Endpoint::kQueues},
       {{"POST", "/v1/queues/{queue}/items/{item}/resolve"}, Endpoint::kQueues},
+      {{"POST", "/v1/queues/{queue}/items/{item}/reassign"}, Endpoint::kQueues},
       {{"GET", "/v1/queues/{queue}/events"}, Endpoint::kQueues},
       {{"POST", "/v1/admin/faults", true}, Endpoint::kFaults},
   };

@@ -301,10 +301,16 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
 
 void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t item,
                       const std::string& action, std::shared_ptr<ApiRequest> req, Reply reply) {
-  static const std::vector<std::string> kActions = {"claim", "release",  "transfer",
-                                                    "notes", "progress", "resolve"};
+  static const std::vector<std::string> kActions = {"claim",    "release", "transfer", "notes",
+                                                    "progress", "resolve", "reassign"};
   if (std::find(kActions.begin(), kActions.end(), action) == kActions.end())
     return finish(*req, reply, error(404, "not_found", "no such action"));
+  // Reassigning takes an item from its owner: an admin's move (the owner may have left, their
+  // token revoked, and the item would otherwise be stuck for good).
+  if (action == "reassign" && who.role != Role::kAdmin) {
+    log::info("queue_forbidden", {{"token", who.token_id}, {"reason", "reassign"}});
+    return finish(*req, reply, error(403, "forbidden", "only admin may reassign an item"));
+  }
   rapidjson::Document body;
   Problems problems;
   if (!req->body.empty()) {
@@ -362,6 +368,17 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
   } else if (action == "notes") {
     ar.text = text("text", true);
     allowed_keys = {"text"};
+  } else if (action == "reassign") {
+    ar.new_owner = text("to", true, 64);
+    ar.text = text("reason", true);
+    allowed_keys = {"to", "reason"};
+    if (!ar.new_owner.empty()) {
+      auto target = deps_.tokens.active(ar.new_owner);
+      if (!target || (target->role != Role::kStaff && target->role != Role::kAdmin))
+        problems.push_back({"/to", "must be the id of an active staff or admin token"});
+      else if (!canSee(*target, queue))
+        problems.push_back({"/to", "that token may not see this queue (outside its townships)"});
+    }
   } else if (action == "progress") {
     ar.progress_state = parseItemState(oneOf("state", {"in_progress", "waiting_on_other"}));
     ar.text = text("note", false);

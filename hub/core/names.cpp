@@ -23,14 +23,15 @@ constexpr Table<ItemState, 7> kItemStates = {{{ItemState::kNew, "new"},
                                               {ItemState::kResolved, "resolved"},
                                               {ItemState::kEscalated, "escalated"},
                                               {ItemState::kTransferred, "transferred"}}};
-constexpr Table<ItemAction, 7> kItemActions = {{{ItemAction::kClaim, "claim"},
+constexpr Table<ItemAction, 8> kItemActions = {{{ItemAction::kClaim, "claim"},
                                                 {ItemAction::kRelease, "release"},
                                                 {ItemAction::kTransfer, "transfer"},
                                                 {ItemAction::kNote, "note"},
                                                 {ItemAction::kProgress, "progress"},
                                                 {ItemAction::kResolve, "resolve"},
-                                                {ItemAction::kEscalate, "escalate"}}};
-constexpr Table<EventType, 12> kEventTypes = {{{EventType::kCreated, "created"},
+                                                {ItemAction::kEscalate, "escalate"},
+                                                {ItemAction::kReassign, "reassign"}}};
+constexpr Table<EventType, 13> kEventTypes = {{{EventType::kCreated, "created"},
                                                {EventType::kClaimed, "claimed"},
                                                {EventType::kReleased, "released"},
                                                {EventType::kTransferredIn, "transferred_in"},
@@ -41,7 +42,8 @@ constexpr Table<EventType, 12> kEventTypes = {{{EventType::kCreated, "created"},
                                                {EventType::kEscalatedIn, "escalated_in"},
                                                {EventType::kEscalatedOut, "escalated_out"},
                                                {EventType::kLinked, "linked"},
-                                               {EventType::kMerged, "merged"}}};
+                                               {EventType::kMerged, "merged"},
+                                               {EventType::kReassigned, "reassigned"}}};
 constexpr Table<MessageStatus, 5> kMessageStatuses = {{{MessageStatus::kAccepted, "accepted"},
                                                        {MessageStatus::kRouted, "routed"},
                                                        {MessageStatus::kLinked, "linked"},

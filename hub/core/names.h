@@ -26,7 +26,17 @@ enum class ItemState {
 };
 
 // Every move of an item; routing/queues/item.h says which are legal from which state.
-enum class ItemAction { kClaim, kRelease, kTransfer, kNote, kProgress, kResolve, kEscalate };
+// kReassign: an admin hands a claimed item to another staff token (its owner may be gone).
+enum class ItemAction {
+  kClaim,
+  kRelease,
+  kTransfer,
+  kNote,
+  kProgress,
+  kResolve,
+  kEscalate,
+  kReassign
+};
 
 // Entries of a queue's event feed.
 enum class EventType {
@@ -41,7 +51,8 @@ enum class EventType {
   kEscalatedIn,
   kEscalatedOut,
   kLinked,
-  kMerged
+  kMerged,
+  kReassigned
 };
 
 // A message's status as its receipt shows it: accepted, then what the work policy made of it.

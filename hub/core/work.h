@@ -103,6 +103,7 @@ struct ItemActionRequest {
   std::string actor;                        // token id of the principal (no personal data)
   std::string at;                           // RFC 3339
   std::string target_queue;                 // transfer
+  std::string new_owner;                    // reassign: the token id that takes the item
   std::string text;                         // reason (transfer), note, or resolution note
   std::optional<ItemState> progress_state;  // progress
   std::string outcome;                      // resolve

@@ -19,8 +19,11 @@ class WorkStore {
   virtual ~WorkStore() = default;
 
   virtual bool submitAction(ItemActionRequest req, std::function<void(ActionResult)> done) = 0;
-  // Marks items whose deadline is before `today` (YYYY-MM-DD) overdue and escalates them.
+  // Marks items whose deadline is before `today` (YYYY-MM-DD) overdue and escalates them; with a
+  // non-empty `undated_created_before` (RFC 3339), also items without a deadline created before
+  // that instant (routes: escalate_undated_after_days).
   virtual bool sweep(std::string today, std::string escalation_queue, std::string at,
+                     std::string undated_created_before,
                      std::function<void(std::optional<SweepResult>)> done) = 0;
 
   virtual bool listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) = 0;

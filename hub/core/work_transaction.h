@@ -89,6 +89,8 @@ class WorkTransaction {
   virtual Status updateItem(const ItemRecord& item) = 0;
   // Open, not yet overdue items whose deadline is before `date` (YYYY-MM-DD), oldest first.
   virtual Result<std::vector<int64_t>> itemsDueBefore(const std::string& date) = 0;
+  // Open, not yet overdue items with no deadline created before `at` (RFC 3339), oldest first.
+  virtual Result<std::vector<int64_t>> itemsUndatedCreatedBefore(const std::string& at) = 0;
   virtual Result<std::vector<OverdueCount>> overdueCounts() = 0;
 
   // The item's history and the queues' event feeds (append only).

@@ -35,6 +35,13 @@ bool TokenRegistry::hasActive(std::string_view org, Role role) const {
   return active_.count(std::pair<std::string, Role>(std::string(org), role)) > 0;
 }
 
+std::optional<Principal> TokenRegistry::active(std::string_view token_id) const {
+  std::shared_lock lock(mu_);
+  auto it = by_id_.find(std::string(token_id));
+  if (it == by_id_.end() || it->second.revoked) return std::nullopt;
+  return it->second.principal;
+}
+
 void TokenRegistry::replace(const std::vector<TokenRecord>& records) {
   std::unordered_map<std::string, TokenRecord> next;
   std::set<std::pair<std::string, Role>, std::less<>> active;

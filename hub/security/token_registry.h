@@ -37,6 +37,8 @@ class TokenRegistry {
   std::optional<Principal> verify(std::string_view bearer) const;
   // Whether `org` holds at least one unrevoked token of `role`.
   bool hasActive(std::string_view org, Role role) const;
+  // The principal of an unrevoked token, by its public id (reassigning an item to it).
+  std::optional<Principal> active(std::string_view token_id) const;
   void replace(const std::vector<TokenRecord>& records);
   size_t size() const;
 

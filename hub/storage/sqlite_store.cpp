@@ -146,7 +146,8 @@ class SqliteStore::Writer {
         s = routing::applyAction(work, action->req, actions[i], events);
       } else if (auto* sweep = std::get_if<SweepJob>(&jobs[i])) {
         SweepResult r;
-        s = routing::sweep(work, sweep->today, sweep->escalation_queue, sweep->at, r, events);
+        s = routing::sweep(work, sweep->today, sweep->escalation_queue, sweep->at,
+                           sweep->undated_created_before, r, events);
         sweeps[i] = std::move(r);
       }
       if (!s.isOk()) {
@@ -301,10 +302,11 @@ bool SqliteStore::submitAction(ItemActionRequest req, std::function<void(ActionR
 }
 
 bool SqliteStore::sweep(std::string today, std::string escalation_queue, std::string at,
+                        std::string undated_created_before,
                         std::function<void(std::optional<SweepResult>)> done) {
-  return enqueueWrite(
-      SweepJob{std::move(today), std::move(escalation_queue), std::move(at), std::move(done)},
-      true);
+  return enqueueWrite(SweepJob{std::move(today), std::move(escalation_queue), std::move(at),
+                               std::move(undated_created_before), std::move(done)},
+                      true);
 }
 
 bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done) {

@@ -46,6 +46,7 @@ class SqliteStore final : public MessageStore, public WorkStore {
 
   bool submitAction(ItemActionRequest req, std::function<void(ActionResult)> done) override;
   bool sweep(std::string today, std::string escalation_queue, std::string at,
+             std::string undated_created_before,
              std::function<void(std::optional<SweepResult>)> done) override;
   bool listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) override;
   bool listItems(ItemQuery query,
@@ -80,7 +81,7 @@ class SqliteStore final : public MessageStore, public WorkStore {
     std::function<void(ActionResult)> done;
   };
   struct SweepJob {
-    std::string today, escalation_queue, at;
+    std::string today, escalation_queue, at, undated_created_before;
     std::function<void(std::optional<SweepResult>)> done;
   };
   using WriteJob = std::variant<IngestJob, ActionJob, SweepJob>;

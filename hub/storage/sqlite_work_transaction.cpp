@@ -123,6 +123,17 @@ Status SqliteWorkTransaction::updateItem(const ItemRecord& r) {
   return done(st, "update item");
 }
 
+Result<std::vector<int64_t>> SqliteWorkTransaction::itemsUndatedCreatedBefore(
+    const std::string& at) {
+  auto st = db_.cached(Sql::kItemsUndatedCreatedBefore);
+  st.bind(1, at);
+  std::vector<int64_t> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.int64(0));
+  if (rc != SQLITE_DONE) return fail("sweep undated select");
+  return out;
+}
+
 Result<std::vector<int64_t>> SqliteWorkTransaction::itemsDueBefore(const std::string& date) {
   auto st = db_.cached(Sql::kItemsDueBefore);
   st.bind(1, date);

@@ -21,6 +21,7 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Result<int64_t> insertItem(const NewItem& item) override;
   Status updateItem(const ItemRecord& item) override;
   Result<std::vector<int64_t>> itemsDueBefore(const std::string& date) override;
+  Result<std::vector<int64_t>> itemsUndatedCreatedBefore(const std::string& at) override;
   Result<std::vector<OverdueCount>> overdueCounts() override;
   Status appendHistory(int64_t item_id, const HistoryEntry& entry) override;
   Status appendEvent(const std::string& queue, int64_t item_id, EventType type,

@@ -69,6 +69,9 @@ constexpr Entry kTable[] = {
     {Sql::kItemsDueBefore, "items_due_before",
      "SELECT item_id FROM items WHERE state != 'resolved' AND overdue = 0 AND "
      "deadline IS NOT NULL AND deadline < ?1 ORDER BY deadline, item_id"},
+    {Sql::kItemsUndatedCreatedBefore, "items_undated_created_before",
+     "SELECT item_id FROM items WHERE state != 'resolved' AND overdue = 0 AND "
+     "deadline IS NULL AND created_at < ?1 ORDER BY item_id"},
     {Sql::kOverdueCounts, "overdue_counts",
      "SELECT queue, township, count(*) FROM items WHERE overdue = 1 AND state != 'resolved' "
      "GROUP BY queue, township"},

@@ -40,8 +40,9 @@ enum class Sql {
   kItemInQueue,     // every item column, by item_id and queue (staff read)
   kUpdateItem,      // state, owner, queue, overdue, outcome, reason_code, linked_messages
   kItemsDueBefore,  // open, not yet overdue, deadline before a date
-  kOverdueCounts,   // open overdue items by queue and township
-  kQueueCounts,     // open items by queue and state, with overdue counts
+  kItemsUndatedCreatedBefore,  // open, not yet overdue, no deadline, created before an instant
+  kOverdueCounts,              // open overdue items by queue and township
+  kQueueCounts,                // open items by queue and state, with overdue counts
   kInsertHistory,
   kItemHistory,
   kInsertEvent,

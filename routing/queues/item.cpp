@@ -85,6 +85,11 @@ TransitionCheck checkTransition(const ItemView& item, ItemAction action, const s
     case ItemAction::kEscalate:
       if (item.state == ItemState::kEscalated) return refuse(item, "already escalated");
       return allow(ItemState::kEscalated);
+    case ItemAction::kReassign:
+      // Hands the work over as it stands (claimed, in progress or waiting): only the owner
+      // changes. Who may do it (admin) is the API's check; this is about the item.
+      if (!worked(item.state)) return refuse(item, "only a claimed item can be reassigned");
+      return allow(item.state);
   }
   return refuse(item, "unknown action");
 }

@@ -169,6 +169,10 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
   }
   const ItemRecord item = *loaded.value();
   auto check = checkTransition({item.state, item.owner}, req.action, req.actor, req.progress_state);
+  if (check.ok && req.action == ItemAction::kReassign && req.new_owner == item.owner) {
+    check.ok = false;
+    check.problem = "the item is already held by " + item.owner;
+  }
   if (!check.ok) {
     result.outcome = ActionOutcome::kConflict;
     result.problem = check.problem;
@@ -193,6 +197,10 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
       break;
     case ItemAction::kResolve:
       detail = req.outcome + " / " + req.reason_code + (req.text.empty() ? "" : ": " + req.text);
+      break;
+    case ItemAction::kReassign:
+      next.owner = req.new_owner;
+      detail = "from " + item.owner + " to " + req.new_owner + ": " + req.text;
       break;
     default:
       break;
@@ -219,6 +227,7 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
                      : req.action == ItemAction::kProgress ? EventType::kProgress
                      : req.action == ItemAction::kResolve  ? EventType::kResolved
                      : req.action == ItemAction::kEscalate ? EventType::kEscalatedIn
+                     : req.action == ItemAction::kReassign ? EventType::kReassigned
                                                            : EventType::kNoted;
     if (auto s = tx.appendEvent(next.queue, item.item_id, type, req.at); !s.isOk()) return s;
     ++events;
@@ -248,20 +257,19 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
 }
 
 Status sweep(WorkTransaction& tx, const std::string& today, const std::string& escalation_queue,
-             const std::string& at, SweepResult& result, int& events) {
-  auto due = tx.itemsDueBefore(today);
-  if (!due.isOk()) return due.status();
-  for (int64_t id : due.value()) {
+             const std::string& at, const std::string& undated_created_before, SweepResult& result,
+             int& events) {
+  // Both kinds of lateness take the same road: marked overdue, escalated if the transition
+  // table allows it (an item already escalated stays where it is and is only marked overdue).
+  auto markOverdue = [&](int64_t id, const std::string& why) -> Status {
     auto loaded = tx.loadItem(id);
     if (!loaded.isOk()) return loaded.status();
-    if (!loaded.value()) continue;
+    if (!loaded.value()) return Status::ok();
     const ItemRecord item = *loaded.value();
     ItemRecord next = item;
     next.overdue = true;
     next.updated_at = at;
     ++result.marked_overdue;
-    // Escalation is a move like any other: the transition table decides whether it is legal
-    // (an item already escalated stays where it is and is only marked overdue).
     auto check = checkTransition({item.state, item.owner}, ItemAction::kEscalate, "hub");
     const bool escalate = check.ok && item.queue != escalation_queue;
     if (escalate) {
@@ -271,8 +279,8 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
     }
     if (auto s = tx.updateItem(next); !s.isOk()) return s;
     const std::string from(toString(item.state)), to(toString(next.state));
-    if (auto s = tx.appendHistory(id, {at, "hub", escalate ? "escalated" : "overdue", from, to,
-                                       "deadline passed (today " + today + ")"});
+    if (auto s =
+            tx.appendHistory(id, {at, "hub", escalate ? "escalated" : "overdue", from, to, why});
         !s.isOk())
       return s;
     if (escalate) {
@@ -283,6 +291,22 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
         return s;
       events += 2;
     }
+    return Status::ok();
+  };
+  auto due = tx.itemsDueBefore(today);
+  if (!due.isOk()) return due.status();
+  for (int64_t id : due.value())
+    if (auto s = markOverdue(id, "deadline passed (today " + today + ")"); !s.isOk()) return s;
+  // An item without a deadline (no calendar for its year when it came in) would otherwise wait
+  // for ever: past the configured age it is treated as overdue too.
+  if (!undated_created_before.empty()) {
+    auto undated = tx.itemsUndatedCreatedBefore(undated_created_before);
+    if (!undated.isOk()) return undated.status();
+    for (int64_t id : undated.value())
+      if (auto s = markOverdue(id, "no deadline, open since before " + undated_created_before +
+                                       " (routes: escalate_undated_after_days)");
+          !s.isOk())
+        return s;
   }
   auto counts = tx.overdueCounts();
   if (!counts.isOk()) return counts.status();

@@ -28,8 +28,11 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
                    int& events);
 
 // Marks items whose deadline is before `today` overdue and escalates them to `escalation_queue`
-// (an item already escalated, or already there, is only marked).
+// (an item already escalated, or already there, is only marked). With a non-empty
+// `undated_created_before` (RFC 3339), items without a deadline created before it are treated
+// the same way (routes: escalate_undated_after_days).
 Status sweep(WorkTransaction& tx, const std::string& today, const std::string& escalation_queue,
-             const std::string& at, SweepResult& result, int& events);
+             const std::string& at, const std::string& undated_created_before, SweepResult& result,
+             int& events);
 
 }  // namespace xj::routing

@@ -39,9 +39,9 @@ struct Row {
   std::string expect;  // one status per caller, in kCallers order
 };
 
-// THE table. Owner-only actions (release, progress, resolve) run on an item claimed by staff-in;
-// the others on a fresh item each. Ingest posts with source = the hotline/charity/agency that
-// owns the column's organisation (hotline-1, charity-1, yibao).
+// THE table. Owner-only actions (release, progress, resolve) and reassign run on an item claimed by
+// staff-in; the others on a fresh item each. Ingest posts with source = the hotline/charity/agency
+// that owns the column's organisation (hotline-1, charity-1, yibao).
 const std::vector<Row> kMatrix = {
     // clang-format off
     //                                                    none rev  hot  hot2 cha  age  in   in2  out  cty  adm
@@ -63,6 +63,7 @@ const std::vector<Row> kMatrix = {
     {"POST", "/v1/queues/{queue}/items/{item}/notes",    "401 401 403 403 403 403 200 200 403 200 200"},
     {"POST", "/v1/queues/{queue}/items/{item}/progress", "401 401 403 403 403 403 200 409 403 409 409"},
     {"POST", "/v1/queues/{queue}/items/{item}/resolve",  "401 401 403 403 403 403 200 409 403 409 409"},
+    {"POST", "/v1/queues/{queue}/items/{item}/reassign", "401 401 403 403 403 403 403 403 403 403 200"},
     {"GET",  "/v1/queues/{queue}/events",                "401 401 403 403 403 403 200 200 403 200 200"},
     {"POST", "/v1/admin/faults",                         "401 401 403 403 403 403 403 403 403 403 200"},
     // clang-format on
@@ -208,7 +209,7 @@ TEST_CASE("authorization matrix: every endpoint x every caller, from one table",
   for (const auto& row : kMatrix) {
     auto expect = codes(row.expect);
     const bool owner_only = row.path.ends_with("/release") || row.path.ends_with("/progress") ||
-                            row.path.ends_with("/resolve");
+                            row.path.ends_with("/resolve") || row.path.ends_with("/reassign");
     const bool item_action = row.path.find("{item}/") != std::string::npos;
     for (size_t c = 0; c < kCallers.size(); ++c) {
       const std::string& caller = kCallers[c];
@@ -233,6 +234,8 @@ TEST_CASE("authorization matrix: every endpoint x every caller, from one table",
       if (item_action && row.path.ends_with("/transfer"))
         body = R"({"to":"county-triage","reason":"矩阵"})";
       if (item_action && row.path.ends_with("/notes")) body = R"({"text":"矩阵"})";
+      if (item_action && row.path.ends_with("/reassign"))
+        body = R"({"to":")" + m.token["staff-in-other-org"].substr(4, 12) + R"(","reason":"矩阵"})";
       if (item_action && row.path.ends_with("/progress")) body = R"({"state":"in_progress"})";
       if (item_action && row.path.ends_with("/resolve"))
         body = R"({"outcome":"other","reason_code":"other"})";

@@ -151,3 +151,17 @@ TEST_CASE("the one table of legal moves", "[routing][items]") {
       checkTransition({ItemState::kClaimed, "a"}, ItemAction::kProgress, "a", ItemState::kResolved)
           .ok);
 }
+
+TEST_CASE("reassign: a worked item changes owner and keeps its state", "[routing][items]") {
+  using routing::checkTransition;
+  using routing::ItemAction;
+  using routing::ItemState;
+  CHECK(checkTransition({ItemState::kClaimed, "gone"}, ItemAction::kReassign, "admin").next ==
+        ItemState::kClaimed);
+  CHECK(
+      checkTransition({ItemState::kWaitingOnOther, "gone"}, ItemAction::kReassign, "admin").next ==
+      ItemState::kWaitingOnOther);
+  CHECK_FALSE(checkTransition({ItemState::kNew, ""}, ItemAction::kReassign, "admin").ok);
+  CHECK_FALSE(checkTransition({ItemState::kResolved, "gone"}, ItemAction::kReassign, "admin").ok);
+  CHECK(xj::parseItemAction("reassign") == ItemAction::kReassign);
+}
