@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "adapters/envelope/problems_json.h"
+#include "adapters/envelope/receipt_codec.h"
 #include "adapters/household/evaluate.h"
 #include "adapters/http/http_util.h"
 #include "adapters/http/openapi_document.h"
@@ -18,35 +19,9 @@ namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void writeReceipt(JsonWriter& w, const Receipt& r) {
-  w.StartObject();
-  w.Key("hub_id");
-  w.String(r.hub_id.c_str());
-  w.Key("id");
-  w.String(r.message_id.c_str());
-  w.Key("source");
-  w.String(r.source.c_str());
-  w.Key("kind");
-  w.String(std::string(toString(r.kind)).c_str());
-  w.Key("received_at");
-  w.String(r.received_at.c_str());
-  w.Key("status");
-  w.String(r.status.c_str());
-  w.EndObject();
-}
-
-std::string receiptJson(const Receipt& r, const char* extra_key = nullptr, bool extra = false) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("receipt");
-  writeReceipt(w, r);
-  if (extra_key) {
-    w.Key(extra_key);
-    w.Bool(extra);
-  }
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
+// The body of a 202, 200 or 409: the receipt, in the codec MQTT receipts use too.
+std::string receiptBody(const IngestResult& r) {
+  return envelope::encodeReceipt(envelope::receiptFor(r));
 }
 
 // Who may read a stored message (it holds names, ID numbers, phones): its own source; admin;
@@ -374,20 +349,14 @@ void Api::ingest(MessageKind kind, ApiRequest req, Reply reply) {
     switch (r.outcome) {
       case IngestOutcome::kAccepted:
         outcome(kind, "accepted").inc();
-        return finish(*shared_req, reply,
-                      ApiResponse{202, receiptJson(r.receipt), "application/json", {}});
+        return finish(*shared_req, reply, ApiResponse{202, receiptBody(r), "application/json", {}});
       case IngestOutcome::kDuplicate:
+        // The original receipt (status accepted, duplicate), not the message's current status.
         outcome(kind, "duplicate").inc();
-        return finish(
-            *shared_req, reply,
-            ApiResponse{200, receiptJson(r.receipt, "duplicate", true), "application/json", {}});
-      case IngestOutcome::kConflict: {
+        return finish(*shared_req, reply, ApiResponse{200, receiptBody(r), "application/json", {}});
+      case IngestOutcome::kConflict:
         outcome(kind, "conflict").inc();
-        auto res = error(409, "conflict", "this id was already used for a different message");
-        res.body.pop_back();
-        res.body += ",\"receipt\":" + receiptJson(r.receipt).substr(11);  // reuse {"receipt":{..}}
-        return finish(*shared_req, reply, std::move(res));
-      }
+        return finish(*shared_req, reply, ApiResponse{409, receiptBody(r), "application/json", {}});
       case IngestOutcome::kUnavailable: {
         outcome(kind, "unavailable").inc();
         auto res =
@@ -469,9 +438,13 @@ void Api::getMessage(const std::string& id, ApiRequest req, Reply reply) {
           m.reset();
         }
         if (!m) return finish(*shared_req, reply, error(404, "not_found", "no such message"));
-        std::string body = receiptJson(m->receipt);
-        body.pop_back();
-        body += ",\"message\":" + m->payload + "}";
+        // The receipt as it was given (status accepted), then where the message is now.
+        envelope::WireReceipt original;
+        original.id = m->receipt.message_id;
+        original.status = envelope::ReceiptStatus::kAccepted;
+        original.stored = &m->receipt;
+        std::string body = "{\"receipt\":" + envelope::encodeReceipt(original) + ",\"status\":\"" +
+                           m->receipt.status + "\",\"message\":" + m->payload + "}";
         finish(*shared_req, reply, ApiResponse{200, std::move(body), "application/json", {}});
       });
   if (!queued) {

@@ -3,8 +3,6 @@
 #include <mqtt/async_client.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <boost/asio/post.hpp>
 
@@ -18,7 +16,7 @@
 #include <cstdlib>
 #include <mutex>
 
-#include "adapters/envelope/problems_json.h"
+#include "adapters/envelope/receipt_codec.h"
 #include "adapters/mqtt/topics.h"
 #include "hub/core/log.h"
 
@@ -39,36 +37,30 @@ struct Inbound {
   std::string id;  // the sender's id as peeked in the callback (refusals only)
 };
 
-std::string receiptJson(const std::string& status, const Receipt* r, const std::string& id,
-                        const Problems& problems, const std::string& message) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("id");
-  if (id.empty()) {
-    w.Null();
-  } else {
-    w.String(id.c_str());
+// The outcome label of xianjie_mqtt_messages_total for a store outcome.
+const char* outcomeName(IngestOutcome o) {
+  switch (o) {
+    case IngestOutcome::kAccepted:
+      return "accepted";
+    case IngestOutcome::kDuplicate:
+      return "duplicate";
+    case IngestOutcome::kConflict:
+      return "conflict";
+    case IngestOutcome::kUnavailable:
+      return "unavailable";
   }
-  w.Key("status");
-  w.String(status.c_str());
-  if (r) {
-    w.Key("hub_id");
-    w.String(r->hub_id.c_str());
-    w.Key("source");
-    w.String(r->source.c_str());
-    w.Key("kind");
-    w.String(std::string(toString(r->kind)).c_str());
-    w.Key("received_at");
-    w.String(r->received_at.c_str());
-  }
-  if (!message.empty()) {
-    w.Key("message");
-    w.String(message.c_str());
-  }
-  envelope::writeProblems(w, problems);
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
+  return "unavailable";
+}
+
+// A receipt for a message the hub answers without storing it (the one codec HTTP uses too).
+std::string refusal(envelope::ReceiptStatus status, const std::string& id, Problems problems,
+                    std::string message) {
+  envelope::WireReceipt w;
+  w.id = id;
+  w.status = status;
+  w.problems = std::move(problems);
+  w.message = std::move(message);
+  return envelope::encodeReceipt(w);
 }
 
 // The sender's id, if the payload is a JSON object whose top-level "id" is a string of id
@@ -360,26 +352,26 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       outcome("unknown", "rejected").inc();
       rejection("topic").inc();
       log::info("mqtt_rejected", {{"reason", "topic"}});
-      return sendReceipt(
-          *in, org, receiptJson("rejected", nullptr, id, {{"topic", why}}, "not an inbound topic"));
+      return sendReceipt(*in, org,
+                         refusal(envelope::ReceiptStatus::kRejected, id, {{"topic", why}},
+                                 "not an inbound topic"));
     }
     const std::string kind(toString(topic->kind));
     if (in->refusal == Refusal::kTooLarge) {
       outcome(kind, "rejected").inc();
       rejection("payload_too_large").inc();
       log::info("mqtt_rejected", {{"org", org}, {"reason", "payload_too_large"}});
-      return sendReceipt(
-          *in, org,
-          receiptJson("rejected", nullptr, id,
-                      {{"", "payload too large: at most " +
-                                std::to_string(config.max_payload_bytes) + " bytes"}},
-                      "payload too large"));
+      return sendReceipt(*in, org,
+                         refusal(envelope::ReceiptStatus::kRejected, id,
+                                 {{"", "payload too large: at most " +
+                                           std::to_string(config.max_payload_bytes) + " bytes"}},
+                                 "payload too large"));
     }
     if (in->refusal == Refusal::kBusy) {
       outcome(kind, "unavailable").inc();
-      return sendReceipt(
-          *in, org,
-          receiptJson("unavailable", nullptr, id, {}, "the hub is busy: send it again later"));
+      return sendReceipt(*in, org,
+                         refusal(envelope::ReceiptStatus::kUnavailable, id, {},
+                                 "the hub is busy: send it again later"));
     }
     // The broker's password and ACL files are a snapshot: a revoked organisation may still be
     // able to publish. Refuse it here, with the same registry that HTTP verifies tokens against.
@@ -388,12 +380,11 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       outcome(kind, "rejected").inc();
       rejection("no_active_principal").inc();
       log::info("mqtt_rejected", {{"org", org}, {"reason", "no_active_principal"}});
-      return sendReceipt(
-          *in, org,
-          receiptJson("rejected", nullptr, id,
-                      {{"topic", "organisation " + org + " holds no active " + topic->role +
-                                     " token (revoked or never made)"}},
-                      "the publishing organisation is not authorized"));
+      return sendReceipt(*in, org,
+                         refusal(envelope::ReceiptStatus::kRejected, id,
+                                 {{"topic", "organisation " + org + " holds no active " +
+                                                topic->role + " token (revoked or never made)"}},
+                                 "the publishing organisation is not authorized"));
     }
     IngestRecord record;
     Problems problems;
@@ -403,53 +394,35 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       rejection("invalid").inc();
       log::info("mqtt_rejected",
                 {{"org", org}, {"kind", kind}, {"problems", std::to_string(problems.size())}});
-      return sendReceipt(
-          *in, org,
-          receiptJson("rejected", nullptr, id, problems,
-                      std::to_string(problems.size()) + " problem(s) in the message"));
+      return sendReceipt(*in, org,
+                         refusal(envelope::ReceiptStatus::kRejected, id, problems,
+                                 std::to_string(problems.size()) + " problem(s) in the message"));
     }
     if (record.source != topic->org) {
       outcome(kind, "rejected").inc();
       rejection("source_mismatch").inc();
       log::info("mqtt_rejected", {{"org", org}, {"reason", "source_mismatch"}});
       return sendReceipt(*in, org,
-                         receiptJson("rejected", nullptr, id,
-                                     {{"/source", "does not match the topic's organisation"}},
-                                     "source must be the publishing organisation"));
+                         refusal(envelope::ReceiptStatus::kRejected, id,
+                                 {{"/source", "does not match the topic's organisation"}},
+                                 "source must be the publishing organisation"));
     }
     in->payload = std::string();  // the record holds what is stored
     auto self = shared_from_this();
     bool queued = store.submit(std::move(record), [self, in, org, id, kind](IngestResult r) {
       // Writer thread: hand the receipt back to the I/O threads.
       boost::asio::post(self->ioc, [self, in, org, id, kind, r = std::move(r)] {
-        switch (r.outcome) {
-          case IngestOutcome::kAccepted:
-            self->outcome(kind, "accepted").inc();
-            return self->sendReceipt(*in, org, receiptJson("accepted", &r.receipt, id, {}, ""));
-          case IngestOutcome::kDuplicate:
-            self->outcome(kind, "duplicate").inc();
-            return self->sendReceipt(*in, org,
-                                     receiptJson("duplicate", &r.receipt, id, {},
-                                                 "already accepted: the original receipt"));
-          case IngestOutcome::kConflict:
-            self->outcome(kind, "conflict").inc();
-            return self->sendReceipt(
-                *in, org,
-                receiptJson("conflict", &r.receipt, id, {},
-                            "this id was already used for a different message"));
-          case IngestOutcome::kUnavailable:
-            self->outcome(kind, "unavailable").inc();
-            return self->sendReceipt(
-                *in, org,
-                receiptJson("unavailable", nullptr, id, {}, "not stored: send it again later"));
-        }
+        self->outcome(kind, outcomeName(r.outcome)).inc();
+        auto receipt = envelope::receiptFor(r);
+        if (receipt.id.empty()) receipt.id = id;
+        self->sendReceipt(*in, org, envelope::encodeReceipt(receipt));
       });
     });
     if (!queued) {
       outcome(kind, "unavailable").inc();
-      sendReceipt(
-          *in, org,
-          receiptJson("unavailable", nullptr, id, {}, "the hub is busy: send it again later"));
+      sendReceipt(*in, org,
+                  refusal(envelope::ReceiptStatus::kUnavailable, id, {},
+                          "the hub is busy: send it again later"));
     }
   }
 

@@ -269,7 +269,10 @@ class Load {
         bad_.fetch_add(1);
         return;
       }
-      complete(indexOf(r["id"].GetString(), r["id"].GetStringLength()), r["status"].GetString());
+      // A resend is answered with the original receipt: status accepted, "duplicate": true.
+      bool dup = r.HasMember("duplicate") && r["duplicate"].IsTrue();
+      complete(indexOf(r["id"].GetString(), r["id"].GetStringLength()),
+               dup ? "duplicate" : r["status"].GetString());
     };
     if (d.IsArray()) {
       for (const auto& r : d.GetArray()) one(r);

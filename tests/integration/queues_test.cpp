@@ -120,7 +120,7 @@ TEST_CASE("a hotline ticket goes to its township queue and is claimed, resolved 
   Hub h;
   auto r = h.post("/v1/tickets", ticket({.id = "t-1"}), h.hotline);
   REQUIRE(r.status == 202);
-  std::string hub_id = json(r.body)["receipt"]["hub_id"].GetString();
+  std::string hub_id = json(r.body)["hub_id"].GetString();
   auto items = h.items("township-451229205", h.jiangnan);
   REQUIRE(items.size() == 1);
   int64_t item = items[0]["item_id"].GetInt64();
@@ -128,7 +128,7 @@ TEST_CASE("a hotline ticket goes to its township queue and is claimed, resolved 
   CHECK(std::string(items[0]["hub_id"].GetString()) == hub_id);
   CHECK(items[0]["deadline"].IsString());  // 1 working day for first contact
   auto msg = h.get("/v1/messages/t-1", h.hotline);
-  CHECK(std::string(json(msg.body)["receipt"]["status"].GetString()) == "routed");
+  CHECK(std::string(json(msg.body)["status"].GetString()) == "routed");
 
   std::string base = "/v1/queues/township-451229205/items/" + std::to_string(item);
   // Resolving what nobody claimed is refused, naming the state.
@@ -277,7 +277,7 @@ TEST_CASE("a repeat caller is linked to the open item instead of opening a secon
   REQUIRE(items.size() == 1);
   CHECK(items[0]["linked_messages"].GetInt() == 1);
   auto msg = json(h.get("/v1/messages/call-2", h.hotline).body);
-  CHECK(std::string(msg["receipt"]["status"].GetString()) == "linked");
+  CHECK(std::string(msg["status"].GetString()) == "linked");
   // Same ID number, other phone: linked too.
   REQUIRE(
       h.post("/v1/tickets",
@@ -301,8 +301,7 @@ TEST_CASE("a village cadre reporting two families from one phone opens two items
     REQUIRE(
         h.post("/v1/tickets", ticket({.id = id, .phone = phone, .id_number = id_number}), h.hotline)
             .status == 202);
-    return std::string(
-        json(h.get("/v1/messages/" + id, h.hotline).body)["receipt"]["status"].GetString());
+    return std::string(json(h.get("/v1/messages/" + id, h.hotline).body)["status"].GetString());
   };
   CHECK(post("cadre-1", family_a) == "routed");
   // Same phone, another family's ID number: never joined to the first family's item.
@@ -341,11 +340,9 @@ TEST_CASE("agency signals about a known person become one risk alert; more signa
       CHECK(it["linked_messages"].GetInt() == 1);
     }
   CHECK(n_alerts == 1);
-  CHECK(std::string(
-            json(h.get("/v1/messages/n-1", h.agency).body)["receipt"]["status"].GetString()) ==
+  CHECK(std::string(json(h.get("/v1/messages/n-1", h.agency).body)["status"].GetString()) ==
         "alerted");
-  CHECK(std::string(
-            json(h.get("/v1/messages/n-2", h.agency).body)["receipt"]["status"].GetString()) ==
+  CHECK(std::string(json(h.get("/v1/messages/n-2", h.agency).body)["status"].GetString()) ==
         "merged");
 }
 

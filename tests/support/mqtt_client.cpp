@@ -57,6 +57,7 @@ MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client
       r.status = v.HasMember("status") && v["status"].IsString() ? v["status"].GetString() : "";
       r.hub_id = v.HasMember("hub_id") && v["hub_id"].IsString() ? v["hub_id"].GetString() : "";
       r.retained = msg->is_retained();
+      r.duplicate = v.HasMember("duplicate") && v["duplicate"].IsTrue();
       const auto& props = msg->get_properties();
       if (props.contains(mqtt::property::CORRELATION_DATA))
         r.correlation = mqtt::get<std::string>(props, mqtt::property::CORRELATION_DATA);

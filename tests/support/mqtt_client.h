@@ -17,7 +17,8 @@ struct TestReceipt {
   std::string status;
   std::string hub_id;
   std::string correlation;
-  bool retained = false;  // the broker delivered it with the retain flag
+  bool retained = false;   // the broker delivered it with the retain flag
+  bool duplicate = false;  // "duplicate": true, the original receipt for a resend
 };
 
 class MqttTestClient {
