@@ -1,11 +1,13 @@
 // MqttAdapter: charities, agencies and hotline stations publish to the broker; the hub stores
 // each message through the same intake and store as HTTP and answers with a receipt.
 //
-// The receipt, not the PUBACK, is the promise: Paho acknowledges a message before our callback
-// has run (paho.mqtt.c #522), so the hub publishes a receipt (accepted, duplicate, conflict,
-// rejected with every problem, or unavailable) only after the commit that holds the message,
-// to the MQTT 5 response topic with the correlation data, else to PREFIX/out/{org}/receipts.
-// Publishers resend until they hold a receipt; idempotency makes that safe.
+// The receipt, not the PUBACK, is the promise: Paho acknowledges a message as soon as our
+// callback returns, which only copies it (Paho C 1.3 sends the PUBACK right after the callback;
+// a callback that returned false would be acknowledged anyway), so the hub publishes a receipt
+// (envelope/receipt_codec.h: accepted, possibly duplicate, conflict, rejected with every problem,
+// or unavailable) only after the commit that holds the message, to the MQTT 5 response topic with
+// the correlation data, else to PREFIX/out/{org}/receipts. Publishers resend until they hold a
+// receipt; idempotency makes that safe.
 //
 // Who may publish what: the broker's ACL lets each org publish only under its own topics, so
 // the topic's org is the authenticated principal; a message whose `source` differs is rejected.
