@@ -65,6 +65,8 @@ struct HubConfig {
   MqttConfig mqtt;
   std::string standards_dir = "config/standards";
   std::string routes_path = "config/routes.jsonc";
+  // The partner directory and outbox delivery policy (config/partners_config.h).
+  std::string partners_path = "config/partners.jsonc";
   std::string log_level = "info";
   std::string config_path;  // where it came from, empty for defaults
 };

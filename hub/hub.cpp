@@ -17,6 +17,7 @@
 #include "adapters/http/http_server.h"
 #include "adapters/inbound/inbound.h"
 #include "adapters/mqtt/mqtt_adapter.h"
+#include "config/partners_config.h"
 #include "config/routes_config.h"
 #include "hub/core/clock.h"
 #include "hub/core/log.h"
@@ -53,6 +54,9 @@ Status Hub::run() {
   auto routes = loadRoutes(cfg.routes_path, townships, problems);
   if (!routes.isOk()) return Status::invalid(cfg.routes_path + ":\n" + formatProblems(problems));
   routing::RouteTableHolder route_table(routes.value());
+  auto partners = loadPartners(cfg.partners_path, townships, problems);
+  if (!partners.isOk())
+    return Status::invalid(cfg.partners_path + ":\n" + formatProblems(problems));
   auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
   if (!keys.isOk()) return keys.status();
   inbound::Inbound intake(standards.value(), townships, route_table, impl_->clock,

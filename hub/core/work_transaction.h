@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hub/core/names.h"
+#include "hub/core/outbox.h"
 #include "hub/core/status.h"
 #include "hub/core/work.h"
 
@@ -100,6 +101,12 @@ class WorkTransaction {
 
   // The message's status and the item it went to (linked, merged, alerted).
   virtual Status setMessageStatus(int64_t hub_seq, MessageStatus status, int64_t item_id) = 0;
+
+  // The outbox (hub/core/outbox.h): a message to leave the hub once this transaction commits,
+  // state `pending`; returns its outbox id. The idempotency key must be new: a key already in
+  // the outbox is a kConflict (the caller's bug; the batch rolls back). After the commit the
+  // store hands the new rows to the delivery dispatcher; a rolled-back row never leaves.
+  virtual Result<int64_t> enqueueOutbound(const OutboundMessage& message) = 0;
 };
 
 }  // namespace xj

@@ -118,6 +118,27 @@ CREATE TABLE hub_meta (
   value TEXT NOT NULL
 );
 )sql",
+    // 6: the outbox: messages leaving the hub, written in the transaction of the change causing
+    // them, then delivered in order per (partner, lane_key); every row ends delivered or dead.
+    R"sql(
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  partner         TEXT NOT NULL,
+  lane_key        TEXT NOT NULL,
+  kind            TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  body            TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT NOT NULL DEFAULT '',
+  updated_at      TEXT NOT NULL,
+  delivered_at    TEXT
+);
+CREATE INDEX outbox_pending ON outbox(id) WHERE state = 'pending';
+CREATE INDEX outbox_state ON outbox(state, id);
+)sql",
 };
 
 }  // namespace

@@ -179,4 +179,25 @@ Status SqliteWorkTransaction::setMessageStatus(int64_t hub_seq, MessageStatus st
   return done(st, "message status");
 }
 
+Result<int64_t> SqliteWorkTransaction::enqueueOutbound(const OutboundMessage& m) {
+  auto st = db_.cached(Sql::kInsertOutbound);
+  st.bind(1, m.partner)
+      .bind(2, m.lane_key)
+      .bind(3, m.kind)
+      .bind(4, m.idempotency_key)
+      .bind(5, m.body_json)
+      .bind(6, m.created_at);
+  if (st.step() != SQLITE_DONE) {
+    if ((db_.lastErrorCode() & 0xff) == SQLITE_CONSTRAINT)
+      return Status::conflict("outbox: idempotency key already used");
+    return fail("outbox");
+  }
+  OutboxRecord r;
+  r.id = static_cast<int64_t>(sqlite3_last_insert_rowid(db_.raw()));
+  r.message = m;
+  r.updated_at = m.created_at;
+  enqueued_.push_back(r);
+  return r.id;
+}
+
 }  // namespace xj::storage

@@ -3,6 +3,8 @@
 // of the registry (statements.h); it decides nothing. Writer thread only.
 #pragma once
 
+#include <vector>
+
 #include "hub/core/work_transaction.h"
 #include "hub/storage/sqlite_db.h"
 
@@ -27,12 +29,18 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Status appendEvent(const std::string& queue, int64_t item_id, EventType type,
                      const std::string& at) override;
   Status setMessageStatus(int64_t hub_seq, MessageStatus status, int64_t item_id) override;
+  Result<int64_t> enqueueOutbound(const OutboundMessage& message) override;
+
+  // The rows enqueued in this transaction, for the store to hand over once it has committed
+  // (and to drop if it rolls back).
+  std::vector<OutboxRecord> takeEnqueued() { return std::move(enqueued_); }
 
  private:
   Status done(ScopedStmt& st, const char* what);  // SQLITE_DONE or an I/O error naming `what`
   Status fail(const char* what);
 
   Db& db_;
+  std::vector<OutboxRecord> enqueued_;
 };
 
 // Reads one item row (the columns of kItemColumns, statements.h) into a record.

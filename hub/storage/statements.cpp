@@ -8,6 +8,10 @@ const char* const kItemColumns =
     "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, "
     "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages";
 
+const char* const kOutboxColumns =
+    "id, partner, lane_key, kind, idempotency_key, body, created_at, state, attempts, "
+    "next_attempt_ms, last_error, updated_at, delivered_at";
+
 namespace {
 
 struct Entry {
@@ -15,6 +19,10 @@ struct Entry {
   const char* name;
   const char* sql;
 };
+
+#define XJ_OUTBOX_COLUMNS                                                             \
+  "id, partner, lane_key, kind, idempotency_key, body, created_at, state, attempts, " \
+  "next_attempt_ms, last_error, updated_at, delivered_at"
 
 #define XJ_ITEM_COLUMNS                                                                   \
   "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, " \
@@ -89,8 +97,37 @@ constexpr Entry kTable[] = {
     {Sql::kEvents, "events",
      "SELECT seq, queue, item_id, type, at FROM queue_events WHERE queue=?1 AND seq > ?2 "
      "ORDER BY seq LIMIT ?3"},
+    // The outbox. The partial index outbox_pending needs `state = 'pending'` verbatim; each
+    // state change is guarded by the state it leaves, so a late outcome cannot undo a replay.
+    {Sql::kInsertOutbound, "insert_outbound",
+     "INSERT INTO outbox(partner, lane_key, kind, idempotency_key, body, created_at, state, "
+     "updated_at) VALUES(?1,?2,?3,?4,?5,?6,'pending',?6)"},
+    {Sql::kOutboxPending, "outbox_pending",
+     "SELECT " XJ_OUTBOX_COLUMNS " FROM outbox WHERE state = 'pending' AND id > ?1 "
+     "ORDER BY id LIMIT ?2"},
+    {Sql::kOutboxByState, "outbox_by_state",
+     "SELECT " XJ_OUTBOX_COLUMNS " FROM outbox WHERE state=?1 AND id > ?2 ORDER BY id LIMIT ?3"},
+    {Sql::kOutboxAfter, "outbox_after",
+     "SELECT " XJ_OUTBOX_COLUMNS " FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2"},
+    {Sql::kOutboxById, "outbox_by_id", "SELECT " XJ_OUTBOX_COLUMNS " FROM outbox WHERE id=?1"},
+    {Sql::kOutboxDelivered, "outbox_delivered",
+     "UPDATE outbox SET state='delivered', attempts=?2, last_error='', delivered_at=?3, "
+     "updated_at=?3 WHERE id=?1 AND state='pending'"},
+    {Sql::kOutboxRetry, "outbox_retry",
+     "UPDATE outbox SET attempts=?2, next_attempt_ms=?3, last_error=?4, updated_at=?5 "
+     "WHERE id=?1 AND state='pending'"},
+    {Sql::kOutboxDead, "outbox_dead",
+     "UPDATE outbox SET state='dead', attempts=?2, last_error=?3, updated_at=?4 "
+     "WHERE id=?1 AND state='pending'"},
+    {Sql::kOutboxReplay, "outbox_replay",
+     "UPDATE outbox SET state='pending', attempts=0, next_attempt_ms=0, updated_at=?2 "
+     "WHERE id=?1 AND state='dead'"},
+    {Sql::kOutboxPendingDepth, "outbox_pending_depth",
+     "SELECT partner, count(*), min(created_at) FROM outbox WHERE state = 'pending' "
+     "GROUP BY partner"},
 };
 #undef XJ_ITEM_COLUMNS
+#undef XJ_OUTBOX_COLUMNS
 
 constexpr bool inOrder() {
   for (size_t i = 0; i < std::size(kTable); ++i)

@@ -47,6 +47,17 @@ enum class Sql {
   kItemHistory,
   kInsertEvent,
   kEvents,
+  // the outbox (hub/core/outbox.h)
+  kInsertOutbound,      // a new pending row
+  kOutboxPending,       // pending rows after an id, oldest first (the dispatcher's resume)
+  kOutboxByState,       // rows in one state after an id (staff listing)
+  kOutboxAfter,         // rows in any state after an id (staff listing)
+  kOutboxById,          // one row
+  kOutboxDelivered,     // pending -> delivered
+  kOutboxRetry,         // a failed attempt: attempts, next attempt, last error
+  kOutboxDead,          // pending -> dead (last attempt, or a permanent refusal)
+  kOutboxReplay,        // dead -> pending, attempts from zero (staff replay)
+  kOutboxPendingDepth,  // pending rows and the oldest creation time, by partner
   kCount
 };
 
@@ -55,6 +66,9 @@ std::string_view sqlName(Sql id);
 
 // The columns of an item, in the order readItem (work_reader.h) reads them.
 extern const char* const kItemColumns;
+
+// The columns of an outbox row, in the order readOutboxRow (outbox_rows.h) reads them.
+extern const char* const kOutboxColumns;
 
 // The staff item list: fixed fragments for each optional filter; every value is bound.
 struct ItemListFilters {

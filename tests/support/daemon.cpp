@@ -43,14 +43,25 @@ Daemon::Daemon(std::string extra_store, std::string extra_http, std::string rout
       throw std::runtime_error("cannot write the test key file");
     ::close(fd);
   }
+  // The shipped partner directory, until a test writes its own (writePartners).
+  {
+    std::ifstream shipped(std::string(XJ_SOURCE_DIR) + "/config/partners.jsonc");
+    std::ofstream(dir_ + "/partners.jsonc") << shipped.rdbuf();
+  }
   std::ofstream(config_) << "{\n  \"http\": {\"port\": 0"
                          << (extra_http.empty() ? "" : ", " + extra_http)
                          << "},\n  \"store\": {\"path\": \"" << dir_
                          << "/hub.db\", \"key_file\": \"" << dir_ << "/hub.key\""
                          << (extra_store.empty() ? "" : ", " + extra_store)
                          << "},\n  \"standards_dir\": \"" << XJ_SOURCE_DIR << "/config/standards"
-                         << "\",\n  \"routes_path\": \"" << routes_path << "\",\n  \"mqtt\": {"
-                         << (mqtt.empty() ? "\"enabled\": false" : mqtt) << "},\n}\n";
+                         << "\",\n  \"routes_path\": \"" << routes_path
+                         << "\",\n  \"partners_path\": \"" << dir_ << "/partners.jsonc"
+                         << "\",\n  \"mqtt\": {" << (mqtt.empty() ? "\"enabled\": false" : mqtt)
+                         << "},\n}\n";
+}
+
+void Daemon::writePartners(const std::string& text) {
+  std::ofstream(dir_ + "/partners.jsonc") << text;
 }
 
 Daemon::~Daemon() {

@@ -16,6 +16,9 @@ class Daemon {
                   std::string routes_path = "", std::string mqtt = "");
   ~Daemon();
 
+  // Replaces the partner directory (a copy of config/partners.jsonc by default) before start().
+  void writePartners(const std::string& text);
+
   void start();
   int terminate();  // SIGTERM, returns the exit code
   void kill9();
