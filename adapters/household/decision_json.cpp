@@ -149,7 +149,8 @@ std::string decisionToJson(const rules::Decision& d, const ParsedHousehold& inpu
 
   key(w, "as_of");
   str(w, rules::formatDate(d.as_of));
-  // The pilot's review limit (15 WD, SPEC.md §8), when the calendar reaches that far.
+  // The pilot's review limit (15 WD, SPEC.md §8): provisional when it counts days of a year
+  // whose holiday notice is not loaded yet; an error only before the first year with data.
   const auto& params = standards.rules.at(d.as_of);
   const auto& wd = params[rules::Slot::kPilotReviewWd];
   if (wd.present) {
@@ -157,10 +158,12 @@ std::string decisionToJson(const rules::Decision& d, const ParsedHousehold& inpu
     w.StartObject();
     key(w, "working_days");
     w.Int64(wd.num);
-    auto dl = standards.calendar.deadline(d.as_of, static_cast<int>(wd.num));
+    auto dl = standards.calendar.deadlineOf(d.as_of, static_cast<int>(wd.num));
     if (dl.isOk()) {
       key(w, "date");
-      str(w, rules::formatDate(dl.value()));
+      str(w, rules::formatDate(dl.value().date));
+      key(w, "provisional");
+      w.Bool(dl.value().provisional);
     } else {
       key(w, "error");
       str(w, dl.status().message());
@@ -255,9 +258,13 @@ std::string explainDecision(const rules::Decision& d, const ParsedHousehold& inp
   o << "\n";
   const auto& wd = standards.rules.at(d.as_of)[rules::Slot::kPilotReviewWd];
   if (wd.present) {
-    auto dl = standards.calendar.deadline(d.as_of, static_cast<int>(wd.num));
+    auto dl = standards.calendar.deadlineOf(d.as_of, static_cast<int>(wd.num));
     o << "  Review deadline 审核时限 (" << wd.num << " working days 工作日): "
-      << (dl.isOk() ? rules::formatDate(dl.value()) : dl.status().message()) << '\n';
+      << (dl.isOk() ? rules::formatDate(dl.value().date) : dl.status().message())
+      << (dl.isOk() && dl.value().provisional
+              ? " (provisional 暂定: no holiday notice for the year yet 当年放假安排未发布)"
+              : "")
+      << '\n';
   }
   o << "\nTrace 审核过程:\n";
   int n = 0;

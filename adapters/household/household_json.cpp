@@ -527,13 +527,9 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
     else if (!v->IsString() || !(as_of = rules::parseDate(v->GetString())))
       problems.push_back({path, "must be a date YYYY-MM-DD"});
   }
-  if (as_of) {
-    h.as_of = *as_of;
-    if (!standards.calendar.hasYear(as_of->year()))
-      problems.push_back({as_of_override.empty() ? hr.at("as_of") : "--as-of",
-                          "date outside the calendar (no working-day data for " +
-                              std::to_string(as_of->year()) + ")"});
-  }
+  // The calendar is not consulted: a category never depends on working days (issue 8); only
+  // the review deadline does, and it says so when its year is provisional or missing.
+  if (as_of) h.as_of = *as_of;
 
   // Township: the code, or failing that the name; both must be known.
   auto code = hr.str("township_code", false);

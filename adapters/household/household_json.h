@@ -1,9 +1,9 @@
 // Household JSON (the case-file format of tests/data/rules/cases) -> rules::Household. Accepts a
 // whole case file (its "household" and "as_of" are used) or a bare household object. Lists
 // EVERY problem, an unknown or misspelled field included, as {JSON pointer, problem}; nothing is
-// guessed: a missing birth date, a negative or unknown income, a member without a relation, a date
-// outside the calendar, an unknown township ... are problems, not defaults. Problems never quote
-// names or ID numbers. Pure function of its inputs; any thread.
+// guessed: a missing birth date, a negative or unknown income, a member without a relation, an
+// unknown township ... are problems, not defaults. Problems never quote names or ID numbers. Pure
+// function of its inputs; any thread.
 #pragma once
 
 #include <map>

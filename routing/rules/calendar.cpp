@@ -2,7 +2,20 @@
 
 #include <string>
 
+#include "routing/rules/statutory_holidays.h"
+
 namespace xj::rules {
+
+namespace {
+std::bitset<366> weekdaysOf(Date first, int len) {
+  std::bitset<366> working;
+  for (int i = 0; i < len; ++i) {
+    int wd = first.plusDays(i).weekday();
+    working[static_cast<size_t>(i)] = wd >= 1 && wd <= 5;
+  }
+  return working;
+}
+}  // namespace
 
 Result<WorkCalendar> WorkCalendar::build(const std::vector<CalendarYearData>& years,
                                          Problems& problems) {
@@ -23,10 +36,7 @@ Result<WorkCalendar> WorkCalendar::build(const std::vector<CalendarYearData>& ye
     Year data;
     data.first = *first;
     int len = next->days - first->days;
-    for (int i = 0; i < len; ++i) {
-      int wd = first->plusDays(i).weekday();
-      data.working[static_cast<size_t>(i)] = wd >= 1 && wd <= 5;
-    }
+    data.working = weekdaysOf(*first, len);
     std::bitset<366> holiday, makeup;
     for (size_t i = 0; i < y.holidays.size(); ++i) {
       Date d = y.holidays[i];
@@ -56,7 +66,26 @@ Result<WorkCalendar> WorkCalendar::build(const std::vector<CalendarYearData>& ye
     cal.years_.emplace(y.year, data);
   }
   if (problems.size() != before) return Status::invalid("calendar: invalid data");
+  // Every later year without a notice, up to the end of the lunar table: provisional.
+  if (!cal.years_.empty()) {
+    for (int y = cal.years_.begin()->first + 1; y <= kStatutoryLastYear; ++y) {
+      if (cal.years_.count(y)) continue;
+      Year data;
+      data.first = *Date::fromYmd(y, 1, 1);
+      data.provisional = true;
+      data.working = weekdaysOf(data.first, Date::fromYmd(y + 1, 1, 1)->days - data.first.days);
+      for (const auto& s : statutoryHolidays(y))
+        data.working[static_cast<size_t>(s.date.days - data.first.days)] = false;
+      cal.years_.emplace(y, data);
+    }
+  }
   return cal;
+}
+
+std::optional<Date> WorkCalendar::lastOfficialDay() const {
+  for (auto it = years_.rbegin(); it != years_.rend(); ++it)
+    if (!it->second.provisional) return Date::fromYmd(it->first, 12, 31);
+  return std::nullopt;
 }
 
 Result<bool> WorkCalendar::isWorkingDay(Date d) const {
@@ -68,19 +97,28 @@ Result<bool> WorkCalendar::isWorkingDay(Date d) const {
   return static_cast<bool>(it->second.working[static_cast<size_t>(d.days - it->second.first.days)]);
 }
 
-Result<Date> WorkCalendar::deadline(Date accepted_on, int n, bool count_acceptance_day) const {
+Result<Deadline> WorkCalendar::deadlineOf(Date accepted_on, int n,
+                                          bool count_acceptance_day) const {
   if (n < 1) return Status::invalid("deadline: working days must be at least 1");
   // The acceptance day is checked too: an acceptance in a year without data is not guessed at.
   auto accepted_ok = isWorkingDay(accepted_on);
   if (!accepted_ok.isOk()) return accepted_ok.status();
   Date d = count_acceptance_day ? accepted_on : accepted_on.plusDays(1);
+  bool provisional = false;
   int counted = 0;
   for (;;) {
     auto w = isWorkingDay(d);
     if (!w.isOk()) return w.status();
-    if (w.value() && ++counted == n) return d;
+    provisional = provisional || isProvisional(d.year());
+    if (w.value() && ++counted == n) return Deadline{d, provisional};
     d = d.plusDays(1);
   }
+}
+
+Result<Date> WorkCalendar::deadline(Date accepted_on, int n, bool count_acceptance_day) const {
+  auto r = deadlineOf(accepted_on, n, count_acceptance_day);
+  if (!r.isOk()) return r.status();
+  return r.value().date;
 }
 
 Result<int> WorkCalendar::workingDaysIn(int year) const {

@@ -59,15 +59,6 @@ TEST_CASE("every problem of a bad household is listed with its path", "[bad_inpu
   for (const auto& [path, problem] : m) CHECK(problem.find("451229") == std::string::npos);
 }
 
-TEST_CASE("a date outside the calendar is a problem on as_of", "[bad_input]") {
-  const std::string json = R"({"as_of": "2027-03-01", "township_code": "451229205",
-    "residence": "rural", "assets": {"financial": 0},
-    "members": [{"pid": "p1", "relation": "applicant", "birth_date": "1960-01-01"}]})";
-  auto m = problemsOf(json);
-  REQUIRE(m.count("/as_of"));
-  CHECK(m["/as_of"].find("calendar") != std::string::npos);
-}
-
 TEST_CASE("missing household parts are problems, not defaults", "[bad_input]") {
   auto m = problemsOf(R"({"household": {"members": []}})");
   CHECK(m.count("/household/as_of"));

@@ -56,10 +56,11 @@ TEST_CASE("working days per year match the notices", "[calendar]") {
 }
 
 TEST_CASE("a year without calendar data is calendar_missing, never Mon-Fri", "[calendar]") {
-  auto r = cal().deadline(d("2026-12-20"), 15);
+  // Before the first official year (later years are provisional: lunar_test.cpp).
+  auto r = cal().deadline(d("2023-12-20"), 15);
   REQUIRE_FALSE(r.isOk());
   CHECK(r.status().message().rfind("calendar_missing", 0) == 0);
-  auto w = cal().isWorkingDay(d("2027-01-04"));
+  auto w = cal().isWorkingDay(d("2023-01-04"));
   REQUIRE_FALSE(w.isOk());
   CHECK(w.status().message().rfind("calendar_missing", 0) == 0);
   CHECK_FALSE(cal().deadline(d("2023-12-29"), 1).isOk());
