@@ -19,6 +19,7 @@
 #include "adapters/mqtt/mqtt_adapter.h"
 #include "config/partners_config.h"
 #include "config/routes_config.h"
+#include "hub/calendar_watch.h"
 #include "hub/core/clock.h"
 #include "hub/core/log.h"
 #include "hub/core/metrics.h"
@@ -65,6 +66,33 @@ Status Hub::run() {
   auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics, keys.value().fingerprint());
   if (!store_r.isOk()) return store_r.status();
   auto store = std::move(store_r).value();
+
+  // The calendar: metrics and a daily warning before it runs out (a warning, not an outage);
+  // provisional deadlines of open items are counted again whenever the standards are loaded
+  // (here: a notice added while the hub was down; on SIGHUP below).
+  CalendarWatch calendar_watch(
+      impl_->clock, [&intake] { return intake.standards(); }, impl_->metrics);
+  auto recount_deadlines = [&](const char* why) {
+    DeadlineCounter count = [&intake](const std::string& from, int working_days) {
+      auto d = intake.deadline(from, working_days);
+      return RecountedDeadline{d.date, d.provisional};
+    };
+    store->recountProvisionalDeadlines(
+        std::move(count), formatRfc3339(impl_->clock.now()),
+        [why = std::string(why)](std::optional<int> changed) {
+          if (!changed)
+            log::error("deadline_recount_failed", {{"why", why}});
+          else if (*changed > 0)
+            log::info("deadlines_recounted", {{"items", std::to_string(*changed)}, {"why", why}});
+        });
+  };
+  recount_deadlines("start");
+  Counter& reloads_ok = impl_->metrics.counter(
+      "xianjie_standards_reloads_total", "SIGHUP reloads of the standards (parameters, calendar)",
+      "result=\"ok\"");
+  Counter& reloads_rejected = impl_->metrics.counter(
+      "xianjie_standards_reloads_total", "SIGHUP reloads of the standards (parameters, calendar)",
+      "result=\"rejected\"");
 
   // Tokens: loaded now, then re-read by a refresher thread whenever the file changed, so that
   // `xianjie token create|revoke` take effect within a second without a restart.
@@ -156,7 +184,10 @@ Status Hub::run() {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
     deps.drop_writer_connection = [s = store.get()] { s->dropWriterConnection(); };
-    deps.set_clock = [this](std::chrono::system_clock::time_point t) { impl_->clock.set(t); };
+    deps.set_clock = [this, &calendar_watch](std::chrono::system_clock::time_point t) {
+      impl_->clock.set(t);
+      calendar_watch.check();  // the warning of the new day, at once
+    };
     deps.sweep_as_of = [&sweep](std::string today,
                                 std::function<void(std::optional<SweepResult>)> done) {
       return sweep(today, std::move(done));
@@ -190,8 +221,9 @@ Status Hub::run() {
     store->setPaused(false);  // a test's paused writer must not hold up the drain
   });
 
-  // SIGHUP: re-read the routes into a copy; swap only if every check passes, else keep the
-  // table in force and say why.
+  // SIGHUP: re-read the routes and the standards (parameters, calendar) into copies; swap each
+  // only if every check of it passes, else keep the one in force and list every problem. The
+  // township list stays as read at start (routes and envelopes are checked against it).
   boost::asio::signal_set hangups(ioc, SIGHUP);
   std::function<void()> await_hangup = [&] {
     hangups.async_wait([&](const boost::system::error_code& ec, int) {
@@ -212,6 +244,29 @@ Status Hub::run() {
         for (const auto& p : reload_problems)
           log::error("routes_problem", {{"path", p.path}, {"problem", p.problem}});
       }
+      Problems standards_problems;
+      auto next_standards = household::loadStandards(cfg.standards_dir, standards_problems);
+      if (next_standards.isOk()) {
+        const auto& next_cal = next_standards.value()->calendar;
+        auto last = next_cal.lastOfficialDay();
+        intake.setStandards(next_standards.value());
+        reloads_ok.inc();
+        log::info("standards_reloaded",
+                  {{"rule_set_version", next_standards.value()->rules.version()},
+                   {"calendar_last_day", last ? rules::formatDate(*last) : "none"}});
+        recount_deadlines("standards_reloaded");
+        calendar_watch.check();
+      } else {
+        reloads_rejected.inc();
+        log::error("standards_reload_rejected",
+                   {{"problems", std::to_string(standards_problems.size())},
+                    {"first", standards_problems.empty() ? ""
+                                                         : standards_problems[0].path + ": " +
+                                                               standards_problems[0].problem},
+                    {"kept", intake.standards()->rules.version()}});
+        for (const auto& p : standards_problems)
+          log::error("standards_problem", {{"path", p.path}, {"problem", p.problem}});
+      }
       await_hangup();
     });
   };
@@ -226,6 +281,7 @@ Status Hub::run() {
     sweep_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec || draining.load()) return;
       sweep(routing::acceptedOn(impl_->clock.now()), nullptr);
+      calendar_watch.check();
       schedule_sweep();
     });
   };
@@ -235,6 +291,7 @@ Status Hub::run() {
   log::info("listening", {{"http", cfg.http.listen + ":" + std::to_string(port.value())},
                           {"db", cfg.store.path},
                           {"tokens", std::to_string(impl_->tokens.size())}});
+  calendar_watch.check();
 
   // Keeps run() from returning while a request waits on the store with no socket operation
   // pending (between requests the io_context may otherwise look idle).

@@ -395,7 +395,7 @@ void Api::evaluate(ApiRequest req, Reply reply) {
                   error(400, "malformed_json", "1 problem(s)", {{"", "nested too deep"}}));
   Problems problems;
   std::string out =
-      household::evaluateHouseholdJson(req.body, deps_.intake.standards(), problems, er);
+      household::evaluateHouseholdJson(req.body, *deps_.intake.standards(), problems, er);
   if (out.empty()) {
     return finish(
         req, reply,

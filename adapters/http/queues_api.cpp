@@ -49,6 +49,10 @@ void writeItem(JsonWriter& w, const ItemRecord& it) {
   } else {
     w.String(it.deadline.c_str());
   }
+  // Counted without the year's holiday notice (statutory holidays only); recounted when it is
+  // loaded.
+  w.Key("deadline_provisional");
+  w.Bool(it.deadline_provisional);
   w.Key("overdue");
   w.Bool(it.overdue);
   str(w, "created_at", it.created_at);
@@ -390,8 +394,11 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
     allowed_keys = {"outcome", "reason_code", "note"};
     if (table->follow_up_on_resolve) {
       ar.create_follow_up = true;
-      ar.follow_up_deadline = deps_.intake.deadline(routing::acceptedOn(deps_.clock.now()),
-                                                    table->follow_up_working_days);
+      ar.follow_up_from = routing::acceptedOn(deps_.clock.now());
+      ar.follow_up_working_days = table->follow_up_working_days;
+      auto follow_up = deps_.intake.deadline(ar.follow_up_from, ar.follow_up_working_days);
+      ar.follow_up_deadline = follow_up.date;
+      ar.follow_up_provisional = follow_up.provisional;
     }
   }
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {

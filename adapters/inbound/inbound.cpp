@@ -7,12 +7,27 @@ namespace xj::inbound {
 Inbound::Inbound(std::shared_ptr<const household::Standards> standards,
                  const TownshipDirectory& townships, const routing::RouteTableHolder& routes,
                  const Clock& clock, envelope::Limits limits, const PersonKeyer& keys)
-    : standards_(std::move(standards)),
-      townships_(townships),
+    : townships_(townships),
+      routes_(routes),
       clock_(clock),
       limits_(limits),
-      prescreener_(standards_),
-      intake_(standards_->calendar, routes, prescreener_, keys) {}
+      keys_(keys),
+      current_(std::make_shared<const Current>(std::move(standards), routes, keys)) {}
+
+std::shared_ptr<const routing::Intake> Inbound::intake() const {
+  auto c = current();
+  return std::shared_ptr<const routing::Intake>(c, &c->intake);
+}
+
+std::shared_ptr<const household::Standards> Inbound::standards() const {
+  return current()->standards;
+}
+
+void Inbound::setStandards(std::shared_ptr<const household::Standards> next) {
+  auto c = std::make_shared<const Current>(std::move(next), routes_, keys_);
+  std::lock_guard lock(mu_);
+  current_ = std::move(c);
+}
 
 envelope::ParseOutcome Inbound::prepare(std::string_view bytes, MessageKind kind,
                                         IngestRecord& record, Problems& problems,
@@ -26,7 +41,8 @@ envelope::ParseOutcome Inbound::prepare(std::string_view bytes, MessageKind kind
       std::chrono::floor<std::chrono::days>(now + std::chrono::hours(8))};
   auto outcome = envelope::parseEnvelope(bytes, kind, townships_, limits, record, problems, &facts);
   if (outcome != envelope::ParseOutcome::kOk) return outcome;
-  if (!intake_.plan(facts, now, record, problems, why)) return envelope::ParseOutcome::kInvalid;
+  if (!current()->intake.plan(facts, now, record, problems, why))
+    return envelope::ParseOutcome::kInvalid;
   record.body_hash = security::sha256Hex(record.payload);
   return outcome;
 }

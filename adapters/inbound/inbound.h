@@ -2,10 +2,13 @@
 // validate the envelope (adapters/envelope), hand the parsed facts to the intake
 // (routing/intake, which pre-screens, routes and sets deadlines), and hash the normalised
 // payload for idempotency. Owns the household pre-screen port the intake uses.
-// Pure apart from reading the clock; const after construction; any thread.
+// Pure apart from reading the clock; any thread. The standards (parameters, calendar) may be
+// replaced while it runs (SIGHUP, setStandards): each message is prepared with one set, the one
+// in force when it started.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -34,21 +37,41 @@ class Inbound {
   envelope::ParseOutcome prepare(std::string_view bytes, MessageKind kind, IngestRecord& record,
                                  Problems& problems, routing::RouteDecision* why = nullptr) const;
 
-  const routing::Intake& intake() const { return intake_; }
-  std::string deadline(const std::string& accepted_on, int working_days) const {
-    return intake_.deadline(accepted_on, working_days);
+  // The intake of the standards in force (kept alive by the pointer).
+  std::shared_ptr<const routing::Intake> intake() const;
+  routing::PlannedDeadline deadline(const std::string& accepted_on, int working_days) const {
+    return intake()->deadline(accepted_on, working_days);
   }
-  const household::Standards& standards() const { return *standards_; }
-  const routing::RouteTableHolder& routes() const { return intake_.routes(); }
+  std::shared_ptr<const household::Standards> standards() const;
+  // SIGHUP: a validated new set; messages being prepared finish with the old one.
+  void setStandards(std::shared_ptr<const household::Standards> next);
+  const routing::RouteTableHolder& routes() const { return routes_; }
   const envelope::Limits& limits() const { return limits_; }
 
  private:
-  std::shared_ptr<const household::Standards> standards_;
+  // What depends on the standards, built together and swapped as one.
+  struct Current {
+    Current(std::shared_ptr<const household::Standards> s, const routing::RouteTableHolder& routes,
+            const PersonKeyer& keys)
+        : standards(std::move(s)),
+          prescreener(standards),
+          intake(standards->calendar, routes, prescreener, keys) {}
+    std::shared_ptr<const household::Standards> standards;
+    HouseholdPrescreener prescreener;
+    routing::Intake intake;
+  };
+  std::shared_ptr<const Current> current() const {
+    std::lock_guard lock(mu_);
+    return current_;
+  }
+
   const TownshipDirectory& townships_;
+  const routing::RouteTableHolder& routes_;
   const Clock& clock_;
   envelope::Limits limits_;
-  HouseholdPrescreener prescreener_;
-  routing::Intake intake_;
+  const PersonKeyer& keys_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Current> current_;
 };
 
 }  // namespace xj::inbound

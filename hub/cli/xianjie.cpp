@@ -4,6 +4,7 @@
 //   xianjie token revoke --config FILE TOKEN_ID
 //   xianjie eval FILE.json [--config FILE] [--as-of DATE] [--explain]
 //   xianjie routes test [--config FILE] MESSAGE.json
+//   xianjie calendar import FILE.json [--config FILE] [--out DIR]
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -18,7 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "adapters/household/calendar_import.h"
 #include "adapters/household/eval_command.h"
+#include "adapters/household/standards.h"
 #include "adapters/inbound/inbound.h"
 #include "config/hub_config.h"
 #include "config/routes_config.h"
@@ -41,6 +44,7 @@ int usage() {
       "  xianjie token revoke [--config FILE] TOKEN_ID\n"
       "  xianjie eval FILE.json [--config FILE] [--as-of YYYY-MM-DD] [--explain] [--no-trace]\n"
       "  xianjie routes test [--config FILE] MESSAGE.json\n"
+      "  xianjie calendar import FILE.json [--config FILE] [--out DIR]\n"
       "  xianjie mqtt-acl [--config FILE] --out DIR\n");
   return 2;
 }
@@ -377,10 +381,107 @@ int mqttAclCommand(int argc, char** argv) {
   return 0;
 }
 
+// Turns a year's holiday arrangement (the hub's format or holiday-cn's) into
+// DIR/holidays-YYYY.json (DIR: --out, else the config's standards_dir), checks it and the whole
+// directory as the hub would load it, and leaves the directory as it was if anything is wrong.
+int calendarCommand(int argc, char** argv) {
+  namespace fs = std::filesystem;
+  if (argc < 3 || std::string(argv[2]) != "import") return usage();
+  xj::HubConfig config;
+  std::vector<char*> rest;
+  if (!configFromArgs(argc, argv, 3, config, rest)) return 1;
+  std::string input, out_dir = config.standards_dir;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (std::string(rest[i]) == "--out" && i + 1 < rest.size())
+      out_dir = rest[++i];
+    else if (input.empty())
+      input = rest[i];
+    else
+      return usage();
+  }
+  if (input.empty()) return usage();
+  std::ifstream in(input, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "cannot read %s\n", input.c_str());
+    return 1;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  xj::Problems problems;
+  auto year = xj::household::parseArrangement(text, problems);
+  if (!year.isOk()) {
+    std::fprintf(stderr, "%s: %zu problem(s):\n%s", input.c_str(), problems.size(),
+                 xj::formatProblems(problems).c_str());
+    return 1;
+  }
+  const auto& y = year.value();
+  std::string name = "holidays-" + std::to_string(y.year) + ".json";
+  fs::path target = fs::path(out_dir) / name;
+  // The loader refuses a year given twice: it must not already be in another file.
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(out_dir, ec)) {
+    std::string other = e.path().filename().string();
+    if (other == name || other.rfind("holidays", 0) != 0 || e.path().extension() != ".json")
+      continue;
+    std::ifstream of(e.path(), std::ios::binary);
+    std::string other_text((std::istreambuf_iterator<char>(of)), std::istreambuf_iterator<char>());
+    xj::Problems ignored;
+    auto years = xj::household::parseHolidaysJson(other_text, ignored);
+    if (!years.isOk()) continue;  // reported by the full check below
+    for (const auto& oy : years.value())
+      if (oy.year == y.year)
+        problems.push_back({"--out", std::to_string(y.year) + " is already in " + other +
+                                         ": remove it there first"});
+  }
+  if (ec) problems.push_back({"--out", "cannot read directory " + out_dir});
+  if (!problems.empty()) {
+    std::fprintf(stderr, "%s: %zu problem(s):\n%s", input.c_str(), problems.size(),
+                 xj::formatProblems(problems).c_str());
+    return 1;
+  }
+  // Write, then load the whole directory as the hub would; put back what was there on failure.
+  std::string previous;
+  bool existed = fs::exists(target);
+  if (existed) {
+    std::ifstream old(target, std::ios::binary);
+    previous.assign(std::istreambuf_iterator<char>(old), std::istreambuf_iterator<char>());
+  }
+  auto write = [&](const std::string& content) {
+    fs::path tmp = fs::path(out_dir) / ("." + name + ".tmp");
+    {
+      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+      f << content;
+      if (!f.flush()) return false;
+    }
+    fs::rename(tmp, target, ec);  // atomic: a SIGHUP never sees half a file
+    return !ec;
+  };
+  if (!write(xj::household::calendarFileJson(y))) {
+    std::fprintf(stderr, "cannot write %s\n", target.c_str());
+    return 1;
+  }
+  xj::Problems dir_problems;
+  if (auto all = xj::household::loadStandards(out_dir, dir_problems); !all.isOk()) {
+    if (existed)
+      (void)write(previous);
+    else
+      fs::remove(target, ec);
+    std::fprintf(stderr, "%s would not load (left as it was): %zu problem(s):\n%s", out_dir.c_str(),
+                 dir_problems.size(), xj::formatProblems(dir_problems).c_str());
+    return 1;
+  }
+  for (const auto& w : xj::household::statutoryDaysNotOff(y))
+    std::fprintf(stderr, "warning: %s is a statutory holiday but a working day here\n", w.c_str());
+  std::printf(
+      "wrote %s: %zu holidays, %zu make-up working days; send SIGHUP to xianjied to load it\n",
+      target.c_str(), y.holidays.size(), y.makeup_workdays.size());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "token") return tokenCommand(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "mqtt-acl") return mqttAclCommand(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "eval") return evalCommand(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "routes") return routesCommand(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "calendar") return calendarCommand(argc, argv);
   return usage();
 }

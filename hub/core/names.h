@@ -52,7 +52,8 @@ enum class EventType {
   kEscalatedOut,
   kLinked,
   kMerged,
-  kReassigned
+  kReassigned,
+  kDeadlineChanged  // a provisional deadline counted again after a calendar load
 };
 
 // A message's status as its receipt shows it: accepted, then what the work policy made of it.

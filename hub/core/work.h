@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,12 @@ struct WorkPlan {
   std::string accepted_on;                  // YYYY-MM-DD in China Standard Time
   std::string case_deadline;   // YYYY-MM-DD; empty when the calendar has no data (calendar_missing)
   std::string alert_deadline;  // for a risk alert
+  // How each deadline was counted (accepted_on + N working days), kept with the item so that a
+  // provisional one -- counted in a year without its holiday notice -- can be recomputed.
+  int case_working_days = 0;
+  bool case_deadline_provisional = false;
+  int alert_working_days = 0;
+  bool alert_deadline_provisional = false;
   std::string township_queue;  // the township team's queue
   std::string repeat_since;  // RFC 3339: an open item from a ticket since then links a repeat call
 };
@@ -50,7 +57,8 @@ struct ItemRecord {
   std::string urgency;
   ItemState state = ItemState::kNew;
   std::string owner;
-  std::string deadline;  // empty: calendar_missing
+  std::string deadline;               // empty: calendar_missing
+  bool deadline_provisional = false;  // counted without the year's holiday notice
   bool overdue = false;
   std::string created_at;
   std::string updated_at;
@@ -109,6 +117,9 @@ struct ItemActionRequest {
   std::string outcome;                      // resolve
   std::string reason_code;                  // resolve
   std::string follow_up_deadline;  // resolve of a ticket case when follow-ups are on; "" = none
+  std::string follow_up_from;      // the day it counts from (YYYY-MM-DD) and how many working
+  int follow_up_working_days = 0;  // days, so that a provisional deadline can be recomputed
+  bool follow_up_provisional = false;
   bool create_follow_up = false;
 };
 
@@ -121,8 +132,17 @@ struct ActionResult {
   int64_t follow_up_item = 0;
 };
 
+// A deadline counted again: from (YYYY-MM-DD) + working days -> date (empty: calendar_missing)
+// and whether it is still provisional. Given by the hub from the calendar in force.
+struct RecountedDeadline {
+  std::string date;
+  bool provisional = false;
+};
+using DeadlineCounter = std::function<RecountedDeadline(const std::string& from, int working_days)>;
+
 struct SweepResult {
   int marked_overdue = 0;
+  int deadlines_changed = 0;  // a recount of provisional deadlines
   int escalated = 0;
   std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> overdue_by_queue_township;
 };

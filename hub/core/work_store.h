@@ -26,6 +26,12 @@ class WorkStore {
                      std::string undated_created_before,
                      std::function<void(std::optional<SweepResult>)> done) = 0;
 
+  // Counts the deadline of every open item marked provisional again with `count` (run on the
+  // writer thread: it must be pure) and stores what changed, with a history row and a
+  // deadline_changed event per item. `done` gets how many items changed (nullopt on failure).
+  virtual bool recountProvisionalDeadlines(DeadlineCounter count, std::string at,
+                                           std::function<void(std::optional<int>)> done) = 0;
+
   virtual bool listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) = 0;
   virtual bool listItems(ItemQuery query,
                          std::function<void(std::optional<std::vector<ItemRecord>>)> done) = 0;

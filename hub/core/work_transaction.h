@@ -45,8 +45,11 @@ struct NewItem {
   std::string township;
   std::string category;
   std::string urgency;
-  std::string deadline;   // YYYY-MM-DD; empty: the calendar had no data (calendar_missing)
-  std::string phone_key;  // for repeat-call lookups; empty for follow-ups
+  std::string deadline;  // YYYY-MM-DD; empty: the calendar had no data (calendar_missing)
+  bool deadline_provisional = false;  // counted in a year without its holiday notice
+  std::string deadline_from;          // how it was counted: from this day (YYYY-MM-DD) ...
+  int deadline_working_days = 0;      // ... this many working days (0: not recountable)
+  std::string phone_key;              // for repeat-call lookups; empty for follow-ups
   std::string id_key;
   std::string at;
   int64_t parent_item = 0;
@@ -59,6 +62,16 @@ struct PrescreenRecord {
   std::string tags;  // comma-separated
   std::string rule_set_version;
   std::string decision_json;
+};
+
+// An open item whose deadline is provisional, with how that deadline was counted.
+struct ProvisionalDeadline {
+  int64_t item_id = 0;
+  std::string queue;
+  ItemState state = ItemState::kNew;
+  std::string deadline;
+  std::string from;
+  int working_days = 0;
 };
 
 struct OverdueCount {
@@ -93,6 +106,10 @@ class WorkTransaction {
   // Open, not yet overdue items with no deadline created before `at` (RFC 3339), oldest first.
   virtual Result<std::vector<int64_t>> itemsUndatedCreatedBefore(const std::string& at) = 0;
   virtual Result<std::vector<OverdueCount>> overdueCounts() = 0;
+  // Open items whose deadline is provisional, oldest first.
+  virtual Result<std::vector<ProvisionalDeadline>> openProvisionalDeadlines() = 0;
+  virtual Status setDeadline(int64_t item_id, const std::string& deadline, bool provisional,
+                             const std::string& at) = 0;
 
   // The item's history and the queues' event feeds (append only).
   virtual Status appendHistory(int64_t item_id, const HistoryEntry& entry) = 0;

@@ -139,6 +139,14 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox(id) WHERE state = 'pending';
 CREATE INDEX outbox_state ON outbox(state, id);
 )sql",
+    // 7: provisional deadlines (counted in a year without its holiday notice) and how each
+    // deadline was counted, so that loading the notice recounts the open ones (issue 8).
+    R"sql(
+ALTER TABLE items ADD COLUMN deadline_provisional INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN deadline_from TEXT;
+ALTER TABLE items ADD COLUMN deadline_working_days INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX items_provisional ON items(item_id) WHERE deadline_provisional = 1 AND state != 'resolved';
+)sql",
 };
 
 }  // namespace

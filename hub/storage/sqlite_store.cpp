@@ -146,8 +146,10 @@ class SqliteStore::Writer {
         s = routing::applyAction(work, action->req, actions[i], events);
       } else if (auto* sweep = std::get_if<SweepJob>(&jobs[i])) {
         SweepResult r;
-        s = routing::sweep(work, sweep->today, sweep->escalation_queue, sweep->at,
-                           sweep->undated_created_before, r, events);
+        s = sweep->recount ? routing::recountProvisional(work, sweep->recount, sweep->at,
+                                                         r.deadlines_changed, events)
+                           : routing::sweep(work, sweep->today, sweep->escalation_queue, sweep->at,
+                                            sweep->undated_created_before, r, events);
         sweeps[i] = std::move(r);
       }
       if (!s.isOk()) {
@@ -307,6 +309,20 @@ bool SqliteStore::sweep(std::string today, std::string escalation_queue, std::st
   return enqueueWrite(SweepJob{std::move(today), std::move(escalation_queue), std::move(at),
                                std::move(undated_created_before), std::move(done)},
                       true);
+}
+
+bool SqliteStore::recountProvisionalDeadlines(DeadlineCounter count, std::string at,
+                                              std::function<void(std::optional<int>)> done) {
+  return enqueueWrite(
+      SweepJob{{},
+               {},
+               std::move(at),
+               {},
+               [done = std::move(done)](std::optional<SweepResult> r) {
+                 if (done) done(r ? std::optional<int>(r->deadlines_changed) : std::nullopt);
+               },
+               std::move(count)},
+      true);
 }
 
 bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done) {

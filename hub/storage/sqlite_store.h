@@ -48,6 +48,8 @@ class SqliteStore final : public MessageStore, public WorkStore {
   bool sweep(std::string today, std::string escalation_queue, std::string at,
              std::string undated_created_before,
              std::function<void(std::optional<SweepResult>)> done) override;
+  bool recountProvisionalDeadlines(DeadlineCounter count, std::string at,
+                                   std::function<void(std::optional<int>)> done) override;
   bool listQueues(std::function<void(std::optional<std::vector<QueueCount>>)> done) override;
   bool listItems(ItemQuery query,
                  std::function<void(std::optional<std::vector<ItemRecord>>)> done) override;
@@ -83,6 +85,7 @@ class SqliteStore final : public MessageStore, public WorkStore {
   struct SweepJob {
     std::string today, escalation_queue, at, undated_created_before;
     std::function<void(std::optional<SweepResult>)> done;
+    DeadlineCounter recount;  // set: recount provisional deadlines instead of sweeping
   };
   using WriteJob = std::variant<IngestJob, ActionJob, SweepJob>;
   // A read runs a storage-internal function on a reader's connection (nullptr if it could not

@@ -27,6 +27,7 @@ ItemRecord readItemRow(const Stmt& st) {
   r.reason_code = st.text(15);
   r.parent_item = st.int64(16);
   r.linked_messages = static_cast<int>(st.int64(17));
+  r.deadline_provisional = st.int64(18) != 0;
   return r;
 }
 
@@ -105,8 +106,36 @@ Result<int64_t> SqliteWorkTransaction::insertItem(const NewItem& n) {
     st.bind(9, n.deadline);
   }
   st.bind(10, n.phone_key).bind(11, n.id_key).bind(12, n.at).bind(13, n.parent_item);
+  st.bind(14, int64_t{n.deadline_provisional && !n.deadline.empty()})
+      .bind(15, n.deadline_from)
+      .bind(16, int64_t{n.deadline_working_days});
   if (auto s = done(st, "create item"); !s.isOk()) return s;
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.raw()));
+}
+
+Result<std::vector<ProvisionalDeadline>> SqliteWorkTransaction::openProvisionalDeadlines() {
+  auto st = db_.cached(Sql::kOpenProvisional);
+  std::vector<ProvisionalDeadline> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    ProvisionalDeadline p;
+    p.item_id = st.int64(0);
+    p.queue = st.text(1);
+    p.state = parseItemState(st.text(2)).value_or(ItemState::kNew);
+    p.deadline = st.isNull(3) ? "" : st.text(3);
+    p.from = st.isNull(4) ? "" : st.text(4);
+    p.working_days = static_cast<int>(st.int64(5));
+    out.push_back(std::move(p));
+  }
+  if (rc != SQLITE_DONE) return fail("provisional deadlines");
+  return out;
+}
+
+Status SqliteWorkTransaction::setDeadline(int64_t item_id, const std::string& deadline,
+                                          bool provisional, const std::string& at) {
+  auto st = db_.cached(Sql::kSetDeadline);
+  st.bind(1, item_id).bind(2, deadline).bind(3, int64_t{provisional}).bind(4, at);
+  return done(st, "set deadline");
 }
 
 Status SqliteWorkTransaction::updateItem(const ItemRecord& r) {

@@ -25,6 +25,9 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Result<std::vector<int64_t>> itemsDueBefore(const std::string& date) override;
   Result<std::vector<int64_t>> itemsUndatedCreatedBefore(const std::string& at) override;
   Result<std::vector<OverdueCount>> overdueCounts() override;
+  Result<std::vector<ProvisionalDeadline>> openProvisionalDeadlines() override;
+  Status setDeadline(int64_t item_id, const std::string& deadline, bool provisional,
+                     const std::string& at) override;
   Status appendHistory(int64_t item_id, const HistoryEntry& entry) override;
   Status appendEvent(const std::string& queue, int64_t item_id, EventType type,
                      const std::string& at) override;

@@ -6,7 +6,8 @@ namespace xj::storage {
 
 const char* const kItemColumns =
     "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, "
-    "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages";
+    "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages, "
+    "deadline_provisional";
 
 const char* const kOutboxColumns =
     "id, partner, lane_key, kind, idempotency_key, body, created_at, state, attempts, "
@@ -26,7 +27,8 @@ struct Entry {
 
 #define XJ_ITEM_COLUMNS                                                                   \
   "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, " \
-  "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages"
+  "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages, " \
+  "deadline_provisional"
 
 // In the order of the enum (checked below).
 constexpr Entry kTable[] = {
@@ -66,8 +68,9 @@ constexpr Entry kTable[] = {
      "AND item_kind=?2 AND kind=?3 AND created_at >= ?4 ORDER BY item_id LIMIT 1"},
     {Sql::kInsertItem, "insert_item",
      "INSERT INTO items(queue, item_kind, hub_seq, kind, township, category, urgency, state, "
-     "deadline, phone_key, id_key, created_at, updated_at, parent_item) "
-     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12,?13)"},
+     "deadline, phone_key, id_key, created_at, updated_at, parent_item, deadline_provisional, "
+     "deadline_from, deadline_working_days) "
+     "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?12,?13,?14,?15,?16)"},
     {Sql::kLoadItem, "load_item", "SELECT " XJ_ITEM_COLUMNS " FROM items WHERE item_id=?1"},
     {Sql::kItemInQueue, "item_in_queue",
      "SELECT " XJ_ITEM_COLUMNS " FROM items WHERE item_id=?1 AND queue=?2"},
@@ -86,6 +89,11 @@ constexpr Entry kTable[] = {
     {Sql::kQueueCounts, "queue_counts",
      "SELECT queue, state, count(*), sum(overdue) FROM items WHERE state != 'resolved' "
      "GROUP BY queue, state"},
+    {Sql::kOpenProvisional, "open_provisional",
+     "SELECT item_id, queue, state, deadline, deadline_from, deadline_working_days FROM items "
+     "WHERE deadline_provisional = 1 AND state != 'resolved' ORDER BY item_id"},
+    {Sql::kSetDeadline, "set_deadline",
+     "UPDATE items SET deadline=?2, deadline_provisional=?3, updated_at=?4 WHERE item_id=?1"},
     {Sql::kInsertHistory, "insert_history",
      "INSERT INTO item_history(item_id, at, actor, action, from_state, to_state, detail) "
      "VALUES(?1,?2,?3,?4,?5,?6,?7)"},

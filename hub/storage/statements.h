@@ -43,6 +43,8 @@ enum class Sql {
   kItemsUndatedCreatedBefore,  // open, not yet overdue, no deadline, created before an instant
   kOverdueCounts,              // open overdue items by queue and township
   kQueueCounts,                // open items by queue and state, with overdue counts
+  kOpenProvisional,            // open items whose deadline is provisional, with how it was counted
+  kSetDeadline,                // a recounted deadline and its provisional flag
   kInsertHistory,
   kItemHistory,
   kInsertEvent,

@@ -26,12 +26,12 @@ Intake::Intake(const rules::WorkCalendar& calendar, const RouteTableHolder& rout
                const Prescreener& prescreener, const PersonKeyer& keys)
     : calendar_(calendar), routes_(routes), prescreener_(prescreener), keys_(keys) {}
 
-std::string Intake::deadline(const std::string& accepted_on, int working_days) const {
+PlannedDeadline Intake::deadline(const std::string& accepted_on, int working_days) const {
   auto d = rules::parseDate(accepted_on);
   if (!d) return {};
-  auto r = calendar_.deadline(*d, working_days);
+  auto r = calendar_.deadlineOf(*d, working_days);
   if (!r.isOk()) return {};  // calendar_missing: stored as no deadline, never a guess
-  return rules::formatDate(r.value());
+  return {rules::formatDate(r.value().date), r.value().provisional};
 }
 
 bool Intake::plan(const MessageFacts& facts, std::chrono::system_clock::time_point now,
@@ -83,10 +83,14 @@ bool Intake::plan(const MessageFacts& facts, std::chrono::system_clock::time_poi
                            ? facts.ticket_category
                            : plan.prescreen_category;
   const std::string& category = plan.item_category;
-  plan.case_deadline =
-      deadline(plan.accepted_on, table->workingDaysFor("case", kind_name, category));
-  plan.alert_deadline =
-      deadline(plan.accepted_on, table->workingDaysFor("risk_alert", kind_name, category));
+  plan.case_working_days = table->workingDaysFor("case", kind_name, category);
+  auto case_deadline = deadline(plan.accepted_on, plan.case_working_days);
+  plan.case_deadline = case_deadline.date;
+  plan.case_deadline_provisional = case_deadline.provisional;
+  plan.alert_working_days = table->workingDaysFor("risk_alert", kind_name, category);
+  auto alert_deadline = deadline(plan.accepted_on, plan.alert_working_days);
+  plan.alert_deadline = alert_deadline.date;
+  plan.alert_deadline_provisional = alert_deadline.provisional;
   plan.repeat_since = formatRfc3339(now - std::chrono::hours(24) * table->repeat_window_days);
   record.received_at = formatRfc3339(now);
   return true;

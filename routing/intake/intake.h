@@ -23,6 +23,13 @@ namespace xj::routing {
 // China Standard Time (UTC+8, no daylight saving): the date a message was accepted on.
 std::string acceptedOn(std::chrono::system_clock::time_point t);
 
+// A working-day deadline: the date (empty: calendar_missing) and whether a year without its
+// holiday notice took part in counting it (then it is provisional, and recounted later).
+struct PlannedDeadline {
+  std::string date;
+  bool provisional = false;
+};
+
 class Intake {
  public:
   // `calendar` must outlive the Intake (it lives in the loaded standards).
@@ -35,8 +42,8 @@ class Intake {
   bool plan(const MessageFacts& facts, std::chrono::system_clock::time_point now,
             IngestRecord& record, Problems& problems, RouteDecision* why = nullptr) const;
 
-  // The n-th working day after `accepted_on`; empty when the calendar lacks the year.
-  std::string deadline(const std::string& accepted_on, int working_days) const;
+  // The n-th working day after `accepted_on`; no date when the calendar cannot count it.
+  PlannedDeadline deadline(const std::string& accepted_on, int working_days) const;
   const RouteTableHolder& routes() const { return routes_; }
 
  private:

@@ -23,7 +23,8 @@ Result<int64_t> createItem(WorkTransaction& tx, const NewItem& item) {
                  std::string(toString(ItemState::kNew)),
                  item.parent_item        ? "follow-up of item " + std::to_string(item.parent_item)
                  : item.deadline.empty() ? "calendar_missing: no deadline"
-                                         : "deadline " + item.deadline};
+                                         : "deadline " + item.deadline +
+                                               (item.deadline_provisional ? " (provisional)" : "")};
   if (auto s = tx.appendHistory(id.value(), h); !s.isOk()) return s;
   if (auto s = tx.appendEvent(item.queue, id.value(), EventType::kCreated, item.at); !s.isOk())
     return s;
@@ -31,7 +32,7 @@ Result<int64_t> createItem(WorkTransaction& tx, const NewItem& item) {
 }
 
 NewItem itemFor(const IngestRecord& rec, int64_t hub_seq, ItemKind kind, const std::string& queue,
-                const std::string& deadline) {
+                const std::string& deadline, int working_days, bool provisional) {
   const auto& p = rec.plan;
   NewItem n;
   n.queue = queue;
@@ -42,6 +43,9 @@ NewItem itemFor(const IngestRecord& rec, int64_t hub_seq, ItemKind kind, const s
   n.category = p.item_category;
   n.urgency = p.urgency;
   n.deadline = deadline;
+  n.deadline_provisional = provisional && !deadline.empty();
+  n.deadline_from = p.accepted_on;
+  n.deadline_working_days = working_days;
   n.phone_key = p.phone_key;
   n.id_key = p.id_key;
   n.at = rec.received_at;
@@ -145,14 +149,16 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
       return join(tx, *found.value(), hub_seq, at, EventType::kMerged, status, events);
     }
     auto id = createItem(
-        tx, itemFor(rec, hub_seq, ItemKind::kRiskAlert, p.township_queue, p.alert_deadline));
+        tx, itemFor(rec, hub_seq, ItemKind::kRiskAlert, p.township_queue, p.alert_deadline,
+                    p.alert_working_days, p.alert_deadline_provisional));
     if (!id.isOk()) return id.status();
     ++events;
     status = MessageStatus::kAlerted;
     return tx.setMessageStatus(hub_seq, status, id.value());
   }
   for (const auto& q : p.queues) {
-    auto id = createItem(tx, itemFor(rec, hub_seq, ItemKind::kCase, q, p.case_deadline));
+    auto id = createItem(tx, itemFor(rec, hub_seq, ItemKind::kCase, q, p.case_deadline,
+                                     p.case_working_days, p.case_deadline_provisional));
     if (!id.isOk()) return id.status();
     ++events;
   }
@@ -244,6 +250,9 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
     f.category = item.category;
     f.urgency = item.urgency;
     f.deadline = req.follow_up_deadline;
+    f.deadline_provisional = req.follow_up_provisional && !f.deadline.empty();
+    f.deadline_from = req.follow_up_from;
+    f.deadline_working_days = req.follow_up_working_days;
     f.at = req.at;
     f.parent_item = item.item_id;
     auto id = createItem(tx, f);
@@ -312,6 +321,32 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
   if (!counts.isOk()) return counts.status();
   for (const auto& c : counts.value())
     result.overdue_by_queue_township.push_back({{c.queue, c.township}, c.count});
+  return Status::ok();
+}
+
+Status recountProvisional(WorkTransaction& tx, const DeadlineCounter& count, const std::string& at,
+                          int& changed, int& events) {
+  auto open = tx.openProvisionalDeadlines();
+  if (!open.isOk()) return open.status();
+  for (const auto& p : open.value()) {
+    if (p.from.empty() || p.working_days < 1) continue;  // not counted by this hub: left alone
+    RecountedDeadline next = count(p.from, p.working_days);
+    if (next.date.empty() || (next.provisional && next.date == p.deadline)) continue;
+    if (auto s = tx.setDeadline(p.item_id, next.date, next.provisional, at); !s.isOk()) return s;
+    std::string state(toString(p.state));
+    HistoryEntry h{at,
+                   "hub",
+                   std::string(toString(EventType::kDeadlineChanged)),
+                   state,
+                   state,
+                   "deadline " + p.deadline + " (provisional) -> " + next.date +
+                       (next.provisional ? " (provisional)" : " (holiday notice loaded)")};
+    if (auto s = tx.appendHistory(p.item_id, h); !s.isOk()) return s;
+    if (auto s = tx.appendEvent(p.queue, p.item_id, EventType::kDeadlineChanged, at); !s.isOk())
+      return s;
+    ++events;
+    ++changed;
+  }
   return Status::ok();
 }
 
