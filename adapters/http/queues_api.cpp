@@ -45,7 +45,7 @@ void writeItem(JsonWriter& w, const ItemRecord& it) {
   }
   w.Key("deadline");
   if (it.deadline.empty()) {
-    w.Null();  // calendar_missing: no calendar for the year, so no deadline is guessed
+    w.Null();  // calendar_missing: before the first year on file, or after 2100
   } else {
     w.String(it.deadline.c_str());
   }

@@ -283,9 +283,11 @@ int routesCommand(int argc, char** argv) {
   std::printf("matched rule: %s\n", d.rule.c_str());
   std::printf("why:          %s\n", d.why.c_str());
   std::printf("queues:       %s\n", queues.c_str());
-  std::printf("deadline:     %s (accepted on %s)\n",
-              p.case_deadline.empty() ? "none: calendar_missing" : p.case_deadline.c_str(),
-              p.accepted_on.c_str());
+  std::printf(
+      "deadline:     %s%s (accepted on %s)\n",
+      p.case_deadline.empty() ? "none: calendar_missing" : p.case_deadline.c_str(),
+      p.case_deadline_provisional ? ", provisional: no holiday notice for the year yet" : "",
+      p.accepted_on.c_str());
   if (*kind == xj::MessageKind::kNotification && !p.id_key.empty())
     std::printf(
         "note:         if the subject is already known to the hub, this becomes a risk alert on %s "
