@@ -307,7 +307,7 @@ bool SqliteStore::sweep(std::string today, std::string escalation_queue, std::st
                         std::string undated_created_before,
                         std::function<void(std::optional<SweepResult>)> done) {
   return enqueueWrite(SweepJob{std::move(today), std::move(escalation_queue), std::move(at),
-                               std::move(undated_created_before), std::move(done)},
+                               std::move(undated_created_before), std::move(done), nullptr},
                       true);
 }
 
