@@ -257,6 +257,9 @@ Status Hub::run() {
         recount_deadlines("standards_reloaded");
         calendar_watch.check();
       } else {
+        // Every problem first, the verdict last: whoever waits for the verdict has them all.
+        for (const auto& p : standards_problems)
+          log::error("standards_problem", {{"path", p.path}, {"problem", p.problem}});
         reloads_rejected.inc();
         log::error("standards_reload_rejected",
                    {{"problems", std::to_string(standards_problems.size())},
@@ -264,8 +267,6 @@ Status Hub::run() {
                                                          : standards_problems[0].path + ": " +
                                                                standards_problems[0].problem},
                     {"kept", intake.standards()->rules.version()}});
-        for (const auto& p : standards_problems)
-          log::error("standards_problem", {{"path", p.path}, {"problem", p.problem}});
       }
       await_hangup();
     });
