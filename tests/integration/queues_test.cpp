@@ -14,6 +14,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/test_env.h"
 
 using namespace xj::test;
 
@@ -526,8 +527,7 @@ TEST_CASE("the event feed follows a queue with a cursor, long-polls, and survive
 
 TEST_CASE("routes reload on SIGHUP: a valid file swaps, an invalid one is refused and the old kept",
           "[routing][reload]") {
-  std::string dir = "/tmp/xj-routes-" + std::to_string(::getpid());
-  runCommand("mkdir -p " + dir);
+  std::string dir = makeTempDir("xianjie-routes-");
   std::string path = dir + "/routes.jsonc";
   std::string original = readFile(std::string(XJ_SOURCE_DIR) + "/config/routes.jsonc");
   std::ofstream(path) << original;
@@ -558,7 +558,7 @@ TEST_CASE("routes reload on SIGHUP: a valid file swaps, an invalid one is refuse
               .status == 202);
   CHECK(d.sql("SELECT route_rule || ' ' || route_version FROM messages WHERE message_id='r-2'") ==
         "all-to-triage v2\n");
-  runCommand("rm -rf " + dir);
+  runCommand("rm -rf '" + dir + "'");
 }
 
 TEST_CASE("xianjie routes test explains a decision for each kind without storing anything",

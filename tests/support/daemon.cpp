@@ -2,36 +2,25 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
-namespace xj::test {
+#include "tests/support/test_env.h"
 
-std::string runCommand(const std::string& cmd, int* exit_code) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) throw std::runtime_error("popen failed");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int st = pclose(p);
-  if (exit_code) *exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
-}
+namespace xj::test {
 
 Daemon::Daemon(std::string extra_store, std::string extra_http, std::string routes_path,
                std::string mqtt) {
   if (routes_path.empty()) routes_path = std::string(XJ_SOURCE_DIR) + "/config/routes.jsonc";
-  char tmpl[] = "/tmp/xianjie-test-XXXXXX";
-  dir_ = mkdtemp(tmpl);
+  dir_ = makeTempDir("xianjie-test-");
   config_ = dir_ + "/hub.jsonc";
   // The person-key file (store.key_file): 32 random bytes, mode 0600, like scripts/run makes.
   {
@@ -66,34 +55,50 @@ void Daemon::writePartners(const std::string& text) {
 
 Daemon::~Daemon() {
   if (pid_ > 0) terminate();
-  runCommand("rm -rf '" + dir_ + "'");
+  checkStopped();
+  if (keep_dir_ || currentTestFailed()) {
+    std::cerr << "xianjied's files (config, database, daemon.log) kept in " << dir_ << "\n";
+  } else {
+    runCommand("rm -rf '" + dir_ + "'");
+  }
 }
 
 std::string Daemon::log() const {
-  std::ifstream in(dir_ + "/daemon.log");
+  std::ifstream in(logPath());
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-void Daemon::start() {
-  std::string logpath = dir_ + "/daemon.log";
+void Daemon::fail(const std::string& what) {
+  keep_dir_ = true;
+  failCurrentTest("xianjied " + what + "\n(log: " + logPath() + "; files kept in " + dir_ + ")");
+}
+
+void Daemon::checkStopped() {
+  std::string died;
   {
-    std::ifstream in(logpath, std::ios::ate);
+    std::lock_guard lock(kill_mu_);
+    died.swap(died_before_kill_);
+  }
+  if (!died.empty()) fail(died);
+  std::string reports = newSanitizerReports(dir_, "sanitizer", seen_reports_);
+  if (!reports.empty()) fail("wrote a sanitizer report:\n" + reports.substr(0, 6000));
+  std::string l = log();
+  if (l.size() > checked_offset_) {
+    std::string found = sanitizerLines(l.substr(checked_offset_));
+    checked_offset_ = l.size();
+    if (!found.empty()) fail("logged a sanitizer report:\n" + found.substr(0, 3000));
+  }
+}
+
+void Daemon::start() {
+  checkStopped();  // what a previous run (ended by kill9) left
+  {
+    std::ifstream in(logPath(), std::ios::ate);
     log_offset_ = in ? static_cast<size_t>(in.tellg()) : 0;
   }
-  pid_ = fork();
-  if (pid_ == 0) {
-    // Dies with the test process, so a crashed or killed test leaves no server behind.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int fd = open(logpath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 2);
-    int devnull = open("/dev/null", O_RDWR);
-    dup2(devnull, 0);
-    dup2(devnull, 1);
-    execl(XJ_DAEMON, XJ_DAEMON, "--config", config_.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  pid_ = spawnChild({XJ_DAEMON, "--config", config_}, "", logPath(), dir_ + "/sanitizer");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string l = log();
@@ -107,19 +112,43 @@ void Daemon::start() {
     int st;
     if (waitpid(pid_, &st, WNOHANG) == pid_) {
       pid_ = -1;
-      throw std::runtime_error("xianjied exited at start-up:\n" + l.substr(log_offset_));
+      keep_dir_ = true;
+      checkStopped();
+      throw std::runtime_error("xianjied exited at start-up (" + describeWaitStatus(st) +
+                               "; files kept in " + dir_ + "):\n" + l.substr(log_offset_));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  throw std::runtime_error("xianjied did not start:\n" + log().substr(log_offset_));
+  kill9();
+  keep_dir_ = true;
+  throw std::runtime_error("xianjied did not start within 20 s (files kept in " + dir_ + "):\n" +
+                           log().substr(log_offset_));
 }
 
 int Daemon::terminate() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
   int st = 0;
-  waitpid(pid_, &st, 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool exited = false;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid_, &st, WNOHANG) == pid_) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!exited) {
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, &st, 0);
+    pid_ = -1;
+    fail("did not exit within 60 s of SIGTERM");
+    checkStopped();
+    return 128 + SIGKILL;
+  }
   pid_ = -1;
+  if (!exitedZero(st)) fail("ended with " + describeWaitStatus(st) + " after SIGTERM, not exit 0");
+  checkStopped();
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -129,6 +158,10 @@ void Daemon::kill9() {
   int st;
   waitpid(pid_, &st, 0);
   pid_ = -1;
+  if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)) {
+    std::lock_guard lock(kill_mu_);
+    died_before_kill_ = "had died (" + describeWaitStatus(st) + ") before the deliberate SIGKILL";
+  }
 }
 
 std::string Daemon::token(const std::string& org, const std::string& role,
@@ -138,7 +171,8 @@ std::string Daemon::token(const std::string& org, const std::string& role,
   for (const auto& t : townships) cmd += " --township " + t;
   int code = 0;
   std::string out = runCommand(cmd + " 2>/dev/null", &code);
-  if (code != 0) throw std::runtime_error("token create failed");
+  if (code != 0)
+    throw std::runtime_error("token create failed (exit " + std::to_string(code) + ")");
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;
 }

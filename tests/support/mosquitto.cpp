@@ -1,21 +1,24 @@
 #include "tests/support/mosquitto.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <iostream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
-#include "tests/support/daemon.h"
+#include "tests/support/child_process.h"
+#include "tests/support/test_env.h"
 
 namespace xj::test {
 
@@ -33,69 +36,125 @@ int freePort() {
 }
 
 namespace {
-bool canConnect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
+
+// Whether process `pid` holds a socket listening on 127.0.0.1:`port` (and not some other
+// process that took the port): the socket's inode from /proc/net/tcp among the process's fds.
+bool listensOn(int pid, int port) {
+  std::ifstream tcp("/proc/net/tcp");
+  std::string line;
+  std::getline(tcp, line);  // header
+  char want[16];
+  std::snprintf(want, sizeof want, "0100007F:%04X", port);
+  std::set<std::string> inodes;
+  while (std::getline(tcp, line)) {
+    std::istringstream f(line);
+    std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
+    f >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
+    if (local == want && state == "0A") inodes.insert("socket:[" + inode + "]");
+  }
+  if (inodes.empty()) return false;
+  std::string fd_dir = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* d = ::opendir(fd_dir.c_str());
+  if (!d) return false;
+  bool found = false;
+  while (dirent* e = ::readdir(d)) {
+    char target[128];
+    ssize_t n = ::readlink((fd_dir + "/" + e->d_name).c_str(), target, sizeof target - 1);
+    if (n <= 0) continue;
+    target[n] = '\0';
+    if (inodes.count(target)) found = true;
+  }
+  ::closedir(d);
+  return found;
 }
+
 }  // namespace
 
 Mosquitto::Mosquitto(std::string acl_dir) : acl_dir_(std::move(acl_dir)) {
-  char tmpl[] = "/tmp/xianjie-mosquitto-XXXXXX";
-  dir_ = mkdtemp(tmpl);
-  port_ = freePort();
-  std::string conf;
+  dir_ = makeTempDir("xianjie-mosquitto-");
   if (acl_dir_.empty()) {
-    conf = "listener " + std::to_string(port_) +
-           " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location " + dir_ +
-           "/\nautosave_interval 5\nset_tcp_nodelay true\nmax_queued_messages 1000000\nmax_queued_bytes "
-           "0\nmax_inflight_messages 1000\n";
+    conf_template_ =
+        "listener @PORT@ 127.0.0.1\nallow_anonymous true\npersistence true\n"
+        "persistence_location " +
+        dir_ +
+        "/\nautosave_interval 5\nset_tcp_nodelay true\nmax_queued_messages "
+        "1000000\nmax_queued_bytes 0\nmax_inflight_messages 1000\n";
   } else {
     std::ifstream in(std::string(XJ_SOURCE_DIR) + "/config/mosquitto/mosquitto.conf.in");
     std::stringstream ss;
     ss << in.rdbuf();
-    conf = ss.str();
+    conf_template_ = ss.str();
     std::string user = runCommand("id -un");
     while (!user.empty() && user.back() == '\n') user.pop_back();
-    for (auto [key, value] : {std::pair{std::string("@PORT@"), std::to_string(port_)},
-                              {std::string("@DIR@"), acl_dir_},
-                              {std::string("@USER@"), user}})
-      for (size_t p; (p = conf.find(key)) != std::string::npos;) conf.replace(p, key.size(), value);
+    for (auto [key, value] :
+         {std::pair{std::string("@DIR@"), acl_dir_}, {std::string("@USER@"), user}})
+      for (size_t p; (p = conf_template_.find(key)) != std::string::npos;)
+        conf_template_.replace(p, key.size(), value);
     runCommand("mkdir -p '" + acl_dir_ + "/data'");
   }
+  port_ = freePort();
+  writeConfig();
+}
+
+void Mosquitto::writeConfig() {
+  std::string conf = conf_template_;
+  const std::string key = "@PORT@";
+  for (size_t p; (p = conf.find(key)) != std::string::npos;)
+    conf.replace(p, key.size(), std::to_string(port_));
   std::ofstream(dir_ + "/mosquitto.conf") << conf;
 }
 
 Mosquitto::~Mosquitto() {
   if (pid_ > 0) kill9();
-  runCommand("rm -rf '" + dir_ + "'");
+  if (currentTestFailed())
+    std::cerr << "mosquitto's files (config, log) kept in " << dir_ << "\n";
+  else
+    runCommand("rm -rf '" + dir_ + "'");
+}
+
+std::string Mosquitto::log() const {
+  std::ifstream in(dir_ + "/mosquitto.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool Mosquitto::tryStart() {
+  size_t offset = log().size();
+  pid_ = spawnChild({"mosquitto", "-c", dir_ + "/mosquitto.conf"}, dir_ + "/mosquitto.log",
+                    dir_ + "/mosquitto.log", dir_ + "/sanitizer");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string l = log();
+    if (listensOn(pid_, port_)) return true;
+    int st;
+    if (waitpid(pid_, &st, WNOHANG) == pid_) {
+      pid_ = -1;
+      if (l.find("Address already in use", offset) != std::string::npos) return false;
+      throw std::runtime_error("mosquitto exited at start-up (" + describeWaitStatus(st) + "):\n" +
+                               l.substr(offset));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("mosquitto did not start within 10 s:\n" + log().substr(offset));
 }
 
 void Mosquitto::start() {
-  pid_ = fork();
-  if (pid_ == 0) {
-    // Dies with the test process, so a crashed or killed test leaves no server behind.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    int fd = open((dir_ + "/mosquitto.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    execlp("mosquitto", "mosquitto", "-c", (dir_ + "/mosquitto.conf").c_str(),
-           static_cast<char*>(nullptr));
-    _exit(127);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    if (tryStart()) {
+      started_once_ = true;
+      return;
+    }
+    if (started_once_) {
+      // A restart: clients know this port. The old socket may linger a moment.
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } else {
+      port_ = freePort();
+      writeConfig();
+    }
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (canConnect(port_)) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  throw std::runtime_error("mosquitto did not start");
+  throw std::runtime_error("mosquitto could not bind a port");
 }
-
 void Mosquitto::stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);

@@ -1,6 +1,9 @@
 // Mosquitto: a real broker for a test, on a free loopback port, in its own temporary directory
-// (config, persistence). Either open (anonymous) or with the shipped configuration
-// (config/mosquitto/mosquitto.conf.in) and the ACL/password files `xianjie mqtt-acl` wrote.
+// under $TMPDIR (config, persistence, log). Either open (anonymous) or with the shipped
+// configuration (config/mosquitto/mosquitto.conf.in) and the ACL/password files `xianjie
+// mqtt-acl` wrote. The port is chosen free and the broker started on it; if another process took
+// the port in between (mosquitto logs "Address already in use" and exits), start() tries another
+// port; a restart keeps the port (clients reconnect to it) and retries it for a few seconds.
 #pragma once
 
 #include <string>
@@ -17,13 +20,19 @@ class Mosquitto {
   void stop();   // SIGTERM (saves its persistence file)
   void kill9();  // SIGKILL
   int port() const { return port_; }
+  std::string log() const;
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
 
  private:
   std::string dir_;
   std::string acl_dir_;
+  std::string conf_template_;  // @PORT@ still to fill in
   int port_ = 0;
   int pid_ = -1;
+  bool started_once_ = false;
+  void writeConfig();
+  // Starts on port_; true when mosquitto logs that it runs, false when it exits on a bind error.
+  bool tryStart();
 };
 
 int freePort();

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -10,9 +13,11 @@ using namespace xj;
 
 namespace {
 std::string writeTemp(const std::string& text) {
-  char name[] = "/tmp/xj-config-XXXXXX";
-  int fd = mkstemp(name);
+  const char* tmp = std::getenv("TMPDIR");
+  std::string name = std::string(tmp && *tmp ? tmp : "/tmp") + "/xj-config-XXXXXX";
+  int fd = mkstemp(name.data());
   REQUIRE(fd >= 0);
+  close(fd);
   std::ofstream(name) << text;
   return name;
 }
