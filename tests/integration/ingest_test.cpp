@@ -237,7 +237,10 @@ TEST_CASE("every class of bad input is refused with every problem listed and cou
     // Beast closes a timed-out socket first and runs the read handler (which counts) after, so
     // the client may see the close a moment before the counter moves.
     double timeouts = 0;
-    for (int i = 0; i < 40 && (timeouts = metric(d.port(), "xianjie_http_rejections_total{reason=\"timeout\"}")) < 2; ++i)
+    for (int i = 0;
+         i < 40 &&
+         (timeouts = metric(d.port(), "xianjie_http_rejections_total{reason=\"timeout\"}")) < 2;
+         ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(timeouts >= 2);
     CHECK(post(ticketJson("after", "hotline-1")).status == 202);
@@ -344,8 +347,10 @@ TEST_CASE("pipelined requests on one connection are answered in order", "[http][
   std::string batch;
   for (int i = 0; i < 3; ++i) {
     std::string body = ticketJson("pipe-" + std::to_string(i), "hotline-1");
-    batch += "POST /v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + t +
-             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    batch +=
+        "POST /v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + t +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+        "\r\n\r\n" + body;
   }
   batch += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
   REQUIRE(c.sendRaw(batch));

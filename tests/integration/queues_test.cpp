@@ -73,7 +73,11 @@ std::string referral(const std::string& id, const std::string& id_number) {
          R"(","township":"451229202"},"body":{"needs":["medical"],"charity_case_id":"c-1","consent":true}})";
 }
 
-// A hub with one principal of each kind.
+// The hub's clock in these tests: work gets deadlines from it, so it is set, not today's date
+// (a covered calendar year; tests about particular dates set their own).
+const char* const kHubNow = "2025-03-10T10:00:00+08:00";
+
+// A hub with one principal of each kind, its clock at kHubNow.
 struct Hub {
   Daemon d{R"("fault_injection": true)"};
   std::string hotline, charity, agency, county, jiangnan, baima, admin;
@@ -86,6 +90,13 @@ struct Hub {
     baima = d.token("baima-team", "staff", {"451229202"});
     admin = d.token("bureau-admin", "admin");
     d.start();
+    fault(std::string("clock ") + kHubNow);
+  }
+  // A restart forgets the fake clock: set it again.
+  void restart() {
+    CHECK(d.terminate() == 0);
+    d.start();
+    fault(std::string("clock ") + kHubNow);
   }
   HttpResponse get(const std::string& path, const std::string& token) {
     return httpRequest(d.port(), "GET", path, "", auth(token));
@@ -515,8 +526,7 @@ TEST_CASE("the event feed follows a queue with a cursor, long-polls, and survive
   auto empty = json(h.get(feed + "?after=" + std::to_string(cursor) + "&wait=1", h.jiangnan).body);
   CHECK(empty["events"].Size() == 0);
   CHECK(empty["next_after"].GetInt64() == cursor);
-  h.d.terminate();
-  h.d.start();
+  h.restart();
   REQUIRE(h.post("/v1/tickets", ticket({.id = "e-2", .phone = "13200000000"}), h.hotline).status ==
           202);
   auto after = json(h.get(feed + "?after=" + std::to_string(cursor), h.jiangnan).body);
@@ -533,16 +543,46 @@ TEST_CASE("routes reload on SIGHUP: a valid file swaps, an invalid one is refuse
   std::ofstream(path) << original;
   Daemon d(R"("fault_injection": true)", "", path);
   std::string t = d.token("hotline-1", "hotline");
+  std::string admin = d.token("bureau-admin", "admin");
   d.start();
+  REQUIRE(httpRequest(d.port(), "POST", "/v1/admin/faults", std::string("clock ") + kHubNow,
+                      auth(admin))
+              .status == 200);
+  // SIGHUP, then wait for the daemon to log this reload's outcome; returns the new log text.
   auto hup = [&] {
+    auto count = [&](const std::string& text) {
+      size_t n = 0;
+      for (size_t p = 0; (p = text.find("event=routes_reload", p)) != std::string::npos; ++p) ++n;
+      return n;
+    };
+    std::string before = d.log();
     ::kill(d.pid(), SIGHUP);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    for (int i = 0; i < 250; ++i) {
+      std::string now = d.log();
+      if (count(now) > count(before)) return now.substr(before.size());
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    FAIL("no reload outcome logged within 5 s of SIGHUP");
+    return std::string();
   };
-  // Invalid: unknown queue and a duplicate name; the old table stays.
+  // Invalid: an unknown queue, a duplicate name and a rule with no target; every problem is
+  // logged with its path, and the old table stays.
   std::ofstream(path)
-      << R"({"rules":[{"name":"a","to":["nowhere"]},{"name":"a","match":{"kind":["ticket"]},"to":["@township"]}]})";
-  hup();
-  CHECK(d.log().find("routes_reload_rejected") != std::string::npos);
+      << R"({"rules":[{"name":"a","to":["nowhere"]},{"name":"a","match":{"kind":["ticket"]},"to":["@township"]},{"name":"b","to":[]}]})";
+  std::string rejected = hup();
+  INFO(rejected);
+  CHECK(rejected.find("routes_reload_rejected") != std::string::npos);
+  // The file lacks the queues the triage and escalation settings name, and the first rule,
+  // matching everything, shadows the other two: seven problems, each on its own line.
+  CHECK(rejected.find("problems=7 ") != std::string::npos);
+  size_t lines = 0;
+  for (size_t p = 0; (p = rejected.find("event=routes_problem ", p)) != std::string::npos; ++p)
+    ++lines;
+  CHECK(lines == 7);
+  for (const char* where :
+       {"path=/triage_queue ", "path=/escalation_queue ", "path=/rules/0/to/0 ",
+        "path=/rules/1/name ", "path=/rules/1 ", "path=/rules/2/to ", "path=/rules/2 "})
+    CHECK(rejected.find(where) != std::string::npos);
   REQUIRE(httpRequest(d.port(), "POST", "/v1/tickets", ticket({.id = "r-1"}), auth(t)).status ==
           202);
   CHECK(d.sql("SELECT route_rule || ' ' || route_version FROM messages WHERE message_id='r-1'") ==
@@ -551,8 +591,7 @@ TEST_CASE("routes reload on SIGHUP: a valid file swaps, an invalid one is refuse
   std::ofstream(path)
       << R"({"version":"v2","queues":[{"id":"county-triage"},{"id":"county-task-force"}],
                             "rules":[{"name":"all-to-triage","to":["county-triage"]}]})";
-  hup();
-  CHECK(d.log().find("routes_reloaded version=v2") != std::string::npos);
+  CHECK(hup().find("routes_reloaded version=v2") != std::string::npos);
   REQUIRE(httpRequest(d.port(), "POST", "/v1/tickets",
                       ticket({.id = "r-2", .phone = "13000000000"}), auth(t))
               .status == 202);
