@@ -38,9 +38,10 @@ const std::string kMisspelled =
 
 TEST_CASE("a misspelled household field is refused by eval, the evaluate endpoint and ingest",
           "[rules][household_schema]") {
-  Daemon d;
+  Daemon d(R"("fault_injection": true)");
   std::string staff = d.token("county-bureau", "staff");
   std::string hotline = d.token("hotline-1", "hotline");
+  d.setClock("2025-03-10T10:00:00+08:00");  // the ticket is pre-screened on a covered date
   d.start();
 
   auto r = httpRequest(d.port(), "POST", "/v1/eligibility/evaluate", kMisspelled, auth(staff));

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/http_client.h"
 #include "tests/support/test_env.h"
 
 namespace xj::test {
@@ -106,6 +107,7 @@ void Daemon::start() {
       auto pos = l.find("event=listening http=127.0.0.1:", log_offset_);
       if (pos != std::string::npos) {
         port_ = std::atoi(l.c_str() + pos + std::string("event=listening http=127.0.0.1:").size());
+        if (!clock_.empty()) applyClock();
         return;
       }
     }
@@ -162,6 +164,20 @@ void Daemon::kill9() {
     std::lock_guard lock(kill_mu_);
     died_before_kill_ = "had died (" + describeWaitStatus(st) + ") before the deliberate SIGKILL";
   }
+}
+
+void Daemon::setClock(const std::string& rfc3339) {
+  if (clock_token_.empty()) clock_token_ = token("test-clock", "admin");
+  clock_ = rfc3339;
+  if (pid_ > 0) applyClock();
+}
+
+void Daemon::applyClock() {
+  auto r = httpRequest(port_, "POST", "/v1/admin/faults", "clock " + clock_,
+                       {{"Authorization", "Bearer " + clock_token_}});
+  if (r.status != 200)
+    throw std::runtime_error("setting the hub's clock failed (HTTP " + std::to_string(r.status) +
+                             "; is store.fault_injection on?): " + r.body);
 }
 
 std::string Daemon::token(const std::string& org, const std::string& role,

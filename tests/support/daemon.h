@@ -41,6 +41,11 @@ class Daemon {
   void kill9();
   bool running() const { return pid_ > 0; }
 
+  // Sets the hub's clock to an RFC 3339 time through the fault-injection endpoint (the config
+  // needs "fault_injection": true), now if it runs and again at every start, so a restart
+  // cannot silently fall back to today's date. Makes an admin token (org "test-clock") once.
+  void setClock(const std::string& rfc3339);
+
   // Runs `xianjie token create` and returns the token.
   std::string token(const std::string& org, const std::string& role,
                     const std::vector<std::string>& townships = {});
@@ -71,6 +76,9 @@ class Daemon {
   std::mutex kill_mu_;
   std::string died_before_kill_;  // set by kill9(), reported by the test thread
   bool keep_dir_ = false;
+  std::string clock_;        // empty: the system clock
+  std::string clock_token_;  // the admin token setClock uses
+  void applyClock();
 };
 
 }  // namespace xj::test

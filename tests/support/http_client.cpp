@@ -9,7 +9,9 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace xj::test {
 
@@ -139,6 +141,26 @@ HttpResponse httpRequest(int port, const std::string& method, const std::string&
                          const std::map<std::string, std::string>& headers) {
   HttpConnection c(port);
   return c.request(method, path, body, headers);
+}
+
+}  // namespace xj::test
+
+namespace xj::test {
+
+std::optional<double> metricValue(int port, const std::string& series) {
+  std::string m = "\n" + httpRequest(port, "GET", "/metrics").body;
+  auto pos = m.find("\n" + series + " ");
+  if (pos == std::string::npos) return std::nullopt;
+  return std::atof(m.c_str() + pos + series.size() + 2);
+}
+
+bool waitUntil(const std::function<bool()>& cond, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
 }
 
 }  // namespace xj::test

@@ -2,7 +2,9 @@
 // also send raw bytes, so tests can play slow, half-open or malformed clients. One thread each.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace xj::test {
@@ -40,5 +42,17 @@ class HttpConnection {
 HttpResponse httpRequest(int port, const std::string& method, const std::string& path,
                          const std::string& body = "",
                          const std::map<std::string, std::string>& headers = {});
+
+}  // namespace xj::test
+
+namespace xj::test {
+
+// The value of one series in the hub's /metrics, e.g. `xianjie_mqtt_reconnects_total` or
+// `xianjie_messages_total{kind="ticket",outcome="accepted"}`; nullopt when the series is absent
+// (so that a missing metric never passes as a value).
+std::optional<double> metricValue(int port, const std::string& series);
+
+// Polls `cond` every 10 ms until it holds or `timeout_ms` pass; returns whether it held.
+bool waitUntil(const std::function<bool()>& cond, int timeout_ms);
 
 }  // namespace xj::test

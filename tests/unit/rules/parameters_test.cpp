@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "adapters/household/evaluate.h"
 #include "routing/rules/engine.h"
@@ -150,4 +151,21 @@ TEST_CASE("the shared standards load, and the config copy is identical", "[param
   CHECK(s.findTownship("451229115") == s.findTownship("451229214"));  // old numbering
   CHECK(s.findTownship("451229299") == nullptr);
   CHECK(s.rules.version().rfind("xj-rules/1.0.0+", 0) == 0);
+  // The daemon's copy (config/standards, what integration daemons load) is byte for byte the
+  // specification's (tests/data/rules, what these tests load): scripts/sync-rules keeps both.
+  const std::string config_dir = std::string(XJ_SOURCE_DIR) + "/config/standards";
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(config_dir)) {
+    const std::string name = entry.path().filename().string();
+    const std::string spec_copy = xj::testing::sharedRulesDir() + "/" + name;
+    if (!std::filesystem::exists(spec_copy)) continue;  // a file the daemon alone has
+    INFO(name);
+    CHECK(xj::testing::readFile(entry.path().string()) == xj::testing::readFile(spec_copy));
+    ++compared;
+  }
+  for (const char* name : {"parameters.json", "holidays-2024-2026.json", "dahua-townships.json"}) {
+    INFO(name);
+    CHECK(std::filesystem::exists(config_dir + "/" + name));
+  }
+  CHECK(compared >= 3);
 }
