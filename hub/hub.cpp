@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -328,6 +329,13 @@ Status Hub::run() {
   hangups.cancel();
   ioc.stop();
   for (auto& t : io_threads) t.join();
+  // A second SIGTERM/SIGINT (an impatient supervisor, a test) must not kill the rest of the
+  // drain: the signal_set would restore the default action when destroyed at return, so clear
+  // it now and ignore both signals for the rest of the process.
+  boost::system::error_code ignored;
+  signals.clear(ignored);
+  ::signal(SIGTERM, SIG_IGN);
+  ::signal(SIGINT, SIG_IGN);
   store->stop();  // commits anything still queued
   stop_refresher();
   log::info("stopped", {{"in_flight_left", std::to_string(server.inFlight())}});
