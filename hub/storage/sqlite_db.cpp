@@ -53,6 +53,7 @@ std::string Stmt::text(int col) const {
   return std::string(reinterpret_cast<const char*>(p),
                      static_cast<size_t>(sqlite3_column_bytes(s_, col)));
 }
+int64_t Stmt::takeRuns() { return s_ ? sqlite3_stmt_status(s_, SQLITE_STMTSTATUS_RUN, 1) : 0; }
 int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
 bool Stmt::isNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
@@ -73,6 +74,13 @@ ScopedStmt Db::cached(Sql id) {
   if (!slot) slot = std::make_unique<Stmt>(db_, sqlText(id));
   slot->reset();
   return ScopedStmt(*slot);
+}
+
+std::array<int64_t, static_cast<size_t>(Sql::kCount)> Db::takeStatementRuns() {
+  std::array<int64_t, static_cast<size_t>(Sql::kCount)> out{};
+  for (size_t i = 0; i < cache_.size(); ++i)
+    if (cache_[i]) out[i] = cache_[i]->takeRuns();
+  return out;
 }
 
 void Db::close() {
@@ -140,6 +148,14 @@ Result<Db> Db::open(const std::string& path, bool read_only) {
     // WAL lets readers run beside the single writer; FULL fsyncs the WAL on every commit, which
     // is what makes "202 after commit" a promise that survives power loss.
     if (auto s = db.exec("PRAGMA journal_mode=WAL"); !s.isOk()) return s;
+    // Checkpoint every 10,000 pages (~40 MB of WAL) instead of every 1,000: a page that many
+    // commits dirty (the tails of the append-only tables and indexes, hot index pages) is copied
+    // into the database once per checkpoint, not once per 1,000 pages. Measured with the mixed
+    // workload (issue 9): ~22 % fewer bytes written per message.
+    if (auto s = db.exec("PRAGMA wal_autocheckpoint=10000"); !s.isOk()) return s;
+    // 32 MiB of page cache (default 2 MB): the indexes on person keys take random inserts, and
+    // at a million stored messages their pages no longer fit the default cache.
+    if (auto s = db.exec("PRAGMA cache_size=-32768"); !s.isOk()) return s;
   }
   if (auto s = db.exec("PRAGMA synchronous=FULL"); !s.isOk()) return s;
   return db;

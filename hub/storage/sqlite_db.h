@@ -35,6 +35,8 @@ class Stmt {
   std::string text(int col) const;
   int64_t int64(int col) const;
   bool isNull(int col) const;
+  // How many times the statement ran to completion or a row since the last call (resets).
+  int64_t takeRuns();
 
  private:
   sqlite3_stmt* s_ = nullptr;
@@ -92,6 +94,8 @@ class Db {
   // readers run the same few statements thousands of times a second. Only statements of the
   // registry (statements.h), so that the query-plan test sees every one.
   ScopedStmt cached(Sql id);
+  // Runs of each registry statement on this connection since the last call (resets them).
+  std::array<int64_t, static_cast<size_t>(Sql::kCount)> takeStatementRuns();
   std::string lastError() const;
   int lastErrorCode() const;
   void close();

@@ -11,6 +11,7 @@
 // connection after an I/O error), so the store recovers by itself when the disk does.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -25,6 +26,7 @@
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
 #include "hub/core/work_store.h"
+#include "hub/storage/statements.h"
 
 namespace xj::storage {
 
@@ -104,6 +106,7 @@ class SqliteStore final : public MessageStore, public WorkStore {
   MetricsRegistry& metrics_;
   Histogram& batch_sizes_;
   Counter& commit_failures_;
+  std::array<Counter*, static_cast<size_t>(Sql::kCount)> statement_runs_{};
 
   mutable std::mutex mu_;
   std::condition_variable writer_cv_;

@@ -38,7 +38,8 @@ constexpr Entry kTable[] = {
     {Sql::kInsertMessage, "insert_message",
      "INSERT INTO messages(source, message_id, kind, township, occurred_at, received_at, status, "
      "body_hash, payload, route_rule, route_version, prescreen_category) "
-     "VALUES(?1,?2,?3,?4,?5,?6,?9,?7,?8,?10,?11,?12)"},
+     "VALUES(?1,?2,?3,?4,?5,?6,?9,?7,?8,?10,?11,?12) "
+     "ON CONFLICT(source, message_id) DO NOTHING"},
     {Sql::kSetMessageStatus, "set_message_status",
      "UPDATE messages SET status=?2, linked_item=?3 WHERE hub_seq=?1"},
     {Sql::kMessageBySeq, "message_by_seq",

@@ -23,7 +23,7 @@ namespace xj::storage {
 enum class Sql {
   // messages
   kFindMessage,       // by (source, message_id): idempotency
-  kInsertMessage,     // the message row with its route columns
+  kInsertMessage,     // the message row with its route columns; nothing if the id is taken
   kSetMessageStatus,  // linked, merged, alerted: the status and the item it went to
   kMessageBySeq,      // lookup by hub id
   kMessageByKey,      // lookup by (source, message_id)
