@@ -2,6 +2,13 @@
 //
 //   mqtt_load hub  --uri tcp://127.0.0.1:PORT --n N --run ID [--publishers P] [--window W] [--org bench]
 //   mqtt_load echo --uri tcp://127.0.0.1:PORT --n N --run ID [--publishers P] [--window W]
+//   ... [--workload FILE]
+//
+// With --workload (the file of bench/workload/workload.py: KIND TAB ROLE TAB JSON with "@ID@"),
+// message i is line i of the file with its id filled in, published as its role's organisation
+// (bench, bench-agency, bench-charity) on xianjie/in/ROLE/ORG/KINDs; the receipts of all three
+// organisations are awaited. Without it, every message is the same 400-byte hotline ticket about
+// one person (the single-person load of the first MQTT benchmark).
 //
 // hub:  publishes N 400-byte hotline tickets (unique ids) at QoS 1 to
 //       xianjie/in/hotline/ORG/tickets and waits, subscribed to xianjie/out/ORG/receipts, until
@@ -26,6 +33,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <set>
@@ -50,6 +58,7 @@ struct Options {
   int resend_ms = 5'000;
   int timeout_s = 120;
   size_t size = 400;
+  std::string workload;
 };
 
 [[noreturn]] void usage() {
@@ -77,6 +86,7 @@ Options parseArgs(int argc, char** argv) {
     else if (a == "--resend-ms") o.resend_ms = std::stoi(v);
     else if (a == "--timeout-s") o.timeout_s = std::stoi(v);
     else if (a == "--size") o.size = static_cast<size_t>(std::stoul(v));
+    else if (a == "--workload") o.workload = v;
     else usage();
   }
   if (o.n <= 0 || o.window <= 0 || o.publishers <= 0) usage();
@@ -117,13 +127,40 @@ class Load {
     id_prefix_ = "b-" + opt_.run + "-";
     in_flight_.assign(static_cast<size_t>(opt_.publishers), 0);
     payloads_.reserve(slots_.size());
-    for (long i = 0; i < opt_.n; ++i) payloads_.push_back(payload(opt_, messageId(opt_, i)));
-    if (opt_.mode == "hub") {
-      pub_topic_ = opt_.prefix + "/in/hotline/" + opt_.org + "/tickets";
-      sub_topic_ = opt_.prefix + "/out/" + opt_.org + "/receipts";
+    topics_.reserve(slots_.size());
+    if (!opt_.workload.empty()) {
+      loadWorkload();
     } else {
-      pub_topic_ = "bench/echo/" + opt_.run;
-      sub_topic_ = pub_topic_;
+      for (long i = 0; i < opt_.n; ++i) payloads_.push_back(payload(opt_, messageId(opt_, i)));
+      topics_.assign(slots_.size(), opt_.prefix + "/in/hotline/" + opt_.org + "/tickets");
+      sub_topics_ = {opt_.prefix + "/out/" + opt_.org + "/receipts"};
+    }
+    if (opt_.mode != "hub") {
+      topics_.assign(slots_.size(), "bench/echo/" + opt_.run);
+      sub_topics_ = {"bench/echo/" + opt_.run};
+    }
+  }
+
+  void loadWorkload() {
+    std::ifstream in(opt_.workload);
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);)
+      if (!l.empty()) lines.push_back(std::move(l));
+    if (lines.empty()) throw std::runtime_error("empty workload " + opt_.workload);
+    const std::pair<const char*, const char*> orgs[] = {
+        {"hotline", "bench"}, {"agency", "bench-agency"}, {"charity", "bench-charity"}};
+    for (const auto& [role, org] : orgs) sub_topics_.push_back(opt_.prefix + "/out/" + org + "/receipts");
+    for (long i = 0; i < opt_.n; ++i) {
+      const std::string& l = lines[static_cast<size_t>(i) % lines.size()];
+      size_t t1 = l.find('\t'), t2 = l.find('\t', t1 + 1);
+      std::string kind = l.substr(0, t1), role = l.substr(t1 + 1, t2 - t1 - 1), body = l.substr(t2 + 1);
+      std::string org;
+      for (const auto& [r, o] : orgs)
+        if (role == r) org = o;
+      size_t at = body.find("@ID@");
+      if (at != std::string::npos) body.replace(at, 4, messageId(opt_, i));
+      payloads_.push_back(std::move(body));
+      topics_.push_back(opt_.prefix + "/in/" + role + "/" + org + "/" + kind + "s");
     }
   }
 
@@ -132,7 +169,7 @@ class Load {
     for (int p = 0; p < opt_.publishers; ++p) pubs_.push_back(connect("mqtt-load-pub" + std::to_string(p) + "-" + tag));
     sub_ = connect("mqtt-load-sub-" + tag);
     sub_->set_message_callback([this](mqtt::const_message_ptr m) { onMessage(m->get_payload_str()); });
-    sub_->subscribe(sub_topic_, 1)->wait();
+    for (const auto& t : sub_topics_) sub_->subscribe(t, 1)->wait();
 
     start_ = Clock::now();
     deadline_ = start_ + std::chrono::seconds(opt_.timeout_s);
@@ -200,7 +237,7 @@ class Load {
 
   void send(long i) {
     try {
-      auto msg = mqtt::make_message(pub_topic_, payloads_[static_cast<size_t>(i)], 1, false);
+      auto msg = mqtt::make_message(topics_[static_cast<size_t>(i)], payloads_[static_cast<size_t>(i)], 1, false);
       pubs_[static_cast<size_t>(i % opt_.publishers)]->publish(msg);
     } catch (const mqtt::exception&) {
       // Left outstanding: the resender sends it again.
@@ -339,7 +376,9 @@ class Load {
   Options opt_;
   std::vector<Slot> slots_;
   std::vector<std::string> payloads_;
-  std::string id_prefix_, pub_topic_, sub_topic_;
+  std::vector<std::string> topics_;  // per message
+  std::vector<std::string> sub_topics_;
+  std::string id_prefix_;
   std::vector<std::unique_ptr<mqtt::async_client>> pubs_;
   std::unique_ptr<mqtt::async_client> sub_;
   std::vector<int> in_flight_;
