@@ -27,6 +27,7 @@
 #include "hub/core/time_format.h"
 #include "hub/security/person_keys.h"
 #include "hub/security/token_registry.h"
+#include "hub/storage/fault_vfs.h"
 #include "hub/storage/sqlite_store.h"
 #include "hub/storage/token_table.h"
 #include "routing/rules/date.h"
@@ -180,6 +181,7 @@ Status Hub::run() {
       nullptr,
       nullptr,
       nullptr,
+      nullptr,
       nullptr};
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
@@ -189,6 +191,7 @@ Status Hub::run() {
       impl_->clock.set(t);
       calendar_watch.check();  // the warning of the new day, at once
     };
+    deps.fail_writes = [](int64_t writes) { storage::failNextWrites(writes); };
     deps.sweep_as_of = [&sweep](std::string today,
                                 std::function<void(std::optional<SweepResult>)> done) {
       return sweep(today, std::move(done));

@@ -254,8 +254,9 @@ void Api::faults(ApiRequest req, Reply reply) {
     return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
   if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
   // Body: "pause" or "resume" (the writer), "reconnect" (the writer drops its connection before
-  // its next commit, as after an I/O error), or a bare integer: the new max_page_count
-  // (0 lifts the cap). Enabled only by store.fault_injection, for tests.
+  // its next commit, as after an I/O error), "ioerror N" (the next N file writes fail with a
+  // real I/O error from the VFS), or a bare integer: the new max_page_count (0 lifts the cap).
+  // Enabled only by store.fault_injection, for tests.
   if (req.body.rfind("sweep ", 0) == 0 && deps_.sweep_as_of) {
     auto shared_req = std::make_shared<ApiRequest>(req);
     bool queued = deps_.sweep_as_of(
@@ -280,6 +281,12 @@ void Api::faults(ApiRequest req, Reply reply) {
     deps_.pause_writer(req.body == "pause");
   } else if (req.body == "reconnect" && deps_.drop_writer_connection) {
     deps_.drop_writer_connection();
+  } else if (req.body.rfind("ioerror ", 0) == 0 && deps_.fail_writes) {
+    char* end = nullptr;
+    long long writes = std::strtoll(req.body.c_str() + 8, &end, 10);
+    if (req.body.size() == 8 || *end != '\0' || writes < 0)
+      return finish(req, reply, error(400, "invalid", "ioerror needs a count of writes"));
+    deps_.fail_writes(writes);
   } else {
     char* end = nullptr;
     long long pages = std::strtoll(req.body.c_str(), &end, 10);
@@ -287,7 +294,8 @@ void Api::faults(ApiRequest req, Reply reply) {
       return finish(
           req, reply,
           error(400, "invalid",
-                "body must be pause, resume, reconnect, clock T, sweep D or a page count"));
+                "body must be pause, resume, reconnect, ioerror N, clock T, sweep D or a "
+                "page count"));
     deps_.set_max_page_count(pages);
   }
   log::warn("fault_injected", {{"fault", req.body}, {"token", who->token_id}});

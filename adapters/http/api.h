@@ -64,6 +64,8 @@ struct ApiDeps {
   std::function<void(int64_t)> set_max_page_count;  // null unless fault injection is on
   std::function<void(bool)> pause_writer;           // null unless fault injection is on
   std::function<void()> drop_writer_connection;     // null unless fault injection is on
+  // The next N database file writes fail with a real SQLITE_IOERR_WRITE (hub/storage/fault_vfs.h).
+  std::function<void(int64_t)> fail_writes;  // null unless fault injection is on
   // Runs the overdue sweep as if today were the given date (fault injection: a fake clock).
   std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)>
       sweep_as_of;

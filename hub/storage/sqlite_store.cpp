@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "hub/core/log.h"
+#include "hub/storage/fault_vfs.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_work_transaction.h"
@@ -254,6 +255,9 @@ SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics)
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config,
                                                        MetricsRegistry& metrics,
                                                        const std::string& person_key_fingerprint) {
+  // Before any connection opens: a test can then give the store real I/O errors.
+  if (config.fault_injection)
+    if (auto s = installFaultVfs(); !s.isOk()) return s;
   std::error_code ec;
   auto parent = std::filesystem::path(config.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
