@@ -169,7 +169,10 @@ TEST_CASE("authentication and authorisation", "[http][auth]") {
               "%'") == "0\n");
 }
 
-TEST_CASE("idempotency: a repeat gets the original receipt, a changed body a conflict", "[http]") {
+TEST_CASE(
+    "idempotency: a repeat gets the original receipt, a changed body a conflict, also after a "
+    "restart",
+    "[http]") {
   Daemon d;
   std::string hotline = d.token("hotline-1", "hotline");
   d.start();
@@ -192,6 +195,18 @@ TEST_CASE("idempotency: a repeat gets the original receipt, a changed body a con
   CHECK(std::string(json(changed.body)["status"].GetString()) == "conflict");
   CHECK(std::string(json(changed.body)["hub_id"].GetString()) ==
         std::string(json(first.body)["hub_id"].GetString()));
+  CHECK(d.sql("SELECT count(*) FROM messages") == "1\n");
+  // After a restart a repeat still gets the original receipt, and a change still a conflict.
+  d.terminate();
+  d.start();
+  auto later =
+      httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("same", "hotline-1"), auth(hotline));
+  CHECK(later.status == 200);
+  CHECK(std::string(json(later.body)["hub_id"].GetString()) ==
+        std::string(json(first.body)["hub_id"].GetString()));
+  CHECK(httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("same", "hotline-1", "变了"),
+                    auth(hotline))
+            .status == 409);
   CHECK(d.sql("SELECT count(*) FROM messages") == "1\n");
 }
 
