@@ -18,6 +18,7 @@
 #include "adapters/http/http_server.h"
 #include "adapters/inbound/inbound.h"
 #include "adapters/mqtt/mqtt_adapter.h"
+#include "adapters/webhook/outbox_dispatcher.h"
 #include "config/partners_config.h"
 #include "config/routes_config.h"
 #include "hub/calendar_watch.h"
@@ -60,6 +61,7 @@ Status Hub::run() {
   auto partners = loadPartners(cfg.partners_path, townships, problems);
   if (!partners.isOk())
     return Status::invalid(cfg.partners_path + ":\n" + formatProblems(problems));
+  PartnerDirectoryHolder partner_directory(partners.value());
   auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
   if (!keys.isOk()) return keys.status();
   inbound::Inbound intake(standards.value(), townships, route_table, impl_->clock,
@@ -182,7 +184,8 @@ Status Hub::run() {
       nullptr,
       nullptr,
       nullptr,
-      nullptr};
+      nullptr,
+      store.get()};
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
@@ -203,6 +206,22 @@ Status Hub::run() {
                                                        impl_->metrics);
     // Not ready while the broker is unreachable: MQTT publishers would get no receipts.
     deps.ready = [m = mqtt.get()] { return m->connected(); };
+  }
+  // The outbox's delivery thread: resumes pending rows, then takes new ones from the writer.
+  webhook::MqttPublish mqtt_publish;
+  if (mqtt)
+    mqtt_publish = [m = mqtt.get()](const std::string& topic, const std::string& payload,
+                                    const webhook::UserProperties& props,
+                                    std::function<void(bool)> done) {
+      m->publish(topic, payload, props, std::move(done));
+    };
+  webhook::OutboxDispatcher dispatcher(
+      webhook::DispatcherDeps{*store, [&partner_directory] { return partner_directory.get(); },
+                              impl_->clock, impl_->metrics, std::move(mqtt_publish)});
+  if (auto s = dispatcher.start(); !s.isOk()) {
+    stop_refresher();
+    store->stop();
+    return s;
   }
   http::Api api(std::move(deps));
   http::HttpServer server(ioc, cfg.http, api);
@@ -272,6 +291,19 @@ Status Hub::run() {
                                                                standards_problems[0].problem},
                     {"kept", intake.standards()->rules.version()}});
       }
+      // The partner directory likewise (its delivery caps apply from the next start).
+      Problems partner_problems;
+      if (auto next_partners = loadPartners(cfg.partners_path, townships, partner_problems);
+          next_partners.isOk()) {
+        partner_directory.set(next_partners.value());
+        log::info("partners_reloaded",
+                  {{"partners", std::to_string(next_partners.value()->partners.size())}});
+      } else {
+        log::error("partners_reload_rejected",
+                   {{"problems", std::to_string(partner_problems.size())}});
+        for (const auto& p : partner_problems)
+          log::error("partners_problem", {{"path", p.path}, {"problem", p.problem}});
+      }
       await_hangup();
     });
   };
@@ -320,6 +352,9 @@ Status Hub::run() {
   while ((server.inFlight() > 0 || (mqtt && !mqtt->drained())) &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // The delivery thread stops before MQTT (it publishes through it) and before the store (it
+  // records its last outcomes through the writer).
+  dispatcher.stop();
   if (mqtt) {
     if (!mqtt->drained())
       log::warn("mqtt_not_drained", {{"pending", std::to_string(mqtt->pending())}});

@@ -33,6 +33,8 @@ check "hub/storage includes domain code other than the work policy" '#include *"
 check "adapters include hub/storage" '#include *"hub/storage' adapters
 # Beast/Asio only in the HTTP (and later MQTT) adapters and the composition root.
 check "Boost outside adapters/http, adapters/mqtt, hub.cpp" '#include *<boost' config hub/storage hub/security adapters/envelope adapters/household adapters/inbound routing
+# libcurl only in the webhook adapter (the outbox dispatcher).
+check "curl outside adapters/webhook" '#include *<curl/' hub config routing adapters/http adapters/envelope adapters/inbound adapters/household adapters/mqtt
 # Paho only in the MQTT adapter (and the tests' clients).
 check "Paho outside adapters/mqtt" '#include *<mqtt/' hub config routing adapters/http adapters/envelope adapters/inbound adapters/household
 # Domain types hold no wire types.

@@ -122,6 +122,7 @@ enum class Endpoint {
   kMessage,
   kEvaluate,
   kQueues,  // everything under /v1/queues: queues_api.cpp parses the rest of the path
+  kOutbox,  // /v1/outbox and its replays: outbox_api.cpp
   kFaults,
 };
 
@@ -154,6 +155,8 @@ const std::vector<Route>& routes() {
       {{"POST", "/v1/queues/{queue}/items/{item}/resolve"}, Endpoint::kQueues},
       {{"POST", "/v1/queues/{queue}/items/{item}/reassign"}, Endpoint::kQueues},
       {{"GET", "/v1/queues/{queue}/events"}, Endpoint::kQueues},
+      {{"GET", "/v1/outbox"}, Endpoint::kOutbox},
+      {{"POST", "/v1/outbox/{id}/replay"}, Endpoint::kOutbox},
       {{"POST", "/v1/admin/faults", true}, Endpoint::kFaults},
   };
   return kRoutes;
@@ -242,6 +245,8 @@ void Api::route(size_t row, ApiRequest req, Reply reply) {
       return evaluate(std::move(req), std::move(reply));
     case Endpoint::kQueues:
       return queues(path, std::move(req), std::move(reply));
+    case Endpoint::kOutbox:
+      return outbox(path, std::move(req), std::move(reply));
     case Endpoint::kFaults:
       return faults(std::move(req), std::move(reply));
   }
@@ -273,6 +278,11 @@ void Api::faults(ApiRequest req, Reply reply) {
     if (!queued) finish(req, reply, error(503, "overloaded", "try again"));
     return;
   }
+  if (req.body.rfind("enqueue_outbound ", 0) == 0) {
+    log::warn("fault_injected", {{"fault", "enqueue_outbound"}, {"token", who->token_id}});
+    std::string json = req.body.substr(17);
+    return enqueueOutboundFault(json, std::move(req), std::move(reply));
+  }
   if (req.body.rfind("clock ", 0) == 0 && deps_.set_clock) {
     auto t = parseRfc3339(req.body.substr(6));
     if (!t) return finish(req, reply, error(400, "invalid", "clock needs an RFC 3339 time"));
@@ -294,8 +304,8 @@ void Api::faults(ApiRequest req, Reply reply) {
       return finish(
           req, reply,
           error(400, "invalid",
-                "body must be pause, resume, reconnect, ioerror N, clock T, sweep D or a "
-                "page count"));
+                "body must be pause, resume, reconnect, ioerror N, clock T, sweep D, "
+                "enqueue_outbound JSON or a page count"));
     deps_.set_max_page_count(pages);
   }
   log::warn("fault_injected", {{"fault", req.body}, {"token", who->token_id}});

@@ -18,6 +18,7 @@
 #include "hub/core/clock.h"
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
+#include "hub/core/outbox_store.h"
 #include "hub/core/work_store.h"
 #include "hub/security/token_registry.h"
 
@@ -70,6 +71,7 @@ struct ApiDeps {
   std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)>
       sweep_as_of;
   std::function<void(std::chrono::system_clock::time_point)> set_clock;  // fault injection
+  OutboxStore* outbox = nullptr;  // GET /v1/outbox, replays (and enqueue_outbound faults)
 };
 
 class Api {
@@ -98,6 +100,9 @@ class Api {
                    const std::string& action, std::shared_ptr<ApiRequest> req, Reply reply);
   void pollEvents(std::string queue, int64_t after, std::chrono::steady_clock::time_point until,
                   uint64_t seen_version, std::shared_ptr<ApiRequest> req, Reply reply);
+  // The outbox: /v1/outbox... (outbox_api.cpp).
+  void outbox(const std::string& path, ApiRequest req, Reply reply);
+  void enqueueOutboundFault(const std::string& json, ApiRequest req, Reply reply);
   std::optional<Principal> authenticate(const ApiRequest& req) const;
   void finish(const ApiRequest& req, const Reply& reply, ApiResponse res);
   // Counters are looked up once here and cached: the ingest path then only does atomic adds.

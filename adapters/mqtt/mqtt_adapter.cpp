@@ -615,6 +615,7 @@ void MqttAdapter::stop() {
 }
 
 void MqttAdapter::publish(const std::string& topic, const std::string& payload,
+                          const std::vector<std::pair<std::string, std::string>>& user_properties,
                           std::function<void(bool)> done) {
   struct Listener : public mqtt::iaction_listener {
     std::function<void(bool)> done;
@@ -632,7 +633,14 @@ void MqttAdapter::publish(const std::string& topic, const std::string& payload,
   listener->done = std::move(done);
   listener->keep = listener;
   try {
-    impl_->out_client->publish(topic, payload.data(), payload.size(), 1, false, nullptr, *listener);
+    auto builder = mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1).retained(false);
+    if (impl_->config.protocol == 5 && !user_properties.empty()) {
+      mqtt::properties props;
+      for (const auto& [name, value] : user_properties)
+        props.add(mqtt::property(mqtt::property::USER_PROPERTY, name, value));
+      builder.properties(std::move(props));
+    }
+    impl_->out_client->publish(builder.finalize(), nullptr, *listener);
   } catch (const mqtt::exception&) {
     impl_->publish_failures.inc();
     listener->keep.reset();

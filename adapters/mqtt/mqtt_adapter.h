@@ -28,6 +28,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -63,8 +65,11 @@ class MqttAdapter {
   bool connected() const;
 
   // Outbound: publishes at QoS 1 and calls `done(true)` only when the broker's PUBACK arrived
-  // (`false` on failure). For the outbox: a row is marked delivered only then. Any thread.
+  // (`false` on failure). For the outbox: a row is marked delivered only then. With MQTT 5 the
+  // `user_properties` go along (the outbox's idempotency key and signature); MQTT 3.1.1 has no
+  // properties and sends the payload alone. Never retained. Any thread.
   void publish(const std::string& topic, const std::string& payload,
+               const std::vector<std::pair<std::string, std::string>>& user_properties,
                std::function<void(bool)> done);
 
  private:

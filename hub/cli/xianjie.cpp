@@ -5,6 +5,8 @@
 //   xianjie eval FILE.json [--config FILE] [--as-of DATE] [--explain]
 //   xianjie routes test [--config FILE] MESSAGE.json
 //   xianjie calendar import FILE.json [--config FILE] [--out DIR]
+//   xianjie outbox list [--config FILE] [--state pending|delivered|dead] [--after ID]
+//   xianjie outbox replay [--config FILE] ID
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,6 +33,7 @@
 #include "hub/security/crypto.h"
 #include "hub/security/person_keys.h"
 #include "hub/security/token_registry.h"
+#include "hub/storage/outbox_table.h"
 #include "hub/storage/token_table.h"
 
 namespace {
@@ -45,7 +49,9 @@ int usage() {
       "  xianjie eval FILE.json [--config FILE] [--as-of YYYY-MM-DD] [--explain] [--no-trace]\n"
       "  xianjie routes test [--config FILE] MESSAGE.json\n"
       "  xianjie calendar import FILE.json [--config FILE] [--out DIR]\n"
-      "  xianjie mqtt-acl [--config FILE] --out DIR\n");
+      "  xianjie mqtt-acl [--config FILE] --out DIR\n"
+      "  xianjie outbox list [--config FILE] [--state pending|delivered|dead] [--after ID]\n"
+      "  xianjie outbox replay [--config FILE] ID\n");
   return 2;
 }
 
@@ -479,7 +485,83 @@ int calendarCommand(int argc, char** argv) {
   return 0;
 }
 
+// The outbox: list rows (no bodies: they may name a person), or ask the hub to replay a dead
+// one. The running hub applies the request within about a second; a stopped hub at its start.
+int outboxCommand(int argc, char** argv) {
+  if (argc < 3) return usage();
+  const std::string verb = argv[2];
+  xj::HubConfig config;
+  std::vector<char*> rest_args;
+  if (!configFromArgs(argc, argv, 3, config, rest_args)) return 1;
+  std::vector<std::string> rest(rest_args.begin(), rest_args.end());
+  auto table = xj::storage::OutboxTable::open(config.store.path);
+  if (!table.isOk()) {
+    std::fprintf(stderr, "%s\n", table.status().toString().c_str());
+    return 1;
+  }
+  auto number = [](const std::string& s, int64_t& out) {
+    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
+      return false;
+    out = std::stoll(s);
+    return true;
+  };
+  if (verb == "list") {
+    std::optional<xj::OutboxState> state;
+    int64_t after = 0;
+    for (size_t i = 0; i < rest.size(); ++i) {
+      if (rest[i] == "--state" && i + 1 < rest.size()) {
+        state = xj::parseOutboxState(rest[++i]);
+        if (!state) {
+          std::fprintf(stderr, "--state must be pending, delivered or dead\n");
+          return 2;
+        }
+      } else if (rest[i] == "--after" && i + 1 < rest.size()) {
+        if (!number(rest[++i], after)) {
+          std::fprintf(stderr, "--after must be an outbox id\n");
+          return 2;
+        }
+      } else {
+        return usage();
+      }
+    }
+    std::printf("%-8s  %-20s  %-16s  %-26s  %-9s  %-8s  %-25s  %s\n", "ID", "PARTNER", "LANE",
+                "KIND", "STATE", "ATTEMPTS", "UPDATED", "LAST_ERROR");
+    for (;;) {
+      auto rows = table.value()->list(state, after, 500);
+      if (!rows.isOk()) {
+        std::fprintf(stderr, "%s\n", rows.status().toString().c_str());
+        return 1;
+      }
+      for (const auto& r : rows.value())
+        std::printf("%-8lld  %-20s  %-16s  %-26s  %-9s  %-8d  %-25s  %s\n",
+                    static_cast<long long>(r.id), r.message.partner.c_str(),
+                    r.message.lane_key.c_str(), r.message.kind.c_str(), xj::toString(r.state),
+                    r.attempts, r.updated_at.c_str(), r.last_error.c_str());
+      if (rows.value().size() < 500) break;
+      after = rows.value().back().id;
+    }
+    return 0;
+  }
+  if (verb == "replay") {
+    int64_t id = 0;
+    if (rest.size() != 1 || !number(rest[0], id)) return usage();
+    auto s = table.value()->requestReplay(id, "cli",
+                                          xj::formatRfc3339(std::chrono::system_clock::now()));
+    if (!s.isOk()) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      return s.code() == xj::StatusCode::kNotFound || s.code() == xj::StatusCode::kConflict ? 2 : 1;
+    }
+    std::printf(
+        "replay of outbox row %lld requested; the running hub applies it within about a "
+        "second\n",
+        static_cast<long long>(id));
+    return 0;
+  }
+  return usage();
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "outbox") return outboxCommand(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "token") return tokenCommand(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "mqtt-acl") return mqttAclCommand(argc, argv);
   if (argc >= 2 && std::string(argv[1]) == "eval") return evalCommand(argc, argv);

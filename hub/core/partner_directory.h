@@ -7,6 +7,8 @@
 // decision (routing/exchange), not the directory's.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,24 @@ struct PartnerDirectory {
   // The channel an outbox row addressed to `partner` leaves by: the platform's for "platform",
   // else the partner's; nullptr when the directory no longer knows it.
   const DeliveryChannel* channelFor(const std::string& partner) const;
+};
+
+// The directory in force: replaced whole on SIGHUP (after validation), read by any thread.
+class PartnerDirectoryHolder {
+ public:
+  explicit PartnerDirectoryHolder(std::shared_ptr<const PartnerDirectory> d) : d_(std::move(d)) {}
+  std::shared_ptr<const PartnerDirectory> get() const {
+    std::lock_guard lock(mu_);
+    return d_;
+  }
+  void set(std::shared_ptr<const PartnerDirectory> d) {
+    std::lock_guard lock(mu_);
+    d_ = std::move(d);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const PartnerDirectory> d_;
 };
 
 }  // namespace xj

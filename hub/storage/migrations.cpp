@@ -147,6 +147,19 @@ ALTER TABLE items ADD COLUMN deadline_from TEXT;
 ALTER TABLE items ADD COLUMN deadline_working_days INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX items_provisional ON items(item_id) WHERE deadline_provisional = 1 AND state != 'resolved';
 )sql",
+    // 8: every replay of a dead letter (who, when, what came of it). `xianjie outbox replay`
+    // writes a request here (applied_at NULL) that the running hub applies within seconds.
+    R"sql(
+CREATE TABLE outbox_replays (
+  seq          INTEGER PRIMARY KEY,
+  outbox_id    INTEGER NOT NULL,
+  actor        TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  applied_at   TEXT,
+  result       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_replays_unapplied ON outbox_replays(seq) WHERE applied_at IS NULL;
+)sql",
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "hub/core/log.h"
 #include "hub/storage/fault_vfs.h"
 #include "hub/storage/migrations.h"
+#include "hub/storage/outbox_rows.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_work_transaction.h"
 #include "hub/storage/work_reader.h"
@@ -136,7 +137,7 @@ class SqliteStore::Writer {
   // caller answers every job as unavailable.
   Status commit(std::vector<WriteJob>& jobs, std::vector<IngestResult>& results,
                 std::vector<ActionResult>& actions, std::vector<std::optional<SweepResult>>& sweeps,
-                int& events) {
+                int& events, std::vector<OutboxRecord>& outbound) {
     if (auto s = ensureOpen(); !s.isOk()) return s;
     if (auto s = db_.exec("BEGIN IMMEDIATE"); !s.isOk()) return fail("begin");
     results.assign(jobs.size(), {});
@@ -156,6 +157,8 @@ class SqliteStore::Writer {
                            : routing::sweep(work, sweep->today, sweep->escalation_queue, sweep->at,
                                             sweep->undated_created_before, r, events);
         sweeps[i] = std::move(r);
+      } else if (auto* task = std::get_if<TaskJob>(&jobs[i])) {
+        s = task->run(db_, work);
       }
       if (!s.isOk()) {
         if (s.code() == StatusCode::kIoError && db_.lastErrorCode() != SQLITE_OK)
@@ -165,6 +168,7 @@ class SqliteStore::Writer {
       }
     }
     if (auto s = db_.exec("COMMIT"); !s.isOk()) return fail("commit");
+    outbound = work.takeEnqueued();  // only now: a rolled-back row never leaves
     return Status::ok();
   }
 
@@ -396,6 +400,97 @@ bool SqliteStore::events(std::string queue, int64_t after, int limit,
   });
 }
 
+void SqliteStore::setOutboxListener(std::function<void(std::vector<OutboxRecord>)> listener) {
+  std::lock_guard lock(mu_);
+  outbox_listener_ = std::move(listener);
+}
+
+bool SqliteStore::pendingOutbound(
+    int64_t after_id, int limit,
+    std::function<void(std::optional<std::vector<OutboxRecord>>)> done) {
+  return enqueueRead([after_id, limit, done = std::move(done)](Db* db) {
+    done(db ? readPendingOutbox(*db, after_id, limit) : std::nullopt);
+  });
+}
+
+bool SqliteStore::listOutbound(std::optional<OutboxState> state, int64_t after_id, int limit,
+                               std::function<void(std::optional<std::vector<OutboxRecord>>)> done) {
+  return enqueueRead([state, after_id, limit, done = std::move(done)](Db* db) {
+    done(db ? readOutbox(*db, state, after_id, limit) : std::nullopt);
+  });
+}
+
+bool SqliteStore::recordOutcomes(std::vector<OutboxOutcome> outcomes,
+                                 std::function<void(bool)> done) {
+  auto shared = std::make_shared<std::vector<OutboxOutcome>>(std::move(outcomes));
+  return enqueueWrite(TaskJob{[shared](Db& db, SqliteWorkTransaction&) {
+                                for (const auto& o : *shared)
+                                  if (auto s = writeOutcome(db, o); !s.isOk()) return s;
+                                return Status::ok();
+                              },
+                              std::move(done)},
+                      true);
+}
+
+bool SqliteStore::replayOutbound(
+    int64_t id, std::string actor, std::string at,
+    std::function<void(ReplayResult, std::optional<OutboxRecord>)> done) {
+  struct State {
+    ReplayResult result = ReplayResult::kFailed;
+    std::optional<OutboxRecord> row;
+  };
+  auto state = std::make_shared<State>();
+  return enqueueWrite(TaskJob{[state, id, actor = std::move(actor), at = std::move(at)](
+                                  Db& db, SqliteWorkTransaction& work) {
+                                auto r = replayDead(db, id, actor, at, state->row);
+                                if (!r.isOk()) return r.status();
+                                state->result = r.value();
+                                if (state->row) work.notePending(*state->row);
+                                return Status::ok();
+                              },
+                              [state, done = std::move(done)](bool committed) {
+                                if (!committed) return done(ReplayResult::kFailed, std::nullopt);
+                                done(state->result, std::move(state->row));
+                              }},
+                      true);
+}
+
+bool SqliteStore::applyReplayRequests(std::string at, std::function<void(int)> done) {
+  auto count = std::make_shared<int>(0);
+  return enqueueWrite(TaskJob{[count, at = std::move(at)](Db& db, SqliteWorkTransaction& work) {
+                                std::vector<OutboxRecord> rows;
+                                if (auto s = applyRequestedReplays(db, at, rows); !s.isOk())
+                                  return s;
+                                *count = static_cast<int>(rows.size());
+                                for (auto& r : rows) work.notePending(std::move(r));
+                                return Status::ok();
+                              },
+                              [count, done = std::move(done)](bool committed) {
+                                if (done) done(committed ? *count : 0);
+                              }},
+                      true);
+}
+
+bool SqliteStore::submitOutbound(OutboundMessage message,
+                                 std::function<void(Result<int64_t>)> done) {
+  auto result = std::make_shared<Result<int64_t>>(Status::internal("not run"));
+  auto failed = std::make_shared<Status>();
+  return enqueueWrite(
+      TaskJob{[result, failed, m = std::move(message)](Db&, SqliteWorkTransaction& work) {
+                *result = work.enqueueOutbound(m);
+                // A used idempotency key refuses this job alone, not the whole batch: it is the
+                // caller's answer, not a storage failure. (The row was not inserted.)
+                if (!result->isOk() && result->status().code() == StatusCode::kConflict)
+                  return Status::ok();
+                return result->status();
+              },
+              [result, done = std::move(done)](bool committed) {
+                if (!committed) return done(Status::unavailable("storage error"));
+                done(*result);
+              }},
+      false);
+}
+
 void SqliteStore::setPaused(bool paused) {
   {
     std::lock_guard lock(mu_);
@@ -449,7 +544,8 @@ void SqliteStore::writerLoop() {
         log::warn("store_fault_injection_failed", {{"error", s.message()}});
     }
     int events = 0;
-    Status s = writer_->commit(batch, results, actions, sweeps, events);
+    std::vector<OutboxRecord> outbound;
+    Status s = writer_->commit(batch, results, actions, sweeps, events, outbound);
     batch_sizes_.observe(static_cast<double>(batch.size()));
     // What the writer's work costs in statements (per registry name): divided by the messages
     // stored, the per-message cost the benchmarks report.
@@ -471,12 +567,22 @@ void SqliteStore::writerLoop() {
           action->done(ActionResult{});
         } else if (auto* sweep = std::get_if<SweepJob>(&job)) {
           sweep->done(std::nullopt);
+        } else if (auto* task = std::get_if<TaskJob>(&job)) {
+          if (task->done) task->done(false);
         }
       }
       continue;
     }
     if (!healthy_.exchange(true)) log::info("store_recovered");
     if (events > 0) events_version_.fetch_add(1);
+    if (!outbound.empty()) {
+      std::function<void(std::vector<OutboxRecord>)> listener;
+      {
+        std::lock_guard lock(mu_);
+        listener = outbox_listener_;
+      }
+      if (listener) listener(std::move(outbound));
+    }
     for (size_t i = 0; i < batch.size(); ++i) {
       if (auto* ingest = std::get_if<IngestJob>(&batch[i])) {
         ingest->done(std::move(results[i]));
@@ -484,6 +590,8 @@ void SqliteStore::writerLoop() {
         action->done(std::move(actions[i]));
       } else if (auto* sweep = std::get_if<SweepJob>(&batch[i])) {
         sweep->done(std::move(sweeps[i]));
+      } else if (auto* task = std::get_if<TaskJob>(&batch[i])) {
+        if (task->done) task->done(true);
       }
     }
   }

@@ -25,6 +25,7 @@
 #include "config/hub_config.h"
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
+#include "hub/core/outbox_store.h"
 #include "hub/core/work_store.h"
 #include "hub/storage/statements.h"
 
@@ -32,7 +33,7 @@ namespace xj::storage {
 
 class Db;
 
-class SqliteStore final : public MessageStore, public WorkStore {
+class SqliteStore final : public MessageStore, public WorkStore, public OutboxStore {
  public:
   // Opens the file, runs migrations and starts the threads. `person_key_fingerprint` identifies
   // the key that makes the stored person keys (PersonKeyer): a database keyed with another key
@@ -62,6 +63,18 @@ class SqliteStore final : public MessageStore, public WorkStore {
               std::function<void(std::optional<std::vector<QueueEvent>>)> done) override;
   uint64_t eventsVersion() const override { return events_version_.load(); }
 
+  void setOutboxListener(std::function<void(std::vector<OutboxRecord>)> listener) override;
+  bool pendingOutbound(int64_t after_id, int limit,
+                       std::function<void(std::optional<std::vector<OutboxRecord>>)> done) override;
+  bool listOutbound(std::optional<OutboxState> state, int64_t after_id, int limit,
+                    std::function<void(std::optional<std::vector<OutboxRecord>>)> done) override;
+  bool recordOutcomes(std::vector<OutboxOutcome> outcomes,
+                      std::function<void(bool committed)> done) override;
+  bool replayOutbound(int64_t id, std::string actor, std::string at,
+                      std::function<void(ReplayResult, std::optional<OutboxRecord>)> done) override;
+  bool applyReplayRequests(std::string at, std::function<void(int)> done) override;
+  bool submitOutbound(OutboundMessage message, std::function<void(Result<int64_t>)> done) override;
+
   // Stops taking work, lets the writer commit everything queued, answers it, joins all threads.
   void stop();
 
@@ -89,7 +102,14 @@ class SqliteStore final : public MessageStore, public WorkStore {
     std::function<void(std::optional<SweepResult>)> done;
     DeadlineCounter recount;  // set: recount provisional deadlines instead of sweeping
   };
-  using WriteJob = std::variant<IngestJob, ActionJob, SweepJob>;
+  // Storage-internal work in the batch's transaction (the outbox's outcomes and replays): `run`
+  // holds the SQL (outbox_rows.h) and may hand rows to the outbox listener through the
+  // transaction; `done(true)` after the commit, `done(false)` when the batch failed.
+  struct TaskJob {
+    std::function<Status(Db& db, class SqliteWorkTransaction& work)> run;
+    std::function<void(bool committed)> done;
+  };
+  using WriteJob = std::variant<IngestJob, ActionJob, SweepJob, TaskJob>;
   // A read runs a storage-internal function on a reader's connection (nullptr if it could not
   // be opened); the SQL stays in hub/storage.
   using ReadJob = std::function<void(Db* db)>;
@@ -115,6 +135,7 @@ class SqliteStore final : public MessageStore, public WorkStore {
   std::deque<ReadJob> read_queue_;
   bool stopping_ = false;
   bool paused_ = false;
+  std::function<void(std::vector<OutboxRecord>)> outbox_listener_;  // guarded by mu_
 
   std::atomic<bool> healthy_{true};
   std::atomic<int64_t> pending_max_pages_{-1};

@@ -36,7 +36,13 @@ class SqliteWorkTransaction final : public WorkTransaction {
 
   // The rows enqueued in this transaction, for the store to hand over once it has committed
   // (and to drop if it rolls back).
-  std::vector<OutboxRecord> takeEnqueued() { return std::move(enqueued_); }
+  std::vector<OutboxRecord> takeEnqueued() {
+    std::vector<OutboxRecord> out;
+    out.swap(enqueued_);
+    return out;
+  }
+  // A row made pending by other means in this transaction (a replay): handed over likewise.
+  void notePending(OutboxRecord record) { enqueued_.push_back(std::move(record)); }
 
  private:
   Status done(ScopedStmt& st, const char* what);  // SQLITE_DONE or an I/O error naming `what`

@@ -134,6 +134,14 @@ constexpr Entry kTable[] = {
     {Sql::kOutboxPendingDepth, "outbox_pending_depth",
      "SELECT partner, count(*), min(created_at) FROM outbox WHERE state = 'pending' "
      "GROUP BY partner"},
+    {Sql::kInsertReplay, "insert_replay",
+     "INSERT INTO outbox_replays(outbox_id, actor, requested_at, applied_at, result) "
+     "VALUES(?1,?2,?3,?4,?5)"},
+    {Sql::kUnappliedReplays, "unapplied_replays",
+     "SELECT seq, outbox_id, actor FROM outbox_replays WHERE applied_at IS NULL ORDER BY seq "
+     "LIMIT ?1"},
+    {Sql::kMarkReplayApplied, "mark_replay_applied",
+     "UPDATE outbox_replays SET applied_at=?2, result=?3 WHERE seq=?1"},
 };
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS

@@ -60,6 +60,9 @@ enum class Sql {
   kOutboxDead,          // pending -> dead (last attempt, or a permanent refusal)
   kOutboxReplay,        // dead -> pending, attempts from zero (staff replay)
   kOutboxPendingDepth,  // pending rows and the oldest creation time, by partner
+  kInsertReplay,        // the replay log: one row per replay or CLI request
+  kUnappliedReplays,    // CLI requests the hub has not applied yet
+  kMarkReplayApplied,
   kCount
 };
 

@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/daemon.h"
@@ -65,6 +66,8 @@ const std::vector<Row> kMatrix = {
     {"POST", "/v1/queues/{queue}/items/{item}/resolve",  "401 401 403 403 403 403 200 409 403 409 409"},
     {"POST", "/v1/queues/{queue}/items/{item}/reassign", "401 401 403 403 403 403 403 403 403 403 200"},
     {"GET",  "/v1/queues/{queue}/events",                "401 401 403 403 403 403 200 200 403 200 200"},
+    {"GET",  "/v1/outbox",                               "401 401 403 403 403 403 403 403 403 200 200"},
+    {"POST", "/v1/outbox/{id}/replay",                   "401 401 403 403 403 403 403 403 403 200 200"},
     {"POST", "/v1/admin/faults",                         "401 401 403 403 403 403 403 403 403 403 200"},
     // clang-format on
 };
@@ -153,6 +156,25 @@ struct Matrix {
     return httpRequest(d.port(), method, path, body, h);
   }
 
+  // A fresh dead outbox row (addressed to a partner the directory does not know: dead at once).
+  std::string freshDeadOutbox() {
+    ++next;
+    auto r = send(
+        "POST", "/v1/admin/faults",
+        R"(enqueue_outbound {"partner": "nobody", "lane_key": "m", "kind": "exchange.status", "idempotency_key": "matrix-)" +
+            std::to_string(next) + R"(", "body": {}})",
+        "admin");
+    REQUIRE(r.status == 200);
+    std::string id = r.body.substr(r.body.find(':') + 1);
+    id = id.substr(0, id.find('}'));
+    for (int i = 0; i < 500; ++i) {
+      if (d.sql("SELECT state FROM outbox WHERE id=" + id) == "dead\n") return id;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("outbox row " << id << " did not become dead");
+    return id;
+  }
+
   // A fresh Jiangnan ticket's item id on the township queue.
   std::string freshItem() {
     ++next;
@@ -213,7 +235,9 @@ TEST_CASE("authorization matrix: every endpoint x every caller, from one table",
     const bool item_action = row.path.find("{item}/") != std::string::npos;
     for (size_t c = 0; c < kCallers.size(); ++c) {
       const std::string& caller = kCallers[c];
-      std::string path = fill(row.path, "id", m.target_hub_id);
+      std::string path = row.path.rfind("/v1/outbox/", 0) == 0
+                             ? fill(row.path, "id", m.freshDeadOutbox())
+                             : fill(row.path, "id", m.target_hub_id);
       path = fill(path, "queue", kQueue);
       std::string body;
       if (row.path.find("{item}") != std::string::npos) {

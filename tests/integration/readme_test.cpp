@@ -101,6 +101,7 @@ TEST_CASE("README: the Administration examples run as written", "[config][readme
   CHECK(ran("eval", "低保边缘"));
   CHECK(ran("routes test", "matched rule:"));
   CHECK(ran("mqtt-acl", "jiangnan-team") == false);  // staff get no MQTT login
+  CHECK(ran("outbox list", "LAST_ERROR"));
   struct stat st {};
   CHECK(::stat((root + "/var/mosquitto/passwd").c_str(), &st) == 0);
   runCommand("rm -rf '" + root + "'");

@@ -1,0 +1,479 @@
+#include "adapters/webhook/outbox_dispatcher.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "hub/core/log.h"
+#include "hub/core/time_format.h"
+#include "hub/security/webhook_signature.h"
+#include "routing/delivery/outbox_lanes.h"
+
+namespace xj::webhook {
+namespace {
+
+using routing::AttemptKind;
+using routing::AttemptResult;
+
+constexpr int kPageSize = 1000;  // pending rows read back per reader job at start-up
+constexpr std::chrono::seconds kReplayPollInterval{1};
+
+int64_t steadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Metric label values come from config (org names) or from outbox rows; keep them tame.
+std::string labelValue(const std::string& s) {
+  bool ok = !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+  return ok ? s : "other";
+}
+
+// One webhook attempt in flight: owns what curl points at until the transfer is done.
+struct Attempt {
+  int64_t id = 0;
+  std::string partner;
+  std::string body;
+  curl_slist* headers = nullptr;
+  int64_t retry_after_ms = 0;
+  std::string error_buffer = std::string(CURL_ERROR_SIZE, '\0');
+};
+
+size_t discardBody(char*, size_t size, size_t n, void*) { return size * n; }
+
+size_t readHeader(char* data, size_t size, size_t n, void* user) {
+  auto* a = static_cast<Attempt*>(user);
+  std::string_view line(data, size * n);
+  constexpr std::string_view kName = "retry-after:";
+  if (line.size() > kName.size()) {
+    std::string head(line.substr(0, kName.size()));
+    std::transform(head.begin(), head.end(), head.begin(), ::tolower);
+    if (head == kName) {
+      int64_t secs = 0;
+      bool digits = false;
+      for (char c : line.substr(kName.size())) {
+        if (c >= '0' && c <= '9') {
+          secs = std::min<int64_t>(secs * 10 + (c - '0'), 86'400);
+          digits = true;
+        } else if (digits) {
+          break;
+        }
+      }
+      if (digits) a->retry_after_ms = secs * 1000;
+    }
+  }
+  return size * n;
+}
+
+AttemptResult curlResult(CURLcode code, long status, const Attempt& a) {
+  if (code == CURLE_OK) {
+    AttemptKind kind = routing::classifyHttpStatus(status);
+    return {kind, kind == AttemptKind::kDelivered ? "" : "http " + std::to_string(status),
+            a.retry_after_ms};
+  }
+  std::string detail = code == CURLE_OPERATION_TIMEDOUT ? "timeout"
+                       : code == CURLE_COULDNT_CONNECT
+                           ? "connect failed"
+                           : std::string("curl: ") + curl_easy_strerror(code);
+  bool permanent = code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL;
+  return {permanent ? AttemptKind::kPermanent : AttemptKind::kRetry, detail, 0};
+}
+
+}  // namespace
+
+// What other threads hand to the delivery thread. Shared with store and Paho callbacks, which
+// may outlive the dispatcher: they find `multi` null once it has stopped.
+struct Inbox {
+  std::mutex mu;
+  CURLM* multi = nullptr;  // for curl_multi_wakeup; null when stopped
+  bool stopping = false;
+  std::vector<OutboxRecord> rows;                               // new or replayed, from the writer
+  std::vector<std::optional<std::vector<OutboxRecord>>> pages;  // the resume, from a reader
+  struct Result {
+    int64_t id;
+    std::string partner;
+    AttemptResult result;
+  };
+  std::vector<Result> results;            // MQTT attempts, from Paho
+  std::vector<OutboxOutcome> unrecorded;  // outcomes whose commit failed: written again
+
+  void wake() {
+    if (multi) curl_multi_wakeup(multi);
+  }
+};
+
+struct OutboxDispatcher::Impl {
+  explicit Impl(DispatcherDeps d) : deps(std::move(d)), inbox(std::make_shared<Inbox>()) {}
+
+  DispatcherDeps deps;
+  std::shared_ptr<Inbox> inbox;
+  std::thread thread;
+  CURLM* multi = nullptr;
+
+  // Delivery thread only.
+  std::unique_ptr<routing::OutboxLanes> lanes;
+  std::map<CURL*, std::unique_ptr<Attempt>> attempts;
+  std::vector<CURL*> spare;             // finished easy handles, reused (curl_easy_reset)
+  std::vector<OutboxOutcome> outcomes;  // to record at the end of the turn
+  std::shared_ptr<const PartnerDirectory> directory;
+  std::mt19937_64 random{std::random_device{}()};
+  bool loaded = false;
+  int64_t resume_after = 0;
+  std::map<std::string, Counter*> counters;
+
+  // Read by /metrics (any thread).
+  std::mutex depth_mu;
+  std::map<std::string, routing::OutboxLanes::PartnerDepth> depth_by_partner;
+  size_t in_flight = 0;
+
+  void run();
+  void requestPage();
+  void startAttempt(const OutboxRecord& r);
+  void finish(int64_t id, const std::string& partner, const AttemptResult& result);
+  void collectCurl();
+  void flushOutcomes();
+  void count(const std::string& partner, const char* outcome);
+  void publishDepth();
+};
+
+OutboxDispatcher::OutboxDispatcher(DispatcherDeps deps)
+    : impl_(std::make_shared<Impl>(std::move(deps))) {}
+
+OutboxDispatcher::~OutboxDispatcher() { stop(); }
+
+Status OutboxDispatcher::start() {
+  static std::once_flag curl_once;
+  std::call_once(curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  Impl& d = *impl_;
+  d.directory = d.deps.partners();
+  d.lanes = std::make_unique<routing::OutboxLanes>(d.directory->delivery);
+  d.multi = curl_multi_init();
+  if (!d.multi) return Status::internal("curl_multi_init failed");
+  const long cap = d.directory->delivery.max_in_flight;
+  curl_multi_setopt(d.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, cap);
+  curl_multi_setopt(d.multi, CURLMOPT_MAXCONNECTS, cap);
+  {
+    std::lock_guard lock(d.inbox->mu);
+    d.inbox->multi = d.multi;
+  }
+  d.deps.store.setOutboxListener([inbox = d.inbox](std::vector<OutboxRecord> rows) {
+    std::lock_guard lock(inbox->mu);
+    if (!inbox->multi) return;  // stopped: the rows are pending and resume at the next start
+    for (auto& r : rows) inbox->rows.push_back(std::move(r));
+    inbox->wake();
+  });
+  d.deps.metrics.collector([self = std::weak_ptr<Impl>(impl_)] {
+    std::string out =
+        "# HELP xianjie_outbox_pending Outbox rows not yet delivered or dead, by partner\n"
+        "# TYPE xianjie_outbox_pending gauge\n";
+    std::string age =
+        "# HELP xianjie_outbox_oldest_pending_seconds Age of the oldest pending row, by partner\n"
+        "# TYPE xianjie_outbox_oldest_pending_seconds gauge\n";
+    auto impl = self.lock();
+    if (!impl) return out + age;
+    auto now = impl->deps.clock.now();
+    std::lock_guard lock(impl->depth_mu);
+    for (const auto& [partner, depth] : impl->depth_by_partner) {
+      std::string label = "{partner=\"" + labelValue(partner) + "\"}";
+      out += "xianjie_outbox_pending" + label + " " + std::to_string(depth.pending) + "\n";
+      double secs = 0;
+      if (auto t = parseRfc3339(depth.oldest_created_at))
+        secs = std::max(0.0, std::chrono::duration<double>(now - *t).count());
+      age += "xianjie_outbox_oldest_pending_seconds" + label + " " + std::to_string(secs) + "\n";
+    }
+    out +=
+        "# HELP xianjie_outbox_in_flight Delivery attempts in flight\n"
+        "# TYPE xianjie_outbox_in_flight gauge\nxianjie_outbox_in_flight " +
+        std::to_string(impl->in_flight) + "\n";
+    return out + age;
+  });
+  d.thread = std::thread([d = impl_] { d->run(); });
+  return Status::ok();
+}
+
+void OutboxDispatcher::stop() {
+  Impl& d = *impl_;
+  {
+    std::lock_guard lock(d.inbox->mu);
+    if (d.inbox->stopping) return;
+    d.inbox->stopping = true;
+    d.inbox->wake();
+  }
+  if (d.thread.joinable()) d.thread.join();
+  {
+    std::lock_guard lock(d.inbox->mu);
+    d.inbox->multi = nullptr;
+  }
+  for (auto& [easy, attempt] : d.attempts) {
+    curl_multi_remove_handle(d.multi, easy);
+    curl_slist_free_all(attempt->headers);
+    curl_easy_cleanup(easy);
+  }
+  d.attempts.clear();
+  for (CURL* easy : d.spare) curl_easy_cleanup(easy);
+  d.spare.clear();
+  if (d.multi) curl_multi_cleanup(d.multi);
+  d.multi = nullptr;
+}
+
+void OutboxDispatcher::Impl::requestPage() {
+  bool queued = deps.store.pendingOutbound(
+      resume_after, kPageSize, [inbox = inbox](std::optional<std::vector<OutboxRecord>> page) {
+        std::lock_guard lock(inbox->mu);
+        inbox->pages.push_back(std::move(page));
+        inbox->wake();
+      });
+  if (!queued) {
+    std::lock_guard lock(inbox->mu);
+    inbox->pages.push_back(std::nullopt);  // try again next turn
+  }
+}
+
+void OutboxDispatcher::Impl::count(const std::string& partner, const char* outcome) {
+  std::string labels = "partner=\"" + labelValue(partner) + "\",outcome=\"" + outcome + "\"";
+  auto it = counters.find(labels);
+  if (it == counters.end())
+    it = counters
+             .emplace(labels, &deps.metrics.counter("xianjie_outbox_deliveries_total",
+                                                    "Delivery attempts by partner and outcome "
+                                                    "(delivered, retry, dead)",
+                                                    labels))
+             .first;
+  it->second->inc();
+}
+
+void OutboxDispatcher::Impl::finish(int64_t id, const std::string& partner,
+                                    const AttemptResult& result) {
+  auto now = deps.clock.now();
+  int64_t wall_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  OutboxOutcome o = lanes->complete(id, result, steadyMs(), wall_ms, formatRfc3339(now), random());
+  const char* outcome = o.state == OutboxState::kDelivered ? "delivered"
+                        : o.state == OutboxState::kDead    ? "dead"
+                                                           : "retry";
+  count(partner, outcome);
+  if (o.state == OutboxState::kDead)
+    log::warn("outbox_dead", {{"outbox_id", std::to_string(id)},
+                              {"partner", partner},
+                              {"attempts", std::to_string(o.attempts)},
+                              {"error", o.error}});
+  outcomes.push_back(std::move(o));
+}
+
+void OutboxDispatcher::Impl::startAttempt(const OutboxRecord& r) {
+  const std::string& partner = r.message.partner;
+  const DeliveryChannel* channel = directory->channelFor(partner);
+  if (!channel) return finish(r.id, partner, {AttemptKind::kPermanent, "unknown partner", 0});
+  const int64_t ts =
+      std::chrono::duration_cast<std::chrono::seconds>(deps.clock.now().time_since_epoch()).count();
+  switch (channel->type) {
+    case ChannelType::kPoll:
+      return finish(r.id, partner, {AttemptKind::kDelivered, "", 0});
+    case ChannelType::kMqtt: {
+      if (!deps.mqtt_publish)
+        return finish(r.id, partner, {AttemptKind::kRetry, "mqtt is disabled", 0});
+      UserProperties props = {{"idempotency-key", r.message.idempotency_key},
+                              {"x-xianjie-timestamp", std::to_string(ts)},
+                              {"x-xianjie-kind", r.message.kind}};
+      if (!channel->secret.empty())
+        props.emplace_back("x-xianjie-signature",
+                           security::signDelivery(channel->secret, ts, r.message.body_json));
+      deps.mqtt_publish(channel->topic, r.message.body_json, props,
+                        [inbox = inbox, id = r.id, partner](bool ok) {
+                          std::lock_guard lock(inbox->mu);
+                          inbox->results.push_back(
+                              {id, partner,
+                               ok ? AttemptResult{AttemptKind::kDelivered, "", 0}
+                                  : AttemptResult{AttemptKind::kRetry, "mqtt publish failed", 0}});
+                          inbox->wake();
+                        });
+      return;
+    }
+    case ChannelType::kWebhook:
+      break;
+  }
+  auto attempt = std::make_unique<Attempt>();
+  attempt->id = r.id;
+  attempt->partner = partner;
+  attempt->body = r.message.body_json;
+  auto add = [&](const std::string& h) {
+    attempt->headers = curl_slist_append(attempt->headers, h.c_str());
+  };
+  add("Content-Type: application/json");
+  add("Idempotency-Key: " + r.message.idempotency_key);
+  add("X-Xianjie-Timestamp: " + std::to_string(ts));
+  add("X-Xianjie-Signature: " + security::signDelivery(channel->secret, ts, attempt->body));
+  add("X-Xianjie-Kind: " + r.message.kind);
+  add("X-Xianjie-Attempt: " + std::to_string(r.attempts + 1));
+  add("Expect:");  // no 100-continue round trip
+  CURL* easy = nullptr;
+  if (!spare.empty()) {
+    easy = spare.back();
+    spare.pop_back();
+    curl_easy_reset(easy);
+  } else {
+    easy = curl_easy_init();
+  }
+  if (!easy) {
+    curl_slist_free_all(attempt->headers);
+    return finish(r.id, partner, {AttemptKind::kRetry, "curl_easy_init failed", 0});
+  }
+  const auto& policy = directory->delivery;
+  curl_easy_setopt(easy, CURLOPT_URL, channel->url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_POST, 1L);
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDS, attempt->body.data());
+  curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                   static_cast<curl_off_t>(attempt->body.size()));
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, attempt->headers);
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "xianjie-outbox/1");
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(policy.timeout_ms));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min(policy.timeout_ms, 5000)));
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discardBody);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, readHeader);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, attempt.get());
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, attempt->error_buffer.data());
+  if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
+    curl_slist_free_all(attempt->headers);
+    curl_easy_cleanup(easy);
+    return finish(r.id, partner, {AttemptKind::kRetry, "curl_multi_add_handle failed", 0});
+  }
+  attempts.emplace(easy, std::move(attempt));
+}
+
+void OutboxDispatcher::Impl::collectCurl() {
+  int running = 0;
+  curl_multi_perform(multi, &running);
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    CURL* easy = msg->easy_handle;
+    CURLcode code = msg->data.result;
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_multi_remove_handle(multi, easy);
+    auto it = attempts.find(easy);
+    if (it == attempts.end()) {
+      curl_easy_cleanup(easy);
+      continue;
+    }
+    std::unique_ptr<Attempt> a = std::move(it->second);
+    attempts.erase(it);
+    curl_slist_free_all(a->headers);
+    spare.push_back(easy);
+    finish(a->id, a->partner, curlResult(code, status, *a));
+  }
+}
+
+void OutboxDispatcher::Impl::flushOutcomes() {
+  if (outcomes.empty()) return;
+  auto batch = std::make_shared<std::vector<OutboxOutcome>>(std::move(outcomes));
+  outcomes.clear();
+  // The callback keeps a copy: a batch that fails to commit is written again next turn (the
+  // rows stay pending in the database meanwhile, so nothing is lost even if the hub stops).
+  bool queued = deps.store.recordOutcomes(*batch, [inbox = inbox, batch](bool committed) {
+    if (committed) return;
+    std::lock_guard lock(inbox->mu);
+    for (auto& o : *batch) inbox->unrecorded.push_back(o);
+    inbox->wake();
+  });
+  if (!queued) {
+    std::lock_guard lock(inbox->mu);
+    for (auto& o : *batch) inbox->unrecorded.push_back(o);
+  }
+}
+
+void OutboxDispatcher::Impl::publishDepth() {
+  auto snapshot = lanes->depth();
+  std::lock_guard lock(depth_mu);
+  for (auto& entry : depth_by_partner) entry.second = {};  // a drained partner shows 0
+  for (const auto& p : directory->partners) depth_by_partner.try_emplace(p.org);
+  for (auto& [partner, d] : snapshot) depth_by_partner[partner] = d;
+  in_flight = lanes->inFlight();
+}
+
+void OutboxDispatcher::Impl::run() {
+  requestPage();
+  auto next_replay_poll = std::chrono::steady_clock::now();
+  auto next_depth = std::chrono::steady_clock::now();
+  int64_t last_unrecorded_retry = 0;
+  for (;;) {
+    std::vector<OutboxRecord> rows;
+    std::vector<std::optional<std::vector<OutboxRecord>>> pages;
+    std::vector<Inbox::Result> results;
+    std::vector<OutboxOutcome> unrecorded;
+    bool stopping;
+    {
+      std::lock_guard lock(inbox->mu);
+      rows.swap(inbox->rows);
+      pages.swap(inbox->pages);
+      results.swap(inbox->results);
+      stopping = inbox->stopping;
+      // Failed outcome writes are retried at most once a second, not in a tight loop.
+      if (!inbox->unrecorded.empty() && steadyMs() - last_unrecorded_retry >= 1000) {
+        unrecorded.swap(inbox->unrecorded);
+        last_unrecorded_retry = steadyMs();
+      }
+    }
+    if (stopping) break;
+    directory = deps.partners();
+    const int64_t now = steadyMs();
+    for (auto& r : rows) lanes->add(std::move(r), now);
+    for (auto& page : pages) {
+      if (!page) {  // a reader failed or was busy: ask again shortly
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        requestPage();
+        continue;
+      }
+      for (auto& r : *page) {
+        resume_after = std::max(resume_after, r.id);
+        lanes->add(std::move(r), now);
+      }
+      if (page->size() < static_cast<size_t>(kPageSize)) {
+        if (!loaded) log::info("outbox_resumed", {{"pending", std::to_string(lanes->pending())}});
+        loaded = true;
+      } else {
+        requestPage();
+      }
+    }
+    for (auto& r : results) finish(r.id, r.partner, r.result);
+    for (auto& o : unrecorded) outcomes.push_back(std::move(o));
+    collectCurl();
+    if (loaded) {
+      size_t room = static_cast<size_t>(directory->delivery.max_in_flight);
+      for (const auto& r : lanes->takeReady(steadyMs(), room)) startAttempt(r);
+      collectCurl();
+    }
+    flushOutcomes();
+    auto wall = std::chrono::steady_clock::now();
+    if (wall >= next_depth) {
+      publishDepth();
+      next_depth = wall + std::chrono::milliseconds(500);
+    }
+    if (wall >= next_replay_poll) {
+      deps.store.applyReplayRequests(formatRfc3339(deps.clock.now()), nullptr);
+      next_replay_poll = wall + kReplayPollInterval;
+    }
+    int timeout = 1000;
+    // At the total cap a due lane cannot start: wait for a transfer to end, not spin.
+    const bool full = lanes->inFlight() >= static_cast<size_t>(directory->delivery.max_in_flight);
+    if (auto due = lanes->nextDueMs(); due && loaded && !full)
+      timeout = static_cast<int>(std::clamp<int64_t>(*due - steadyMs(), 0, 1000));
+    curl_multi_poll(multi, nullptr, 0, timeout, nullptr);
+  }
+  flushOutcomes();
+}
+
+}  // namespace xj::webhook
