@@ -456,19 +456,34 @@ bool SqliteStore::replayOutbound(
 }
 
 bool SqliteStore::applyReplayRequests(std::string at, std::function<void(int)> done) {
-  auto count = std::make_shared<int>(0);
-  return enqueueWrite(TaskJob{[count, at = std::move(at)](Db& db, SqliteWorkTransaction& work) {
-                                std::vector<OutboxRecord> rows;
-                                if (auto s = applyRequestedReplays(db, at, rows); !s.isOk())
-                                  return s;
-                                *count = static_cast<int>(rows.size());
-                                for (auto& r : rows) work.notePending(std::move(r));
-                                return Status::ok();
-                              },
-                              [count, done = std::move(done)](bool committed) {
-                                if (done) done(committed ? *count : 0);
-                              }},
-                      true);
+  // A reader looks first, so that an idle hub polling for CLI requests costs no write
+  // transaction; the writer applies them only when there are some.
+  return enqueueRead([this, at = std::move(at), done = std::move(done)](Db* db) mutable {
+    bool any = false;
+    if (db) {
+      auto st = db->cached(Sql::kUnappliedReplays);
+      st.bind(1, static_cast<int64_t>(1));
+      any = st.step() == SQLITE_ROW;
+    }
+    if (!any) {
+      if (done) done(0);
+      return;
+    }
+    auto count = std::make_shared<int>(0);
+    bool queued = enqueueWrite(
+        TaskJob{[count, at](Db& wdb, SqliteWorkTransaction& work) {
+                  std::vector<OutboxRecord> rows;
+                  if (auto s = applyRequestedReplays(wdb, at, rows); !s.isOk()) return s;
+                  *count = static_cast<int>(rows.size());
+                  for (auto& r : rows) work.notePending(std::move(r));
+                  return Status::ok();
+                },
+                [count, done](bool committed) {
+                  if (done) done(committed ? *count : 0);
+                }},
+        true);
+    if (!queued && done) done(0);
+  });
 }
 
 bool SqliteStore::submitOutbound(OutboundMessage message,
