@@ -470,18 +470,19 @@ bool SqliteStore::applyReplayRequests(std::string at, std::function<void(int)> d
       return;
     }
     auto count = std::make_shared<int>(0);
-    bool queued = enqueueWrite(
-        TaskJob{[count, at](Db& wdb, SqliteWorkTransaction& work) {
-                  std::vector<OutboxRecord> rows;
-                  if (auto s = applyRequestedReplays(wdb, at, rows); !s.isOk()) return s;
-                  *count = static_cast<int>(rows.size());
-                  for (auto& r : rows) work.notePending(std::move(r));
-                  return Status::ok();
-                },
-                [count, done](bool committed) {
-                  if (done) done(committed ? *count : 0);
-                }},
-        true);
+    bool queued =
+        enqueueWrite(TaskJob{[count, at](Db& wdb, SqliteWorkTransaction& work) {
+                               std::vector<OutboxRecord> rows;
+                               if (auto s = applyRequestedReplays(wdb, at, rows); !s.isOk())
+                                 return s;
+                               *count = static_cast<int>(rows.size());
+                               for (auto& r : rows) work.notePending(std::move(r));
+                               return Status::ok();
+                             },
+                             [count, done](bool committed) {
+                               if (done) done(committed ? *count : 0);
+                             }},
+                     true);
     if (!queued && done) done(0);
   });
 }
