@@ -1,0 +1,107 @@
+// Exchanges (双向转介): one referral between civil affairs and a partner organisation, in either
+// direction, tracked until the loop is closed. The closed vocabularies (statuses, events, sides,
+// directions) with one name table each, and the stored record and timeline entry. Which moves are
+// legal is routing/exchange/exchange.h. Plain values, std-only; any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xj {
+
+// FHIR Task.status values used for referrals (snake_case here; FHIR spells them with hyphens).
+enum class ExchangeState {
+  kRequested,
+  kReceived,  // the performer's system has it
+  kAccepted,
+  kRejected,  // terminal; reason required
+  kInProgress,
+  kOnHold,
+  kCompleted,      // terminal; outcome required
+  kFailed,         // terminal; reason required
+  kCancelled,      // terminal; reason required
+  kEnteredInError  // terminal
+};
+
+// What a side reports. Each event leads to exactly one state (exchangeEventTarget); kNote changes
+// nothing and is legal in every state, for both sides (the timeline keeps talking after closure).
+enum class ExchangeEvent {
+  kReceive,
+  kAccept,
+  kReject,
+  kStart,
+  kHold,
+  kResume,
+  kComplete,
+  kFail,
+  kCancel,
+  kEnterInError,
+  kNote
+};
+
+enum class ExchangeSide { kRequester, kPerformer };
+
+// outbound: civil affairs requests, the partner performs; inbound: the partner (a charity)
+// requests, civil affairs performs.
+enum class ExchangeDirection { kOutbound, kInbound };
+
+// Who is acting: the county's staff (or the hub on their behalf), or the partner organisation.
+enum class ExchangeParty { kCivilAffairs, kPartner };
+
+std::string_view toString(ExchangeState v);
+std::string_view toString(ExchangeEvent v);
+std::string_view toString(ExchangeSide v);
+std::string_view toString(ExchangeDirection v);
+std::optional<ExchangeState> parseExchangeState(std::string_view s);
+std::optional<ExchangeEvent> parseExchangeEvent(std::string_view s);
+std::optional<ExchangeSide> parseExchangeSide(std::string_view s);
+std::optional<ExchangeDirection> parseExchangeDirection(std::string_view s);
+
+const std::vector<ExchangeState>& allExchangeStates();
+const std::vector<ExchangeEvent>& allExchangeEvents();
+
+// One exchange as stored. The person's data is not here: it stays in the message (inbound) or
+// the item's message (outbound); what left for the partner is in the outbox.
+struct ExchangeRecord {
+  int64_t exchange_id = 0;
+  std::string ex_id;  // as the API and the partner see it: "ex-" + exchange_id
+  ExchangeDirection direction = ExchangeDirection::kOutbound;
+  std::string partner;  // the partner organisation (its tokens' org)
+  ExchangeState state = ExchangeState::kRequested;
+  std::string township;
+  std::string queue;         // the township queue of the item
+  int64_t item_id = 0;       // outbound: the item referred out; inbound: the verification item
+  int64_t hub_seq = 0;       // the message the person came in with
+  std::string need;          // the service asked for (partner directory services vocabulary)
+  std::string reason;        // the latest reason (rejected, failed, cancelled)
+  std::string outcome;       // completed
+  std::string consent_json;  // outbound: {recorded, by, at, method} as given
+  std::string created_by;    // token id, or the partner org for inbound
+  std::string created_at;
+  std::string updated_at;
+  int64_t timeline_seq = 0;  // number of timeline rows so far
+  std::string due;           // YYYY-MM-DD: the next answer due from the performer; "" none
+  bool overdue = false;
+};
+
+// One timeline row: who did what, when, with which note. Append only.
+struct ExchangeTimelineEntry {
+  int64_t seq = 0;  // 1, 2, ... within the exchange
+  std::string at;
+  std::string actor;  // token id, partner org, or "hub"
+  ExchangeSide side = ExchangeSide::kRequester;
+  std::string event;  // an ExchangeEvent name, or "created"
+  std::string from_state;
+  std::string to_state;
+  std::string reason;
+  std::string outcome;
+  std::string note;
+};
+
+std::string exchangeIdOf(int64_t exchange_id);  // 42 -> "ex-42"
+int64_t exchangeSeqOf(std::string_view ex_id);  // "ex-42" -> 42; -1 if not an exchange id
+
+}  // namespace xj
