@@ -138,6 +138,15 @@ Status Hub::run() {
     for (const auto& [key, n] : last_sweep.overdue_by_queue_township)
       out += "xianjie_items_overdue{queue=\"" + key.first + "\",township=\"" + key.second + "\"} " +
              std::to_string(n) + "\n";
+    out += "# HELP xianjie_exchanges Exchanges by state (as of the last sweep)\n"
+           "# TYPE xianjie_exchanges gauge\n";
+    for (const auto& [state, n] : last_sweep.exchanges_by_state)
+      out += "xianjie_exchanges{state=\"" + state + "\"} " + std::to_string(n) + "\n";
+    out +=
+        "# HELP xianjie_exchanges_overdue Exchanges past the partner's answer deadline, by "
+        "partner\n# TYPE xianjie_exchanges_overdue gauge\n";
+    for (const auto& [partner, n] : last_sweep.overdue_exchanges_by_partner)
+      out += "xianjie_exchanges_overdue{partner=\"" + partner + "\"} " + std::to_string(n) + "\n";
     return out;
   });
   auto sweep = [&](const std::string& today, std::function<void(std::optional<SweepResult>)> done) {
@@ -185,7 +194,10 @@ Status Hub::run() {
       nullptr,
       nullptr,
       nullptr,
-      store.get()};
+      store.get(),
+      nullptr};
+  // Read-only after start-up; shared with the exchange endpoints.
+  deps.partners = [p = partners.value()] { return p; };
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };
@@ -203,7 +215,7 @@ Status Hub::run() {
   std::unique_ptr<mqtt_adapter::MqttAdapter> mqtt;
   if (cfg.mqtt.enabled) {
     mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(cfg.mqtt, ioc, intake, *store, impl_->tokens,
-                                                       impl_->metrics);
+                                                       impl_->metrics, store.get());
     // Not ready while the broker is unreachable: MQTT publishers would get no receipts.
     deps.ready = [m = mqtt.get()] { return m->connected(); };
   }

@@ -123,6 +123,8 @@ enum class Endpoint {
   kEvaluate,
   kQueues,  // everything under /v1/queues: queues_api.cpp parses the rest of the path
   kOutbox,  // /v1/outbox and its replays: outbox_api.cpp
+  kExchanges,  // everything under /v1/exchanges: exchanges_api.cpp
+  kExchangeReport,
   kFaults,
 };
 
@@ -157,6 +159,12 @@ const std::vector<Route>& routes() {
       {{"GET", "/v1/queues/{queue}/events"}, Endpoint::kQueues},
       {{"GET", "/v1/outbox"}, Endpoint::kOutbox},
       {{"POST", "/v1/outbox/{id}/replay"}, Endpoint::kOutbox},
+      {{"POST", "/v1/exchanges"}, Endpoint::kExchanges},
+      {{"GET", "/v1/exchanges"}, Endpoint::kExchanges},
+      {{"GET", "/v1/exchanges/suggestions"}, Endpoint::kExchanges},  // before {id}: first match
+      {{"GET", "/v1/exchanges/{id}"}, Endpoint::kExchanges},
+      {{"POST", "/v1/exchanges/{id}/events"}, Endpoint::kExchanges},
+      {{"GET", "/v1/reports/exchanges"}, Endpoint::kExchangeReport},
       {{"POST", "/v1/admin/faults", true}, Endpoint::kFaults},
   };
   return kRoutes;
@@ -247,6 +255,10 @@ void Api::route(size_t row, ApiRequest req, Reply reply) {
       return queues(path, std::move(req), std::move(reply));
     case Endpoint::kOutbox:
       return outbox(path, std::move(req), std::move(reply));
+    case Endpoint::kExchanges:
+      return exchanges(path, std::move(req), std::move(reply));
+    case Endpoint::kExchangeReport:
+      return exchangeReport(std::move(req), std::move(reply));
     case Endpoint::kFaults:
       return faults(std::move(req), std::move(reply));
   }
@@ -264,17 +276,17 @@ void Api::faults(ApiRequest req, Reply reply) {
   // Enabled only by store.fault_injection, for tests.
   if (req.body.rfind("sweep ", 0) == 0 && deps_.sweep_as_of) {
     auto shared_req = std::make_shared<ApiRequest>(req);
-    bool queued = deps_.sweep_as_of(
-        req.body.substr(6), [this, shared_req, reply](std::optional<SweepResult> r) {
-          if (!r)
-            return finish(*shared_req, reply, error(503, "storage_unavailable", "sweep failed"));
-          finish(*shared_req, reply,
-                 ApiResponse{200,
-                             "{\"marked_overdue\":" + std::to_string(r->marked_overdue) +
-                                 ",\"escalated\":" + std::to_string(r->escalated) + "}",
-                             "application/json",
-                             {}});
-        });
+    bool queued = deps_.sweep_as_of(req.body.substr(6), [this, shared_req,
+                                                         reply](std::optional<SweepResult> r) {
+      if (!r) return finish(*shared_req, reply, error(503, "storage_unavailable", "sweep failed"));
+      finish(*shared_req, reply,
+             ApiResponse{200,
+                         "{\"marked_overdue\":" + std::to_string(r->marked_overdue) +
+                             ",\"escalated\":" + std::to_string(r->escalated) +
+                             ",\"exchanges_overdue\":" + std::to_string(r->exchanges_overdue) + "}",
+                         "application/json",
+                         {}});
+    });
     if (!queued) finish(req, reply, error(503, "overloaded", "try again"));
     return;
   }

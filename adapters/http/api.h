@@ -19,6 +19,7 @@
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
 #include "hub/core/outbox_store.h"
+#include "hub/core/partner_directory.h"
 #include "hub/core/work_store.h"
 #include "hub/security/token_registry.h"
 
@@ -72,6 +73,8 @@ struct ApiDeps {
       sweep_as_of;
   std::function<void(std::chrono::system_clock::time_point)> set_clock;  // fault injection
   OutboxStore* outbox = nullptr;  // GET /v1/outbox, replays (and enqueue_outbound faults)
+  // The partner directory as it is now (exchanges: partners, suggestions, minimisation).
+  std::function<std::shared_ptr<const PartnerDirectory>()> partners;
 };
 
 class Api {
@@ -103,6 +106,16 @@ class Api {
   // The outbox: /v1/outbox... (outbox_api.cpp).
   void outbox(const std::string& path, ApiRequest req, Reply reply);
   void enqueueOutboundFault(const std::string& json, ApiRequest req, Reply reply);
+  // Exchanges: /v1/exchanges... (exchanges_api.cpp).
+  void exchanges(const std::string& path, ApiRequest req, Reply reply);
+  void listExchanges(const Principal& who, std::shared_ptr<ApiRequest> req, Reply reply);
+  void suggestions(const Principal& who, std::shared_ptr<ApiRequest> req, Reply reply);
+  void createExchange(const Principal& who, std::shared_ptr<ApiRequest> req, Reply reply);
+  void exchangeEvent(const Principal& who, int64_t id, std::shared_ptr<ApiRequest> req,
+                     Reply reply);
+  void exchangeReport(ApiRequest req, Reply reply);
+  void exchangeDone(const ApiRequest& req, const Reply& reply, const ExchangeCommandResult& r,
+                    int ok_status);
   std::optional<Principal> authenticate(const ApiRequest& req) const;
   void finish(const ApiRequest& req, const Reply& reply, ApiResponse res);
   // Counters are looked up once here and cached: the ingest path then only does atomic adds.

@@ -47,6 +47,7 @@ class Inbound {
   void setStandards(std::shared_ptr<const household::Standards> next);
   const routing::RouteTableHolder& routes() const { return routes_; }
   const envelope::Limits& limits() const { return limits_; }
+  const Clock& clock() const { return clock_; }
 
  private:
   // What depends on the standards, built together and swapped as one.

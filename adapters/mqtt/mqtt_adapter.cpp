@@ -16,9 +16,11 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "adapters/envelope/exchange_event_codec.h"
 #include "adapters/envelope/receipt_codec.h"
 #include "adapters/mqtt/topics.h"
 #include "hub/core/log.h"
+#include "hub/core/time_format.h"
 
 namespace xj::mqtt_adapter {
 namespace {
@@ -133,6 +135,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   boost::asio::io_context& ioc;
   const inbound::Inbound& intake;
   MessageStore& store;
+  WorkStore* work = nullptr;  // exchanges (feedback); set once, before start()
   const security::TokenRegistry& tokens;
   MetricsRegistry& metrics;
   // Two connections: `in` holds the persistent session and its subscription, `out` publishes
@@ -386,6 +389,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
                                                 topic->role + " token (revoked or never made)"}},
                                  "the publishing organisation is not authorized"));
     }
+    if (topic->feedback) return feedback(in, org, id);
     IngestRecord record;
     Problems problems;
     auto parsed = intake.prepare(in->payload, topic->kind, record, problems);
@@ -420,6 +424,68 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     });
     if (!queued) {
       outcome(kind, "unavailable").inc();
+      sendReceipt(*in, org,
+                  refusal(envelope::ReceiptStatus::kUnavailable, id, {},
+                          "the hub is busy: send it again later"));
+    }
+  }
+
+  // A charity's report on one of its exchanges: the same codec and policy as
+  // POST /v1/exchanges/{id}/events, as the partner side; answered with a receipt.
+  void feedback(const std::shared_ptr<Inbound>& in, const std::string& org, const std::string& id) {
+    ExchangeCommand cmd;
+    Problems problems;
+    if (envelope::parseExchangeEventJson(in->payload, cmd, problems) && cmd.exchange_id <= 0)
+      problems.push_back({"/exchange", "is required: the exchange id (ex-N)"});
+    if (!problems.empty() || !work) {
+      outcome("feedback", "rejected").inc();
+      rejection("invalid").inc();
+      log::info(
+          "mqtt_rejected",
+          {{"org", org}, {"kind", "feedback"}, {"problems", std::to_string(problems.size())}});
+      return sendReceipt(*in, org,
+                         refusal(envelope::ReceiptStatus::kRejected, id, problems,
+                                 std::to_string(problems.size()) + " problem(s) in the feedback"));
+    }
+    in->payload = std::string();
+    cmd.kind = ExchangeCommand::Kind::kEvent;
+    cmd.party = ExchangeParty::kPartner;
+    cmd.partner_org = org;
+    cmd.actor = org;
+    cmd.at = formatRfc3339(intake.clock().now());
+    auto self = shared_from_this();
+    bool queued =
+        work->submitExchange(std::move(cmd), [self, in, org, id](ExchangeCommandResult r) {
+          // Writer thread: hand the receipt back to the I/O threads.
+          boost::asio::post(self->ioc, [self, in, org, id, r = std::move(r)] {
+            switch (r.outcome) {
+              case ExchangeCommandOutcome::kOk:
+                self->outcome("feedback", "accepted").inc();
+                return self->sendReceipt(
+                    *in, org,
+                    refusal(envelope::ReceiptStatus::kAccepted, id, {},
+                            r.exchange.ex_id + " is " + std::string(toString(r.exchange.state))));
+              case ExchangeCommandOutcome::kNotFound:
+                self->outcome("feedback", "rejected").inc();
+                return self->sendReceipt(
+                    *in, org,
+                    refusal(envelope::ReceiptStatus::kRejected, id,
+                            {{"/exchange", "no such exchange of yours"}}, "no such exchange"));
+              case ExchangeCommandOutcome::kConflict:
+                self->outcome("feedback", "rejected").inc();
+                return self->sendReceipt(*in, org,
+                                         refusal(envelope::ReceiptStatus::kRejected, id,
+                                                 {{r.path, r.problem}}, "not a legal move"));
+              case ExchangeCommandOutcome::kUnavailable:
+                self->outcome("feedback", "unavailable").inc();
+                return self->sendReceipt(*in, org,
+                                         refusal(envelope::ReceiptStatus::kUnavailable, id, {},
+                                                 "not stored: send it again later"));
+            }
+          });
+        });
+    if (!queued) {
+      outcome("feedback", "unavailable").inc();
       sendReceipt(*in, org,
                   refusal(envelope::ReceiptStatus::kUnavailable, id, {},
                           "the hub is busy: send it again later"));
@@ -475,8 +541,11 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
 
 MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
                          const inbound::Inbound& intake, MessageStore& store,
-                         const security::TokenRegistry& tokens, MetricsRegistry& metrics)
-    : impl_(std::make_shared<Impl>(config, ioc, intake, store, tokens, metrics)) {}
+                         const security::TokenRegistry& tokens, MetricsRegistry& metrics,
+                         WorkStore* work)
+    : impl_(std::make_shared<Impl>(config, ioc, intake, store, tokens, metrics)) {
+  impl_->work = work;
+}
 
 MqttAdapter::~MqttAdapter() { stop(); }
 

@@ -15,6 +15,12 @@
 // whose topic's org has no unrevoked token of the topic's role: revocation takes effect over
 // MQTT as soon as over HTTP (the same TokenRegistry, refreshed once a second).
 //
+// Feedback: a charity's report on one of its exchanges (PREFIX/in/charity/{org}/feedback, the
+// body of POST /v1/exchanges/{id}/events plus `exchange`: "ex-N" and an optional `id`) goes to
+// the exchange policy through `work`, as the partner side, exactly like the HTTP endpoint; the
+// receipt says accepted (with the new state) or rejected with the problems (an illegal move
+// names the state and the legal moves; another org's exchange is "no such exchange").
+//
 // Limits, at Paho's callback (before any copy): a payload over `max_payload_bytes` is answered
 // `rejected` ("payload too large"); beyond `max_pending` messages or `max_pending_bytes` held
 // and not yet answered, `unavailable`. Retained messages (the broker's replays) are ignored and
@@ -38,6 +44,7 @@
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
 #include "hub/core/status.h"
+#include "hub/core/work_store.h"
 #include "hub/security/token_registry.h"
 
 namespace xj::mqtt_adapter {
@@ -46,7 +53,8 @@ class MqttAdapter {
  public:
   MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
               const inbound::Inbound& intake, MessageStore& store,
-              const security::TokenRegistry& tokens, MetricsRegistry& metrics);
+              const security::TokenRegistry& tokens, MetricsRegistry& metrics,
+              WorkStore* work = nullptr);
   ~MqttAdapter();
 
   // Starts connecting (and keeps reconnecting with backoff); returns at once.

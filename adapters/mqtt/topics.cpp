@@ -41,12 +41,15 @@ std::optional<InboundTopic> parseInboundTopic(const std::string& prefix, const s
   const std::string& kinds = parts[n + 3];
   if (t.role == "charity" && kinds == "referrals") {
     t.kind = MessageKind::kReferral;
+  } else if (t.role == "charity" && kinds == "feedback") {
+    t.kind = MessageKind::kReferral;
+    t.feedback = true;
   } else if (t.role == "agency" && kinds == "notifications") {
     t.kind = MessageKind::kNotification;
   } else if (t.role == "hotline" && kinds == "tickets") {
     t.kind = MessageKind::kTicket;
   } else {
-    why = "charity publishes referrals, agency notifications, hotline tickets";
+    why = "charity publishes referrals and feedback, agency notifications, hotline tickets";
     return std::nullopt;
   }
   return t;

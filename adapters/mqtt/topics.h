@@ -1,4 +1,5 @@
 // MQTT topic layout. Inbound: PREFIX/in/{role}/{org}/{kinds} — charity/{org}/referrals,
+// charity/{org}/feedback (reports on its exchanges),
 // agency/{dept}/notifications, hotline/{station}/tickets. Receipts without an MQTT 5 response
 // topic: PREFIX/out/{org}/receipts. Pure; any thread.
 #pragma once
@@ -14,6 +15,9 @@ struct InboundTopic {
   std::string role;  // charity, agency, hotline
   std::string org;   // the principal the broker authenticated on this topic (by its ACL)
   MessageKind kind = MessageKind::kTicket;
+  // charity/{org}/feedback: a partner's report on one of its exchanges (issue 11), not a message
+  // to store; `kind` is then kReferral (the charity's own kind, for counters).
+  bool feedback = false;
 };
 
 // nullopt with `why` set when the topic is not an inbound topic of the hub; `org` is filled in

@@ -354,8 +354,11 @@ int mqttAclCommand(int argc, char** argv) {
       return 1;
     }
     acl += "\nuser " + r.principal.org + "\ntopic write " + prefix + "/in/" +
-           std::string(xj::toString(role)) + "/" + r.principal.org + "/" + kinds + "\ntopic read " +
-           prefix + "/out/" + r.principal.org + "/#\n";
+           std::string(xj::toString(role)) + "/" + r.principal.org + "/" + kinds + "\n";
+    // A charity also reports on its exchanges (issue 11).
+    if (role == xj::Role::kCharity)
+      acl += "topic write " + prefix + "/in/charity/" + r.principal.org + "/feedback\n";
+    acl += "topic read " + prefix + "/out/" + r.principal.org + "/#\n";
     users.emplace_back(r.principal.org, xj::security::randomHex(16));
   }
   std::filesystem::create_directories(out);

@@ -76,6 +76,7 @@ struct ExchangeRecord {
   int64_t item_id = 0;       // outbound: the item referred out; inbound: the verification item
   int64_t hub_seq = 0;       // the message the person came in with
   std::string need;          // the service asked for (partner directory services vocabulary)
+  std::string partner_ref;   // inbound: the partner's own id for the case (its message id)
   std::string reason;        // the latest reason (rejected, failed, cancelled)
   std::string outcome;       // completed
   std::string consent_json;  // outbound: {recorded, by, at, method} as given
@@ -99,6 +100,64 @@ struct ExchangeTimelineEntry {
   std::string reason;
   std::string outcome;
   std::string note;
+};
+
+// A change asked of the exchange store: open an outbound referral, or an event on an exchange
+// (from staff, a partner, or the hub itself). Checked and applied by routing/exchange in the
+// store's writer transaction.
+struct ExchangeCommand {
+  enum class Kind { kCreateOutbound, kEvent };
+  Kind kind = Kind::kEvent;
+  std::string at;     // RFC 3339
+  std::string actor;  // token id (HTTP) or the partner org (MQTT)
+  // kCreateOutbound: the item referred out and to whom.
+  std::string queue;
+  int64_t item_id = 0;
+  std::string partner;
+  std::string need;
+  std::string consent_json;  // {recorded, by, at, method} as given
+  std::string person_json;   // the person, already minimised to the partner's allowed fields
+  std::string due;           // YYYY-MM-DD: accept/reject due (partner's working days); "" none
+  // kEvent.
+  int64_t exchange_id = 0;
+  ExchangeParty party = ExchangeParty::kCivilAffairs;
+  std::string partner_org;             // kPartner: the caller's org, must be the exchange's
+  std::vector<std::string> townships;  // kCivilAffairs: the caller's scope; empty = county-wide
+  ExchangeEvent event = ExchangeEvent::kNote;
+  // Set when the client named the status to move to rather than the event: the writer picks the
+  // event that leads there from the exchange's current state (in_progress: start or resume).
+  std::optional<ExchangeState> status_target;
+  std::string reason;
+  std::string outcome;
+  std::string note;
+};
+
+enum class ExchangeCommandOutcome { kOk, kNotFound, kConflict, kUnavailable };
+
+struct ExchangeCommandResult {
+  ExchangeCommandOutcome outcome = ExchangeCommandOutcome::kUnavailable;
+  std::string problem;  // kConflict: the current state and the legal moves
+  std::string path;     // kConflict: the request field at fault
+  ExchangeRecord exchange;
+};
+
+// Which exchanges a reader asks for: those of one partner, those of some townships, or all.
+struct ExchangeQuery {
+  std::string partner;                 // non-empty: this partner's only
+  std::vector<std::string> townships;  // non-empty: these townships' only
+  int64_t after = 0;                   // exchange_id cursor
+  int limit = 50;
+};
+
+// One exchange as the exchange report (routing/exchange/exchange_report.h) needs it.
+struct ExchangeReportRow {
+  ExchangeDirection direction = ExchangeDirection::kOutbound;
+  std::string partner;
+  std::string township;
+  ExchangeState state = ExchangeState::kRequested;
+  std::string reason;
+  std::string created_at;   // RFC 3339
+  std::string accepted_at;  // RFC 3339 of the first accept; empty if never accepted
 };
 
 std::string exchangeIdOf(int64_t exchange_id);  // 42 -> "ex-42"

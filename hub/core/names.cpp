@@ -31,7 +31,7 @@ constexpr Table<ItemAction, 8> kItemActions = {{{ItemAction::kClaim, "claim"},
                                                 {ItemAction::kResolve, "resolve"},
                                                 {ItemAction::kEscalate, "escalate"},
                                                 {ItemAction::kReassign, "reassign"}}};
-constexpr Table<EventType, 14> kEventTypes = {{{EventType::kCreated, "created"},
+constexpr Table<EventType, 15> kEventTypes = {{{EventType::kCreated, "created"},
                                                {EventType::kClaimed, "claimed"},
                                                {EventType::kReleased, "released"},
                                                {EventType::kTransferredIn, "transferred_in"},
@@ -44,7 +44,8 @@ constexpr Table<EventType, 14> kEventTypes = {{{EventType::kCreated, "created"},
                                                {EventType::kLinked, "linked"},
                                                {EventType::kMerged, "merged"},
                                                {EventType::kReassigned, "reassigned"},
-                                               {EventType::kDeadlineChanged, "deadline_changed"}}};
+                                               {EventType::kDeadlineChanged, "deadline_changed"},
+                                               {EventType::kExchange, "exchange"}}};
 constexpr Table<MessageStatus, 5> kMessageStatuses = {{{MessageStatus::kAccepted, "accepted"},
                                                        {MessageStatus::kRouted, "routed"},
                                                        {MessageStatus::kLinked, "linked"},

@@ -53,7 +53,8 @@ enum class EventType {
   kLinked,
   kMerged,
   kReassigned,
-  kDeadlineChanged  // a provisional deadline counted again after a calendar load
+  kDeadlineChanged,  // a provisional deadline counted again after a calendar load
+  kExchange  // an exchange the item belongs to moved (the partner reported, issue 11)
 };
 
 // A message's status as its receipt shows it: accepted, then what the work policy made of it.

@@ -144,6 +144,9 @@ struct SweepResult {
   int marked_overdue = 0;
   int deadlines_changed = 0;  // a recount of provisional deadlines
   int escalated = 0;
+  int exchanges_overdue = 0;  // exchanges newly past the partner's answer deadline, escalated
+  std::vector<std::pair<std::string, int64_t>> overdue_exchanges_by_partner;
+  std::vector<std::pair<std::string, int64_t>> exchanges_by_state;
   std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> overdue_by_queue_township;
 };
 

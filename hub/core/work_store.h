@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/core/exchange.h"
 #include "hub/core/work.h"
 
 namespace xj {
@@ -40,6 +41,23 @@ class WorkStore {
       std::function<void(bool ok, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) = 0;
   virtual bool events(std::string queue, int64_t after, int limit,
                       std::function<void(std::optional<std::vector<QueueEvent>>)> done) = 0;
+  // Exchanges (issue 11): a referral out or a side's report, applied by routing/exchange in the
+  // writer's transaction; the reads of one exchange (with its timeline) and of a list.
+  virtual bool submitExchange(ExchangeCommand cmd,
+                              std::function<void(ExchangeCommandResult)> done) = 0;
+  virtual bool listExchanges(
+      ExchangeQuery query,
+      std::function<void(std::optional<std::vector<ExchangeRecord>>)> done) = 0;
+  virtual bool getExchange(int64_t exchange_id,
+                           std::function<void(bool ok, std::optional<ExchangeRecord>,
+                                              std::vector<ExchangeTimelineEntry>)>
+                               done) = 0;
+
+  // The exchanges created in [from, to) (RFC 3339) for the report.
+  virtual bool exchangeReport(
+      std::string from, std::string to,
+      std::function<void(std::optional<std::vector<ExchangeReportRow>>)> done) = 0;
+
   // Bumped after every commit that wrote queue events: long-polls re-read only when it moved.
   virtual uint64_t eventsVersion() const = 0;
 };

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/core/exchange.h"
 #include "hub/core/names.h"
 #include "hub/core/outbox.h"
 #include "hub/core/status.h"
@@ -124,6 +125,23 @@ class WorkTransaction {
   // the outbox is a kConflict (the caller's bug; the batch rolls back). After the commit the
   // store hands the new rows to the delivery dispatcher; a rolled-back row never leaves.
   virtual Result<int64_t> enqueueOutbound(const OutboundMessage& message) = 0;
+  // Exchanges (issue 11) and their timelines (append only).
+  virtual Result<int64_t> insertExchange(const ExchangeRecord& exchange) = 0;
+  virtual Result<std::optional<ExchangeRecord>> loadExchange(int64_t exchange_id) = 0;
+  // Writes the mutable fields (state, reason, outcome, updated_at, timeline_seq, due, overdue).
+  virtual Status updateExchange(const ExchangeRecord& exchange) = 0;
+  // The latest exchange of `direction` that item `item_id` belongs to.
+  virtual Result<std::optional<int64_t>> findExchangeByItem(int64_t item_id,
+                                                            ExchangeDirection direction) = 0;
+  virtual Status appendExchangeTimeline(int64_t exchange_id,
+                                        const ExchangeTimelineEntry& entry) = 0;
+  // Exchanges whose `due` (the performer's answer) is before `date` (YYYY-MM-DD), not yet
+  // overdue, oldest due first.
+  virtual Result<std::vector<int64_t>> exchangesDueBefore(const std::string& date) = 0;
+  // Exchanges counted by state (every state that ever had one).
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> exchangesByState() = 0;
+  // Overdue exchanges counted by partner.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> overdueExchanges() = 0;
 };
 
 }  // namespace xj

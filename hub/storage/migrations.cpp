@@ -160,6 +160,68 @@ CREATE TABLE outbox_replays (
 );
 CREATE INDEX outbox_replays_unapplied ON outbox_replays(seq) WHERE applied_at IS NULL;
 )sql",
+    // 9: exchanges (referrals out to partners and cases in from them, issue 11) and their
+    // timelines. Looked up by partner (a charity's own list), by township (staff), by the item
+    // they belong to (a staff resolution moves the inbound exchange).
+    R"sql(
+CREATE TABLE exchanges (
+  exchange_id  INTEGER PRIMARY KEY,
+  direction    TEXT NOT NULL,
+  partner      TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  township     TEXT NOT NULL,
+  queue        TEXT NOT NULL,
+  item_id      INTEGER NOT NULL,
+  hub_seq      INTEGER NOT NULL,
+  need         TEXT NOT NULL DEFAULT '',
+  partner_ref  TEXT NOT NULL DEFAULT '',
+  reason       TEXT NOT NULL DEFAULT '',
+  outcome      TEXT NOT NULL DEFAULT '',
+  consent      TEXT NOT NULL DEFAULT '',
+  created_by   TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  timeline_seq INTEGER NOT NULL DEFAULT 0,
+  due          TEXT NOT NULL DEFAULT '',
+  overdue      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX exchanges_partner ON exchanges(partner, exchange_id);
+CREATE INDEX exchanges_township ON exchanges(township, exchange_id);
+CREATE INDEX exchanges_item ON exchanges(item_id, exchange_id);
+CREATE INDEX exchanges_due ON exchanges(due) WHERE due != '' AND overdue = 0;
+CREATE INDEX exchanges_overdue ON exchanges(partner) WHERE overdue = 1;
+CREATE INDEX exchanges_created ON exchanges(created_at);
+-- Exchanges by state, for /metrics, kept by the database itself (at most one row per state).
+CREATE TABLE exchange_state_counts (
+  state TEXT PRIMARY KEY,
+  n     INTEGER NOT NULL
+);
+CREATE TRIGGER exchanges_count_insert AFTER INSERT ON exchanges BEGIN
+  INSERT INTO exchange_state_counts(state, n) VALUES(NEW.state, 1)
+    ON CONFLICT(state) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER exchanges_count_update AFTER UPDATE OF state ON exchanges
+WHEN OLD.state != NEW.state BEGIN
+  UPDATE exchange_state_counts SET n = n - 1 WHERE state = OLD.state;
+  INSERT INTO exchange_state_counts(state, n) VALUES(NEW.state, 1)
+    ON CONFLICT(state) DO UPDATE SET n = n + 1;
+END;
+CREATE TABLE exchange_timeline (
+  id          INTEGER PRIMARY KEY,
+  exchange_id INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
+  at          TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  side        TEXT NOT NULL,
+  event       TEXT NOT NULL,
+  from_state  TEXT NOT NULL,
+  to_state    TEXT NOT NULL,
+  reason      TEXT NOT NULL DEFAULT '',
+  outcome     TEXT NOT NULL DEFAULT '',
+  note        TEXT NOT NULL DEFAULT '',
+  UNIQUE (exchange_id, seq)
+);
+)sql",
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_work_transaction.h"
 #include "hub/storage/work_reader.h"
+#include "routing/exchange/exchange_policy.h"
 #include "routing/queues/work_policy.h"
 
 namespace xj::storage {
@@ -137,12 +138,14 @@ class SqliteStore::Writer {
   // caller answers every job as unavailable.
   Status commit(std::vector<WriteJob>& jobs, std::vector<IngestResult>& results,
                 std::vector<ActionResult>& actions, std::vector<std::optional<SweepResult>>& sweeps,
-                int& events, std::vector<OutboxRecord>& outbound) {
+                std::vector<ExchangeCommandResult>& exchanges, int& events,
+                std::vector<OutboxRecord>& outbound) {
     if (auto s = ensureOpen(); !s.isOk()) return s;
     if (auto s = db_.exec("BEGIN IMMEDIATE"); !s.isOk()) return fail("begin");
     results.assign(jobs.size(), {});
     actions.assign(jobs.size(), {});
     sweeps.assign(jobs.size(), std::nullopt);
+    exchanges.assign(jobs.size(), {});
     SqliteWorkTransaction work(db_);
     for (size_t i = 0; i < jobs.size(); ++i) {
       Status s;
@@ -159,6 +162,10 @@ class SqliteStore::Writer {
         sweeps[i] = std::move(r);
       } else if (auto* task = std::get_if<TaskJob>(&jobs[i])) {
         s = task->run(db_, work);
+      } else if (auto* ex = std::get_if<ExchangeJob>(&jobs[i])) {
+        s = ex->cmd.kind == ExchangeCommand::Kind::kCreateOutbound
+                ? routing::openOutbound(work, ex->cmd, exchanges[i], events)
+                : routing::applyExchangeEvent(work, ex->cmd, exchanges[i], events);
       }
       if (!s.isOk()) {
         if (s.code() == StatusCode::kIoError && db_.lastErrorCode() != SQLITE_OK)
@@ -340,6 +347,38 @@ bool SqliteStore::recountProvisionalDeadlines(DeadlineCounter count, std::string
                },
                std::move(count)},
       true);
+}
+
+bool SqliteStore::submitExchange(ExchangeCommand cmd,
+                                 std::function<void(ExchangeCommandResult)> done) {
+  return enqueueWrite(ExchangeJob{std::move(cmd), std::move(done)}, true);
+}
+
+bool SqliteStore::listExchanges(
+    ExchangeQuery query, std::function<void(std::optional<std::vector<ExchangeRecord>>)> done) {
+  return enqueueRead([q = std::move(query), done = std::move(done)](Db* db) {
+    done(db ? readExchanges(*db, q) : std::nullopt);
+  });
+}
+
+bool SqliteStore::getExchange(
+    int64_t exchange_id,
+    std::function<void(bool, std::optional<ExchangeRecord>, std::vector<ExchangeTimelineEntry>)>
+        done) {
+  return enqueueRead([exchange_id, done = std::move(done)](Db* db) {
+    std::optional<ExchangeRecord> ex;
+    std::vector<ExchangeTimelineEntry> timeline;
+    bool ok = db && readExchange(*db, exchange_id, ex, timeline);
+    done(ok, std::move(ex), std::move(timeline));
+  });
+}
+
+bool SqliteStore::exchangeReport(
+    std::string from, std::string to,
+    std::function<void(std::optional<std::vector<ExchangeReportRow>>)> done) {
+  return enqueueRead([from = std::move(from), to = std::move(to), done = std::move(done)](Db* db) {
+    done(db ? readExchangeReport(*db, from, to) : std::nullopt);
+  });
 }
 
 bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done) {
@@ -539,6 +578,7 @@ void SqliteStore::writerLoop() {
   std::vector<IngestResult> results;
   std::vector<ActionResult> actions;
   std::vector<std::optional<SweepResult>> sweeps;
+  std::vector<ExchangeCommandResult> exchanges;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -561,7 +601,7 @@ void SqliteStore::writerLoop() {
     }
     int events = 0;
     std::vector<OutboxRecord> outbound;
-    Status s = writer_->commit(batch, results, actions, sweeps, events, outbound);
+    Status s = writer_->commit(batch, results, actions, sweeps, exchanges, events, outbound);
     batch_sizes_.observe(static_cast<double>(batch.size()));
     // What the writer's work costs in statements (per registry name): divided by the messages
     // stored, the per-message cost the benchmarks report.
@@ -585,6 +625,8 @@ void SqliteStore::writerLoop() {
           sweep->done(std::nullopt);
         } else if (auto* task = std::get_if<TaskJob>(&job)) {
           if (task->done) task->done(false);
+        } else if (auto* ex = std::get_if<ExchangeJob>(&job)) {
+          ex->done(ExchangeCommandResult{});
         }
       }
       continue;
@@ -608,6 +650,8 @@ void SqliteStore::writerLoop() {
         sweep->done(std::move(sweeps[i]));
       } else if (auto* task = std::get_if<TaskJob>(&batch[i])) {
         if (task->done) task->done(true);
+      } else if (auto* ex = std::get_if<ExchangeJob>(&batch[i])) {
+        ex->done(std::move(exchanges[i]));
       }
     }
   }

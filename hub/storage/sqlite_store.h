@@ -61,6 +61,17 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
       override;
   bool events(std::string queue, int64_t after, int limit,
               std::function<void(std::optional<std::vector<QueueEvent>>)> done) override;
+  bool submitExchange(ExchangeCommand cmd,
+                      std::function<void(ExchangeCommandResult)> done) override;
+  bool listExchanges(ExchangeQuery query,
+                     std::function<void(std::optional<std::vector<ExchangeRecord>>)> done) override;
+  bool getExchange(int64_t exchange_id,
+                   std::function<void(bool, std::optional<ExchangeRecord>,
+                                      std::vector<ExchangeTimelineEntry>)>
+                       done) override;
+  bool exchangeReport(
+      std::string from, std::string to,
+      std::function<void(std::optional<std::vector<ExchangeReportRow>>)> done) override;
   uint64_t eventsVersion() const override { return events_version_.load(); }
 
   void setOutboxListener(std::function<void(std::vector<OutboxRecord>)> listener) override;
@@ -109,7 +120,11 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
     std::function<Status(Db& db, class SqliteWorkTransaction& work)> run;
     std::function<void(bool committed)> done;
   };
-  using WriteJob = std::variant<IngestJob, ActionJob, SweepJob, TaskJob>;
+  struct ExchangeJob {
+    ExchangeCommand cmd;
+    std::function<void(ExchangeCommandResult)> done;
+  };
+  using WriteJob = std::variant<IngestJob, ActionJob, SweepJob, TaskJob, ExchangeJob>;
   // A read runs a storage-internal function on a reader's connection (nullptr if it could not
   // be opened); the SQL stays in hub/storage.
   using ReadJob = std::function<void(Db* db)>;

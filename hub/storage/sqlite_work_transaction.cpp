@@ -31,6 +31,31 @@ ItemRecord readItemRow(const Stmt& st) {
   return r;
 }
 
+ExchangeRecord readExchangeRow(const Stmt& st) {
+  ExchangeRecord r;
+  r.exchange_id = st.int64(0);
+  r.ex_id = exchangeIdOf(r.exchange_id);
+  r.direction = parseExchangeDirection(st.text(1)).value_or(ExchangeDirection::kOutbound);
+  r.partner = st.text(2);
+  r.state = parseExchangeState(st.text(3)).value_or(ExchangeState::kRequested);
+  r.township = st.text(4);
+  r.queue = st.text(5);
+  r.item_id = st.int64(6);
+  r.hub_seq = st.int64(7);
+  r.need = st.text(8);
+  r.partner_ref = st.text(9);
+  r.reason = st.text(10);
+  r.outcome = st.text(11);
+  r.consent_json = st.text(12);
+  r.created_by = st.text(13);
+  r.created_at = st.text(14);
+  r.updated_at = st.text(15);
+  r.timeline_seq = st.int64(16);
+  r.due = st.text(17);
+  r.overdue = st.int64(18) != 0;
+  return r;
+}
+
 Status SqliteWorkTransaction::fail(const char* what) {
   return Status::ioError(std::string(what) + ": " + db_.lastError());
 }
@@ -227,6 +252,105 @@ Result<int64_t> SqliteWorkTransaction::enqueueOutbound(const OutboundMessage& m)
   r.updated_at = m.created_at;
   enqueued_.push_back(r);
   return r.id;
+}
+
+Result<int64_t> SqliteWorkTransaction::insertExchange(const ExchangeRecord& e) {
+  auto st = db_.cached(Sql::kInsertExchange);
+  st.bind(1, toString(e.direction))
+      .bind(2, e.partner)
+      .bind(3, toString(e.state))
+      .bind(4, e.township)
+      .bind(5, e.queue)
+      .bind(6, e.item_id)
+      .bind(7, e.hub_seq)
+      .bind(8, e.need)
+      .bind(9, e.reason)
+      .bind(10, e.outcome)
+      .bind(11, e.consent_json)
+      .bind(12, e.created_by)
+      .bind(13, e.created_at)
+      .bind(14, e.timeline_seq)
+      .bind(15, e.due)
+      .bind(16, e.partner_ref);
+  if (auto s = done(st, "create exchange"); !s.isOk()) return s;
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.raw()));
+}
+
+Result<std::optional<ExchangeRecord>> SqliteWorkTransaction::loadExchange(int64_t exchange_id) {
+  auto st = db_.cached(Sql::kLoadExchange);
+  st.bind(1, exchange_id);
+  int rc = st.step();
+  if (rc == SQLITE_ROW) return std::optional<ExchangeRecord>(readExchangeRow(st.raw()));
+  if (rc == SQLITE_DONE) return std::optional<ExchangeRecord>();
+  return fail("load exchange");
+}
+
+Status SqliteWorkTransaction::updateExchange(const ExchangeRecord& e) {
+  auto st = db_.cached(Sql::kUpdateExchange);
+  st.bind(1, e.exchange_id)
+      .bind(2, toString(e.state))
+      .bind(3, e.reason)
+      .bind(4, e.outcome)
+      .bind(5, e.updated_at)
+      .bind(6, e.timeline_seq)
+      .bind(7, e.due)
+      .bind(8, static_cast<int64_t>(e.overdue ? 1 : 0));
+  return done(st, "update exchange");
+}
+
+Result<std::optional<int64_t>> SqliteWorkTransaction::findExchangeByItem(
+    int64_t item_id, ExchangeDirection direction) {
+  auto st = db_.cached(Sql::kExchangeByItem);
+  st.bind(1, item_id).bind(2, toString(direction));
+  int rc = st.step();
+  if (rc == SQLITE_ROW) return std::optional<int64_t>(st.int64(0));
+  if (rc == SQLITE_DONE) return std::optional<int64_t>();
+  return fail("exchange by item");
+}
+
+Status SqliteWorkTransaction::appendExchangeTimeline(int64_t exchange_id,
+                                                     const ExchangeTimelineEntry& t) {
+  auto st = db_.cached(Sql::kInsertExchangeTimeline);
+  st.bind(1, exchange_id)
+      .bind(2, t.seq)
+      .bind(3, t.at)
+      .bind(4, t.actor)
+      .bind(5, toString(t.side))
+      .bind(6, t.event)
+      .bind(7, t.from_state)
+      .bind(8, t.to_state)
+      .bind(9, t.reason)
+      .bind(10, t.outcome)
+      .bind(11, t.note);
+  return done(st, "exchange timeline");
+}
+
+Result<std::vector<int64_t>> SqliteWorkTransaction::exchangesDueBefore(const std::string& date) {
+  auto st = db_.cached(Sql::kExchangesDueBefore);
+  st.bind(1, date);
+  std::vector<int64_t> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.int64(0));
+  if (rc != SQLITE_DONE) return fail("exchanges due");
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteWorkTransaction::overdueExchanges() {
+  auto st = db_.cached(Sql::kExchangesOverdue);
+  std::vector<std::pair<std::string, int64_t>> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.emplace_back(st.text(0), st.int64(1));
+  if (rc != SQLITE_DONE) return fail("exchanges overdue");
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteWorkTransaction::exchangesByState() {
+  auto st = db_.cached(Sql::kExchangeStateCounts);
+  std::vector<std::pair<std::string, int64_t>> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.emplace_back(st.text(0), st.int64(1));
+  if (rc != SQLITE_DONE) return fail("exchanges by state");
+  return out;
 }
 
 }  // namespace xj::storage

@@ -43,6 +43,15 @@ class SqliteWorkTransaction final : public WorkTransaction {
   }
   // A row made pending by other means in this transaction (a replay): handed over likewise.
   void notePending(OutboxRecord record) { enqueued_.push_back(std::move(record)); }
+  Result<int64_t> insertExchange(const ExchangeRecord& exchange) override;
+  Result<std::optional<ExchangeRecord>> loadExchange(int64_t exchange_id) override;
+  Status updateExchange(const ExchangeRecord& exchange) override;
+  Result<std::optional<int64_t>> findExchangeByItem(int64_t item_id,
+                                                    ExchangeDirection direction) override;
+  Status appendExchangeTimeline(int64_t exchange_id, const ExchangeTimelineEntry& entry) override;
+  Result<std::vector<int64_t>> exchangesDueBefore(const std::string& date) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> overdueExchanges() override;
+  Result<std::vector<std::pair<std::string, int64_t>>> exchangesByState() override;
 
  private:
   Status done(ScopedStmt& st, const char* what);  // SQLITE_DONE or an I/O error naming `what`
@@ -54,5 +63,7 @@ class SqliteWorkTransaction final : public WorkTransaction {
 
 // Reads one item row (the columns of kItemColumns, statements.h) into a record.
 ItemRecord readItemRow(const Stmt& st);
+// Reads one exchange row (the columns of kExchangeColumns, statements.h) into a record.
+ExchangeRecord readExchangeRow(const Stmt& st);
 
 }  // namespace xj::storage

@@ -12,6 +12,9 @@ const char* const kItemColumns =
 const char* const kOutboxColumns =
     "id, partner, lane_key, kind, idempotency_key, body, created_at, state, attempts, "
     "next_attempt_ms, last_error, updated_at, delivered_at";
+const char* const kExchangeColumns =
+    "exchange_id, direction, partner, state, township, queue, item_id, hub_seq, need, partner_ref, "
+    "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue";
 
 namespace {
 
@@ -24,6 +27,9 @@ struct Entry {
 #define XJ_OUTBOX_COLUMNS                                                             \
   "id, partner, lane_key, kind, idempotency_key, body, created_at, state, attempts, " \
   "next_attempt_ms, last_error, updated_at, delivered_at"
+#define XJ_EXCHANGE_COLUMNS                                                               \
+  "exchange_id, direction, partner, state, township, queue, item_id, hub_seq, need, partner_ref, " \
+  "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue"
 
 #define XJ_ITEM_COLUMNS                                                                   \
   "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, " \
@@ -142,9 +148,50 @@ constexpr Entry kTable[] = {
      "LIMIT ?1"},
     {Sql::kMarkReplayApplied, "mark_replay_applied",
      "UPDATE outbox_replays SET applied_at=?2, result=?3 WHERE seq=?1"},
+    {Sql::kInsertExchange, "insert_exchange",
+     "INSERT INTO exchanges(direction, partner, state, township, queue, item_id, hub_seq, need, "
+     "partner_ref, reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, "
+     "due) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?16,?9,?10,?11,?12,?13,?13,?14,?15)"},
+    {Sql::kLoadExchange, "load_exchange",
+     "SELECT " XJ_EXCHANGE_COLUMNS " FROM exchanges WHERE exchange_id=?1"},
+    {Sql::kUpdateExchange, "update_exchange",
+     "UPDATE exchanges SET state=?2, reason=?3, outcome=?4, updated_at=?5, timeline_seq=?6, "
+     "due=?7, overdue=?8 WHERE exchange_id=?1"},
+    {Sql::kExchangeByItem, "exchange_by_item",
+     "SELECT exchange_id FROM exchanges WHERE item_id=?1 AND direction=?2 "
+     "ORDER BY exchange_id DESC LIMIT 1"},
+    {Sql::kInsertExchangeTimeline, "insert_exchange_timeline",
+     "INSERT INTO exchange_timeline(exchange_id, seq, at, actor, side, event, from_state, "
+     "to_state, reason, outcome, note) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"},
+    {Sql::kExchangeTimeline, "exchange_timeline",
+     "SELECT seq, at, actor, side, event, from_state, to_state, reason, outcome, note FROM "
+     "exchange_timeline WHERE exchange_id=?1 ORDER BY seq"},
+    {Sql::kExchangesByPartner, "exchanges_by_partner",
+     "SELECT " XJ_EXCHANGE_COLUMNS " FROM exchanges WHERE partner=?1 AND exchange_id > ?2 "
+     "ORDER BY exchange_id LIMIT ?3"},
+    {Sql::kExchangesByTownship, "exchanges_by_township",
+     "SELECT " XJ_EXCHANGE_COLUMNS " FROM exchanges WHERE township=?1 AND exchange_id > ?2 "
+     "ORDER BY exchange_id LIMIT ?3"},
+    {Sql::kExchangesAll, "exchanges_all",
+     "SELECT " XJ_EXCHANGE_COLUMNS " FROM exchanges WHERE exchange_id > ?1 "
+     "ORDER BY exchange_id LIMIT ?2"},
+    // The partial indexes exchanges_due / exchanges_overdue need their WHERE terms verbatim.
+    {Sql::kExchangesDueBefore, "exchanges_due_before",
+     "SELECT exchange_id FROM exchanges WHERE due != '' AND overdue = 0 AND due < ?1 "
+     "ORDER BY due, exchange_id"},
+    {Sql::kExchangesOverdue, "exchanges_overdue",
+     "SELECT partner, count(*) FROM exchanges WHERE overdue = 1 GROUP BY partner"},
+    {Sql::kExchangeReport, "exchange_report",
+     "SELECT e.direction, e.partner, e.township, e.state, e.reason, e.created_at, "
+     "(SELECT min(t.at) FROM exchange_timeline t WHERE t.exchange_id = e.exchange_id AND "
+     "t.event = 'accept') FROM exchanges e WHERE e.created_at >= ?1 AND e.created_at < ?2 "
+     "ORDER BY e.created_at"},
+    {Sql::kExchangeStateCounts, "exchange_state_counts",
+     "SELECT state, n FROM exchange_state_counts ORDER BY state"},
 };
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS
+#undef XJ_EXCHANGE_COLUMNS
 
 constexpr bool inOrder() {
   for (size_t i = 0; i < std::size(kTable); ++i)

@@ -63,6 +63,20 @@ enum class Sql {
   kInsertReplay,        // the replay log: one row per replay or CLI request
   kUnappliedReplays,    // CLI requests the hub has not applied yet
   kMarkReplayApplied,
+  // exchanges (issue 11)
+  kInsertExchange,
+  kLoadExchange,       // every exchange column, by exchange_id
+  kUpdateExchange,     // state, reason, outcome, updated_at, timeline_seq, due, overdue
+  kExchangeByItem,     // the latest exchange of an item in a direction
+  kInsertExchangeTimeline,
+  kExchangeTimeline,   // by exchange, in order
+  kExchangesByPartner, // a partner's exchanges, id cursor
+  kExchangesByTownship,
+  kExchangesAll,
+  kExchangesDueBefore,   // awaiting the performer's answer, not yet overdue, due before a date
+  kExchangesOverdue,     // overdue exchanges by partner
+  kExchangeReport,       // exchanges created in [from, to) with their first accept
+  kExchangeStateCounts,  // exchanges by state (a table of at most one row per state)
   kCount
 };
 
@@ -71,6 +85,8 @@ std::string_view sqlName(Sql id);
 
 // The columns of an item, in the order readItem (work_reader.h) reads them.
 extern const char* const kItemColumns;
+// The columns of an exchange, in the order readExchangeRow (sqlite_work_transaction.h) reads them.
+extern const char* const kExchangeColumns;
 
 // The columns of an outbox row, in the order readOutboxRow (outbox_rows.h) reads them.
 extern const char* const kOutboxColumns;

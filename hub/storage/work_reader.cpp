@@ -1,5 +1,6 @@
 #include "hub/storage/work_reader.h"
 
+#include <algorithm>
 #include <map>
 
 #include "hub/storage/sqlite_work_transaction.h"
@@ -70,6 +71,88 @@ std::optional<std::vector<QueueEvent>> readEvents(Db& db, const std::string& que
   while ((rc = st.step()) == SQLITE_ROW)
     out.push_back({st.int64(0), st.text(1), st.int64(2),
                    parseEventType(st.text(3)).value_or(EventType::kNoted), st.text(4)});
+  if (rc != SQLITE_DONE) return std::nullopt;
+  return out;
+}
+
+namespace {
+bool collect(ScopedStmt& st, std::vector<ExchangeRecord>& out) {
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(readExchangeRow(st.raw()));
+  return rc == SQLITE_DONE;
+}
+}  // namespace
+
+std::optional<std::vector<ExchangeRecord>> readExchanges(Db& db, const ExchangeQuery& q) {
+  std::vector<ExchangeRecord> out;
+  const auto limit = static_cast<int64_t>(q.limit);
+  if (!q.partner.empty()) {
+    auto st = db.cached(Sql::kExchangesByPartner);
+    st.bind(1, q.partner).bind(2, q.after).bind(3, limit);
+    if (!collect(st, out)) return std::nullopt;
+  } else if (!q.townships.empty()) {
+    // One indexed read per township, each at most `limit` rows, merged in id order.
+    for (const auto& t : q.townships) {
+      auto st = db.cached(Sql::kExchangesByTownship);
+      st.bind(1, t).bind(2, q.after).bind(3, limit);
+      if (!collect(st, out)) return std::nullopt;
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.exchange_id < b.exchange_id; });
+    if (out.size() > static_cast<size_t>(q.limit)) out.resize(static_cast<size_t>(q.limit));
+  } else {
+    auto st = db.cached(Sql::kExchangesAll);
+    st.bind(1, q.after).bind(2, limit);
+    if (!collect(st, out)) return std::nullopt;
+  }
+  return out;
+}
+
+bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& exchange,
+                  std::vector<ExchangeTimelineEntry>& timeline) {
+  auto st = db.cached(Sql::kLoadExchange);
+  st.bind(1, exchange_id);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return true;
+  if (rc != SQLITE_ROW) return false;
+  exchange = readExchangeRow(st.raw());
+  st.reset();
+  auto t = db.cached(Sql::kExchangeTimeline);
+  t.bind(1, exchange_id);
+  while ((rc = t.step()) == SQLITE_ROW) {
+    ExchangeTimelineEntry e;
+    e.seq = t.int64(0);
+    e.at = t.text(1);
+    e.actor = t.text(2);
+    e.side = parseExchangeSide(t.text(3)).value_or(ExchangeSide::kRequester);
+    e.event = t.text(4);
+    e.from_state = t.text(5);
+    e.to_state = t.text(6);
+    e.reason = t.text(7);
+    e.outcome = t.text(8);
+    e.note = t.text(9);
+    timeline.push_back(std::move(e));
+  }
+  return rc == SQLITE_DONE;
+}
+
+std::optional<std::vector<ExchangeReportRow>> readExchangeReport(Db& db, const std::string& from,
+                                                                 const std::string& to) {
+  auto st = db.cached(Sql::kExchangeReport);
+  st.bind(1, from).bind(2, to);
+  std::vector<ExchangeReportRow> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    ExchangeReportRow r;
+    r.direction = parseExchangeDirection(st.text(0)).value_or(ExchangeDirection::kOutbound);
+    r.partner = st.text(1);
+    r.township = st.text(2);
+    r.state = parseExchangeState(st.text(3)).value_or(ExchangeState::kRequested);
+    r.reason = st.text(4);
+    r.created_at = st.text(5);
+    r.accepted_at = st.isNull(6) ? "" : st.text(6);
+    out.push_back(std::move(r));
+  }
   if (rc != SQLITE_DONE) return std::nullopt;
   return out;
 }

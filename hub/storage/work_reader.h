@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/core/exchange.h"
 #include "hub/core/work.h"
 #include "hub/storage/sqlite_db.h"
 
@@ -17,5 +18,15 @@ bool readItem(Db& db, const std::string& queue, int64_t item_id, std::optional<I
               std::vector<HistoryEntry>& history);
 std::optional<std::vector<QueueEvent>> readEvents(Db& db, const std::string& queue, int64_t after,
                                                   int limit);
+
+// Exchanges: a partner's, some townships' (merged in id order), or all; after an id cursor.
+std::optional<std::vector<ExchangeRecord>> readExchanges(Db& db, const ExchangeQuery& q);
+// ok=false on a storage error; exchange empty when there is none with that id.
+bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& exchange,
+                  std::vector<ExchangeTimelineEntry>& timeline);
+
+// Exchanges created in [from, to) (RFC 3339), for the exchange report.
+std::optional<std::vector<ExchangeReportRow>> readExchangeReport(Db& db, const std::string& from,
+                                                                 const std::string& to);
 
 }  // namespace xj::storage

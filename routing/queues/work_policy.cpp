@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "routing/exchange/exchange_policy.h"
 #include "routing/queues/item.h"
 
 namespace xj::routing {
@@ -156,12 +157,23 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
     status = MessageStatus::kAlerted;
     return tx.setMessageStatus(hub_seq, status, id.value());
   }
+  int64_t verification_item = 0;
+  std::string verification_queue;
   for (const auto& q : p.queues) {
     auto id = createItem(tx, itemFor(rec, hub_seq, ItemKind::kCase, q, p.case_deadline,
                                      p.case_working_days, p.case_deadline_provisional));
     if (!id.isOk()) return id.status();
     ++events;
+    // A charity's case is verified by the township team when it is routed there.
+    if (!verification_item || q == p.township_queue) {
+      verification_item = id.value();
+      verification_queue = q;
+    }
   }
+  // 双向: a charity's referral opens an exchange in which civil affairs performs the
+  // verification, so that the charity hears what became of the person.
+  if (rec.kind == MessageKind::kReferral && verification_item)
+    return openInbound(tx, hub_seq, rec, verification_queue, verification_item, events);
   return Status::ok();
 }
 
@@ -260,6 +272,7 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
     result.follow_up_item = id.value();
     ++events;
   }
+  if (auto s = onItemAction(tx, req, next, events); !s.isOk()) return s;
   result.item = std::move(next);
   result.outcome = ActionOutcome::kOk;
   return Status::ok();
@@ -317,6 +330,8 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
           !s.isOk())
         return s;
   }
+  if (auto s = sweepExchanges(tx, today, escalation_queue, at, result, events); !s.isOk())
+    return s;
   auto counts = tx.overdueCounts();
   if (!counts.isOk()) return counts.status();
   for (const auto& c : counts.value())

@@ -68,6 +68,12 @@ const std::vector<Row> kMatrix = {
     {"GET",  "/v1/queues/{queue}/events",                "401 401 403 403 403 403 200 200 403 200 200"},
     {"GET",  "/v1/outbox",                               "401 401 403 403 403 403 403 403 403 200 200"},
     {"POST", "/v1/outbox/{id}/replay",                   "401 401 403 403 403 403 403 403 403 200 200"},
+    {"POST", "/v1/exchanges",                            "401 401 403 403 403 403 201 201 403 201 201"},
+    {"GET",  "/v1/exchanges",                            "401 401 403 403 200 403 200 200 200 200 200"},
+    {"GET",  "/v1/exchanges/suggestions",                "401 401 403 403 403 403 200 200 403 200 200"},
+    {"GET",  "/v1/exchanges/{id}",                       "401 401 403 403 404 403 200 200 404 200 200"},
+    {"POST", "/v1/exchanges/{id}/events",                "401 401 403 403 404 403 200 200 404 200 200"},
+    {"GET",  "/v1/reports/exchanges",                    "401 401 403 403 403 403 200 200 200 200 200"},
     {"POST", "/v1/admin/faults",                         "401 401 403 403 403 403 403 403 403 403 200"},
     // clang-format on
 };
@@ -120,6 +126,7 @@ struct Matrix {
   Daemon d{R"("fault_injection": true)"};
   std::map<std::string, std::string> token;  // caller -> bearer ("" for none)
   std::string target_hub_id;
+  std::string target_exchange;  // an outbound exchange of a Jiangnan item to charity-demo
   int next = 0;
 
   Matrix() {
@@ -144,6 +151,16 @@ struct Matrix {
     REQUIRE(r.status == 202);
     target_hub_id = between(r.body, "hub_id");
     REQUIRE(!target_hub_id.empty());
+    auto ex = send("POST", "/v1/exchanges", referOut(freshItem()), "staff-in");
+    REQUIRE(ex.status == 201);
+    target_exchange = between(ex.body, "id");
+    REQUIRE(!target_exchange.empty());
+  }
+
+  // A referral out of `item` to the shipped partner directory's charity-demo, with consent.
+  static std::string referOut(const std::string& item) {
+    return R"({"queue":")" + kQueue + R"(","item":)" + item +
+           R"(,"partner":"charity-demo","need":"food","consent":{"recorded":true,"by":"矩阵","at":"2025-03-10T10:00:00+08:00","method":"written"}})";
   }
 
   HttpResponse send(const std::string& method, const std::string& path, const std::string& body,
@@ -235,9 +252,10 @@ TEST_CASE("authorization matrix: every endpoint x every caller, from one table",
     const bool item_action = row.path.find("{item}/") != std::string::npos;
     for (size_t c = 0; c < kCallers.size(); ++c) {
       const std::string& caller = kCallers[c];
+      const bool exchange_row = row.path.rfind("/v1/exchanges", 0) == 0;
       std::string path = row.path.rfind("/v1/outbox/", 0) == 0
                              ? fill(row.path, "id", m.freshDeadOutbox())
-                             : fill(row.path, "id", m.target_hub_id);
+                             : fill(row.path, "id", exchange_row ? m.target_exchange : m.target_hub_id);
       path = fill(path, "queue", kQueue);
       std::string body;
       if (row.path.find("{item}") != std::string::npos) {
@@ -255,6 +273,11 @@ TEST_CASE("authorization matrix: every endpoint x every caller, from one table",
       if (row.path == "/v1/notifications") body = notification(unique);
       if (row.path == "/v1/eligibility/evaluate") body = kHousehold;
       if (row.path == "/v1/admin/faults") body = "resume";
+      if (row.method == "POST" && row.path == "/v1/exchanges") body = Matrix::referOut(m.freshItem());
+      if (row.path == "/v1/exchanges/suggestions")
+        path += "?queue=" + kQueue + "&item=" + m.freshItem() + "&need=food";
+      if (row.path == "/v1/reports/exchanges") path += "?from=2025-03-01&to=2025-03-31";
+      if (row.path == "/v1/exchanges/{id}/events") body = R"({"event":"note","note":"矩阵"})";
       if (item_action && row.path.ends_with("/transfer"))
         body = R"({"to":"county-triage","reason":"矩阵"})";
       if (item_action && row.path.ends_with("/notes")) body = R"({"text":"矩阵"})";

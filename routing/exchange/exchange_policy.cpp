@@ -1,0 +1,382 @@
+#include "routing/exchange/exchange_policy.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "routing/exchange/exchange.h"
+
+namespace xj::routing {
+namespace {
+
+using Outcome = ExchangeCommandOutcome;
+
+std::string hubIdOf(int64_t seq) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(seq));
+  return buf;
+}
+
+// The status message the partner gets for every move of its exchange made by civil affairs.
+std::string statusBody(const ExchangeRecord& ex, const ExchangeTimelineEntry& t) {
+  std::string b = "{\"exchange\":" + jsonQuote(ex.ex_id) +
+                  ",\"direction\":" + jsonQuote(std::string(toString(ex.direction))) +
+                  ",\"seq\":" + std::to_string(t.seq) + ",\"event\":" + jsonQuote(t.event) +
+                  ",\"by\":" + jsonQuote(std::string(toString(t.side))) +
+                  ",\"from_state\":" + jsonQuote(t.from_state) +
+                  ",\"state\":" + jsonQuote(t.to_state);
+  if (!ex.partner_ref.empty()) b += ",\"your_id\":" + jsonQuote(ex.partner_ref);
+  if (!t.reason.empty()) b += ",\"reason\":" + jsonQuote(t.reason);
+  if (!t.outcome.empty()) b += ",\"outcome\":" + jsonQuote(t.outcome);
+  if (!t.note.empty()) b += ",\"note\":" + jsonQuote(t.note);
+  b += ",\"at\":" + jsonQuote(t.at) + "}";
+  return b;
+}
+
+Status tellPartner(WorkTransaction& tx, const ExchangeRecord& ex, const ExchangeTimelineEntry& t,
+                   const std::string& kind, const std::string& body) {
+  OutboundMessage m;
+  m.partner = ex.partner;
+  m.lane_key = ex.ex_id;  // messages about one exchange never overtake each other
+  m.kind = kind;
+  m.idempotency_key = ex.ex_id + "-" + std::to_string(t.seq);
+  m.body_json = body;
+  m.created_at = t.at;
+  auto id = tx.enqueueOutbound(m);
+  return id.isOk() ? Status::ok() : id.status();
+}
+
+// Civil affairs hears of the partner's report on the item's own queue (its history and feed).
+Status tellCivilAffairs(WorkTransaction& tx, const ExchangeRecord& ex,
+                        const ExchangeTimelineEntry& t, int& events) {
+  auto loaded = tx.loadItem(ex.item_id);
+  if (!loaded.isOk()) return loaded.status();
+  if (!loaded.value()) return Status::ok();  // no item to tell (cannot happen: items stay)
+  const ItemRecord& item = *loaded.value();
+  const std::string state(toString(item.state));
+  std::string detail = ex.ex_id + " " + t.event + " by " + ex.partner + " (" + t.from_state +
+                       " -> " + t.to_state + ")";
+  if (!t.reason.empty()) detail += " reason: " + t.reason;
+  if (!t.outcome.empty()) detail += " outcome: " + t.outcome;
+  if (!t.note.empty()) detail += " note: " + t.note;
+  if (auto s = tx.appendHistory(item.item_id, {t.at, t.actor, "exchange", state, state, detail});
+      !s.isOk())
+    return s;
+  if (auto s = tx.appendEvent(item.queue, item.item_id, EventType::kExchange, t.at); !s.isOk())
+    return s;
+  ++events;
+  return Status::ok();
+}
+
+// Applies one legal move (already checked) and tells the other side.
+Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const std::string& actor,
+            const std::string& at, ExchangeEvent event, ExchangeState next,
+            const std::string& reason, const std::string& outcome, const std::string& note,
+            int& events) {
+  ExchangeTimelineEntry t;
+  t.seq = ex.timeline_seq + 1;
+  t.at = at;
+  t.actor = actor;
+  t.side = sideOf(ex.direction, party);
+  t.event = std::string(toString(event));
+  t.from_state = std::string(toString(ex.state));
+  t.to_state = std::string(toString(next));
+  t.reason = reason;
+  t.outcome = outcome;
+  t.note = note;
+  ex.state = next;
+  ex.timeline_seq = t.seq;
+  ex.updated_at = at;
+  if (!reason.empty()) ex.reason = reason;
+  if (!outcome.empty()) ex.outcome = outcome;
+  // Once the performer has answered (or the exchange ended), the accept-or-reject deadline no
+  // longer runs.
+  if (next != ExchangeState::kRequested && next != ExchangeState::kReceived) {
+    ex.due.clear();
+    ex.overdue = false;
+  }
+  if (auto s = tx.updateExchange(ex); !s.isOk()) return s;
+  if (auto s = tx.appendExchangeTimeline(ex.exchange_id, t); !s.isOk()) return s;
+  if (party == ExchangeParty::kCivilAffairs) {
+    const bool closing = next == ExchangeState::kCompleted || next == ExchangeState::kFailed ||
+                         next == ExchangeState::kRejected;
+    return tellPartner(tx, ex, t, closing ? "exchange.outcome" : "exchange.status",
+                       statusBody(ex, t));
+  }
+  return tellCivilAffairs(tx, ex, t, events);
+}
+
+// A move by the hub on civil affairs' behalf, if the table allows it from where the exchange is.
+Status tryMove(WorkTransaction& tx, ExchangeRecord& ex, const std::string& actor,
+               const std::string& at, ExchangeEvent event, const std::string& reason,
+               const std::string& outcome, const std::string& note, int& events) {
+  auto side = sideOf(ex.direction, ExchangeParty::kCivilAffairs);
+  auto check = checkExchangeTransition(ex.state, event, side, reason, outcome);
+  if (!check.ok) return Status::ok();
+  return move(tx, ex, ExchangeParty::kCivilAffairs, actor, at, event, check.next, reason, outcome,
+              note, events);
+}
+
+}  // namespace
+
+std::string jsonQuote(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCommandResult& result,
+                    int& events) {
+  auto loaded = tx.loadItem(cmd.item_id);
+  if (!loaded.isOk()) return loaded.status();
+  if (!loaded.value() || loaded.value()->queue != cmd.queue) {
+    result.outcome = Outcome::kNotFound;
+    return Status::ok();
+  }
+  const ItemRecord& item = *loaded.value();
+  if (item.state == ItemState::kResolved) {
+    result.outcome = Outcome::kConflict;
+    result.path = "/item";
+    result.problem = "the item is resolved: reopen work on a new item before referring out";
+    return Status::ok();
+  }
+  ExchangeRecord ex;
+  ex.direction = ExchangeDirection::kOutbound;
+  ex.partner = cmd.partner;
+  ex.state = ExchangeState::kRequested;
+  ex.township = item.township;
+  ex.queue = item.queue;
+  ex.item_id = item.item_id;
+  ex.hub_seq = item.hub_seq;
+  ex.need = cmd.need;
+  ex.consent_json = cmd.consent_json;
+  ex.created_by = cmd.actor;
+  ex.created_at = cmd.at;
+  ex.updated_at = cmd.at;
+  ex.timeline_seq = 1;
+  ex.due = cmd.due;
+  auto id = tx.insertExchange(ex);
+  if (!id.isOk()) return id.status();
+  ex.exchange_id = id.value();
+  ex.ex_id = exchangeIdOf(ex.exchange_id);
+  ExchangeTimelineEntry t{
+      1, cmd.at, cmd.actor, ExchangeSide::kRequester, "created", "", "requested", "", "", cmd.note};
+  if (auto s = tx.appendExchangeTimeline(ex.exchange_id, t); !s.isOk()) return s;
+  std::string body = "{\"exchange\":" + jsonQuote(ex.ex_id) +
+                     ",\"direction\":\"outbound\",\"seq\":1,\"event\":\"created\",\"state\":"
+                     "\"requested\",\"need\":" +
+                     jsonQuote(ex.need) + ",\"township\":" + jsonQuote(ex.township) +
+                     ",\"person\":" + (cmd.person_json.empty() ? "{}" : cmd.person_json) +
+                     ",\"consent\":" + (cmd.consent_json.empty() ? "{}" : cmd.consent_json);
+  if (!ex.due.empty()) body += ",\"answer_by\":" + jsonQuote(ex.due);
+  if (!cmd.note.empty()) body += ",\"note\":" + jsonQuote(cmd.note);
+  body += ",\"at\":" + jsonQuote(cmd.at) + "}";
+  if (auto s = tellPartner(tx, ex, t, "exchange.referral", body); !s.isOk()) return s;
+  // The item says where its person was referred (ids only).
+  const std::string state(toString(item.state));
+  if (auto s = tx.appendHistory(item.item_id, {cmd.at, cmd.actor, "exchange", state, state,
+                                               ex.ex_id + " referred out to " + ex.partner +
+                                                   (ex.need.empty() ? "" : " for " + ex.need)});
+      !s.isOk())
+    return s;
+  if (auto s = tx.appendEvent(item.queue, item.item_id, EventType::kExchange, cmd.at); !s.isOk())
+    return s;
+  ++events;
+  result.outcome = Outcome::kOk;
+  result.exchange = std::move(ex);
+  return Status::ok();
+}
+
+Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
+                          ExchangeCommandResult& result, int& events) {
+  auto loaded = tx.loadExchange(cmd.exchange_id);
+  if (!loaded.isOk()) return loaded.status();
+  const auto& found = loaded.value();
+  // Not party to it, or outside the caller's townships: the same answer as a missing id (ids
+  // are sequential; another answer would let one partner map everyone's exchanges).
+  bool visible = found.has_value();
+  if (visible && cmd.party == ExchangeParty::kPartner) visible = found->partner == cmd.partner_org;
+  if (visible && cmd.party == ExchangeParty::kCivilAffairs && !cmd.townships.empty())
+    visible = std::find(cmd.townships.begin(), cmd.townships.end(), found->township) !=
+              cmd.townships.end();
+  if (!visible) {
+    result.outcome = Outcome::kNotFound;
+    return Status::ok();
+  }
+  ExchangeRecord ex = *found;
+  auto side = sideOf(ex.direction, cmd.party);
+  ExchangeEvent event = cmd.event;
+  if (cmd.status_target)
+    if (auto e = eventForTarget(ex.state, *cmd.status_target)) event = *e;
+  auto check = checkExchangeTransition(ex.state, event, side, cmd.reason, cmd.outcome);
+  if (!check.ok) {
+    result.outcome = Outcome::kConflict;
+    result.problem = check.problem;
+    result.path = check.path;
+    result.exchange = std::move(ex);
+    return Status::ok();
+  }
+  if (auto s = move(tx, ex, cmd.party, cmd.actor, cmd.at, event, check.next, cmd.reason,
+                    cmd.outcome, cmd.note, events);
+      !s.isOk())
+    return s;
+  result.outcome = Outcome::kOk;
+  result.exchange = std::move(ex);
+  return Status::ok();
+}
+
+Status openInbound(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
+                   const std::string& queue, int64_t item_id, int& events) {
+  ExchangeRecord ex;
+  ex.direction = ExchangeDirection::kInbound;
+  ex.partner = rec.source;
+  ex.partner_ref = rec.message_id;
+  ex.state = ExchangeState::kRequested;
+  ex.township = rec.township;
+  ex.queue = queue;
+  ex.item_id = item_id;
+  ex.hub_seq = hub_seq;
+  ex.need = rec.plan.item_category;
+  ex.created_by = rec.source;
+  ex.created_at = rec.received_at;
+  ex.updated_at = rec.received_at;
+  ex.timeline_seq = 1;
+  auto id = tx.insertExchange(ex);
+  if (!id.isOk()) return id.status();
+  ex.exchange_id = id.value();
+  ex.ex_id = exchangeIdOf(ex.exchange_id);
+  if (auto s = tx.appendExchangeTimeline(
+          ex.exchange_id, {1, rec.received_at, rec.source, ExchangeSide::kRequester, "created", "",
+                           "requested", "", "", "message " + hubIdOf(hub_seq)});
+      !s.isOk())
+    return s;
+  // The hub is civil affairs' system: it has the case now, and says so with the exchange id the
+  // charity will hear every later change under.
+  return tryMove(tx, ex, "hub", rec.received_at, ExchangeEvent::kReceive, "", "",
+                 "verification item on " + queue, events);
+}
+
+Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const ItemRecord& after,
+                    int& events) {
+  if (req.action != ItemAction::kClaim && req.action != ItemAction::kResolve) return Status::ok();
+  auto found = tx.findExchangeByItem(after.item_id, ExchangeDirection::kInbound);
+  if (!found.isOk()) return found.status();
+  if (!found.value()) return Status::ok();
+  auto loaded = tx.loadExchange(*found.value());
+  if (!loaded.isOk()) return loaded.status();
+  if (!loaded.value() || isTerminal(loaded.value()->state)) return Status::ok();
+  ExchangeRecord ex = *loaded.value();
+  // Verification starts when a caseworker takes the item.
+  if (auto s = tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kAccept, "", "", "", events);
+      !s.isOk())
+    return s;
+  if (req.action != ItemAction::kResolve) return Status::ok();
+  const std::string& o = req.outcome;
+  if (o == "duplicate") {
+    // Not taken up as a case of its own: rejected if still unanswered, else failed.
+    auto check = checkExchangeTransition(ex.state, ExchangeEvent::kReject, ExchangeSide::kPerformer,
+                                         "duplicate");
+    return tryMove(tx, ex, req.actor, req.at,
+                   check.ok ? ExchangeEvent::kReject : ExchangeEvent::kFail, "duplicate", "",
+                   req.text, events);
+  }
+  if (o == "unreachable")
+    return tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kFail,
+                   req.reason_code.empty() ? "unreachable" : req.reason_code, "", req.text, events);
+  std::string outcome = o;
+  if (o.rfind("eligible_", 0) == 0) outcome = "taken into category " + o.substr(9);
+  if (o == "not_eligible" && !req.reason_code.empty()) outcome += ": " + req.reason_code;
+  return tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kComplete,
+                 o == "not_eligible" ? req.reason_code : "", outcome, req.text, events);
+}
+
+Status sweepExchanges(WorkTransaction& tx, const std::string& today,
+                      const std::string& escalation_queue, const std::string& at,
+                      SweepResult& result, int& events) {
+  auto due = tx.exchangesDueBefore(today);
+  if (!due.isOk()) return due.status();
+  for (int64_t id : due.value()) {
+    auto loaded = tx.loadExchange(id);
+    if (!loaded.isOk()) return loaded.status();
+    if (!loaded.value()) continue;
+    ExchangeRecord ex = *loaded.value();
+    const std::string was_due = ex.due;
+    if (ex.state != ExchangeState::kRequested && ex.state != ExchangeState::kReceived) {
+      ex.due.clear();  // answered meanwhile: nothing is late
+      if (auto s = tx.updateExchange(ex); !s.isOk()) return s;
+      continue;
+    }
+    ex.overdue = true;
+    ex.updated_at = at;
+    ex.timeline_seq += 1;
+    if (auto s = tx.updateExchange(ex); !s.isOk()) return s;
+    const std::string state(toString(ex.state));
+    const ExchangeSide performer = ExchangeSide::kPerformer;
+    if (auto s = tx.appendExchangeTimeline(
+            ex.exchange_id,
+            {ex.timeline_seq, at, "hub", performer, "overdue", state, state, "", "",
+             "no answer from the performer by " + was_due + "; escalated to " + escalation_queue});
+        !s.isOk())
+      return s;
+    // The county follows it up: a follow-up item on the escalation queue, pointing at the item
+    // the exchange belongs to (which may already be resolved).
+    auto item = tx.loadItem(ex.item_id);
+    if (!item.isOk()) return item.status();
+    NewItem f;
+    f.queue = escalation_queue;
+    f.item_kind = ItemKind::kFollowUp;
+    f.hub_seq = ex.hub_seq;
+    f.kind = item.value() ? item.value()->kind : MessageKind::kReferral;
+    f.township = ex.township;
+    f.category = "exchange_overdue";
+    f.at = at;
+    f.parent_item = ex.item_id;
+    auto fid = tx.insertItem(f);
+    if (!fid.isOk()) return fid.status();
+    if (auto s = tx.appendHistory(fid.value(), {at, "hub", "created", "", "new",
+                                                ex.ex_id + " (" + ex.partner + ", " +
+                                                    std::string(toString(ex.direction)) +
+                                                    ") unanswered since " + was_due});
+        !s.isOk())
+      return s;
+    if (auto s = tx.appendEvent(escalation_queue, fid.value(), EventType::kEscalatedIn, at);
+        !s.isOk())
+      return s;
+    ++events;
+    ++result.exchanges_overdue;
+  }
+  auto counts = tx.overdueExchanges();
+  if (!counts.isOk()) return counts.status();
+  result.overdue_exchanges_by_partner = counts.value();
+  auto by_state = tx.exchangesByState();
+  if (!by_state.isOk()) return by_state.status();
+  result.exchanges_by_state = by_state.value();
+  return Status::ok();
+}
+
+}  // namespace xj::routing
