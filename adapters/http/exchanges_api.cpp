@@ -449,8 +449,10 @@ void Api::createExchange(const Principal& principal, std::shared_ptr<ApiRequest>
                   error(400, "invalid_exchange", "1 problem(s)",
                         {{"/partner", "does not serve the item's township"}}));
   if (partner->accept_within_working_days > 0)
-    cmd.due = deps_.intake.deadline(routing::acceptedOn(deps_.clock.now()),
-                                    partner->accept_within_working_days);
+    cmd.due =
+        deps_.intake
+            .deadline(routing::acceptedOn(deps_.clock.now()), partner->accept_within_working_days)
+            .date;
   // Read the item (scope: its queue) and its message, minimise, then write in one transaction.
   Partner partner_copy = *partner;
   auto shared_cmd = std::make_shared<ExchangeCommand>(std::move(cmd));

@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/mosquitto.h"
 #include "tests/support/mqtt_client.h"
+#include "tests/support/webhook_sink.h"
 
 using namespace xj::test;
 
@@ -522,4 +524,100 @@ TEST_CASE("the exchange report gives the figures of a known scenario, as JSON an
   CHECK(bad.status == 400);
   CHECK(hasProblem(bad.body, "from"));
   CHECK(hasProblem(bad.body, "to"));
+}
+
+TEST_CASE(
+    "both loops end to end: the webhook partner gets the referral and the outcome, its "
+    "reports come back over MQTT",
+    "[exchange_mqtt]") {
+  // The real clock here: the receiver checks the signature's 300 s window against its own.
+  const std::string secret = "secret-of-charity-1-0123456789abcdef";
+  WebhookSink sink(secret);
+  Mosquitto broker;
+  broker.start();
+  Daemon d("", "", "",
+           "\"uri\": \"" + broker.uri() + "\", \"client_id\": \"hub-" +
+               std::to_string(broker.port()) + "\"");
+  std::string key = d.dir() + "/charity-1.key";
+  std::ofstream(key) << secret << "\n";
+  d.writePartners(R"({"partners": [{"org": "charity-1", "name": "一号", "services": ["food"],
+    "townships": ["*"], "channel": {"type": "webhook", "url": ")" +
+                  sink.url() + R"(", "secret_file": ")" + key + R"("}}]})");
+  std::string hotline = d.token("hotline-1", "hotline");
+  std::string staff = d.token("jiangnan-team", "staff", {kJiangnan});
+  d.token("charity-1", "charity");
+  d.start();
+  for (int i = 0; i < 200 && httpRequest(d.port(), "GET", "/readyz").status != 200; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  REQUIRE(httpRequest(d.port(), "GET", "/readyz").status == 200);
+  auto send = [&](const std::string& method, const std::string& path, const std::string& body,
+                  const std::string& token) {
+    std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}};
+    if (!body.empty()) h["Content-Type"] = "application/json";
+    return httpRequest(d.port(), method, path, body, h);
+  };
+  auto kinds = [&](const std::string& ex) {
+    std::vector<std::string> out;  // verified deliveries about `ex`, in arrival order
+    for (const auto& r : sink.accepted())
+      if (r.verified && r.body.find("\"exchange\":\"" + ex + "\"") != std::string::npos)
+        out.push_back(r.kind + " " + r.body.substr(r.body.find("\"state\":")));
+    return out;
+  };
+  MqttTestClient c(broker.uri(), "charity-1-system");
+  REQUIRE(c.connect());
+  c.subscribe("xianjie/out/+/receipts");
+
+  // Loop 1: civil affairs refers a person out; the charity reports over MQTT.
+  REQUIRE(send("POST", "/v1/tickets", ticket("t-1"), hotline).status == 202);
+  std::string item = trim(
+      d.sql("SELECT item_id FROM items WHERE queue='" + kQueue + "' ORDER BY item_id LIMIT 1"));
+  auto created = send("POST", "/v1/exchanges",
+                      R"({"queue":")" + kQueue + R"(","item":)" + item +
+                          R"(,"partner":"charity-1","need":"food",)" + kConsent + "}",
+                      staff);
+  REQUIRE(created.status == 201);
+  std::string out_ex = json(created.body)["exchange"]["id"].GetString();
+  REQUIRE(sink.waitUntil([&] { return kinds(out_ex).size() == 1; }, std::chrono::seconds(10)));
+  CHECK(kinds(out_ex)[0].rfind("exchange.referral", 0) == 0);
+  CHECK(sink.accepted()[0].body.find(kIdNumber) == std::string::npos);  // minimised
+  const std::string feedback = "xianjie/in/charity/charity-1/feedback";
+  int n = 0;
+  for (const char* rest : {R"("event":"accept")", R"("event":"start")",
+                           R"("event":"complete","outcome":"送餐三个月")"}) {
+    std::string id = "fb-" + std::to_string(++n);
+    CHECK(c.publish(feedback,
+                    R"({"id":")" + id + R"(","exchange":")" + out_ex + "\"," + rest + "}") == 0);
+    REQUIRE(c.waitForReceipts({id}, 10000));
+    CHECK(c.receipts()[id].status == "accepted");
+  }
+  // The originating side (civil affairs) has the outcome on the item it referred from.
+  CHECK(trim(d.sql("SELECT count(*) FROM item_history WHERE item_id=" + item +
+                   " AND action='exchange' AND detail LIKE '%outcome: 送餐三个月%'")) == "1");
+
+  // Loop 2: the charity pushes a case in over MQTT; the staff's resolution goes back to it.
+  CHECK(c.publish("xianjie/in/charity/charity-1/referrals",
+                  referral("r-1", "charity-1", "45122919800101002X")) == 0);
+  REQUIRE(c.waitForReceipts({"r-1"}, 10000));
+  REQUIRE(c.receipts()["r-1"].status == "accepted");
+  std::string in_item =
+      trim(d.sql("SELECT i.item_id FROM items i JOIN messages m ON m.hub_seq = i.hub_seq WHERE "
+                 "m.message_id='r-1' AND i.queue='" +
+                 kQueue + "'"));
+  REQUIRE(!in_item.empty());
+  std::string in_ex =
+      "ex-" + trim(d.sql("SELECT exchange_id FROM exchanges WHERE item_id=" + in_item +
+                         " AND direction='inbound'"));
+  const std::string base = "/v1/queues/" + kQueue + "/items/" + in_item;
+  REQUIRE(send("POST", base + "/claim", "", staff).status == 200);
+  REQUIRE(send("POST", base + "/resolve",
+               R"({"outcome":"eligible_tekun","reason_code":"household_verified"})", staff)
+              .status == 200);
+  REQUIRE(sink.waitUntil([&] { return kinds(in_ex).size() == 3; }, std::chrono::seconds(10)));
+  auto got = kinds(in_ex);
+  INFO(got[0] << "\n" << got[1] << "\n" << got[2]);
+  CHECK(got[0].rfind("exchange.status \"state\":\"received\"", 0) == 0);
+  CHECK(got[1].rfind("exchange.status \"state\":\"accepted\"", 0) == 0);
+  CHECK(got[2].rfind("exchange.outcome \"state\":\"completed\"", 0) == 0);
+  CHECK(got[2].find("taken into category tekun") != std::string::npos);
+  CHECK(got[2].find("\"your_id\":\"r-1\"") != std::string::npos);
 }
