@@ -63,7 +63,7 @@ TEST_CASE("README: the Administration examples run as written", "[config][readme
 
   // A scratch repository root: the in-repo directories the examples read, this build as
   // build/release/hub, and the key file scripts/run would have made.
-  std::string root = runCommand("mktemp -d /tmp/xj-readme-XXXXXX");
+  std::string root = runCommand("mktemp -d \"${TMPDIR:-/tmp}/xj-readme-XXXXXX\"");
   root.pop_back();
   std::string bin = std::string(XJ_CLI).substr(0, std::string(XJ_CLI).rfind('/'));
   for (const char* d : {"config", "tests", "scripts"})
@@ -103,6 +103,6 @@ TEST_CASE("README: the Administration examples run as written", "[config][readme
   CHECK(ran("mqtt-acl", "jiangnan-team") == false);  // staff get no MQTT login
   CHECK(ran("outbox list", "LAST_ERROR"));
   struct stat st {};
-  CHECK(::stat((root + "/var/mosquitto/passwd").c_str(), &st) == 0);
+  CHECK(::stat((root + "/var/mqtt-acl-preview/passwd").c_str(), &st) == 0);
   runCommand("rm -rf '" + root + "'");
 }
