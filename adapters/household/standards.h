@@ -1,5 +1,5 @@
 // Standards: everything the rules core needs from config, loaded once at start-up from a
-// directory (config/standards/ in the daemon; ../shared/rules in tests): the effective-dated
+// directory (config/standards/ in the daemon; tests/data/rules in tests): the effective-dated
 // parameters (parameters.json), the working-day calendar (holidays-*.json) and the townships
 // (dahua-townships.json). Immutable after loading; share one instance read-only across threads
 // (e.g. as std::shared_ptr<const Standards>).

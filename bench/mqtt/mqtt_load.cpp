@@ -2,16 +2,15 @@
 //
 //   mqtt_load hub  --uri tcp://127.0.0.1:PORT --n N --run ID [--publishers P] [--window W] [--org bench]
 //   mqtt_load echo --uri tcp://127.0.0.1:PORT --n N --run ID [--publishers P] [--window W]
-//   ... [--workload FILE]
+//   ... --workload FILE   (required)
 //
 // With --workload (the file of bench/workload/workload.py: KIND TAB ROLE TAB JSON with "@ID@"),
 // message i is line i of the file with its id filled in, published as its role's organisation
 // (bench, bench-agency, bench-charity) on xianjie/in/ROLE/ORG/KINDs; the receipts of all three
-// organisations are awaited. Without it, every message is the same 400-byte hotline ticket about
-// one person (the single-person load of the first MQTT benchmark).
+// organisations are awaited. There is no single-person mode: it measured a cache, not the hub.
 //
-// hub:  publishes N 400-byte hotline tickets (unique ids) at QoS 1 to
-//       xianjie/in/hotline/ORG/tickets and waits, subscribed to xianjie/out/ORG/receipts, until
+// hub:  publishes the N workload messages (unique ids) at QoS 1 and waits, subscribed to the
+//       three organisations' receipt topics, until
 //       every one holds a receipt (a JSON object with "id" and "status", or an array of them).
 //       A message without a receipt after --resend-ms, or answered "unavailable", is sent again.
 // echo: the reference. The same N payloads go through the same broker to a plain subscriber
@@ -57,13 +56,12 @@ struct Options {
   int publishers = 4;
   int resend_ms = 5'000;
   int timeout_s = 120;
-  size_t size = 400;
   std::string workload;
 };
 
 [[noreturn]] void usage() {
   std::cerr << "usage: mqtt_load hub|echo --uri URI --n N --run ID [--publishers P] [--window W] [--org ORG]\n"
-               "                [--prefix P] [--resend-ms MS] [--timeout-s S] [--size BYTES]\n";
+               "                [--prefix P] [--resend-ms MS] [--timeout-s S] --workload FILE\n";
   std::exit(2);
 }
 
@@ -85,26 +83,12 @@ Options parseArgs(int argc, char** argv) {
     else if (a == "--publishers") o.publishers = std::stoi(v);
     else if (a == "--resend-ms") o.resend_ms = std::stoi(v);
     else if (a == "--timeout-s") o.timeout_s = std::stoi(v);
-    else if (a == "--size") o.size = static_cast<size_t>(std::stoul(v));
     else if (a == "--workload") o.workload = v;
     else usage();
   }
-  if (o.n <= 0 || o.window <= 0 || o.publishers <= 0) usage();
+  // No single-person mode: a load that repeats one person measures a cache (DESIGN.md).
+  if (o.n <= 0 || o.window <= 0 || o.publishers <= 0 || o.workload.empty()) usage();
   return o;
-}
-
-// The envelope of scripts/example-ticket.json with "source" = ORG and a unique id, padded in
-// the description to exactly `size` bytes.
-std::string payload(const Options& o, const std::string& id) {
-  const std::string head = R"({"id":")" + id + R"(","kind":"ticket","source":")" + o.org +
-                           R"(","occurred_at":"2026-11-28T09:30:00+08:00","subject":{"name":"示例",)"
-                           R"("id_number":"451229195703081312","phone":"13800000000","township":"451229205",)"
-                           R"("village":"示例村"},"body":{"caller":{"relation":"self"},"category":"dibao",)"
-                           R"("urgency":"high","description":"老人独居，无固定收入，需要上门核实 )";
-  const std::string tail = R"(","needs_proxy_application":true}})";
-  size_t fixed = head.size() + tail.size();
-  std::string pad = fixed < o.size ? std::string(o.size - fixed, 'x') : std::string();
-  return head + pad + tail;
 }
 
 std::string messageId(const Options& o, long i) {
@@ -128,13 +112,7 @@ class Load {
     in_flight_.assign(static_cast<size_t>(opt_.publishers), 0);
     payloads_.reserve(slots_.size());
     topics_.reserve(slots_.size());
-    if (!opt_.workload.empty()) {
-      loadWorkload();
-    } else {
-      for (long i = 0; i < opt_.n; ++i) payloads_.push_back(payload(opt_, messageId(opt_, i)));
-      topics_.assign(slots_.size(), opt_.prefix + "/in/hotline/" + opt_.org + "/tickets");
-      sub_topics_ = {opt_.prefix + "/out/" + opt_.org + "/receipts"};
-    }
+    loadWorkload();
     if (opt_.mode != "hub") {
       topics_.assign(slots_.size(), "bench/echo/" + opt_.run);
       sub_topics_ = {"bench/echo/" + opt_.run};
