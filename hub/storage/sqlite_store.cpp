@@ -284,6 +284,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config
   if (config.max_page_count > 0) store->pending_max_pages_.store(config.max_page_count);
   metrics.gauge("xianjie_store_writer_queue_depth", "Messages waiting for the writer",
                 [s = store.get()] { return static_cast<double>(s->queueDepth()); });
+  metrics.gauge("xianjie_store_ingest_queue_depth",
+                "Inbound messages waiting for the writer (bounded by store.queue_capacity)",
+                [s = store.get()] { return static_cast<double>(s->ingestDepth()); });
   metrics.gauge("xianjie_store_healthy", "1 while the last commit succeeded",
                 [s = store.get()] { return s->healthy() ? 1.0 : 0.0; });
   store->writer_thread_ = std::thread([s = store.get()] { s->writerLoop(); });
@@ -298,10 +301,15 @@ bool SqliteStore::enqueueWrite(WriteJob job, bool priority) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return false;
-    // Staff actions and sweeps may use a little room beyond the ingest capacity, so that a
-    // flood of inbound messages cannot lock caseworkers out of their queues.
-    size_t cap = static_cast<size_t>(config_.queue_capacity) + (priority ? 1024 : 0);
-    if (write_queue_.size() >= cap) return false;
+    // Inbound messages are bounded by queue_capacity; staff actions and sweeps have their own
+    // room beside it, so that a flood of inbound messages cannot lock caseworkers out of their
+    // queues, and a sweep waiting in the queue never takes an inbound message's place.
+    if (priority) {
+      if (write_queue_.size() - ingest_pending_ >= kPriorityRoom) return false;
+    } else {
+      if (ingest_pending_ >= static_cast<size_t>(config_.queue_capacity)) return false;
+      ++ingest_pending_;
+    }
     write_queue_.push_back(std::move(job));
   }
   writer_cv_.notify_one();
@@ -559,6 +567,11 @@ size_t SqliteStore::queueDepth() const {
   return write_queue_.size();
 }
 
+size_t SqliteStore::ingestDepth() const {
+  std::lock_guard lock(mu_);
+  return ingest_pending_;
+}
+
 void SqliteStore::stop() {
   {
     std::lock_guard lock(mu_);
@@ -589,6 +602,7 @@ void SqliteStore::writerLoop() {
       size_t n = std::min(write_queue_.size(), static_cast<size_t>(config_.max_batch));
       batch.clear();
       for (size_t i = 0; i < n; ++i) {
+        if (std::holds_alternative<IngestJob>(write_queue_.front())) --ingest_pending_;
         batch.push_back(std::move(write_queue_.front()));
         write_queue_.pop_front();
       }

@@ -89,7 +89,8 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   // Stops taking work, lets the writer commit everything queued, answers it, joins all threads.
   void stop();
 
-  size_t queueDepth() const;
+  size_t queueDepth() const;   // every job waiting for the writer
+  size_t ingestDepth() const;  // the inbound messages among them
   bool healthy() const { return healthy_.load(); }
   // Fault injection (tests): applied by the writer before its next batch.
   void setMaxPageCount(int64_t pages) { pending_max_pages_.store(pages); }
@@ -147,6 +148,9 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   std::condition_variable writer_cv_;
   std::condition_variable reader_cv_;
   std::deque<WriteJob> write_queue_;
+  size_t ingest_pending_ = 0;  // IngestJobs in write_queue_ (guarded by mu_)
+  // Room for staff actions, sweeps and exchange commands beside the inbound capacity.
+  static constexpr size_t kPriorityRoom = 1024;
   std::deque<ReadJob> read_queue_;
   bool stopping_ = false;
   bool paused_ = false;

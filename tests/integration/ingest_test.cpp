@@ -316,14 +316,15 @@ TEST_CASE("overload: a full writer queue answers 503 with Retry-After", "[http][
                                 ticketJson("q" + std::to_string(i), "hotline-1"), auth(t))
                         .status;
     });
-  // Both wait in the paused writer's queue, which is then full.
+  // Both wait in the paused writer's queue, which is then full for inbound messages (a sweep
+  // queued meanwhile has its own room and takes no inbound place).
   REQUIRE(
-      waitUntil([&] { return metric(d.port(), "xianjie_store_writer_queue_depth") == 2; }, 10000));
+      waitUntil([&] { return metric(d.port(), "xianjie_store_ingest_queue_depth") == 2; }, 10000));
   auto full =
       httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("q-over", "hotline-1"), auth(t));
   CHECK(full.status == 503);
   CHECK(full.headers["retry-after"] == "1");
-  CHECK(metric(d.port(), "xianjie_store_writer_queue_depth") == 2);
+  CHECK(metric(d.port(), "xianjie_store_ingest_queue_depth") == 2);
   REQUIRE(httpRequest(d.port(), "POST", "/v1/admin/faults", "resume", auth(admin)).status == 200);
   for (auto& th : waiting) th.join();
   CHECK(statuses == std::vector<int>{202, 202});
@@ -348,7 +349,7 @@ TEST_CASE("SIGTERM answers every request in flight, flushes and exits 0", "[http
   // Every request waits in the paused writer's queue; SIGTERM must still commit and answer
   // each (shutdown lifts injected faults, then drains).
   REQUIRE(
-      waitUntil([&] { return metric(d.port(), "xianjie_store_writer_queue_depth") == n; }, 10000));
+      waitUntil([&] { return metric(d.port(), "xianjie_store_ingest_queue_depth") == n; }, 10000));
   int code = d.terminate();
   for (auto& th : in_flight) th.join();
   CHECK(code == 0);

@@ -145,7 +145,7 @@ TEST_CASE("HTTP 202 and MQTT receipt only after the commit: none while the write
   });
   CHECK(c.publish(kTickets, ticketJson("commit-mqtt", "hotline-1")) == 0);  // PUBACK: not a receipt
   // Both wait in the writer's queue...
-  CHECK(waitUntil([&] { return metricValue(d.port(), "xianjie_store_writer_queue_depth") == 2.0; },
+  CHECK(waitUntil([&] { return metricValue(d.port(), "xianjie_store_ingest_queue_depth") == 2.0; },
                   10000));
   // ...and, for as long as it stays paused, neither is answered nor stored.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
