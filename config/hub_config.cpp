@@ -174,6 +174,7 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
       {"standards_dir", stringField(cfg.standards_dir)},
       {"routes_path", stringField(cfg.routes_path)},
       {"partners_path", stringField(cfg.partners_path)},
+      {"villages_path", stringField(cfg.villages_path)},
       {"log_level", oneOf(cfg.log_level, {"debug", "info", "warn", "error"})},
       {"$schema", [](const rapidjson::Value&, const std::string&, Problems&) {}},
   };

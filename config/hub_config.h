@@ -67,6 +67,8 @@ struct HubConfig {
   std::string routes_path = "config/routes.jsonc";
   // The partner directory and outbox delivery policy (config/partners_config.h).
   std::string partners_path = "config/partners.jsonc";
+  // The console's township and village pickers (config/villages_config.h).
+  std::string villages_path = "config/villages.jsonc";
   std::string log_level = "info";
   std::string config_path;  // where it came from, empty for defaults
 };

@@ -21,6 +21,7 @@
 #include "adapters/webhook/outbox_dispatcher.h"
 #include "config/partners_config.h"
 #include "config/routes_config.h"
+#include "config/villages_config.h"
 #include "hub/calendar_watch.h"
 #include "hub/core/clock.h"
 #include "hub/core/log.h"
@@ -62,6 +63,9 @@ Status Hub::run() {
   if (!partners.isOk())
     return Status::invalid(cfg.partners_path + ":\n" + formatProblems(problems));
   PartnerDirectoryHolder partner_directory(partners.value());
+  auto villages = loadVillages(cfg.villages_path, townships, problems);
+  if (!villages.isOk())
+    return Status::invalid(cfg.villages_path + ":\n" + formatProblems(problems));
   auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
   if (!keys.isOk()) return keys.status();
   inbound::Inbound intake(standards.value(), townships, route_table, impl_->clock,
@@ -198,6 +202,7 @@ Status Hub::run() {
       nullptr};
   // Read-only after start-up; shared with the exchange endpoints.
   deps.partners = [p = partners.value()] { return p; };
+  deps.places = villages.value();
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };
     deps.pause_writer = [s = store.get()](bool p) { s->setPaused(p); };

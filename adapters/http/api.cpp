@@ -109,6 +109,45 @@ std::optional<Principal> Api::authenticate(const ApiRequest& req) const {
   return deps_.tokens.verify(std::string_view(h).substr(7));
 }
 
+std::optional<Principal> Api::authorize(const ApiRequest& req, const Reply& reply,
+                                       std::initializer_list<Role> roles, const char* what) {
+  auto who = authenticate(req);
+  if (!who) {
+    auto res = error(401, "unauthorized", "a valid bearer token is required");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    finish(req, reply, std::move(res));
+    return std::nullopt;
+  }
+  if (roles.size() != 0 && std::find(roles.begin(), roles.end(), who->role) == roles.end()) {
+    std::string allowed;
+    for (Role r : roles) allowed += (allowed.empty() ? "" : ", ") + std::string(toString(r));
+    log::info("forbidden", {{"token", who->token_id},
+                            {"role", std::string(toString(who->role))},
+                            {"endpoint", what}});
+    finish(req, reply, error(403, "forbidden", std::string(what) + " is for " + allowed));
+    return std::nullopt;
+  }
+  return who;
+}
+
+void Api::replyProblems(const ApiRequest& req, const Reply& reply, const std::string& code,
+                        const Problems& problems) {
+  countRejected("invalid");
+  finish(req, reply,
+         error(400, code, std::to_string(problems.size()) + " problem(s)", problems));
+}
+
+void Api::replyUnavailable(const ApiRequest& req, const Reply& reply, bool overloaded) {
+  auto res = overloaded ? error(503, "overloaded", "the hub is busy; try again later")
+                        : error(503, "storage_unavailable", "try again later");
+  res.headers.emplace_back("Retry-After", overloaded ? "1" : "5");
+  finish(req, reply, std::move(res));
+}
+
+void Api::replyJson(const ApiRequest& req, const Reply& reply, std::string body) {
+  finish(req, reply, ApiResponse{200, std::move(body), "application/json", {}});
+}
+
 namespace {
 
 enum class Endpoint {
@@ -125,6 +164,8 @@ enum class Endpoint {
   kOutbox,  // /v1/outbox and its replays: outbox_api.cpp
   kExchanges,  // everything under /v1/exchanges: exchanges_api.cpp
   kExchangeReport,
+  kWhoami,
+  kDirectory,
   kFaults,
 };
 
@@ -165,6 +206,8 @@ const std::vector<Route>& routes() {
       {{"GET", "/v1/exchanges/{id}"}, Endpoint::kExchanges},
       {{"POST", "/v1/exchanges/{id}/events"}, Endpoint::kExchanges},
       {{"GET", "/v1/reports/exchanges"}, Endpoint::kExchangeReport},
+      {{"GET", "/v1/whoami"}, Endpoint::kWhoami},
+      {{"GET", "/v1/directory/townships"}, Endpoint::kDirectory},
       {{"POST", "/v1/admin/faults", true}, Endpoint::kFaults},
   };
   return kRoutes;
@@ -259,6 +302,10 @@ void Api::route(size_t row, ApiRequest req, Reply reply) {
       return exchanges(path, std::move(req), std::move(reply));
     case Endpoint::kExchangeReport:
       return exchangeReport(std::move(req), std::move(reply));
+    case Endpoint::kWhoami:
+      return whoami(std::move(req), std::move(reply));
+    case Endpoint::kDirectory:
+      return directory(std::move(req), std::move(reply));
     case Endpoint::kFaults:
       return faults(std::move(req), std::move(reply));
   }

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -20,6 +22,7 @@
 #include "hub/core/metrics.h"
 #include "hub/core/outbox_store.h"
 #include "hub/core/partner_directory.h"
+#include "hub/core/place_directory.h"
 #include "hub/core/work_store.h"
 #include "hub/security/token_registry.h"
 
@@ -75,6 +78,8 @@ struct ApiDeps {
   OutboxStore* outbox = nullptr;  // GET /v1/outbox, replays (and enqueue_outbound faults)
   // The partner directory as it is now (exchanges: partners, suggestions, minimisation).
   std::function<std::shared_ptr<const PartnerDirectory>()> partners;
+  // The townships (with English names) and their villages: whoami, the directory (read-only).
+  std::shared_ptr<const PlaceDirectory> places;
 };
 
 class Api {
@@ -116,7 +121,25 @@ class Api {
   void exchangeReport(ApiRequest req, Reply reply);
   void exchangeDone(const ApiRequest& req, const Reply& reply, const ExchangeCommandResult& r,
                     int ok_status);
+  // The console's endpoints (console_api.cpp) and the township report (reports_api.cpp).
+  void whoami(ApiRequest req, Reply reply);
+  void directory(ApiRequest req, Reply reply);
+  void repeatCaller(ApiRequest req, Reply reply);
+  void myMessages(ApiRequest req, Reply reply);
+  void townshipReport(ApiRequest req, Reply reply);
+
   std::optional<Principal> authenticate(const ApiRequest& req) const;
+  // The common start of a handler: a valid token (else 401 with WWW-Authenticate) whose role is
+  // one of `roles` (else 403; an empty list admits every role). On refusal it has answered and
+  // returns nullopt; the refusal is logged with the token id only.
+  std::optional<Principal> authorize(const ApiRequest& req, const Reply& reply,
+                                     std::initializer_list<Role> roles, const char* what);
+  // 400 with every problem listed, counted in xianjie_http_rejections_total{reason="invalid"}.
+  void replyProblems(const ApiRequest& req, const Reply& reply, const std::string& code,
+                     const Problems& problems);
+  // 503 when the store could not take the read (overloaded) or failed it (storage_unavailable).
+  void replyUnavailable(const ApiRequest& req, const Reply& reply, bool overloaded);
+  void replyJson(const ApiRequest& req, const Reply& reply, std::string body);
   void finish(const ApiRequest& req, const Reply& reply, ApiResponse res);
   // Counters are looked up once here and cached: the ingest path then only does atomic adds.
   Counter& outcome(MessageKind kind, const std::string& outcome);

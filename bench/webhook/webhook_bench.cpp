@@ -40,7 +40,8 @@ class Hub {
         << dir_ << R"(/hub.key"}, "standards_dir": ")" << XJ_SOURCE_DIR
         << R"(/config/standards", "routes_path": ")" << XJ_SOURCE_DIR
         << R"(/config/routes.jsonc", "partners_path": ")" << dir_
-        << R"(/partners.jsonc", "mqtt": {"enabled": false}, "log_level": "warn"})";
+        << R"(/partners.jsonc", "villages_path": ")" << XJ_SOURCE_DIR
+        << R"(/config/villages.jsonc", "mqtt": {"enabled": false}, "log_level": "warn"})";
   }
   ~Hub() {
     stop();

@@ -74,6 +74,8 @@ const std::vector<Row> kMatrix = {
     {"GET",  "/v1/exchanges/{id}",                       "401 401 403 403 404 403 200 200 404 200 200"},
     {"POST", "/v1/exchanges/{id}/events",                "401 401 403 403 404 403 200 200 404 200 200"},
     {"GET",  "/v1/reports/exchanges",                    "401 401 403 403 403 403 200 200 200 200 200"},
+    {"GET",  "/v1/whoami",                               "401 401 200 200 200 200 200 200 200 200 200"},
+    {"GET",  "/v1/directory/townships",                  "401 401 200 200 200 200 200 200 200 200 200"},
     {"POST", "/v1/admin/faults",                         "401 401 403 403 403 403 403 403 403 403 200"},
     // clang-format on
 };

@@ -46,6 +46,8 @@ Daemon::Daemon(std::string extra_store, std::string extra_http, std::string rout
                          << "},\n  \"standards_dir\": \"" << XJ_SOURCE_DIR << "/config/standards"
                          << "\",\n  \"routes_path\": \"" << routes_path
                          << "\",\n  \"partners_path\": \"" << dir_ << "/partners.jsonc"
+                         << "\",\n  \"villages_path\": \"" << XJ_SOURCE_DIR
+                         << "/config/villages.jsonc"
                          << "\",\n  \"mqtt\": {" << (mqtt.empty() ? "\"enabled\": false" : mqtt)
                          << "},\n}\n";
 }
