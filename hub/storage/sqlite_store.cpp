@@ -304,12 +304,15 @@ bool SqliteStore::enqueueWrite(WriteJob job, bool priority) {
     // Inbound messages are bounded by queue_capacity; staff actions and sweeps have their own
     // room beside it, so that a flood of inbound messages cannot lock caseworkers out of their
     // queues, and a sweep waiting in the queue never takes an inbound message's place.
+    // ingest_pending_ counts the IngestJobs in the queue, exactly those the writer loop
+    // subtracts: a non-priority job of another kind (submitOutbound) must not add to it, or
+    // the count drifts above the queue and the priority room's subtraction wraps around.
     if (priority) {
       if (write_queue_.size() - ingest_pending_ >= kPriorityRoom) return false;
-    } else {
-      if (ingest_pending_ >= static_cast<size_t>(config_.queue_capacity)) return false;
-      ++ingest_pending_;
+    } else if (ingest_pending_ >= static_cast<size_t>(config_.queue_capacity)) {
+      return false;
     }
+    if (std::holds_alternative<IngestJob>(job)) ++ingest_pending_;
     write_queue_.push_back(std::move(job));
   }
   writer_cv_.notify_one();
