@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "adapters/console/console_assets.h"
 #include "adapters/envelope/problems_json.h"
 #include "adapters/envelope/receipt_codec.h"
 #include "adapters/household/evaluate.h"
@@ -151,6 +152,8 @@ void Api::replyJson(const ApiRequest& req, const Reply& reply, std::string body)
 namespace {
 
 enum class Endpoint {
+  kConsoleIndex,  // the web console's page and files (console_static.cpp)
+  kConsoleFile,
   kHealthz,
   kReadyz,
   kMetrics,
@@ -178,6 +181,8 @@ struct Route {
 // matrix (tests/integration/authz_matrix_test.cpp): the tests fail until all three agree.
 const std::vector<Route>& routes() {
   static const std::vector<Route> kRoutes = {
+      {{"GET", "/"}, Endpoint::kConsoleIndex},
+      {{"GET", "/console/{file}"}, Endpoint::kConsoleFile},
       {{"GET", "/healthz"}, Endpoint::kHealthz},
       {{"GET", "/readyz"}, Endpoint::kReadyz},
       {{"GET", "/metrics"}, Endpoint::kMetrics},
@@ -267,6 +272,10 @@ void Api::handle(ApiRequest req, Reply reply) {
 void Api::route(size_t row, ApiRequest req, Reply reply) {
   const std::string path = pathOf(req.target);
   switch (routes()[row].endpoint) {
+    case Endpoint::kConsoleIndex:
+      return finish(req, reply, consoleFile(console::kIndexFile));
+    case Endpoint::kConsoleFile:
+      return finish(req, reply, consoleFile(splitPath(path)[1]));
     case Endpoint::kHealthz:
       return finish(req, reply, ApiResponse{200, R"({"status":"ok"})", "application/json", {}});
     case Endpoint::kReadyz: {

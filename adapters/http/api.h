@@ -98,6 +98,8 @@ class Api {
 
  private:
   void route(size_t row, ApiRequest req, Reply reply);
+  // The web console's static files: public, no personal data in them (console_static.cpp).
+  static ApiResponse consoleFile(std::string_view name);
   void faults(ApiRequest req, Reply reply);
   void ingest(MessageKind kind, ApiRequest req, Reply reply);
   void getMessage(const std::string& id, ApiRequest req, Reply reply);

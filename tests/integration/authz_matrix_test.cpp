@@ -46,6 +46,8 @@ struct Row {
 const std::vector<Row> kMatrix = {
     // clang-format off
     //                                                    none rev  hot  hot2 cha  age  in   in2  out  cty  adm
+    {"GET",  "/",                                        "200 200 200 200 200 200 200 200 200 200 200"},
+    {"GET",  "/console/{file}",                          "200 200 200 200 200 200 200 200 200 200 200"},
     {"GET",  "/healthz",                                 "200 200 200 200 200 200 200 200 200 200 200"},
     {"GET",  "/readyz",                                  "200 200 200 200 200 200 200 200 200 200 200"},
     {"GET",  "/metrics",                                 "200 200 200 200 200 200 200 200 200 200 200"},
@@ -259,6 +261,7 @@ TEST_CASE("authorization matrix: every endpoint x every caller, from one table",
                              ? fill(row.path, "id", m.freshDeadOutbox())
                              : fill(row.path, "id", exchange_row ? m.target_exchange : m.target_hub_id);
       path = fill(path, "queue", kQueue);
+      path = fill(path, "file", "app.js");
       std::string body;
       if (row.path.find("{item}") != std::string::npos) {
         std::string item = m.freshItem();
