@@ -199,6 +199,7 @@ Status Hub::run() {
       nullptr,
       nullptr,
       store.get(),
+      nullptr,
       nullptr};
   // Read-only after start-up; shared with the exchange endpoints.
   deps.partners = [p = partners.value()] { return p; };

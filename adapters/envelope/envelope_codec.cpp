@@ -247,6 +247,45 @@ int nestingDepth(std::string_view bytes) {
   return max_depth;
 }
 
+ParseOutcome parsePersonLookup(std::string_view bytes, const Limits& limits, Facts& facts,
+                               Problems& problems) {
+  if (int d = nestingDepth(bytes); d > limits.max_depth) {
+    problems.push_back({"", "nested " + std::to_string(d) + " levels deep; the limit is " +
+                                std::to_string(limits.max_depth)});
+    return ParseOutcome::kMalformed;
+  }
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(bytes.data(),
+                                                                                    bytes.size());
+  if (doc.HasParseError()) {
+    problems.push_back({"", "not valid JSON at byte " + std::to_string(doc.GetErrorOffset())});
+    return ParseOutcome::kMalformed;
+  }
+  Checker c(problems);
+  const size_t before = problems.size();
+  if (!c.object(doc, "", {}, {"phone", "id_number"})) return ParseOutcome::kInvalid;
+  if (!doc.HasMember("phone") && !doc.HasMember("id_number"))
+    c.add("", "give a phone, an id_number or both");
+  std::string normal_id;
+  if (auto* v = c.get(doc, "id_number"); v && c.string(v, "/id_number", 1, 32)) {
+    auto check = rules::checkIdNumber(std::string_view(v->GetString(), v->GetStringLength()),
+                                      limits.latest_birth_date);
+    if (!check.ok())
+      c.add("/id_number", rules::describe(check.error));
+    else
+      normal_id = check.normalised;
+  }
+  if (auto* v = c.get(doc, "phone")) c.phone(v, "/phone");
+  if (problems.size() != before) return ParseOutcome::kInvalid;
+  facts.id_number = normal_id;
+  facts.phone_digits.clear();
+  if (doc.HasMember("phone"))
+    for (size_t i = 0; i < doc["phone"].GetStringLength(); ++i)
+      if (char ch = doc["phone"].GetString()[i]; ch >= '0' && ch <= '9')
+        facts.phone_digits.push_back(ch);
+  return ParseOutcome::kOk;
+}
+
 ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
                            const TownshipDirectory& townships, const Limits& limits,
                            IngestRecord& record, Problems& problems, Facts* facts) {

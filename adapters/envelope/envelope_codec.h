@@ -42,6 +42,12 @@ ParseOutcome parseEnvelope(std::string_view bytes, MessageKind expected_kind,
                            const TownshipDirectory& townships, const Limits& limits,
                            IngestRecord& record, Problems& problems, Facts* facts = nullptr);
 
+// The console's repeat-caller lookup, {"phone"?, "id_number"?} with at least one of them, each
+// checked exactly as in a subject (the phone format; GB 11643 for the ID number, with the birth
+// date limit of `limits`). On kOk fills facts.id_number (normalised) and facts.phone_digits only.
+ParseOutcome parsePersonLookup(std::string_view bytes, const Limits& limits, Facts& facts,
+                               Problems& problems);
+
 // The "kind" member of a message, if it is JSON with a known kind (tools that take any kind).
 std::optional<MessageKind> peekKind(std::string_view bytes);
 

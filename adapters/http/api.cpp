@@ -25,20 +25,6 @@ std::string receiptBody(const IngestResult& r) {
   return envelope::encodeReceipt(envelope::receiptFor(r));
 }
 
-// Who may read a stored message (it holds names, ID numbers, phones): its own source; admin;
-// county-wide staff; staff whose townships include the message's township.
-bool mayRead(const Principal& p, const StoredMessage& m) {
-  switch (p.role) {
-    case Role::kAdmin:
-      return true;
-    case Role::kStaff:
-      return p.townships.empty() ||
-             std::find(p.townships.begin(), p.townships.end(), m.township) != p.townships.end();
-    default:
-      return m.receipt.source == p.org;
-  }
-}
-
 std::optional<Role> roleFor(MessageKind kind) {
   switch (kind) {
     case MessageKind::kTicket:
@@ -52,6 +38,20 @@ std::optional<Role> roleFor(MessageKind kind) {
 }
 
 }  // namespace
+
+// Who may read a stored message (it holds names, ID numbers, phones): its own source; admin;
+// county-wide staff; staff whose townships include the message's township.
+bool Api::mayRead(const Principal& p, const StoredMessage& m) {
+  switch (p.role) {
+    case Role::kAdmin:
+      return true;
+    case Role::kStaff:
+      return p.townships.empty() ||
+             std::find(p.townships.begin(), p.townships.end(), m.township) != p.townships.end();
+    default:
+      return m.receipt.source == p.org;
+  }
+}
 
 Api::Api(ApiDeps deps)
     : deps_(std::move(deps)),
@@ -169,6 +169,9 @@ enum class Endpoint {
   kExchangeReport,
   kWhoami,
   kDirectory,
+  kRepeatCaller,
+  kMessages,
+  kTownshipReport,
   kFaults,
 };
 
@@ -213,6 +216,9 @@ const std::vector<Route>& routes() {
       {{"GET", "/v1/reports/exchanges"}, Endpoint::kExchangeReport},
       {{"GET", "/v1/whoami"}, Endpoint::kWhoami},
       {{"GET", "/v1/directory/townships"}, Endpoint::kDirectory},
+      {{"POST", "/v1/lookups/repeat-caller"}, Endpoint::kRepeatCaller},
+      {{"GET", "/v1/messages"}, Endpoint::kMessages},
+      {{"GET", "/v1/reports/townships"}, Endpoint::kTownshipReport},
       {{"POST", "/v1/admin/faults", true}, Endpoint::kFaults},
   };
   return kRoutes;
@@ -315,6 +321,12 @@ void Api::route(size_t row, ApiRequest req, Reply reply) {
       return whoami(std::move(req), std::move(reply));
     case Endpoint::kDirectory:
       return directory(std::move(req), std::move(reply));
+    case Endpoint::kRepeatCaller:
+      return repeatCaller(std::move(req), std::move(reply));
+    case Endpoint::kMessages:
+      return myMessages(std::move(req), std::move(reply));
+    case Endpoint::kTownshipReport:
+      return townshipReport(std::move(req), std::move(reply));
     case Endpoint::kFaults:
       return faults(std::move(req), std::move(reply));
   }

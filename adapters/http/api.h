@@ -43,6 +43,7 @@ struct ApiRequest {
   std::string target;  // path and query
   std::string content_type;
   std::string authorization;
+  std::string accept;  // the Accept header (reports: text/csv)
   std::string body;
   std::chrono::steady_clock::time_point started;
 };
@@ -131,6 +132,8 @@ class Api {
   void townshipReport(ApiRequest req, Reply reply);
 
   std::optional<Principal> authenticate(const ApiRequest& req) const;
+  // Who may read a stored message (names, ID numbers, phones): see api.cpp.
+  static bool mayRead(const Principal& p, const StoredMessage& m);
   // The common start of a handler: a valid token (else 401 with WWW-Authenticate) whose role is
   // one of `roles` (else 403; an empty list admits every role). On refusal it has answered and
   // returns nullopt; the refusal is logged with the token id only.

@@ -12,6 +12,7 @@
 
 #include "adapters/envelope/exchange_event_codec.h"
 #include "adapters/http/api.h"
+#include "adapters/http/exchange_json.h"
 #include "adapters/http/http_util.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
@@ -81,46 +82,6 @@ bool capacityReason(const std::string& reason) {
   return reason.find("capacity") != std::string::npos || reason == "full" || reason == "waitlist";
 }
 
-void writeExchange(JsonWriter& w, const ExchangeRecord& ex, bool staff) {
-  w.StartObject();
-  str(w, "id", ex.ex_id);
-  str(w, "direction", toString(ex.direction));
-  str(w, "partner", ex.partner);
-  str(w, "state", toString(ex.state));
-  // The side the partner plays: what it may report is in the transition table for that side.
-  str(w, "partner_side", toString(routing::sideOf(ex.direction, ExchangeParty::kPartner)));
-  str(w, "township", ex.township);
-  if (!ex.need.empty()) str(w, "need", ex.need);
-  if (!ex.partner_ref.empty()) str(w, "partner_ref", ex.partner_ref);
-  if (!ex.reason.empty()) str(w, "reason", ex.reason);
-  if (!ex.outcome.empty()) str(w, "outcome", ex.outcome);
-  if (!ex.due.empty()) str(w, "answer_due", ex.due);
-  if (staff) {
-    str(w, "queue", ex.queue);
-    w.Key("item_id");
-    w.Int64(ex.item_id);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(ex.hub_seq));
-    str(w, "hub_id", buf);
-    str(w, "created_by", ex.created_by);
-    if (!ex.consent_json.empty()) {
-      rapidjson::Document c;
-      c.Parse(ex.consent_json.c_str());
-      if (!c.HasParseError()) {
-        w.Key("consent");
-        c.Accept(w);
-      }
-    }
-  }
-  str(w, "created_at", ex.created_at);
-  str(w, "updated_at", ex.updated_at);
-  w.Key("legal_moves");
-  w.StartArray();
-  for (const auto& m : routing::legalMoves(ex.state)) w.String(m.c_str());
-  w.EndArray();
-  w.EndObject();
-}
-
 void writeTimeline(JsonWriter& w, const std::vector<ExchangeTimelineEntry>& timeline) {
   w.StartArray();
   for (const auto& t : timeline) {
@@ -187,6 +148,46 @@ std::string minimisedPerson(const std::string& payload, const Partner& partner,
 }
 
 }  // namespace
+
+void writeExchange(jsonout::Writer& w, const ExchangeRecord& ex, bool staff) {
+  w.StartObject();
+  str(w, "id", ex.ex_id);
+  str(w, "direction", toString(ex.direction));
+  str(w, "partner", ex.partner);
+  str(w, "state", toString(ex.state));
+  // The side the partner plays: what it may report is in the transition table for that side.
+  str(w, "partner_side", toString(routing::sideOf(ex.direction, ExchangeParty::kPartner)));
+  str(w, "township", ex.township);
+  if (!ex.need.empty()) str(w, "need", ex.need);
+  if (!ex.partner_ref.empty()) str(w, "partner_ref", ex.partner_ref);
+  if (!ex.reason.empty()) str(w, "reason", ex.reason);
+  if (!ex.outcome.empty()) str(w, "outcome", ex.outcome);
+  if (!ex.due.empty()) str(w, "answer_due", ex.due);
+  if (staff) {
+    str(w, "queue", ex.queue);
+    w.Key("item_id");
+    w.Int64(ex.item_id);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(ex.hub_seq));
+    str(w, "hub_id", buf);
+    str(w, "created_by", ex.created_by);
+    if (!ex.consent_json.empty()) {
+      rapidjson::Document c;
+      c.Parse(ex.consent_json.c_str());
+      if (!c.HasParseError()) {
+        w.Key("consent");
+        c.Accept(w);
+      }
+    }
+  }
+  str(w, "created_at", ex.created_at);
+  str(w, "updated_at", ex.updated_at);
+  w.Key("legal_moves");
+  w.StartArray();
+  for (const auto& m : routing::legalMoves(ex.state)) w.String(m.c_str());
+  w.EndArray();
+  w.EndObject();
+}
 
 void Api::exchanges(const std::string& path, ApiRequest req, Reply reply) {
   auto who = authenticate(req);
@@ -558,24 +559,9 @@ void Api::exchangeReport(ApiRequest req, Reply reply) {
     return finish(req, reply, error(403, "forbidden", "reports are for staff and admin"));
   auto q = parseQuery(req.target);
   Problems problems;
-  // A day in China Standard Time -> the RFC 3339 instant (UTC) it starts at.
-  auto dayStart = [&](const char* key, int plus_days) -> std::string {
-    if (!q.count(key)) {
-      problems.push_back({key, "is required: YYYY-MM-DD"});
-      return {};
-    }
-    auto d = rules::parseDate(q[key]);
-    if (!d) {
-      problems.push_back({key, "must be a date YYYY-MM-DD"});
-      return {};
-    }
-    return formatRfc3339(std::chrono::sys_days(std::chrono::days(d->plusDays(plus_days).days)) -
-                         std::chrono::hours(8));
-  };
-  std::string from = dayStart("from", 0), to = dayStart("to", 1);
+  auto [from, to] = parseDayRange(q, problems);
   const std::string format = q.count("format") ? q["format"] : "json";
   if (format != "json" && format != "csv") problems.push_back({"format", "must be json or csv"});
-  if (problems.empty() && to <= from) problems.push_back({"to", "must not be before from"});
   if (!problems.empty())
     return finish(req, reply, error(400, "invalid_query", "bad query", problems));
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));

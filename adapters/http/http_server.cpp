@@ -135,6 +135,7 @@ class Session : public std::enable_shared_from_this<Session> {
     api_req.target = std::string(req.target());
     api_req.content_type = std::string(req[bhttp::field::content_type]);
     api_req.authorization = std::string(req[bhttp::field::authorization]);
+    api_req.accept = std::string(req[bhttp::field::accept]);
     api_req.body = std::move(req.body());
     version_ = req.version();
     head_ = req.method() == bhttp::verb::head;

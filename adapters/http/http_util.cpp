@@ -1,6 +1,10 @@
 #include "adapters/http/http_util.h"
 
 #include <cctype>
+#include <chrono>
+
+#include "hub/core/time_format.h"
+#include "routing/rules/date.h"
 
 namespace xj::http {
 
@@ -62,6 +66,28 @@ std::vector<std::string> splitPath(const std::string& path) {
     pos = e;
   }
   return out;
+}
+
+DayRange parseDayRange(const std::map<std::string, std::string>& query, Problems& problems) {
+  const size_t before = problems.size();
+  auto dayStart = [&](const char* key, int plus_days) -> std::string {
+    auto it = query.find(key);
+    if (it == query.end()) {
+      problems.push_back({key, "is required: YYYY-MM-DD"});
+      return {};
+    }
+    auto d = rules::parseDate(it->second);
+    if (!d) {
+      problems.push_back({key, "must be a date YYYY-MM-DD"});
+      return {};
+    }
+    return formatRfc3339(std::chrono::sys_days(std::chrono::days(d->plusDays(plus_days).days)) -
+                         std::chrono::hours(8));
+  };
+  DayRange r{dayStart("from", 0), dayStart("to", 1)};
+  if (problems.size() == before && r.to <= r.from)
+    problems.push_back({"to", "must not be before from"});
+  return r;
 }
 
 }  // namespace xj::http

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "hub/core/problem.h"
+
 namespace xj::http {
 
 // "a=1&b=x%20y" -> {a: "1", b: "x y"}; later duplicates win.
@@ -14,5 +16,14 @@ bool isJsonContentType(const std::string& content_type);
 // "/v1/queues/x/items/7/claim" -> {"v1", "queues", "x", "items", "7", "claim"} (decoded).
 std::vector<std::string> splitPath(const std::string& path);
 std::string percentDecode(const std::string& s);
+
+// A report's period from the query: `from` and `to` are days (YYYY-MM-DD, China Standard Time),
+// both included; as RFC 3339 instants (UTC), [start of from, start of the day after to).
+struct DayRange {
+  std::string from;  // RFC 3339
+  std::string to;    // RFC 3339, exclusive
+};
+// Every problem of `from`/`to` is added to `problems`; the range is valid only when none was.
+DayRange parseDayRange(const std::map<std::string, std::string>& query, Problems& problems);
 
 }  // namespace xj::http

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "adapters/http/api.h"
+#include "adapters/http/exchange_json.h"
 #include "adapters/http/http_util.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
@@ -68,6 +69,21 @@ void writeItem(JsonWriter& w, const ItemRecord& it) {
   w.EndObject();
 }
 
+void writeHistory(JsonWriter& w, const std::vector<HistoryEntry>& history) {
+  w.StartArray();
+  for (const auto& h : history) {
+    w.StartObject();
+    str(w, "at", h.at);
+    str(w, "actor", h.actor);
+    str(w, "action", h.action);
+    str(w, "from_state", h.from_state);
+    str(w, "to_state", h.to_state);
+    str(w, "detail", h.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 std::string itemJson(const ItemRecord& it, const std::vector<HistoryEntry>* history = nullptr,
                      int64_t follow_up = 0) {
   rapidjson::StringBuffer buf;
@@ -77,23 +93,75 @@ std::string itemJson(const ItemRecord& it, const std::vector<HistoryEntry>* hist
   writeItem(w, it);
   if (history) {
     w.Key("history");
-    w.StartArray();
-    for (const auto& h : *history) {
-      w.StartObject();
-      str(w, "at", h.at);
-      str(w, "actor", h.actor);
-      str(w, "action", h.action);
-      str(w, "from_state", h.from_state);
-      str(w, "to_state", h.to_state);
-      str(w, "detail", h.detail);
-      w.EndObject();
-    }
-    w.EndArray();
+    writeHistory(w, *history);
   }
   if (follow_up) {
     w.Key("follow_up_item");
     w.Int64(follow_up);
   }
+  w.EndObject();
+  return {buf.GetString(), buf.GetSize()};
+}
+
+// The item page (console): the item, its history, the message it came from (null when out of
+// the caller's scope), the pre-screen decision with its trace (reasons in zh and en), and the
+// exchanges of the item. Stored JSON (message, decision) is embedded as it was stored.
+std::string itemPageJson(const ItemDetail& d) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("item");
+  writeItem(w, d.item);
+  w.Key("history");
+  writeHistory(w, d.history);
+  w.Key("message");
+  if (d.message) {
+    w.StartObject();
+    str(w, "hub_id", d.message->receipt.hub_id);
+    str(w, "message_id", d.message->receipt.message_id);
+    str(w, "source", d.message->receipt.source);
+    str(w, "kind", toString(d.message->receipt.kind));
+    str(w, "received_at", d.message->receipt.received_at);
+    str(w, "status", d.message->receipt.status);
+    w.Key("envelope");
+    w.RawValue(d.message->payload.data(), d.message->payload.size(), rapidjson::kObjectType);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("decision");
+  if (d.prescreen && !d.prescreen->decision_json.empty()) {
+    w.StartObject();
+    str(w, "category", d.prescreen->category);
+    w.Key("tags");
+    w.StartArray();
+    for (size_t start = 0; start < d.prescreen->tags.size();) {
+      size_t end = d.prescreen->tags.find(',', start);
+      if (end == std::string::npos) end = d.prescreen->tags.size();
+      if (end > start)
+        w.String(d.prescreen->tags.data() + start, static_cast<rapidjson::SizeType>(end - start));
+      start = end + 1;
+    }
+    w.EndArray();
+    str(w, "rule_set_version", d.prescreen->rule_set_version);
+    // Carried: the decision was made for an earlier household description naming this person.
+    w.Key("carried_from");
+    if (d.prescreen_carried_from) {
+      str(w, "hub_id", hubIdOf(d.prescreen_carried_from));
+    } else {
+      w.Null();
+    }
+    w.Key("result");  // the rules core's decision; its trace gives each step's reason in zh and en
+    w.RawValue(d.prescreen->decision_json.data(), d.prescreen->decision_json.size(),
+               rapidjson::kObjectType);
+    w.EndObject();
+  } else {
+    w.Null();  // no household was described: nothing was pre-screened
+  }
+  w.Key("exchanges");
+  w.StartArray();
+  for (const auto& ex : d.exchanges) writeExchange(w, ex, true);
+  w.EndArray();
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }
@@ -283,17 +351,19 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
   if (parts.size() == 5) {
     if (shared_req->method != "GET")
       return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
-    bool queued = deps_.work.getItem(
+    bool queued = deps_.work.getItemDetail(
         queue_id, item_id,
-        [this, shared_req, reply](bool ok, std::optional<ItemRecord> item,
-                                  std::vector<HistoryEntry> history) {
+        [this, shared_req, reply, principal](bool ok, std::optional<ItemDetail> detail) {
           if (!ok)
             return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
-          if (!item)
+          if (!detail)
             return finish(*shared_req, reply,
                           error(404, "not_found", "no such item in this queue"));
+          // The message holds personal data: shown only to whom GET /v1/messages/{id} shows it
+          // (an item transferred into a county queue does not widen a township token's scope).
+          if (detail->message && !mayRead(principal, *detail->message)) detail->message.reset();
           finish(*shared_req, reply,
-                 ApiResponse{200, itemJson(*item, &history), "application/json", {}});
+                 ApiResponse{200, itemPageJson(*detail), "application/json", {}});
         });
     if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
     return;

@@ -29,16 +29,34 @@ void Inbound::setStandards(std::shared_ptr<const household::Standards> next) {
   current_ = std::move(c);
 }
 
+namespace {
+
+// An ID number born after the acceptance date (by the hub's clock, China Standard Time) is
+// refused.
+envelope::Limits limitsAt(envelope::Limits limits, std::chrono::system_clock::time_point now) {
+  limits.latest_birth_date = std::chrono::year_month_day{
+      std::chrono::floor<std::chrono::days>(now + std::chrono::hours(8))};
+  return limits;
+}
+
+}  // namespace
+
+envelope::ParseOutcome Inbound::repeatLookup(std::string_view bytes,
+                                             std::optional<OpenItemQuery>& query,
+                                             Problems& problems) const {
+  envelope::Facts facts;
+  auto now = clock_.now();
+  auto outcome = envelope::parsePersonLookup(bytes, limitsAt(limits_, now), facts, problems);
+  if (outcome == envelope::ParseOutcome::kOk) query = current()->intake.repeatLookup(facts, now);
+  return outcome;
+}
+
 envelope::ParseOutcome Inbound::prepare(std::string_view bytes, MessageKind kind,
                                         IngestRecord& record, Problems& problems,
                                         routing::RouteDecision* why) const {
   envelope::Facts facts;
   auto now = clock_.now();
-  // An ID number born after the acceptance date (by the hub's clock, China Standard Time) is
-  // refused.
-  envelope::Limits limits = limits_;
-  limits.latest_birth_date = std::chrono::year_month_day{
-      std::chrono::floor<std::chrono::days>(now + std::chrono::hours(8))};
+  envelope::Limits limits = limitsAt(limits_, now);
   auto outcome = envelope::parseEnvelope(bytes, kind, townships_, limits, record, problems, &facts);
   if (outcome != envelope::ParseOutcome::kOk) return outcome;
   if (!current()->intake.plan(facts, now, record, problems, why))

@@ -37,6 +37,12 @@ class Inbound {
   envelope::ParseOutcome prepare(std::string_view bytes, MessageKind kind, IngestRecord& record,
                                  Problems& problems, routing::RouteDecision* why = nullptr) const;
 
+  // The console's repeat-caller hint: a lookup body {"phone"?, "id_number"?} checked like a
+  // subject, turned into the query the intake's repeat-call linking would run now (nullopt
+  // query: nothing to look up). Never stores anything.
+  envelope::ParseOutcome repeatLookup(std::string_view bytes, std::optional<OpenItemQuery>& query,
+                                      Problems& problems) const;
+
   // The intake of the standards in force (kept alive by the pointer).
   std::shared_ptr<const routing::Intake> intake() const;
   routing::PlannedDeadline deadline(const std::string& accepted_on, int working_days) const {

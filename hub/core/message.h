@@ -13,6 +13,12 @@
 
 namespace xj {
 
+// The hub's id of a stored message as the API shows it: "xj-" + its sequence, zero-padded.
+inline std::string hubIdOf(int64_t seq) {
+  std::string digits = std::to_string(seq);
+  return "xj-" + std::string(digits.size() < 10 ? 10 - digits.size() : 0, '0') + digits;
+}
+
 // What the hub promises back: only ever produced from committed rows.
 struct Receipt {
   std::string hub_id;      // the hub's own id, "xj-" + zero-padded sequence

@@ -103,6 +103,35 @@ struct ItemQuery {
   int limit = 50;
 };
 
+// An organisation's own messages, newest first (the console's recent tickets).
+struct MessageQuery {
+  std::string source;
+  int64_t before = 0;  // hub_seq cursor: messages before it; 0 = from the newest
+  int limit = 20;
+};
+
+// One of them, with the first item it became (none while only accepted, e.g. never routed).
+struct OwnMessage {
+  int64_t hub_seq = 0;
+  std::string message_id;
+  MessageKind kind = MessageKind::kTicket;
+  std::string received_at;
+  std::string status;
+  std::optional<ItemRecord> item;
+};
+
+// An item created in the report's period, with the first staff contact (claim, progress or
+// note) and the first resolution, RFC 3339; empty when there was none.
+struct TownshipReportRow {
+  std::string township;
+  ItemKind item_kind = ItemKind::kCase;
+  ItemState state = ItemState::kNew;
+  bool overdue = false;
+  std::string created_at;
+  std::string first_contact_at;
+  std::string resolved_at;
+};
+
 // A staff action on an item, checked against routing/queues/item.h in the writer.
 struct ItemActionRequest {
   std::string queue;

@@ -11,9 +11,23 @@
 #include <vector>
 
 #include "hub/core/exchange.h"
+#include "hub/core/message_store.h"
 #include "hub/core/work.h"
+#include "hub/core/work_transaction.h"
 
 namespace xj {
+
+// Everything the console's item page shows, read in one go: the item and its history, the
+// message it came from, the pre-screen decision stored beside that message (with its trace) and
+// the exchanges of the item.
+struct ItemDetail {
+  ItemRecord item;
+  std::vector<HistoryEntry> history;
+  std::optional<StoredMessage> message;
+  std::optional<PrescreenRecord> prescreen;
+  int64_t prescreen_carried_from = 0;  // hub_seq of the household description it was carried from
+  std::vector<ExchangeRecord> exchanges;
+};
 
 class WorkStore {
  public:
@@ -57,6 +71,20 @@ class WorkStore {
   virtual bool exchangeReport(
       std::string from, std::string to,
       std::function<void(std::optional<std::vector<ExchangeReportRow>>)> done) = 0;
+
+  // The console (issue 12). Open items as the repeat-call rule finds them (oldest first, at most
+  // `limit`); an organisation's messages; the items created in [from, to) (RFC 3339) for the
+  // township report; an item with its message, pre-screen and exchanges (item empty when it is
+  // not in that queue).
+  virtual bool findOpenItems(OpenItemQuery query, int limit,
+                             std::function<void(std::optional<std::vector<ItemRecord>>)> done) = 0;
+  virtual bool listOwnMessages(
+      MessageQuery query, std::function<void(std::optional<std::vector<OwnMessage>>)> done) = 0;
+  virtual bool townshipReport(
+      std::string from, std::string to,
+      std::function<void(std::optional<std::vector<TownshipReportRow>>)> done) = 0;
+  virtual bool getItemDetail(std::string queue, int64_t item_id,
+                             std::function<void(bool ok, std::optional<ItemDetail>)> done) = 0;
 
   // Bumped after every commit that wrote queue events: long-polls re-read only when it moved.
   virtual uint64_t eventsVersion() const = 0;

@@ -222,6 +222,13 @@ CREATE TABLE exchange_timeline (
   UNIQUE (exchange_id, seq)
 );
 )sql",
+    // 10: the console's reads (issue 12): an organisation's recent messages newest first, the
+    // items a message became, the items created in a period (the township report).
+    R"sql(
+CREATE INDEX messages_source_seq ON messages(source, hub_seq);
+CREATE INDEX items_hub_seq ON items(hub_seq, item_id);
+CREATE INDEX items_created ON items(created_at);
+)sql",
 };
 
 }  // namespace

@@ -17,12 +17,6 @@
 namespace xj::storage {
 namespace {
 
-std::string hubIdOf(int64_t seq) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(seq));
-  return buf;
-}
-
 // "xj-0000000042" -> 42; -1 when it is not a hub id.
 int64_t seqOf(const std::string& id) {
   if (id.size() != 13 || id.compare(0, 3, "xj-") != 0) return -1;
@@ -440,6 +434,37 @@ bool SqliteStore::getItem(
     std::vector<HistoryEntry> history;
     bool ok = db && readItem(*db, queue, item_id, item, history);
     done(ok, std::move(item), std::move(history));
+  });
+}
+
+bool SqliteStore::findOpenItems(OpenItemQuery query, int limit,
+                                std::function<void(std::optional<std::vector<ItemRecord>>)> done) {
+  return enqueueRead([q = std::move(query), limit, done = std::move(done)](Db* db) {
+    done(db ? readOpenItems(*db, q, limit) : std::nullopt);
+  });
+}
+
+bool SqliteStore::listOwnMessages(
+    MessageQuery query, std::function<void(std::optional<std::vector<OwnMessage>>)> done) {
+  return enqueueRead([q = std::move(query), done = std::move(done)](Db* db) {
+    done(db ? readOwnMessages(*db, q) : std::nullopt);
+  });
+}
+
+bool SqliteStore::townshipReport(
+    std::string from, std::string to,
+    std::function<void(std::optional<std::vector<TownshipReportRow>>)> done) {
+  return enqueueRead([from = std::move(from), to = std::move(to), done = std::move(done)](Db* db) {
+    done(db ? readTownshipReport(*db, from, to) : std::nullopt);
+  });
+}
+
+bool SqliteStore::getItemDetail(std::string queue, int64_t item_id,
+                                std::function<void(bool, std::optional<ItemDetail>)> done) {
+  return enqueueRead([queue = std::move(queue), item_id, done = std::move(done)](Db* db) {
+    std::optional<ItemDetail> detail;
+    bool ok = db && readItemDetail(*db, queue, item_id, detail);
+    done(ok, std::move(detail));
   });
 }
 

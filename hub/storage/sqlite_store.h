@@ -72,6 +72,15 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   bool exchangeReport(
       std::string from, std::string to,
       std::function<void(std::optional<std::vector<ExchangeReportRow>>)> done) override;
+  bool findOpenItems(OpenItemQuery query, int limit,
+                     std::function<void(std::optional<std::vector<ItemRecord>>)> done) override;
+  bool listOwnMessages(MessageQuery query,
+                       std::function<void(std::optional<std::vector<OwnMessage>>)> done) override;
+  bool townshipReport(
+      std::string from, std::string to,
+      std::function<void(std::optional<std::vector<TownshipReportRow>>)> done) override;
+  bool getItemDetail(std::string queue, int64_t item_id,
+                     std::function<void(bool, std::optional<ItemDetail>)> done) override;
   uint64_t eventsVersion() const override { return events_version_.load(); }
 
   void setOutboxListener(std::function<void(std::vector<OutboxRecord>)> listener) override;

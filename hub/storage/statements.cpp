@@ -188,6 +188,30 @@ constexpr Entry kTable[] = {
      "ORDER BY e.created_at"},
     {Sql::kExchangeStateCounts, "exchange_state_counts",
      "SELECT state, n FROM exchange_state_counts ORDER BY state"},
+    // The repeat-caller hint runs the linking rule's lookups (kFindOpenItemBy*) as lists.
+    {Sql::kOpenItemsById, "open_items_by_id",
+     "SELECT " XJ_ITEM_COLUMNS " FROM items WHERE id_key=?1 AND state != 'resolved' AND "
+     "id_key != '' AND item_kind=?2 AND kind=?3 AND created_at >= ?4 ORDER BY item_id LIMIT ?5"},
+    {Sql::kOpenItemsByPhone, "open_items_by_phone",
+     "SELECT " XJ_ITEM_COLUMNS " FROM items WHERE phone_key=?1 AND state != 'resolved' AND "
+     "phone_key != '' AND item_kind=?2 AND kind=?3 AND created_at >= ?4 ORDER BY item_id LIMIT ?5"},
+    {Sql::kMessagesBySource, "messages_by_source",
+     "SELECT hub_seq, message_id, kind, received_at, status, linked_item FROM messages "
+     "WHERE source=?1 AND hub_seq < ?2 ORDER BY hub_seq DESC LIMIT ?3"},
+    {Sql::kFirstItemOfMessage, "first_item_of_message",
+     "SELECT " XJ_ITEM_COLUMNS " FROM items WHERE hub_seq=?1 ORDER BY item_id LIMIT 1"},
+    {Sql::kPrescreenBySeq, "prescreen_by_seq",
+     "SELECT category, tags, rule_set_version, decision, carried_from FROM prescreens "
+     "WHERE hub_seq=?1"},
+    {Sql::kExchangesOfItem, "exchanges_of_item",
+     "SELECT " XJ_EXCHANGE_COLUMNS " FROM exchanges WHERE item_id=?1 ORDER BY exchange_id"},
+    // First contact: the first claim, progress or note by staff; decision: the first resolve.
+    {Sql::kTownshipReport, "township_report",
+     "SELECT i.township, i.item_kind, i.state, i.overdue, i.created_at, "
+     "(SELECT min(h.at) FROM item_history h WHERE h.item_id = i.item_id AND "
+     "h.action IN ('claim', 'progress', 'note')), "
+     "(SELECT min(h.at) FROM item_history h WHERE h.item_id = i.item_id AND h.action = 'resolve') "
+     "FROM items i WHERE i.created_at >= ?1 AND i.created_at < ?2 ORDER BY i.created_at"},
 };
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS

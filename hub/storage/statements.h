@@ -77,6 +77,14 @@ enum class Sql {
   kExchangesOverdue,     // overdue exchanges by partner
   kExchangeReport,       // exchanges created in [from, to) with their first accept
   kExchangeStateCounts,  // exchanges by state (a table of at most one row per state)
+  // the console (issue 12)
+  kOpenItemsById,       // the open items a ticket with this ID number key would join, oldest first
+  kOpenItemsByPhone,    // the same by phone key
+  kMessagesBySource,    // an organisation's messages before a hub_seq cursor, newest first
+  kFirstItemOfMessage,  // the first item a message became
+  kPrescreenBySeq,      // the pre-screen decision stored beside a message
+  kExchangesOfItem,     // every exchange of an item, oldest first
+  kTownshipReport,      // items created in [from, to) with their first contact and resolution
   kCount
 };
 

@@ -1,6 +1,7 @@
 #include "hub/storage/work_reader.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "hub/storage/sqlite_work_transaction.h"
@@ -155,6 +156,126 @@ std::optional<std::vector<ExchangeReportRow>> readExchangeReport(Db& db, const s
   }
   if (rc != SQLITE_DONE) return std::nullopt;
   return out;
+}
+
+std::optional<std::vector<ItemRecord>> readOpenItems(Db& db, const OpenItemQuery& q, int limit) {
+  auto st =
+      db.cached(q.key_type == PersonKey::kIdNumber ? Sql::kOpenItemsById : Sql::kOpenItemsByPhone);
+  st.bind(1, q.key)
+      .bind(2, toString(q.item_kind))
+      .bind(3, toString(q.from))
+      .bind(4, q.created_since)
+      .bind(5, static_cast<int64_t>(limit));
+  std::vector<ItemRecord> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(readItemRow(st.raw()));
+  if (rc != SQLITE_DONE) return std::nullopt;
+  return out;
+}
+
+std::optional<std::vector<OwnMessage>> readOwnMessages(Db& db, const MessageQuery& q) {
+  std::vector<OwnMessage> out;
+  std::vector<int64_t> linked;
+  {
+    auto st = db.cached(Sql::kMessagesBySource);
+    st.bind(1, q.source)
+        .bind(2, q.before > 0 ? q.before : std::numeric_limits<int64_t>::max())
+        .bind(3, static_cast<int64_t>(q.limit));
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      OwnMessage m;
+      m.hub_seq = st.int64(0);
+      m.message_id = st.text(1);
+      m.kind = parseMessageKind(st.text(2)).value_or(MessageKind::kTicket);
+      m.received_at = st.text(3);
+      m.status = st.text(4);
+      linked.push_back(st.isNull(5) ? 0 : st.int64(5));
+      out.push_back(std::move(m));
+    }
+    if (rc != SQLITE_DONE) return std::nullopt;
+  }
+  // The item: the one a repeat or signal joined (linked_item), else the first it became.
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto st = db.cached(linked[i] ? Sql::kLoadItem : Sql::kFirstItemOfMessage);
+    st.bind(1, linked[i] ? linked[i] : out[i].hub_seq);
+    int rc = st.step();
+    if (rc == SQLITE_ROW)
+      out[i].item = readItemRow(st.raw());
+    else if (rc != SQLITE_DONE)
+      return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<std::vector<TownshipReportRow>> readTownshipReport(Db& db, const std::string& from,
+                                                                 const std::string& to) {
+  auto st = db.cached(Sql::kTownshipReport);
+  st.bind(1, from).bind(2, to);
+  std::vector<TownshipReportRow> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    TownshipReportRow r;
+    r.township = st.text(0);
+    r.item_kind = parseItemKind(st.text(1)).value_or(ItemKind::kCase);
+    r.state = parseItemState(st.text(2)).value_or(ItemState::kNew);
+    r.overdue = st.int64(3) != 0;
+    r.created_at = st.text(4);
+    r.first_contact_at = st.isNull(5) ? "" : st.text(5);
+    r.resolved_at = st.isNull(6) ? "" : st.text(6);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return std::nullopt;
+  return out;
+}
+
+bool readItemDetail(Db& db, const std::string& queue, int64_t item_id,
+                    std::optional<ItemDetail>& detail) {
+  std::optional<ItemRecord> item;
+  std::vector<HistoryEntry> history;
+  if (!readItem(db, queue, item_id, item, history)) return false;
+  if (!item) return true;
+  ItemDetail d;
+  d.item = std::move(*item);
+  d.history = std::move(history);
+  int rc;
+  {
+    auto st = db.cached(Sql::kMessageBySeq);
+    st.bind(1, d.item.hub_seq);
+    rc = st.step();
+    if (rc == SQLITE_ROW) {
+      // columns: hub_seq, source, message_id, kind, received_at, status, payload, township
+      StoredMessage m;
+      m.receipt.hub_id = hubIdOf(st.int64(0));
+      m.receipt.source = st.text(1);
+      m.receipt.message_id = st.text(2);
+      m.receipt.kind = parseMessageKind(st.text(3)).value_or(MessageKind::kTicket);
+      m.receipt.received_at = st.text(4);
+      m.receipt.status = st.text(5);
+      m.payload = st.text(6);
+      m.township = st.text(7);
+      d.message = std::move(m);
+    } else if (rc != SQLITE_DONE) {
+      return false;
+    }
+  }
+  {
+    auto st = db.cached(Sql::kPrescreenBySeq);
+    st.bind(1, d.item.hub_seq);
+    rc = st.step();
+    if (rc == SQLITE_ROW) {
+      d.prescreen = PrescreenRecord{d.item.hub_seq, st.text(0), st.text(1), st.text(2), st.text(3)};
+      d.prescreen_carried_from = st.isNull(4) ? 0 : st.int64(4);
+    } else if (rc != SQLITE_DONE) {
+      return false;
+    }
+  }
+  {
+    auto st = db.cached(Sql::kExchangesOfItem);
+    st.bind(1, d.item.item_id);
+    if (!collect(st, d.exchanges)) return false;
+  }
+  detail = std::move(d);
+  return true;
 }
 
 }  // namespace xj::storage

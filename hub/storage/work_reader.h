@@ -7,6 +7,7 @@
 
 #include "hub/core/exchange.h"
 #include "hub/core/work.h"
+#include "hub/core/work_store.h"
 #include "hub/storage/sqlite_db.h"
 
 namespace xj::storage {
@@ -28,5 +29,13 @@ bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& ex
 // Exchanges created in [from, to) (RFC 3339), for the exchange report.
 std::optional<std::vector<ExchangeReportRow>> readExchangeReport(Db& db, const std::string& from,
                                                                  const std::string& to);
+
+// The console (issue 12): see WorkStore. nullopt (or false) on a storage error.
+std::optional<std::vector<ItemRecord>> readOpenItems(Db& db, const OpenItemQuery& q, int limit);
+std::optional<std::vector<OwnMessage>> readOwnMessages(Db& db, const MessageQuery& q);
+std::optional<std::vector<TownshipReportRow>> readTownshipReport(Db& db, const std::string& from,
+                                                                 const std::string& to);
+bool readItemDetail(Db& db, const std::string& queue, int64_t item_id,
+                    std::optional<ItemDetail>& detail);
 
 }  // namespace xj::storage

@@ -10,12 +10,6 @@ namespace {
 
 using Outcome = ExchangeCommandOutcome;
 
-std::string hubIdOf(int64_t seq) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(seq));
-  return buf;
-}
-
 // The status message the partner gets for every move of its exchange made by civil affairs.
 std::string statusBody(const ExchangeRecord& ex, const ExchangeTimelineEntry& t) {
   std::string b = "{\"exchange\":" + jsonQuote(ex.ex_id) +

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "hub/core/time_format.h"
+#include "routing/queues/work_policy.h"
 #include "routing/rules/date.h"
 
 namespace xj::routing {
@@ -14,6 +15,11 @@ std::string isoDate(std::chrono::sys_days d) {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
+}
+
+// Since when an open ticket case takes a repeat call: the route table's window before `now`.
+std::string repeatSince(const RouteTable& table, std::chrono::system_clock::time_point now) {
+  return formatRfc3339(now - std::chrono::hours(24) * table.repeat_window_days);
 }
 
 }  // namespace
@@ -32,6 +38,15 @@ PlannedDeadline Intake::deadline(const std::string& accepted_on, int working_day
   auto r = calendar_.deadlineOf(*d, working_days);
   if (!r.isOk()) return {};  // calendar_missing: stored as no deadline, never a guess
   return {rules::formatDate(r.value().date), r.value().provisional};
+}
+
+std::optional<OpenItemQuery> Intake::repeatLookup(const MessageFacts& facts,
+                                                  std::chrono::system_clock::time_point now) const {
+  WorkPlan plan;
+  if (!facts.phone_digits.empty()) plan.phone_key = keys_.phoneKey(facts.phone_digits);
+  if (!facts.id_number.empty()) plan.id_key = keys_.idKey(facts.id_number);
+  plan.repeat_since = repeatSince(*routes_.get(), now);
+  return repeatCallQuery(plan);
 }
 
 bool Intake::plan(const MessageFacts& facts, std::chrono::system_clock::time_point now,
@@ -91,7 +106,7 @@ bool Intake::plan(const MessageFacts& facts, std::chrono::system_clock::time_poi
   auto alert_deadline = deadline(plan.accepted_on, plan.alert_working_days);
   plan.alert_deadline = alert_deadline.date;
   plan.alert_deadline_provisional = alert_deadline.provisional;
-  plan.repeat_since = formatRfc3339(now - std::chrono::hours(24) * table->repeat_window_days);
+  plan.repeat_since = repeatSince(*table, now);
   record.received_at = formatRfc3339(now);
   return true;
 }

@@ -14,6 +14,7 @@
 #include "hub/core/message.h"
 #include "hub/core/person_keys.h"
 #include "hub/core/problem.h"
+#include "hub/core/work_transaction.h"
 #include "routing/intake/prescreen.h"
 #include "routing/route_table.h"
 #include "routing/rules/calendar.h"
@@ -41,6 +42,12 @@ class Intake {
   // decision (with its explanation) is copied out for tools.
   bool plan(const MessageFacts& facts, std::chrono::system_clock::time_point now,
             IngestRecord& record, Problems& problems, RouteDecision* why = nullptr) const;
+
+  // The repeat-call query (routing/queues/work_policy.h) for a ticket about this person if it
+  // were accepted at `now`: the same keys and window the intake would use; nullopt when the
+  // facts carry neither an ID number nor a phone.
+  std::optional<OpenItemQuery> repeatLookup(const MessageFacts& facts,
+                                            std::chrono::system_clock::time_point now) const;
 
   // The n-th working day after `accepted_on`; no date when the calendar cannot count it.
   PlannedDeadline deadline(const std::string& accepted_on, int working_days) const;

@@ -8,12 +8,6 @@
 namespace xj::routing {
 namespace {
 
-std::string hubIdOf(int64_t seq) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(seq));
-  return buf;
-}
-
 Result<int64_t> createItem(WorkTransaction& tx, const NewItem& item) {
   auto id = tx.insertItem(item);
   if (!id.isOk()) return id;
@@ -75,11 +69,19 @@ Status join(WorkTransaction& tx, int64_t item_id, int64_t hub_seq, const std::st
   return Status::ok();
 }
 
-// Hotline repeat calls (重复来电) within the route table's window join the open case. Two tickets
-// that both carry ID numbers are joined only when the numbers agree: a village cadre reports
-// several families from one phone, and their cases must stay apart. So a ticket with an ID
-// number is looked up by that number alone; the phone joins only a ticket without one.
 Result<std::optional<int64_t>> findRepeatCall(WorkTransaction& tx, const WorkPlan& p) {
+  auto q = repeatCallQuery(p);
+  if (!q) return std::optional<int64_t>();
+  return tx.findOpenItem(*q);
+}
+
+}  // namespace
+
+// Repeat calls within the route table's window join the open case. Two tickets that both carry
+// ID numbers are joined only when the numbers agree: a village cadre reports several families
+// from one phone, and their cases must stay apart. So a ticket with an ID number is looked up by
+// that number alone; the phone joins only a ticket without one.
+std::optional<OpenItemQuery> repeatCallQuery(const WorkPlan& p) {
   OpenItemQuery q;
   q.item_kind = ItemKind::kCase;
   q.from = MessageKind::kTicket;
@@ -91,12 +93,10 @@ Result<std::optional<int64_t>> findRepeatCall(WorkTransaction& tx, const WorkPla
     q.key_type = PersonKey::kPhone;
     q.key = p.phone_key;
   } else {
-    return std::optional<int64_t>();
+    return std::nullopt;
   }
-  return tx.findOpenItem(q);
+  return q;
 }
-
-}  // namespace
 
 Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
                  MessageStatus& status, int& events) {

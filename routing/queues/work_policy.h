@@ -7,6 +7,7 @@
 // Thread: the store's writer thread (called from its batch). Stateless.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "hub/core/message.h"
@@ -15,6 +16,13 @@
 #include "hub/core/work_transaction.h"
 
 namespace xj::routing {
+
+// Hotline repeat calls (重复来电): the open item a ticket with these person keys joins is the
+// oldest this query finds. A ticket with an ID number is looked up by that number alone (two
+// different ID numbers are never joined, even from one phone); the phone is used only when the
+// ticket has no ID number. Nothing to look up without either: nullopt. Pure; any thread (the
+// repeat-caller hint of the console runs the same query before a call is logged).
+std::optional<OpenItemQuery> repeatCallQuery(const WorkPlan& plan);
 
 // Right after the message row `hub_seq` was written. Returns what became of the message
 // (routed, linked, merged, alerted) in `status`; `events` counts queue events written.

@@ -115,6 +115,9 @@ TEST_CASE("the plan check catches the lookups that scanned before issue 9", "[st
       "id_key=?1 ORDER BY item_id LIMIT 1";
   const std::string old_overdue_counts =
       "SELECT queue, township, count(*) FROM items WHERE overdue=1 GROUP BY queue, township";
+  // Against the schema as it was then: migration 10's items_created (the township report) lets
+  // the planner read the old repeat lookup's `created_at >= ?3` as a range, hiding the OR's scan.
+  REQUIRE(t.db.exec("DROP INDEX items_created").isOk());
   CHECK(fullScans(t.db, old_repeat) == std::vector<std::string>{"SCAN items"});
   CHECK(fullScans(t.db, old_alert) == std::vector<std::string>{"SCAN items"});
   CHECK_FALSE(fullScans(t.db, old_overdue_counts).empty());
