@@ -12,6 +12,7 @@
 // screenshot per test, stops everything and exits non-zero if a scenario failed or the daemon
 // did not exit 0 after SIGTERM. `scripts/setup` installs Chromium and this directory's
 // node_modules (npm ci); ctest runs this as `browser_console` (dev build).
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +74,7 @@ async function main() {
     // The partner's receiver reads the hub's scenario clock (see lib/webhook_receiver.mjs).
     receiver = new WebhookReceiver(WEBHOOK_SECRET, () => Math.floor(scenarioNow().getTime() / 1000));
     await receiver.start();
+    await receiverRefusesForgeries(receiver);
     hub = new Hub({
       daemon: path.resolve(opt.daemon), cli: path.resolve(opt.cli), sourceDir, tmpRoot,
       mqttUri: mosquitto.uri,
@@ -128,6 +130,20 @@ async function main() {
   process.exitCode = failed > 0 ? 1 : 0;
 }
 
+// The receiver's check can fail: a delivery signed with another secret is refused (401) and not
+// counted as verified, so the referral scenario's "delivered" means a verified delivery.
+async function receiverRefusesForgeries(receiver) {
+  const body = '{"exchange":"ex-forged"}';
+  const ts = String(Math.floor(scenarioNow().getTime() / 1000));
+  const sig = 'v1=' + createHmac('sha256', 'another-secret').update(`${ts}.${body}`).digest('hex');
+  const r = await fetch(receiver.url(), { method: 'POST', body, headers: {
+    'X-Xianjie-Timestamp': ts, 'X-Xianjie-Signature': sig, 'X-Xianjie-Kind': 'exchange.referral' } });
+  if (r.status !== 401 || receiver.deliveriesOf('ex-forged').length !== 0) {
+    throw new Error(`the webhook receiver accepted a forged delivery (HTTP ${r.status})`);
+  }
+  receiver.received.length = 0;
+}
+
 // The hub's scenario time: what the last setClock said (the hub's fault clock does not move on
 // by itself), shared by the page's clock and the webhook receiver's signature window.
 let clock = new Date();
@@ -136,6 +152,6 @@ function scenarioNow() { return new Date(clock.getTime()); }
 const WEBHOOK_SECRET = 'browser-test-secret-of-charity-1-0123456789';
 
 // In run order; each registers its tests with the harness.
-const SCENARIOS = ['signin.mjs'];
+const SCENARIOS = ['signin.mjs', 'language.mjs', 'call.mjs', 'keyboard.mjs', 'scope.mjs', 'exchange.mjs'];
 
 await main();

@@ -31,3 +31,37 @@ export async function waitRoute(page, hash, timeout = 10000) {
     return (hash instanceof RegExp ? hash.test(h) : h.startsWith(hash)) ? h : false;
   }, { timeout });
 }
+
+// The items of `queue` as the API gives them to `token` (the first page, up to 200).
+export async function itemsOf(hub, token, queue) {
+  const body = await hub.must(200, 'GET', `/v1/queues/${queue}/items?limit=200`, token);
+  return body.items;
+}
+
+// Picks `value` in a <select> by its option value, or types it into an input.
+async function choose(locator, value) {
+  const tag = await locator.evaluate((e) => e.tagName);
+  if (tag === 'SELECT') await locator.selectOption(value);
+  else await locator.fill(value);
+}
+
+// Fills the hotline call form with the mouse and keyboard as an operator would (the keyboard
+// only test has its own way). The village is the first the directory offers for the township.
+export async function fillCallForm(page, c) {
+  await page.getByTestId('call-name').fill(c.name);
+  await page.getByTestId('call-phone').fill(c.phone);
+  await page.getByTestId('call-id-number').fill(c.idNumber);
+  await choose(page.getByTestId('call-township'), c.township);
+  const village = page.getByTestId('call-village');
+  if (await village.evaluate((e) => e.tagName) === 'SELECT') {
+    await waitFor('the township\'s villages in the picker', async () =>
+      (await village.locator('option').count()) > 1);
+    await village.selectOption({ index: 1 });
+  } else {
+    await village.fill(c.village ?? '测试村');
+  }
+  await choose(page.getByTestId('call-category'), c.category);
+  await choose(page.getByTestId('call-urgency'), c.urgency);
+  await page.getByTestId('call-description').fill(c.description);
+  if (c.onBehalf) await page.getByTestId('call-on-behalf').check();
+}

@@ -15,6 +15,7 @@ export class Harness {
     this.only = only;  // run only tests whose name contains this (empty: all)
     this.tests = [];
     this.results = [];
+    this.kept = [];
   }
 
   // `name` becomes the screenshot's file name: lower-case words joined by '-'.
@@ -24,12 +25,14 @@ export class Harness {
   }
 
   // A new context and page, as a person opening the console in a fresh browser window.
-  async newPage({ viewport = { width: 1366, height: 768 } } = {}) {
+  async newPage({ viewport = { width: 1366, height: 768 }, keep = false } = {}) {
     const context = await this.browser.newContext({ viewport, baseURL: this.baseUrl });
     // A control that never comes fails the test in 10 s rather than Playwright's 30 s.
     context.setDefaultTimeout(10000);
     await context.clock.setSystemTime(this.now());
     const page = await context.newPage();
+    page.keep = keep;  // left open for a later test (closed at the end of the run)
+    if (keep) this.kept.push(page);
     page.problems = [];
     page.on('pageerror', (e) => page.problems.push(`uncaught exception in the page: ${e.message}`));
     page.on('console', (m) => {
@@ -46,23 +49,26 @@ export class Harness {
       const started = Date.now();
       const pages = [];
       // The test's own pages; the first one (or the one it names) is photographed.
+      let shot = null;
       const ctx = {
         newPage: async (opts) => {
           const p = await this.newPage(opts);
           pages.push(p);
           return p;
         },
-        shoot: null,  // a test may set the page to photograph
+        // A page opened by an earlier test (kept open): used here, photographed if it is shot.
+        adopt: (p) => { pages.push(p); return p; },
+        shoot: (p) => { shot = p; },  // the page to photograph (default: the first one)
       };
       let error = null;
       try {
         await fn(ctx);
-        const problems = pages.flatMap((p) => p.problems);
+        const problems = pages.flatMap((p) => p.problems.splice(0));
         if (problems.length) throw new Error(problems.join('\n'));
       } catch (e) {
         error = e;
       }
-      const shot = ctx.shoot ?? pages[0];
+      shot ??= pages[0];
       const file = path.join(this.screenshotDir, `${name}.png`);
       if (shot) {
         try {
@@ -73,7 +79,7 @@ export class Harness {
       } else {
         error ??= new Error('the test opened no page, so it has no screenshot');
       }
-      for (const p of pages) await p.context().close().catch(() => {});
+      for (const p of pages) if (!p.keep) await p.context().close().catch(() => {});
       const ms = Date.now() - started;
       this.results.push({ name, error, ms });
       if (error) {
@@ -82,6 +88,7 @@ export class Harness {
         console.log(`ok - ${name} (${ms} ms) screenshot ${path.relative(process.cwd(), file)}`);
       }
     }
+    for (const p of this.kept) await p.context().close().catch(() => {});
     return this.results;
   }
 }
