@@ -3,12 +3,12 @@
 import { waitFor } from './wait.mjs';
 
 // Opens the console at `/` and signs in with `token` as a person would: paste, press the
-// button, wait for the header to say who is signed in.
+// button, wait for the header to say who is signed in (the whoami line is empty until then).
 export async function signIn(page, token) {
   await page.goto('/');
   await page.getByTestId('signin-token').fill(token);
   await page.getByTestId('signin-submit').click();
-  await page.getByTestId('whoami').waitFor({ state: 'visible' });
+  await waitText(page.getByTestId('whoami'), /\S/, 'the header to show who is signed in');
 }
 
 // The hash route the page is on ("#/queues").

@@ -18,12 +18,16 @@ export function register(h, { tokens }) {
 
     await page.getByTestId('lang-switch').click();
     await waitFor('<html lang="en">', () => page.evaluate(() => document.documentElement.lang === 'en'));
-    // The sign-in page shows no data, only the dictionary's strings: none may stay Chinese.
+    // The sign-in page shows no data, only the dictionary's strings: none may stay Chinese
+    // (but the switch itself, which now offers 中文).
     const en = await waitFor('the sign-in page in English', async () => {
-      const t = await page.locator('body').innerText();
+      const t = (await page.locator('body').innerText())
+        .replace(await page.getByTestId('lang-switch').innerText(), '');
       return HAN.test(t) ? false : t;
     });
     expect(/sign in|token/i.test(en), 'English words on the page', en.slice(0, 200));
+    const title = await page.title();
+    expect(!HAN.test(title), 'the window title in English', title);
 
     await page.reload();
     await page.getByTestId('signin-token').waitFor();
