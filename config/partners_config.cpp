@@ -253,7 +253,9 @@ Result<std::shared_ptr<const PartnerDirectory>> parsePartners(const std::string&
     if (!pl->IsObject()) {
       p.push_back({"/platform", "must be an object"});
     } else {
-      checkKeys(*pl, "/platform", {"enabled", "channel"}, p);
+      checkKeys(*pl, "/platform", {"enabled", "channel", "fields"}, p);
+      if (const Value* f = member(*pl, "fields"))
+        dir->platform.fields = readList(*f, "/platform/fields", &kPlatformFields, p);
       if (const Value* e = member(*pl, "enabled")) {
         if (!e->IsBool())
           p.push_back({"/platform/enabled", "must be true or false"});

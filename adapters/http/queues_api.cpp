@@ -470,6 +470,13 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
       ar.follow_up_deadline = follow_up.date;
       ar.follow_up_provisional = follow_up.provisional;
     }
+    // Where a category change goes (the directory in force): decided by the writer.
+    if (auto dir = deps_.partners ? deps_.partners() : nullptr; dir && dir->platform.enabled) {
+      ar.platform.enabled = true;
+      ar.platform.id_number = dir->platform.mayReceive("id_number");
+      ar.platform.township = dir->platform.mayReceive("township");
+      ar.platform.village = dir->platform.mayReceive("village");
+    }
   }
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
     std::string k = it->name.GetString();

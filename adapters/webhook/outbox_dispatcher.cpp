@@ -400,6 +400,7 @@ void OutboxDispatcher::Impl::publishDepth() {
   std::lock_guard lock(depth_mu);
   for (auto& entry : depth_by_partner) entry.second = {};  // a drained partner shows 0
   for (const auto& p : directory->partners) depth_by_partner.try_emplace(p.org);
+  if (directory->platform.enabled) depth_by_partner.try_emplace(kPlatformPartner);
   for (auto& [partner, d] : snapshot) depth_by_partner[partner] = d;
   in_flight = lanes->inFlight();
 }

@@ -38,6 +38,7 @@ bool Partner::servesTownship(const std::string& code) const {
 }
 bool Partner::offers(const std::string& service) const { return contains(services, service); }
 bool Partner::mayReceive(const std::string& field) const { return contains(fields, field); }
+bool PlatformUpload::mayReceive(const std::string& field) const { return contains(fields, field); }
 
 const Partner* PartnerDirectory::find(const std::string& org) const {
   for (const auto& p : partners)

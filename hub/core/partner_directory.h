@@ -58,10 +58,19 @@ struct Partner {
   bool mayReceive(const std::string& field) const;
 };
 
+// What of a person may go to the designated platform besides the person key and the category
+// change (its `fields`); by default the township and village, never the raw ID number.
+inline const std::vector<std::string> kPlatformFields = {"id_number", "township", "village"};
+inline const std::vector<std::string> kDefaultPlatformFields = {"township", "village"};
+
 // The designated information platform (issue 11 point 8): its outbox partner name is "platform".
+// Disabled: category changes are still recorded per person, nothing is enqueued.
 struct PlatformUpload {
   bool enabled = false;
   DeliveryChannel channel;
+  std::vector<std::string> fields = kDefaultPlatformFields;
+
+  bool mayReceive(const std::string& field) const;
 };
 inline constexpr const char* kPlatformPartner = "platform";
 

@@ -132,6 +132,31 @@ struct TownshipReportRow {
   std::string resolved_at;
 };
 
+// The designated information platform's upload (issue 11 point 8) as the partner directory in
+// force has it (partners.jsonc `platform`), handed to the writer with a resolution.
+struct PlatformUploadPolicy {
+  bool enabled = false;    // false: a category change is recorded, nothing is enqueued
+  bool id_number = false;  // the raw ID number may leave (its `fields` name id_number)
+  bool township = true;
+  bool village = true;
+};
+
+// A person's category as civil affairs last established it (the platform upload's "previous").
+struct PersonCategory {
+  std::string id_key;    // PersonKeyer key of the ID number
+  std::string category;  // dibao | tekun | dibao_edge | rigid_expense | none (removed)
+  std::string since;     // YYYY-MM-DD (China Standard Time): the effective date
+  int64_t item_id = 0;   // the resolution that established it
+  std::string updated_at;
+};
+
+// Who an item is about, from its message: for the platform upload only.
+struct ItemPerson {
+  std::string id_key;     // empty: the message named no (valid) ID number
+  std::string village;    // subject.village; empty if not given
+  std::string id_number;  // subject.id_number as stored; leaves only if the platform allows it
+};
+
 // A staff action on an item, checked against routing/queues/item.h in the writer.
 struct ItemActionRequest {
   std::string queue;
@@ -150,6 +175,7 @@ struct ItemActionRequest {
   int follow_up_working_days = 0;  // days, so that a provisional deadline can be recomputed
   bool follow_up_provisional = false;
   bool create_follow_up = false;
+  PlatformUploadPolicy platform;  // resolve: where a category change is uploaded, if anywhere
 };
 
 enum class ActionOutcome { kOk, kNotFound, kConflict, kUnavailable };

@@ -120,6 +120,12 @@ class WorkTransaction {
   // The message's status and the item it went to (linked, merged, alerted).
   virtual Status setMessageStatus(int64_t hub_seq, MessageStatus status, int64_t item_id) = 0;
 
+  // Categories (issue 11 point 8): who the item is about, and the category a resolution last
+  // established for a person (nullopt: never one).
+  virtual Result<ItemPerson> itemPerson(int64_t item_id) = 0;
+  virtual Result<std::optional<PersonCategory>> personCategory(const std::string& id_key) = 0;
+  virtual Status setPersonCategory(const PersonCategory& category) = 0;
+
   // The outbox (hub/core/outbox.h): a message to leave the hub once this transaction commits,
   // state `pending`; returns its outbox id. The idempotency key must be new: a key already in
   // the outbox is a kConflict (the caller's bug; the batch rolls back). After the commit the

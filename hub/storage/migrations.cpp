@@ -229,6 +229,18 @@ CREATE INDEX messages_source_seq ON messages(source, hub_seq);
 CREATE INDEX items_hub_seq ON items(hub_seq, item_id);
 CREATE INDEX items_created ON items(created_at);
 )sql",
+    // 11: each identified person's category as civil affairs' resolutions last established it
+    // (dibao, tekun, dibao_edge, rigid_expense, or none once removed), by person key: the
+    // "previous category" of the designated platform's upload (issue 11 point 8).
+    R"sql(
+CREATE TABLE person_categories (
+  id_key     TEXT PRIMARY KEY,
+  category   TEXT NOT NULL,
+  since      TEXT NOT NULL,
+  item_id    INTEGER NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -233,6 +233,47 @@ Status SqliteWorkTransaction::setMessageStatus(int64_t hub_seq, MessageStatus st
   return done(st, "message status");
 }
 
+Result<ItemPerson> SqliteWorkTransaction::itemPerson(int64_t item_id) {
+  auto st = db_.cached(Sql::kItemPerson);
+  st.bind(1, item_id);
+  ItemPerson p;
+  int rc = st.step();
+  if (rc == SQLITE_ROW) {
+    p.id_key = st.text(0);
+    if (!st.isNull(1)) p.village = st.text(1);
+    if (!st.isNull(2)) p.id_number = st.text(2);
+    return p;
+  }
+  if (rc != SQLITE_DONE) return fail("item person");
+  return p;
+}
+
+Result<std::optional<PersonCategory>> SqliteWorkTransaction::personCategory(
+    const std::string& id_key) {
+  auto st = db_.cached(Sql::kPersonCategory);
+  st.bind(1, id_key);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<PersonCategory>();
+  if (rc != SQLITE_ROW) return fail("person category");
+  PersonCategory c;
+  c.id_key = st.text(0);
+  c.category = st.text(1);
+  c.since = st.text(2);
+  c.item_id = st.int64(3);
+  c.updated_at = st.text(4);
+  return std::optional<PersonCategory>(std::move(c));
+}
+
+Status SqliteWorkTransaction::setPersonCategory(const PersonCategory& c) {
+  auto st = db_.cached(Sql::kSetPersonCategory);
+  st.bind(1, c.id_key)
+      .bind(2, c.category)
+      .bind(3, c.since)
+      .bind(4, c.item_id)
+      .bind(5, c.updated_at);
+  return done(st, "set person category");
+}
+
 Result<int64_t> SqliteWorkTransaction::enqueueOutbound(const OutboundMessage& m) {
   auto st = db_.cached(Sql::kInsertOutbound);
   st.bind(1, m.partner)

@@ -32,6 +32,9 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Status appendEvent(const std::string& queue, int64_t item_id, EventType type,
                      const std::string& at) override;
   Status setMessageStatus(int64_t hub_seq, MessageStatus status, int64_t item_id) override;
+  Result<ItemPerson> itemPerson(int64_t item_id) override;
+  Result<std::optional<PersonCategory>> personCategory(const std::string& id_key) override;
+  Status setPersonCategory(const PersonCategory& category) override;
   Result<int64_t> enqueueOutbound(const OutboundMessage& message) override;
 
   // The rows enqueued in this transaction, for the store to hand over once it has committed

@@ -212,6 +212,18 @@ constexpr Entry kTable[] = {
      "h.action IN ('claim', 'progress', 'note')), "
      "(SELECT min(h.at) FROM item_history h WHERE h.item_id = i.item_id AND h.action = 'resolve') "
      "FROM items i WHERE i.created_at >= ?1 AND i.created_at < ?2 ORDER BY i.created_at"},
+    // The subject's village and ID number are read from the stored message (JSON1), so that the
+    // upload carries them without a second round trip through an adapter.
+    {Sql::kItemPerson, "item_person",
+     "SELECT i.id_key, json_extract(m.payload, '$.subject.village'), "
+     "json_extract(m.payload, '$.subject.id_number') FROM items i JOIN messages m ON "
+     "m.hub_seq = i.hub_seq WHERE i.item_id=?1"},
+    {Sql::kPersonCategory, "person_category",
+     "SELECT id_key, category, since, item_id, updated_at FROM person_categories WHERE id_key=?1"},
+    {Sql::kSetPersonCategory, "set_person_category",
+     "INSERT INTO person_categories(id_key, category, since, item_id, updated_at) "
+     "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(id_key) DO UPDATE SET category=excluded.category, "
+     "since=excluded.since, item_id=excluded.item_id, updated_at=excluded.updated_at"},
 };
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS

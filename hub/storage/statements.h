@@ -85,6 +85,10 @@ enum class Sql {
   kPrescreenBySeq,      // the pre-screen decision stored beside a message
   kExchangesOfItem,     // every exchange of an item, oldest first
   kTownshipReport,      // items created in [from, to) with their first contact and resolution
+  // categories and the platform upload (issue 11 point 8)
+  kItemPerson,         // an item's person key, and village and ID number from its message
+  kPersonCategory,     // a person's category as last established, by person key
+  kSetPersonCategory,  // insert or replace it
   kCount
 };
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "routing/exchange/exchange_policy.h"
+#include "routing/platform/category_upload.h"
 #include "routing/queues/item.h"
 
 namespace xj::routing {
@@ -273,6 +274,10 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
     ++events;
   }
   if (auto s = onItemAction(tx, req, next, events); !s.isOk()) return s;
+  // 分类上传: a resolution that establishes or changes the person's category is recorded and,
+  // when the designated platform is configured, uploaded by the outbox.
+  int uploads = 0;
+  if (auto s = onResolvedCategory(tx, req, next, uploads); !s.isOk()) return s;
   result.item = std::move(next);
   result.outcome = ActionOutcome::kOk;
   return Status::ok();

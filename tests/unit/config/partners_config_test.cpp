@@ -75,6 +75,9 @@ TEST_CASE("a webhook partner's secret is read from its file; defaults apply",
   CHECK_FALSE(a->servesTownship("451229203"));
   REQUIRE(d.value()->channelFor("platform") != nullptr);
   CHECK(d.value()->channelFor("platform")->topic == "xianjie/out/platform");
+  // The platform's default fields: township and village, never the raw ID number.
+  CHECK(d.value()->platform.fields == kDefaultPlatformFields);
+  CHECK_FALSE(d.value()->platform.mayReceive("id_number"));
   CHECK(d.value()->delivery.max_attempts == 3);
   CHECK(d.value()->delivery.backoff_initial_ms == 500);
   std::remove(secret.c_str());
@@ -97,7 +100,7 @@ TEST_CASE("every partner problem is reported at once with its path", "[config][p
        "channel": {"type": "mqtt", "topic": "out/#"}},
       {"name": "no org", "services": ["food"], "townships": ["*"]}
     ],
-    "platform": {"enabled": true},
+    "platform": {"enabled": true, "fields": ["village", "name"]},
     "delivery": {"max_attempts": 0, "backoff_initial_ms": 1000, "backoff_max_ms": 10},
     "extra": 1
   })",
@@ -124,6 +127,7 @@ TEST_CASE("every partner problem is reported at once with its path", "[config][p
                            "/partners/4/org",
                            "/partners/4/channel",
                            "/platform/channel",
+                           "/platform/fields/1",
                            "/delivery/max_attempts",
                            "/delivery/backoff_max_ms",
                            "/extra"}) {
