@@ -348,16 +348,20 @@ void Api::suggestions(const Principal& principal, std::shared_ptr<ApiRequest> re
 }
 
 void Api::createExchange(const Principal& principal, std::shared_ptr<ApiRequest> req, Reply reply) {
-  if (!isJsonContentType(req->content_type))
+  if (!isJsonContentType(req->content_type)) {
+    countRejected("unsupported_media_type");
     return finish(*req, reply,
                   error(415, "unsupported_media_type", "Content-Type must be application/json"));
+  }
   rapidjson::Document body;
   body.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(
       req->body.c_str(), req->body.size());
-  if (body.HasParseError() || !body.IsObject())
+  if (body.HasParseError() || !body.IsObject()) {
+    countRejected("malformed");
     return finish(
         *req, reply,
         error(400, "malformed_json", "1 problem(s)", {{"", "the body must be a JSON object"}}));
+  }
   Problems problems;
   auto text = [&](const rapidjson::Value& obj, const std::string& base, const char* key,
                   bool required, size_t max_len = 200) -> std::string {
@@ -519,15 +523,24 @@ void Api::exchangeEvent(const Principal& principal, int64_t id, std::shared_ptr<
                         Reply reply) {
   if (req->method != "POST")
     return finish(*req, reply, error(405, "method_not_allowed", "use POST"));
-  if (!isJsonContentType(req->content_type))
+  if (!isJsonContentType(req->content_type)) {
+    countRejected("unsupported_media_type");
     return finish(*req, reply,
                   error(415, "unsupported_media_type", "Content-Type must be application/json"));
+  }
   ExchangeCommand cmd;
   Problems problems;
-  if (!envelope::parseExchangeEventJson(req->body, cmd, problems))
+  if (!envelope::parseExchangeEventJson(req->body, cmd, problems)) {
+    // Bad input like any other: counted, by whether the body was JSON at all.
+    const bool malformed = problems.size() == 1 && problems[0].path.empty();
+    countRejected(malformed ? "malformed" : "invalid");
+    log::info("exchange_event_rejected", {{"token", principal.token_id},
+                                          {"reason", malformed ? "malformed" : "invalid"},
+                                          {"problems", std::to_string(problems.size())}});
     return finish(
         *req, reply,
         error(400, "invalid_event", std::to_string(problems.size()) + " problem(s)", problems));
+  }
   cmd.kind = ExchangeCommand::Kind::kEvent;
   cmd.exchange_id = id;
   cmd.actor = principal.token_id;

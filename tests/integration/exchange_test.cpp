@@ -344,6 +344,15 @@ TEST_CASE("bad exchange events are refused with every problem's path", "[exchang
   auto created = h.refer(item, "charity-1", std::string(",") + kConsent);
   REQUIRE(created.status == 201);
   std::string ex = json(created.body)["exchange"]["id"].GetString();
+  auto rejections = [&](const std::string& reason) {
+    auto m = httpRequest(h.d.port(), "GET", "/metrics").body;
+    std::string series = "xianjie_http_rejections_total{reason=\"" + reason + "\"} ";
+    auto p = m.find(series);
+    return p == std::string::npos ? -1.0 : std::stod(m.substr(p + series.size()));
+  };
+  const double invalid_before = rejections("invalid");
+  const double malformed_before = rejections("malformed");
+  REQUIRE(invalid_before >= 0);
   auto bad = h.event(ex, R"({"event":"explode","status":"done","colour":"red"})", h.charity1);
   CHECK(bad.status == 400);
   CHECK(hasProblem(bad.body, "/status"));
@@ -351,6 +360,12 @@ TEST_CASE("bad exchange events are refused with every problem's path", "[exchang
   auto none = h.event(ex, R"({"note":"x"})", h.charity1);
   CHECK(none.status == 400);
   CHECK(hasProblem(none.body, "/event"));
+  auto garbage = h.event(ex, "{not json", h.charity1);
+  CHECK(garbage.status == 400);
+  CHECK(hasProblem(garbage.body, ""));
+  // Counted like every other bad input.
+  CHECK(rejections("invalid") == invalid_before + 2);
+  CHECK(rejections("malformed") == malformed_before + 1);
   CHECK(h.send("POST", "/v1/exchanges/ex-999/events", R"({"event":"accept"})", h.charity1).status ==
         404);
   // Staff (the requester of an outbound exchange) may withdraw it with a reason.
