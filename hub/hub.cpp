@@ -9,6 +9,7 @@
 #include <csignal>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -74,6 +75,15 @@ Status Hub::run() {
   auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics, keys.value().fingerprint());
   if (!store_r.isOk()) return store_r.status();
   auto store = std::move(store_r).value();
+  // A partner's next progress report: its progress_every_working_days on the calendar in force
+  // (directory and calendar read at each use, so SIGHUP reloads apply).
+  store->setProgressDueCounter([&partner_directory, &intake](const std::string& partner,
+                                                             const std::string& from) {
+    auto dir = partner_directory.get();
+    const Partner* p = dir ? dir->find(partner) : nullptr;
+    if (!p || p->progress_every_working_days <= 0) return std::string();
+    return intake.deadline(from, p->progress_every_working_days).date;
+  });
 
   // The calendar: metrics and a daily warning before it runs out (a warning, not an outage);
   // provisional deadlines of open items are counted again whenever the standards are loaded
@@ -142,17 +152,26 @@ Status Hub::run() {
     for (const auto& [key, n] : last_sweep.overdue_by_queue_township)
       out += "xianjie_items_overdue{queue=\"" + key.first + "\",township=\"" + key.second + "\"} " +
              std::to_string(n) + "\n";
-    out += "# HELP xianjie_exchanges Exchanges by state (as of the last sweep)\n"
-           "# TYPE xianjie_exchanges gauge\n";
-    for (const auto& [state, n] : last_sweep.exchanges_by_state)
-      out += "xianjie_exchanges{state=\"" + state + "\"} " + std::to_string(n) + "\n";
-    out +=
-        "# HELP xianjie_exchanges_overdue Exchanges past the partner's answer deadline, by "
-        "partner\n# TYPE xianjie_exchanges_overdue gauge\n";
-    for (const auto& [partner, n] : last_sweep.overdue_exchanges_by_partner)
-      out += "xianjie_exchanges_overdue{partner=\"" + partner + "\"} " + std::to_string(n) + "\n";
+    // (xianjie_exchanges and xianjie_exchanges_overdue come from the store, refreshed at
+    // every change of an exchange.)
     return out;
   });
+  // Escalations of exchanges, once per overdue period (answer: no accept or reject in time;
+  // progress: no progress report within the partner's progress_every_working_days).
+  std::mutex escalation_mu;
+  std::map<std::pair<std::string, std::string>, Counter*> escalation_counters;
+  auto countEscalations = [this, &escalation_mu, &escalation_counters](const SweepResult& r) {
+    std::lock_guard lock(escalation_mu);
+    for (const auto& [partner, reason] : r.exchange_escalations) {
+      auto& c = escalation_counters[{partner, reason}];
+      if (!c)
+        c = &impl_->metrics.counter(
+            "xianjie_exchange_escalations_total",
+            "Exchanges escalated to the county queue, by partner and reason (answer, progress)",
+            "partner=\"" + partner + "\",reason=\"" + reason + "\"");
+      c->inc();
+    }
+  };
   auto sweep = [&](const std::string& today, std::function<void(std::optional<SweepResult>)> done) {
     // Items without a deadline are late once older than escalate_undated_after_days calendar
     // days: created before the start (China time) of the day that many days before `today`.
@@ -165,10 +184,17 @@ Status Hub::run() {
                         std::chrono::hours(8));
     return store->sweep(
         today, routes_now->escalation_queue, formatRfc3339(impl_->clock.now()), undated_before,
-        [&overdue_mu, &last_sweep, done = std::move(done)](std::optional<SweepResult> r) {
+        [&overdue_mu, &last_sweep, countEscalations,
+         done = std::move(done)](std::optional<SweepResult> r) {
           if (r) {
             if (r->escalated)
               log::info("sweep_escalated", {{"items", std::to_string(r->escalated)}});
+            if (!r->exchange_escalations.empty()) {
+              log::info("sweep_exchanges_escalated",
+                        {{"answer", std::to_string(r->exchanges_overdue)},
+                         {"progress", std::to_string(r->exchanges_progress_overdue)}});
+              countEscalations(*r);
+            }
             std::lock_guard lock(overdue_mu);
             last_sweep = *r;
           }

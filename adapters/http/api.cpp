@@ -351,7 +351,9 @@ void Api::faults(ApiRequest req, Reply reply) {
              ApiResponse{200,
                          "{\"marked_overdue\":" + std::to_string(r->marked_overdue) +
                              ",\"escalated\":" + std::to_string(r->escalated) +
-                             ",\"exchanges_overdue\":" + std::to_string(r->exchanges_overdue) + "}",
+                             ",\"exchanges_overdue\":" + std::to_string(r->exchanges_overdue) +
+                             ",\"exchanges_progress_overdue\":" +
+                             std::to_string(r->exchanges_progress_overdue) + "}",
                          "application/json",
                          {}});
     });

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,6 +87,10 @@ struct ExchangeRecord {
   int64_t timeline_seq = 0;  // number of timeline rows so far
   std::string due;           // YYYY-MM-DD: the next answer due from the performer; "" none
   bool overdue = false;
+  // Outbound, while the partner works on it (accepted, in_progress): the day by which its next
+  // progress report is due (its progress_every_working_days); "" none. Escalated once per period.
+  std::string progress_due;
+  bool progress_overdue = false;  // escalated for no progress, and no report since
 };
 
 // One timeline row: who did what, when, with which note. Append only.
@@ -159,6 +164,13 @@ struct ExchangeReportRow {
   std::string created_at;   // RFC 3339
   std::string accepted_at;  // RFC 3339 of the first accept; empty if never accepted
 };
+
+// The day by which a partner performing an exchange must next report progress: `from`
+// (YYYY-MM-DD) plus the partner's progress_every_working_days on the hub's working-day calendar;
+// "" when nothing can be due (a partner no longer in the directory, no calendar for the year).
+// Given by the hub from the directory and calendar in force; pure, any thread.
+using ProgressDueCounter =
+    std::function<std::string(const std::string& partner, const std::string& from)>;
 
 std::string exchangeIdOf(int64_t exchange_id);  // 42 -> "ex-42"
 int64_t exchangeSeqOf(std::string_view ex_id);  // "ex-42" -> 42; -1 if not an exchange id

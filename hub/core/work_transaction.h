@@ -148,6 +148,10 @@ class WorkTransaction {
   virtual Result<std::vector<std::pair<std::string, int64_t>>> exchangesByState() = 0;
   // Overdue exchanges counted by partner.
   virtual Result<std::vector<std::pair<std::string, int64_t>>> overdueExchanges() = 0;
+  // Exchanges whose next progress report (`progress_due`) is before `date`, oldest due first.
+  virtual Result<std::vector<int64_t>> exchangesProgressDueBefore(const std::string& date) = 0;
+  // Exchanges escalated for no progress report (and none since), counted by partner.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> progressOverdueExchanges() = 0;
 };
 
 }  // namespace xj

@@ -241,6 +241,14 @@ CREATE TABLE person_categories (
   updated_at TEXT NOT NULL
 );
 )sql",
+    // 12: a partner's progress reports (issue 11 point 6): the day the next one is due while it
+    // works on an exchange, and whether it was escalated for none.
+    R"sql(
+ALTER TABLE exchanges ADD COLUMN progress_due TEXT NOT NULL DEFAULT '';
+ALTER TABLE exchanges ADD COLUMN progress_overdue INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX exchanges_progress_due ON exchanges(progress_due) WHERE progress_due != '';
+CREATE INDEX exchanges_progress_overdue ON exchanges(partner) WHERE progress_overdue = 1;
+)sql",
 };
 
 }  // namespace

@@ -133,7 +133,8 @@ class SqliteStore::Writer {
   Status commit(std::vector<WriteJob>& jobs, std::vector<IngestResult>& results,
                 std::vector<ActionResult>& actions, std::vector<std::optional<SweepResult>>& sweeps,
                 std::vector<ExchangeCommandResult>& exchanges, int& events,
-                std::vector<OutboxRecord>& outbound) {
+                std::vector<OutboxRecord>& outbound, const ProgressDueCounter& progress_due,
+                bool& exchanges_changed) {
     if (auto s = ensureOpen(); !s.isOk()) return s;
     if (auto s = db_.exec("BEGIN IMMEDIATE"); !s.isOk()) return fail("begin");
     results.assign(jobs.size(), {});
@@ -152,14 +153,14 @@ class SqliteStore::Writer {
         s = sweep->recount ? routing::recountProvisional(work, sweep->recount, sweep->at,
                                                          r.deadlines_changed, events)
                            : routing::sweep(work, sweep->today, sweep->escalation_queue, sweep->at,
-                                            sweep->undated_created_before, r, events);
+                                            sweep->undated_created_before, progress_due, r, events);
         sweeps[i] = std::move(r);
       } else if (auto* task = std::get_if<TaskJob>(&jobs[i])) {
         s = task->run(db_, work);
       } else if (auto* ex = std::get_if<ExchangeJob>(&jobs[i])) {
         s = ex->cmd.kind == ExchangeCommand::Kind::kCreateOutbound
                 ? routing::openOutbound(work, ex->cmd, exchanges[i], events)
-                : routing::applyExchangeEvent(work, ex->cmd, exchanges[i], events);
+                : routing::applyExchangeEvent(work, ex->cmd, exchanges[i], events, progress_due);
       }
       if (!s.isOk()) {
         if (s.code() == StatusCode::kIoError && db_.lastErrorCode() != SQLITE_OK)
@@ -170,6 +171,24 @@ class SqliteStore::Writer {
     }
     if (auto s = db_.exec("COMMIT"); !s.isOk()) return fail("commit");
     outbound = work.takeEnqueued();  // only now: a rolled-back row never leaves
+    exchanges_changed = work.exchangesChanged();
+    return Status::ok();
+  }
+
+  // Exchanges by state and overdue ones by partner (three small indexed reads, outside any
+  // transaction): for /metrics after a commit that changed an exchange.
+  Status readExchangeCounts(ExchangeCounts& out) {
+    if (auto s = ensureOpen(); !s.isOk()) return s;
+    SqliteWorkTransaction work(db_);
+    auto by_state = work.exchangesByState();
+    if (!by_state.isOk()) return by_state.status();
+    auto answer = work.overdueExchanges();
+    if (!answer.isOk()) return answer.status();
+    auto progress = work.progressOverdueExchanges();
+    if (!progress.isOk()) return progress.status();
+    out.by_state = std::move(by_state).value();
+    out.answer_overdue = std::move(answer).value();
+    out.progress_overdue = std::move(progress).value();
     return Status::ok();
   }
 
@@ -283,6 +302,28 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config
                 [s = store.get()] { return static_cast<double>(s->ingestDepth()); });
   metrics.gauge("xianjie_store_healthy", "1 while the last commit succeeded",
                 [s = store.get()] { return s->healthy() ? 1.0 : 0.0; });
+  // Exchanges by state and overdue ones by partner and reason, refreshed by the writer after
+  // every commit that changed an exchange (not only at the sweep).
+  store->refreshExchangeCounts();
+  metrics.collector([s = store.get()] {
+    std::lock_guard lock(s->counts_mu_);
+    const auto& c = s->exchange_counts_;
+    std::string out =
+        "# HELP xianjie_exchanges Exchanges by state\n# TYPE xianjie_exchanges gauge\n";
+    for (const auto& [state, n] : c.by_state)
+      out += "xianjie_exchanges{state=\"" + state + "\"} " + std::to_string(n) + "\n";
+    out +=
+        "# HELP xianjie_exchanges_overdue Exchanges past a partner deadline, by partner and "
+        "reason (answer: no accept or reject in time; progress: no progress report in time)\n"
+        "# TYPE xianjie_exchanges_overdue gauge\n";
+    for (const auto& [partner, n] : c.answer_overdue)
+      out += "xianjie_exchanges_overdue{partner=\"" + partner + "\",reason=\"answer\"} " +
+             std::to_string(n) + "\n";
+    for (const auto& [partner, n] : c.progress_overdue)
+      out += "xianjie_exchanges_overdue{partner=\"" + partner + "\",reason=\"progress\"} " +
+             std::to_string(n) + "\n";
+    return out;
+  });
   store->writer_thread_ = std::thread([s = store.get()] { s->writerLoop(); });
   for (int i = 0; i < config.readers; ++i)
     store->reader_threads_.emplace_back([s = store.get(), i] { s->readerLoop(i); });
@@ -614,6 +655,21 @@ void SqliteStore::stop() {
   reader_threads_.clear();
 }
 
+void SqliteStore::setProgressDueCounter(ProgressDueCounter counter) {
+  std::lock_guard lock(mu_);
+  progress_due_ = std::move(counter);
+}
+
+void SqliteStore::refreshExchangeCounts() {
+  ExchangeCounts counts;
+  if (auto s = writer_->readExchangeCounts(counts); !s.isOk()) {
+    log::warn("exchange_counts_failed", {{"error", s.message()}});
+    return;  // the previous figures stay until the next change
+  }
+  std::lock_guard lock(counts_mu_);
+  exchange_counts_ = std::move(counts);
+}
+
 void SqliteStore::writerLoop() {
   std::vector<WriteJob> batch;
   std::vector<IngestResult> results;
@@ -643,7 +699,14 @@ void SqliteStore::writerLoop() {
     }
     int events = 0;
     std::vector<OutboxRecord> outbound;
-    Status s = writer_->commit(batch, results, actions, sweeps, exchanges, events, outbound);
+    ProgressDueCounter progress_due;
+    {
+      std::lock_guard lock(mu_);
+      progress_due = progress_due_;
+    }
+    bool exchanges_changed = false;
+    Status s = writer_->commit(batch, results, actions, sweeps, exchanges, events, outbound,
+                               progress_due, exchanges_changed);
     batch_sizes_.observe(static_cast<double>(batch.size()));
     // What the writer's work costs in statements (per registry name): divided by the messages
     // stored, the per-message cost the benchmarks report.
@@ -675,6 +738,8 @@ void SqliteStore::writerLoop() {
     }
     if (!healthy_.exchange(true)) log::info("store_recovered");
     if (events > 0) events_version_.fetch_add(1);
+    // Before the callbacks: whoever hears of the change then reads counts that include it.
+    if (exchanges_changed) refreshExchangeCounts();
     if (!outbound.empty()) {
       std::function<void(std::vector<OutboxRecord>)> listener;
       {

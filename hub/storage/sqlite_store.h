@@ -108,6 +108,9 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   void dropWriterConnection() { drop_connection_.store(true); }
   // Fault injection (tests): a paused writer takes no jobs, so the queue fills up.
   void setPaused(bool paused);
+  // How a partner's next progress report is counted (the directory and calendar in force); set
+  // once at start-up, before traffic. Unset: no progress deadlines.
+  void setProgressDueCounter(ProgressDueCounter counter);
 
  private:
   struct IngestJob {
@@ -164,6 +167,16 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   bool stopping_ = false;
   bool paused_ = false;
   std::function<void(std::vector<OutboxRecord>)> outbox_listener_;  // guarded by mu_
+  ProgressDueCounter progress_due_;                                  // guarded by mu_
+
+  // Exchanges by state and overdue exchanges by partner and reason, as of the last commit that
+  // changed an exchange (read by /metrics on any thread; written by the writer).
+  struct ExchangeCounts {
+    std::vector<std::pair<std::string, int64_t>> by_state, answer_overdue, progress_overdue;
+  };
+  void refreshExchangeCounts();  // writer thread (and open(), before the writer starts)
+  std::mutex counts_mu_;
+  ExchangeCounts exchange_counts_;  // guarded by counts_mu_
 
   std::atomic<bool> healthy_{true};
   std::atomic<int64_t> pending_max_pages_{-1};

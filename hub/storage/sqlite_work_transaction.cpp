@@ -53,6 +53,8 @@ ExchangeRecord readExchangeRow(const Stmt& st) {
   r.timeline_seq = st.int64(16);
   r.due = st.text(17);
   r.overdue = st.int64(18) != 0;
+  r.progress_due = st.text(19);
+  r.progress_overdue = st.int64(20) != 0;
   return r;
 }
 
@@ -296,6 +298,7 @@ Result<int64_t> SqliteWorkTransaction::enqueueOutbound(const OutboundMessage& m)
 }
 
 Result<int64_t> SqliteWorkTransaction::insertExchange(const ExchangeRecord& e) {
+  exchanges_changed_ = true;
   auto st = db_.cached(Sql::kInsertExchange);
   st.bind(1, toString(e.direction))
       .bind(2, e.partner)
@@ -327,6 +330,7 @@ Result<std::optional<ExchangeRecord>> SqliteWorkTransaction::loadExchange(int64_
 }
 
 Status SqliteWorkTransaction::updateExchange(const ExchangeRecord& e) {
+  exchanges_changed_ = true;
   auto st = db_.cached(Sql::kUpdateExchange);
   st.bind(1, e.exchange_id)
       .bind(2, toString(e.state))
@@ -335,7 +339,9 @@ Status SqliteWorkTransaction::updateExchange(const ExchangeRecord& e) {
       .bind(5, e.updated_at)
       .bind(6, e.timeline_seq)
       .bind(7, e.due)
-      .bind(8, static_cast<int64_t>(e.overdue ? 1 : 0));
+      .bind(8, static_cast<int64_t>(e.overdue ? 1 : 0))
+      .bind(9, e.progress_due)
+      .bind(10, static_cast<int64_t>(e.progress_overdue ? 1 : 0));
   return done(st, "update exchange");
 }
 
@@ -382,6 +388,27 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteWorkTransaction::over
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) out.emplace_back(st.text(0), st.int64(1));
   if (rc != SQLITE_DONE) return fail("exchanges overdue");
+  return out;
+}
+
+Result<std::vector<int64_t>> SqliteWorkTransaction::exchangesProgressDueBefore(
+    const std::string& date) {
+  auto st = db_.cached(Sql::kExchangesProgressDueBefore);
+  st.bind(1, date);
+  std::vector<int64_t> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.int64(0));
+  if (rc != SQLITE_DONE) return fail("exchanges progress due");
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>>
+SqliteWorkTransaction::progressOverdueExchanges() {
+  auto st = db_.cached(Sql::kExchangesProgressOverdue);
+  std::vector<std::pair<std::string, int64_t>> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.emplace_back(st.text(0), st.int64(1));
+  if (rc != SQLITE_DONE) return fail("exchanges progress overdue");
   return out;
 }
 

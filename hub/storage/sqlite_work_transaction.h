@@ -55,6 +55,12 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Result<std::vector<int64_t>> exchangesDueBefore(const std::string& date) override;
   Result<std::vector<std::pair<std::string, int64_t>>> overdueExchanges() override;
   Result<std::vector<std::pair<std::string, int64_t>>> exchangesByState() override;
+  Result<std::vector<int64_t>> exchangesProgressDueBefore(const std::string& date) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> progressOverdueExchanges() override;
+
+  // Whether this transaction inserted or changed an exchange (the store then refreshes the
+  // exchange counts in /metrics after the commit).
+  bool exchangesChanged() const { return exchanges_changed_; }
 
  private:
   Status done(ScopedStmt& st, const char* what);  // SQLITE_DONE or an I/O error naming `what`
@@ -62,6 +68,7 @@ class SqliteWorkTransaction final : public WorkTransaction {
 
   Db& db_;
   std::vector<OutboxRecord> enqueued_;
+  bool exchanges_changed_ = false;
 };
 
 // Reads one item row (the columns of kItemColumns, statements.h) into a record.

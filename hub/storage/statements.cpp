@@ -14,7 +14,8 @@ const char* const kOutboxColumns =
     "next_attempt_ms, last_error, updated_at, delivered_at";
 const char* const kExchangeColumns =
     "exchange_id, direction, partner, state, township, queue, item_id, hub_seq, need, partner_ref, "
-    "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue";
+    "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue, "
+    "progress_due, progress_overdue";
 
 namespace {
 
@@ -29,7 +30,8 @@ struct Entry {
   "next_attempt_ms, last_error, updated_at, delivered_at"
 #define XJ_EXCHANGE_COLUMNS                                                               \
   "exchange_id, direction, partner, state, township, queue, item_id, hub_seq, need, partner_ref, " \
-  "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue"
+  "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue, " \
+  "progress_due, progress_overdue"
 
 #define XJ_ITEM_COLUMNS                                                                   \
   "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, " \
@@ -156,7 +158,7 @@ constexpr Entry kTable[] = {
      "SELECT " XJ_EXCHANGE_COLUMNS " FROM exchanges WHERE exchange_id=?1"},
     {Sql::kUpdateExchange, "update_exchange",
      "UPDATE exchanges SET state=?2, reason=?3, outcome=?4, updated_at=?5, timeline_seq=?6, "
-     "due=?7, overdue=?8 WHERE exchange_id=?1"},
+     "due=?7, overdue=?8, progress_due=?9, progress_overdue=?10 WHERE exchange_id=?1"},
     {Sql::kExchangeByItem, "exchange_by_item",
      "SELECT exchange_id FROM exchanges WHERE item_id=?1 AND direction=?2 "
      "ORDER BY exchange_id DESC LIMIT 1"},
@@ -224,6 +226,12 @@ constexpr Entry kTable[] = {
      "INSERT INTO person_categories(id_key, category, since, item_id, updated_at) "
      "VALUES(?1,?2,?3,?4,?5) ON CONFLICT(id_key) DO UPDATE SET category=excluded.category, "
      "since=excluded.since, item_id=excluded.item_id, updated_at=excluded.updated_at"},
+    // The partial indexes exchanges_progress_due / _overdue need their WHERE terms verbatim.
+    {Sql::kExchangesProgressDueBefore, "exchanges_progress_due_before",
+     "SELECT exchange_id FROM exchanges WHERE progress_due != '' AND progress_due < ?1 "
+     "ORDER BY progress_due, exchange_id"},
+    {Sql::kExchangesProgressOverdue, "exchanges_progress_overdue",
+     "SELECT partner, count(*) FROM exchanges WHERE progress_overdue = 1 GROUP BY partner"},
 };
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS

@@ -89,6 +89,9 @@ enum class Sql {
   kItemPerson,         // an item's person key, and village and ID number from its message
   kPersonCategory,     // a person's category as last established, by person key
   kSetPersonCategory,  // insert or replace it
+  // a partner's progress reports (issue 11 point 6)
+  kExchangesProgressDueBefore,  // a progress report due before a date
+  kExchangesProgressOverdue,    // exchanges escalated for no progress, by partner
   kCount
 };
 

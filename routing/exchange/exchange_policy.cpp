@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "hub/core/time_format.h"
 #include "routing/exchange/exchange.h"
+#include "routing/intake/intake.h"
 
 namespace xj::routing {
 namespace {
@@ -65,7 +67,7 @@ Status tellCivilAffairs(WorkTransaction& tx, const ExchangeRecord& ex,
 Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const std::string& actor,
             const std::string& at, ExchangeEvent event, ExchangeState next,
             const std::string& reason, const std::string& outcome, const std::string& note,
-            int& events) {
+            int& events, const ProgressDueCounter* progress = nullptr) {
   ExchangeTimelineEntry t;
   t.seq = ex.timeline_seq + 1;
   t.at = at;
@@ -87,6 +89,19 @@ Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const 
   if (next != ExchangeState::kRequested && next != ExchangeState::kReceived) {
     ex.due.clear();
     ex.overdue = false;
+  }
+  // A partner working on a referral out (accepted, in_progress) reports progress every M
+  // working days: each of its reports starts the period again, as does the move into work.
+  // Outside those states nothing is due (on hold: paused; closed: done).
+  const bool working = next == ExchangeState::kAccepted || next == ExchangeState::kInProgress;
+  if (!working || ex.direction != ExchangeDirection::kOutbound) {
+    ex.progress_due.clear();
+    ex.progress_overdue = false;
+  } else if (progress && *progress &&
+             (party == ExchangeParty::kPartner || ex.progress_due.empty())) {
+    auto t = parseRfc3339(at);
+    ex.progress_due = t ? (*progress)(ex.partner, acceptedOn(*t)) : "";
+    ex.progress_overdue = false;
   }
   if (auto s = tx.updateExchange(ex); !s.isOk()) return s;
   if (auto s = tx.appendExchangeTimeline(ex.exchange_id, t); !s.isOk()) return s;
@@ -207,7 +222,8 @@ Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCom
 }
 
 Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
-                          ExchangeCommandResult& result, int& events) {
+                          ExchangeCommandResult& result, int& events,
+                          const ProgressDueCounter& progress_due) {
   auto loaded = tx.loadExchange(cmd.exchange_id);
   if (!loaded.isOk()) return loaded.status();
   const auto& found = loaded.value();
@@ -236,7 +252,7 @@ Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
     return Status::ok();
   }
   if (auto s = move(tx, ex, cmd.party, cmd.actor, cmd.at, event, check.next, cmd.reason,
-                    cmd.outcome, cmd.note, events);
+                    cmd.outcome, cmd.note, events, &progress_due);
       !s.isOk())
     return s;
   result.outcome = Outcome::kOk;
@@ -309,9 +325,93 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
                  o == "not_eligible" ? req.reason_code : "", outcome, req.text, events);
 }
 
+namespace {
+
+// The county follows a late exchange up: a follow-up item on the escalation queue, pointing at
+// the item the exchange belongs to (which may already be resolved).
+Status escalateExchange(WorkTransaction& tx, const ExchangeRecord& ex,
+                        const std::string& escalation_queue, const std::string& at,
+                        const std::string& category, const std::string& why, int& events) {
+  auto item = tx.loadItem(ex.item_id);
+  if (!item.isOk()) return item.status();
+  NewItem f;
+  f.queue = escalation_queue;
+  f.item_kind = ItemKind::kFollowUp;
+  f.hub_seq = ex.hub_seq;
+  f.kind = item.value() ? item.value()->kind : MessageKind::kReferral;
+  f.township = ex.township;
+  f.category = category;
+  f.at = at;
+  f.parent_item = ex.item_id;
+  auto fid = tx.insertItem(f);
+  if (!fid.isOk()) return fid.status();
+  if (auto s = tx.appendHistory(
+          fid.value(),
+          {at, "hub", "created", "", "new",
+           ex.ex_id + " (" + ex.partner + ", " + std::string(toString(ex.direction)) + ") " + why});
+      !s.isOk())
+    return s;
+  if (auto s = tx.appendEvent(escalation_queue, fid.value(), EventType::kEscalatedIn, at);
+      !s.isOk())
+    return s;
+  ++events;
+  return Status::ok();
+}
+
+// The progress deadline: a partner working on a referral out with no report by its
+// `progress_due` is escalated once for that period (a timeline row, a follow-up item on the
+// escalation queue); the next period runs from `today`, so a partner that stays silent is
+// escalated again M working days later, not at every sweep.
+Status sweepProgress(WorkTransaction& tx, const std::string& today,
+                     const std::string& escalation_queue, const std::string& at,
+                     const ProgressDueCounter& progress_due, SweepResult& result, int& events) {
+  auto late = tx.exchangesProgressDueBefore(today);
+  if (!late.isOk()) return late.status();
+  for (int64_t id : late.value()) {
+    auto loaded = tx.loadExchange(id);
+    if (!loaded.isOk()) return loaded.status();
+    if (!loaded.value()) continue;
+    ExchangeRecord ex = *loaded.value();
+    const std::string was_due = ex.progress_due;
+    if (ex.state != ExchangeState::kAccepted && ex.state != ExchangeState::kInProgress) {
+      ex.progress_due.clear();  // moved on meanwhile: nothing is late
+      ex.progress_overdue = false;
+      if (auto s = tx.updateExchange(ex); !s.isOk()) return s;
+      continue;
+    }
+    ex.progress_overdue = true;
+    ex.progress_due = progress_due ? progress_due(ex.partner, today) : "";
+    ex.updated_at = at;
+    ex.timeline_seq += 1;
+    if (auto s = tx.updateExchange(ex); !s.isOk()) return s;
+    const std::string state(toString(ex.state));
+    if (auto s = tx.appendExchangeTimeline(
+            ex.exchange_id,
+            {ex.timeline_seq, at, "hub", ExchangeSide::kPerformer, "progress_overdue", state, state,
+             "", "",
+             "no progress report from the performer by " + was_due + "; escalated to " +
+                 escalation_queue +
+                 (ex.progress_due.empty() ? "" : "; next report due by " + ex.progress_due)});
+        !s.isOk())
+      return s;
+    if (auto s = escalateExchange(tx, ex, escalation_queue, at, "exchange_progress_overdue",
+                                  "no progress report since " + was_due, events);
+        !s.isOk())
+      return s;
+    ++result.exchanges_progress_overdue;
+    result.exchange_escalations.emplace_back(ex.partner, "progress");
+  }
+  auto counts = tx.progressOverdueExchanges();
+  if (!counts.isOk()) return counts.status();
+  result.progress_overdue_exchanges_by_partner = counts.value();
+  return Status::ok();
+}
+
+}  // namespace
+
 Status sweepExchanges(WorkTransaction& tx, const std::string& today,
                       const std::string& escalation_queue, const std::string& at,
-                      SweepResult& result, int& events) {
+                      const ProgressDueCounter& progress_due, SweepResult& result, int& events) {
   auto due = tx.exchangesDueBefore(today);
   if (!due.isOk()) return due.status();
   for (int64_t id : due.value()) {
@@ -337,33 +437,16 @@ Status sweepExchanges(WorkTransaction& tx, const std::string& today,
              "no answer from the performer by " + was_due + "; escalated to " + escalation_queue});
         !s.isOk())
       return s;
-    // The county follows it up: a follow-up item on the escalation queue, pointing at the item
-    // the exchange belongs to (which may already be resolved).
-    auto item = tx.loadItem(ex.item_id);
-    if (!item.isOk()) return item.status();
-    NewItem f;
-    f.queue = escalation_queue;
-    f.item_kind = ItemKind::kFollowUp;
-    f.hub_seq = ex.hub_seq;
-    f.kind = item.value() ? item.value()->kind : MessageKind::kReferral;
-    f.township = ex.township;
-    f.category = "exchange_overdue";
-    f.at = at;
-    f.parent_item = ex.item_id;
-    auto fid = tx.insertItem(f);
-    if (!fid.isOk()) return fid.status();
-    if (auto s = tx.appendHistory(fid.value(), {at, "hub", "created", "", "new",
-                                                ex.ex_id + " (" + ex.partner + ", " +
-                                                    std::string(toString(ex.direction)) +
-                                                    ") unanswered since " + was_due});
+    if (auto s = escalateExchange(tx, ex, escalation_queue, at, "exchange_overdue",
+                                  "unanswered since " + was_due, events);
         !s.isOk())
       return s;
-    if (auto s = tx.appendEvent(escalation_queue, fid.value(), EventType::kEscalatedIn, at);
-        !s.isOk())
-      return s;
-    ++events;
     ++result.exchanges_overdue;
+    result.exchange_escalations.emplace_back(ex.partner, "answer");
   }
+  if (auto s = sweepProgress(tx, today, escalation_queue, at, progress_due, result, events);
+      !s.isOk())
+    return s;
   auto counts = tx.overdueExchanges();
   if (!counts.isOk()) return counts.status();
   result.overdue_exchanges_by_partner = counts.value();

@@ -32,8 +32,11 @@ Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCom
 // A side's report (HTTP or MQTT). kNotFound when the exchange does not exist or the caller is
 // not party to it (a partner) or it is outside the caller's townships (staff); kConflict with
 // the table's refusal.
+// `progress_due` counts the partner's next progress report when the move leaves a referral out
+// accepted or in progress (the partner's own report, or the move into work).
 Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
-                          ExchangeCommandResult& result, int& events);
+                          ExchangeCommandResult& result, int& events,
+                          const ProgressDueCounter& progress_due);
 
 // A charity's referral was stored and `item_id` is its verification item: opens the inbound
 // exchange (civil affairs performs), marks it received, and tells the charity its exchange id.
@@ -47,11 +50,14 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
 
 // The answer deadline: an exchange still awaiting the performer's accept or reject after its
 // `due` day (the partner's accept_within_working_days) is marked overdue (a timeline row) and
-// escalated: a follow-up item on `escalation_queue` pointing at the exchange's item. Counts go
-// into `result`, with the overdue exchanges by partner and all exchanges by state (/metrics).
+// escalated: a follow-up item on `escalation_queue` pointing at the exchange's item. The progress
+// deadline likewise (issue 11 point 6): a referral out accepted or in progress whose partner has
+// not reported by its `progress_due` is escalated (category exchange_progress_overdue), once per
+// period: the next period, counted by `progress_due` from `today`, starts at the escalation.
+// Counts go into `result`, with the overdue exchanges by partner and all exchanges by state.
 Status sweepExchanges(WorkTransaction& tx, const std::string& today,
                       const std::string& escalation_queue, const std::string& at,
-                      SweepResult& result, int& events);
+                      const ProgressDueCounter& progress_due, SweepResult& result, int& events);
 
 // Escapes `s` as a JSON string literal (with quotes). Std-only, for the outbox bodies.
 std::string jsonQuote(const std::string& s);

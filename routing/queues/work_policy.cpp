@@ -284,8 +284,8 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
 }
 
 Status sweep(WorkTransaction& tx, const std::string& today, const std::string& escalation_queue,
-             const std::string& at, const std::string& undated_created_before, SweepResult& result,
-             int& events) {
+             const std::string& at, const std::string& undated_created_before,
+             const ProgressDueCounter& progress_due, SweepResult& result, int& events) {
   // Both kinds of lateness take the same road: marked overdue, escalated if the transition
   // table allows it (an item already escalated stays where it is and is only marked overdue).
   auto markOverdue = [&](int64_t id, const std::string& why) -> Status {
@@ -335,7 +335,7 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
           !s.isOk())
         return s;
   }
-  if (auto s = sweepExchanges(tx, today, escalation_queue, at, result, events); !s.isOk())
+  if (auto s = sweepExchanges(tx, today, escalation_queue, at, progress_due, result, events); !s.isOk())
     return s;
   auto counts = tx.overdueCounts();
   if (!counts.isOk()) return counts.status();

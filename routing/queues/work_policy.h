@@ -39,9 +39,11 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
 // (an item already escalated, or already there, is only marked). With a non-empty
 // `undated_created_before` (RFC 3339), items without a deadline created before it are treated
 // the same way (routes: escalate_undated_after_days).
+// The exchanges' deadlines are swept in the same transaction (exchange_policy.h), the partners'
+// progress periods counted by `progress_due`.
 Status sweep(WorkTransaction& tx, const std::string& today, const std::string& escalation_queue,
-             const std::string& at, const std::string& undated_created_before, SweepResult& result,
-             int& events);
+             const std::string& at, const std::string& undated_created_before,
+             const ProgressDueCounter& progress_due, SweepResult& result, int& events);
 
 // When a year's holiday notice is loaded: every open item whose deadline is provisional is
 // counted again from the same day with the same working days (`count`, pure, from the calendar

@@ -73,8 +73,8 @@ const char* kConsent =
 struct Hub {
   Daemon d{R"("fault_injection": true)"};
   std::string hotline, admin, staff, baima, charity1, charity2;
-  Hub() {
-    d.writePartners(kPartners);
+  explicit Hub(const char* partners = kPartners) {
+    d.writePartners(partners);
     hotline = d.token("hotline-1", "hotline");
     admin = d.token("bureau-admin", "admin");
     staff = d.token("jiangnan-team", "staff", {kJiangnan});
@@ -468,19 +468,110 @@ TEST_CASE("a partner that does not answer in time: the exchange is escalated and
   auto shown = json(h.send("GET", "/v1/exchanges/" + ex, "", h.staff).body);
   REQUIRE(shown["timeline"].Size() == 2);
   CHECK(std::string(shown["timeline"][1]["event"].GetString()) == "overdue");
-  CHECK(httpRequest(h.d.port(), "GET", "/metrics")
-            .body.find("xianjie_exchanges_overdue{partner=\"charity-1\"} 1") != std::string::npos);
-  // Exchanges by state, as of the last sweep.
-  CHECK(httpRequest(h.d.port(), "GET", "/metrics")
-            .body.find("xianjie_exchanges{state=\"requested\"} 1") != std::string::npos);
-  // The partner answers: no longer overdue, and the count drops at the next sweep.
+  auto before = httpRequest(h.d.port(), "GET", "/metrics").body;
+  CHECK(before.find("xianjie_exchanges_overdue{partner=\"charity-1\",reason=\"answer\"} 1") !=
+        std::string::npos);
+  CHECK(before.find("xianjie_exchange_escalations_total{partner=\"charity-1\",reason=\"answer\"} "
+                    "1") != std::string::npos);
+  CHECK(before.find("xianjie_exchanges{state=\"requested\"} 1") != std::string::npos);
+  // The partner answers: no longer overdue, and /metrics says so at once (the counts are
+  // refreshed at every change of an exchange, not only by the sweep).
   REQUIRE(h.event(ex, R"({"event":"accept"})", h.charity1).status == 200);
-  REQUIRE(h.send("POST", "/v1/admin/faults", "sweep 2025-03-26", h.admin).status == 200);
-  CHECK(httpRequest(h.d.port(), "GET", "/metrics")
-            .body.find("xianjie_exchanges_overdue{partner=\"charity-1\"}") == std::string::npos);
   auto metrics = httpRequest(h.d.port(), "GET", "/metrics").body;
+  CHECK(metrics.find("xianjie_exchanges_overdue{partner=\"charity-1\",reason=\"answer\"}") ==
+        std::string::npos);
   CHECK(metrics.find("xianjie_exchanges{state=\"requested\"} 0") != std::string::npos);
   CHECK(metrics.find("xianjie_exchanges{state=\"accepted\"} 1") != std::string::npos);
+}
+
+TEST_CASE("exchanges by state in /metrics follow every change, before any sweep", "[exchange]") {
+  Hub h;
+  auto metrics = [&] { return httpRequest(h.d.port(), "GET", "/metrics").body; };
+  std::string item = h.newItem("t-1");
+  auto created = h.refer(item, "charity-1", std::string(",") + kConsent);
+  REQUIRE(created.status == 201);
+  std::string ex = json(created.body)["exchange"]["id"].GetString();
+  CHECK(metrics().find("xianjie_exchanges{state=\"requested\"} 1") != std::string::npos);
+  REQUIRE(h.event(ex, R"({"event":"accept"})", h.charity1).status == 200);
+  REQUIRE(h.event(ex, R"({"status":"in_progress"})", h.charity1).status == 200);
+  auto m = metrics();
+  CHECK(m.find("xianjie_exchanges{state=\"accepted\"} 0") != std::string::npos);
+  CHECK(m.find("xianjie_exchanges{state=\"in_progress\"} 1") != std::string::npos);
+  // And after a restart, before any sweep (read back at start).
+  h.d.terminate();
+  h.d.start();
+  CHECK(metrics().find("xianjie_exchanges{state=\"in_progress\"} 1") != std::string::npos);
+}
+
+// charity-p must report progress every 2 working days while it works on a referral.
+const char* kProgressPartners = R"({
+  "partners": [
+    {"org": "charity-1", "name": "进度慈善会", "services": ["food"], "townships": ["*"],
+     "capacity": "available", "channel": {"type": "poll"}, "accept_within_working_days": 3,
+     "progress_every_working_days": 2}
+  ]
+})";
+
+TEST_CASE(
+    "a partner that reports no progress for its working days is escalated once per period, "
+    "counted on the hub's calendar",
+    "[exchange]") {
+  Hub h(kProgressPartners);
+  auto at = [&](const std::string& t) {
+    REQUIRE(h.send("POST", "/v1/admin/faults", "clock " + t, h.admin).status == 200);
+  };
+  auto sweep = [&](const std::string& day) {
+    auto r = h.send("POST", "/v1/admin/faults", "sweep " + day, h.admin);
+    REQUIRE(r.status == 200);
+    auto doc = json(r.body);
+    REQUIRE(doc.HasMember("exchanges_progress_overdue"));
+    return doc["exchanges_progress_overdue"].GetInt();
+  };
+  auto metrics = [&] { return httpRequest(h.d.port(), "GET", "/metrics").body; };
+  const std::string gauge = "xianjie_exchanges_overdue{partner=\"charity-1\",reason=\"progress\"}";
+  const std::string total =
+      "xianjie_exchange_escalations_total{partner=\"charity-1\",reason=\"progress\"}";
+  // Wednesday 2 April 2025; Friday 4 April is Qingming (a holiday), 5-6 the weekend.
+  at("2025-04-02T02:00:00Z");
+  std::string item = h.newItem("t-1");
+  auto created = h.refer(item, "charity-1", std::string(",") + kConsent);
+  REQUIRE(created.status == 201);
+  std::string ex = json(created.body)["exchange"]["id"].GetString();
+  // Requested: no progress is due before the partner takes it on.
+  CHECK(sweep("2025-04-30") == 0);
+  REQUIRE(h.event(ex, R"({"event":"accept"})", h.charity1).status == 200);
+  // Two working days from Wednesday: Thursday 3rd, then Monday 7th (not Friday 4th, a holiday).
+  CHECK(sweep("2025-04-07") == 0);
+  CHECK(metrics().find(gauge) == std::string::npos);
+  CHECK(sweep("2025-04-08") == 1);
+  auto m = metrics();
+  CHECK(m.find(gauge + " 1") != std::string::npos);
+  CHECK(m.find(total + " 1") != std::string::npos);
+  // Not again at every sweep: the next period runs from the escalation (due Thursday 10th).
+  CHECK(sweep("2025-04-09") == 0);
+  CHECK(sweep("2025-04-10") == 0);
+  CHECK(sweep("2025-04-11") == 1);  // still silent: the second period is escalated too
+  CHECK(metrics().find(total + " 2") != std::string::npos);
+  CHECK(trim(h.d.sql("SELECT count(*) FROM items WHERE category='exchange_progress_overdue' AND "
+                     "item_kind='follow_up' AND queue='county-task-force' AND parent_item=" +
+                     item)) == "2");
+  auto shown = json(h.send("GET", "/v1/exchanges/" + ex, "", h.staff).body);
+  int rows = 0;
+  for (const auto& t : shown["timeline"].GetArray())
+    if (std::string(t["event"].GetString()) == "progress_overdue") ++rows;
+  CHECK(rows == 2);
+  // The partner reports on Monday 14th: not overdue any more (at once in /metrics), and its
+  // next report is due two working days from then (Wednesday 16th), not from the escalation.
+  at("2025-04-14T02:00:00Z");
+  REQUIRE(h.event(ex, R"({"event":"note","note":"已上门"})", h.charity1).status == 200);
+  CHECK(metrics().find(gauge) == std::string::npos);
+  CHECK(sweep("2025-04-16") == 0);
+  CHECK(sweep("2025-04-17") == 1);
+  // Completed: nothing is due any more.
+  REQUIRE(h.event(ex, R"({"event":"complete","outcome":"送餐"})", h.charity1).status == 200);
+  CHECK(sweep("2025-05-30") == 0);
+  CHECK(metrics().find(gauge) == std::string::npos);
+  CHECK(metrics().find(total + " 3") != std::string::npos);
 }
 
 TEST_CASE("the exchange report gives the figures of a known scenario, as JSON and CSV",
