@@ -189,7 +189,8 @@ TEST_CASE("the repeat-caller hint finds what intake would link: by ID number alo
   auto r = lookup(R"({"phone":"138-0000-0001"})", h.hotline);  // separators as in an envelope
   REQUIRE(r.status == 200);
   CHECK(openItems(json(r.body)) == std::vector<int64_t>{by_phone});
-  auto one = json(r.body)["open_items"][0].GetObject();
+  auto found = json(r.body);
+  auto one = found["open_items"][0].GetObject();
   CHECK(s(one["queue"]) == "township-451229205");
   CHECK(s(one["state"]) == "new");
   CHECK(s(one["township"]) == kJiangnan);
@@ -233,9 +234,9 @@ TEST_CASE("the repeat-caller hint finds what intake would link: by ID number alo
   auto bad =
       lookup(R"({"phone":"call me","id_number":"451229199011302427","name":"x"})", h.hotline);
   CHECK(bad.status == 400);
-  auto problems = json(bad.body)["problems"].GetArray();
+  auto bad_doc = json(bad.body);
   std::set<std::string> paths;
-  for (auto& p : problems) paths.insert(s(p["path"]));
+  for (auto& p : bad_doc["problems"].GetArray()) paths.insert(s(p["path"]));
   CHECK(paths == std::set<std::string>{"/phone", "/id_number", "/name"});
   CHECK(lookup("{}", h.hotline).status == 400);
   CHECK(metricValue(h.d.port(), invalid).value_or(-1) == before + 2);
@@ -292,7 +293,8 @@ TEST_CASE("an organisation's recent messages: newest first, where each went, pag
   auto bad = h.get("/v1/messages?limit=0&before=x&sort=up", h.hotline);
   CHECK(bad.status == 400);
   std::set<std::string> paths;
-  for (auto& p : json(bad.body)["problems"].GetArray()) paths.insert(s(p["path"]));
+  auto bad_doc = json(bad.body);  // alive through the loop (a temporary would not be)
+  for (auto& p : bad_doc["problems"].GetArray()) paths.insert(s(p["path"]));
   CHECK(paths == std::set<std::string>{"mine", "limit", "before", "sort"});
 }
 
@@ -375,7 +377,8 @@ TEST_CASE("the township report gives the figures of a scenario built on the hub'
   auto bad = h.get("/v1/reports/townships?from=2025-13-01&format=xml", h.county);
   CHECK(bad.status == 400);
   std::set<std::string> paths;
-  for (auto& p : json(bad.body)["problems"].GetArray()) paths.insert(s(p["path"]));
+  auto bad_doc = json(bad.body);  // alive through the loop (a temporary would not be)
+  for (auto& p : bad_doc["problems"].GetArray()) paths.insert(s(p["path"]));
   CHECK(paths == std::set<std::string>{"from", "to", "format"});
   CHECK(h.get("/v1/reports/townships?from=2025-03-31&to=2025-03-01", h.county).status == 400);
 }
