@@ -275,7 +275,7 @@ Result<std::shared_ptr<const PartnerDirectory>> parsePartners(const std::string&
       auto& pol = dir->delivery;
       checkKeys(*d, "/delivery",
                 {"max_attempts", "backoff_initial_ms", "backoff_max_ms", "timeout_ms",
-                 "max_in_flight", "max_lanes_per_partner"},
+                 "max_in_flight", "max_lanes_per_partner", "max_rows_in_memory_per_partner"},
                 p);
       readInt(*d, "max_attempts", "/delivery", 1, 100, pol.max_attempts, p);
       readInt(*d, "backoff_initial_ms", "/delivery", 1, 3'600'000, pol.backoff_initial_ms, p);
@@ -283,6 +283,8 @@ Result<std::shared_ptr<const PartnerDirectory>> parsePartners(const std::string&
       readInt(*d, "timeout_ms", "/delivery", 100, 600'000, pol.timeout_ms, p);
       readInt(*d, "max_in_flight", "/delivery", 1, 10'000, pol.max_in_flight, p);
       readInt(*d, "max_lanes_per_partner", "/delivery", 1, 10'000, pol.max_lanes_per_partner, p);
+      readInt(*d, "max_rows_in_memory_per_partner", "/delivery", 2, 10'000'000,
+              pol.max_rows_in_memory_per_partner, p);
       if (pol.backoff_max_ms < pol.backoff_initial_ms)
         p.push_back({"/delivery/backoff_max_ms", "must not be below backoff_initial_ms"});
     }

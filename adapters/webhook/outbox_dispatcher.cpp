@@ -105,6 +105,13 @@ struct Inbox {
   };
   std::vector<Result> results;            // MQTT attempts, from Paho
   std::vector<OutboxOutcome> unrecorded;  // outcomes whose commit failed: written again
+  struct PartnerPage {
+    std::string partner;
+    int limit = 0;
+    std::optional<std::vector<OutboxRecord>> rows;  // nullopt: the read failed
+  };
+  std::vector<PartnerPage> partner_pages;  // read-backs of partners held in part (a reader)
+  std::optional<std::vector<OutboxDepth>> store_depth;  // pending by partner (a reader)
 
   void wake() {
     if (multi) curl_multi_wakeup(multi);
@@ -130,18 +137,40 @@ struct OutboxDispatcher::Impl {
   int64_t resume_after = 0;
   std::map<std::string, Counter*> counters;
 
+  // Bounded memory: at most `max_rows_in_memory_per_partner` pending rows of a partner are held.
+  // Once a partner is over it, only a prefix by id of its pending rows stays in memory (every
+  // pending row with id <= kept_through); later rows stay in the store and are read back in id
+  // order as the held ones drain, so no row is ever overtaken by a later row of its lane.
+  struct Held {
+    bool partial = false;      // some of its pending rows are only in the store
+    int64_t kept_through = 0;  // partial: every pending row with id <= this is held (or done)
+    int64_t left_max = 0;      // the highest id left in the store while partial
+    bool reading = false;      // a read-back is on a reader
+    int64_t retry_at = 0;      // steady ms: a failed read-back is asked again then
+  };
+  std::map<std::string, Held> held;
+  std::map<std::string, OutboxDepth> stored_depth;  // partial partners' depth, from the store
+  bool depth_reading = false;
+
   // Read by /metrics (any thread).
   std::mutex depth_mu;
   std::map<std::string, routing::OutboxLanes::PartnerDepth> depth_by_partner;
+  std::map<std::string, size_t> rows_in_memory;
   size_t in_flight = 0;
 
   void run();
   void requestPage();
+  // A pending row from the writer (from_page false) or the resume (true): held, or left in the
+  // store when its partner is over the cap.
+  void admit(OutboxRecord r, bool from_page);
+  int64_t dueOf(const OutboxRecord& r) const;
+  void readBack();  // asks a reader for rows of partners held in part whose memory drained
+  void takePartnerPage(Inbox::PartnerPage& page);
   void startAttempt(const OutboxRecord& r);
   void finish(int64_t id, const std::string& partner, const AttemptResult& result);
   void collectCurl();
   void flushOutcomes();
-  void count(const std::string& partner, const char* outcome);
+  void count(const std::string& partner, const char* outcome, int n = 1);
   void publishDepth();
 };
 
@@ -194,8 +223,21 @@ Status OutboxDispatcher::start() {
         "# HELP xianjie_outbox_in_flight Delivery attempts in flight\n"
         "# TYPE xianjie_outbox_in_flight gauge\nxianjie_outbox_in_flight " +
         std::to_string(impl->in_flight) + "\n";
+    out +=
+        "# HELP xianjie_outbox_rows_in_memory Pending rows the delivery thread holds, by partner "
+        "(at most delivery.max_rows_in_memory_per_partner; the rest wait in the store)\n"
+        "# TYPE xianjie_outbox_rows_in_memory gauge\n";
+    for (const auto& [partner, n] : impl->rows_in_memory)
+      out += "xianjie_outbox_rows_in_memory{partner=\"" + labelValue(partner) + "\"} " +
+             std::to_string(n) + "\n";
     return out + age;
   });
+  // Every partner's deliveries by outcome show from the start (zeros), not from its first.
+  for (const auto& p : d.directory->partners)
+    for (const char* outcome : {"delivered", "retry", "dead"}) d.count(p.org, outcome, 0);
+  if (d.directory->platform.enabled)
+    for (const char* outcome : {"delivered", "retry", "dead"})
+      d.count(kPlatformPartner, outcome, 0);
   d.thread = std::thread([d = impl_] { d->run(); });
   return Status::ok();
 }
@@ -238,7 +280,94 @@ void OutboxDispatcher::Impl::requestPage() {
   }
 }
 
-void OutboxDispatcher::Impl::count(const std::string& partner, const char* outcome) {
+int64_t OutboxDispatcher::Impl::dueOf(const OutboxRecord& r) const {
+  // A row read back after a restart keeps its backoff: next_attempt_ms is stored (hub clock,
+  // Unix ms) with every failed attempt. At most an hour (or backoff_max_ms) ahead, so that a
+  // clock set back cannot park a row for ever.
+  const int64_t now = steadyMs();
+  const int64_t wall =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deps.clock.now().time_since_epoch())
+          .count();
+  if (r.next_attempt_ms <= wall) return now;
+  const int64_t cap = std::max<int64_t>(directory->delivery.backoff_max_ms, 3'600'000);
+  return now + std::min(r.next_attempt_ms - wall, cap);
+}
+
+void OutboxDispatcher::Impl::admit(OutboxRecord r, bool from_page) {
+  const std::string partner = r.message.partner;
+  Held& h = held[partner];
+  if (h.partial && r.id > h.kept_through) {  // the read-back will bring it, in its turn
+    h.left_max = std::max(h.left_max, r.id);
+    return;
+  }
+  const size_t cap = static_cast<size_t>(directory->delivery.max_rows_in_memory_per_partner);
+  if (!h.partial && !lanes->known(r.id) && lanes->rowsOf(partner) >= cap) {
+    // From here on the store holds the rest. Until the resume has read every pending row, the
+    // prefix ends where the resume's reading is (rows from the writer may be newer than rows
+    // not read yet); after it, at the newest row held.
+    const int64_t through = loaded ? lanes->maxIdOf(partner) : from_page ? r.id - 1 : resume_after;
+    h.partial = true;
+    h.kept_through = through;
+    h.left_max = std::max(h.left_max, lanes->forgetAbove(partner, through));
+    log::info("outbox_partner_held_in_part", {{"partner", partner},
+                                              {"held", std::to_string(lanes->rowsOf(partner))},
+                                              {"through_id", std::to_string(through)}});
+    if (r.id > through) {
+      h.left_max = std::max(h.left_max, r.id);
+      return;
+    }
+  }
+  const int64_t due = dueOf(r);
+  lanes->add(std::move(r), due);
+}
+
+void OutboxDispatcher::Impl::readBack() {
+  const size_t cap = static_cast<size_t>(directory->delivery.max_rows_in_memory_per_partner);
+  const int64_t now = steadyMs();
+  for (auto& [partner, h] : held) {
+    if (!h.partial || h.reading || now < h.retry_at) continue;
+    const size_t in_memory = lanes->rowsOf(partner);
+    if (in_memory > cap / 2) continue;  // refill once half drained, in pages of the room left
+    const int limit = static_cast<int>(cap - in_memory);
+    h.reading = true;
+    bool queued = deps.store.pendingOutboundOf(
+        partner, h.kept_through, limit,
+        [inbox = inbox, partner = partner, limit](std::optional<std::vector<OutboxRecord>> rows) {
+          std::lock_guard lock(inbox->mu);
+          inbox->partner_pages.push_back({partner, limit, std::move(rows)});
+          inbox->wake();
+        });
+    if (!queued) {
+      h.reading = false;
+      h.retry_at = now + 100;
+    }
+  }
+}
+
+void OutboxDispatcher::Impl::takePartnerPage(Inbox::PartnerPage& page) {
+  Held& h = held[page.partner];
+  h.reading = false;
+  if (!page.rows) {  // a reader failed: ask again shortly
+    h.retry_at = steadyMs() + 100;
+    return;
+  }
+  for (auto& r : *page.rows) {
+    if (r.id <= h.kept_through) continue;
+    h.kept_through = r.id;
+    const int64_t due = dueOf(r);
+    lanes->add(std::move(r), due);
+  }
+  // Everything left in the store has been read back once the page came short and no row was
+  // left there since it was read (a row committed meanwhile was left: read again).
+  if (page.rows->size() < static_cast<size_t>(page.limit) && h.left_max <= h.kept_through) {
+    h.partial = false;
+    h.left_max = 0;
+    stored_depth.erase(page.partner);
+    log::info("outbox_partner_held_whole", {{"partner", page.partner}});
+  }
+}
+
+void OutboxDispatcher::Impl::count(const std::string& partner, const char* outcome, int n) {
   std::string labels = "partner=\"" + labelValue(partner) + "\",outcome=\"" + outcome + "\"";
   auto it = counters.find(labels);
   if (it == counters.end())
@@ -248,7 +377,7 @@ void OutboxDispatcher::Impl::count(const std::string& partner, const char* outco
                                                     "(delivered, retry, dead)",
                                                     labels))
              .first;
-  it->second->inc();
+  if (n > 0) it->second->inc(static_cast<uint64_t>(n));
 }
 
 void OutboxDispatcher::Impl::finish(int64_t id, const std::string& partner,
@@ -402,6 +531,15 @@ void OutboxDispatcher::Impl::publishDepth() {
   for (const auto& p : directory->partners) depth_by_partner.try_emplace(p.org);
   if (directory->platform.enabled) depth_by_partner.try_emplace(kPlatformPartner);
   for (auto& [partner, d] : snapshot) depth_by_partner[partner] = d;
+  rows_in_memory.clear();
+  for (auto& [partner, d] : depth_by_partner) {
+    rows_in_memory[partner] = lanes->rowsOf(partner);
+    // Held in part: the store's count (refreshed every 2 s) is the true depth.
+    auto h = held.find(partner);
+    auto s = stored_depth.find(partner);
+    if (h != held.end() && h->second.partial && s != stored_depth.end())
+      d = {std::max(d.pending, s->second.pending), s->second.oldest_created_at};
+  }
   in_flight = lanes->inFlight();
 }
 
@@ -409,18 +547,23 @@ void OutboxDispatcher::Impl::run() {
   requestPage();
   auto next_replay_poll = std::chrono::steady_clock::now();
   auto next_depth = std::chrono::steady_clock::now();
+  auto next_store_depth = std::chrono::steady_clock::now();
   int64_t last_unrecorded_retry = 0;
   for (;;) {
     std::vector<OutboxRecord> rows;
     std::vector<std::optional<std::vector<OutboxRecord>>> pages;
     std::vector<Inbox::Result> results;
     std::vector<OutboxOutcome> unrecorded;
+    std::vector<Inbox::PartnerPage> partner_pages;
+    std::optional<std::vector<OutboxDepth>> store_depth;
     bool stopping;
     {
       std::lock_guard lock(inbox->mu);
       rows.swap(inbox->rows);
       pages.swap(inbox->pages);
       results.swap(inbox->results);
+      partner_pages.swap(inbox->partner_pages);
+      store_depth.swap(inbox->store_depth);
       stopping = inbox->stopping;
       // Failed outcome writes are retried at most once a second, not in a tight loop.
       if (!inbox->unrecorded.empty() && steadyMs() - last_unrecorded_retry >= 1000) {
@@ -430,8 +573,13 @@ void OutboxDispatcher::Impl::run() {
     }
     if (stopping) break;
     directory = deps.partners();
-    const int64_t now = steadyMs();
-    for (auto& r : rows) lanes->add(std::move(r), now);
+    for (auto& r : rows) admit(std::move(r), false);
+    for (auto& page : partner_pages) takePartnerPage(page);
+    if (store_depth) {
+      depth_reading = false;
+      stored_depth.clear();
+      for (auto& d : *store_depth) stored_depth[d.partner] = std::move(d);
+    }
     for (auto& page : pages) {
       if (!page) {  // a reader failed or was busy: ask again shortly
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -439,8 +587,9 @@ void OutboxDispatcher::Impl::run() {
         continue;
       }
       for (auto& r : *page) {
-        resume_after = std::max(resume_after, r.id);
-        lanes->add(std::move(r), now);
+        const int64_t id = r.id;
+        admit(std::move(r), true);
+        resume_after = std::max(resume_after, id);
       }
       if (page->size() < static_cast<size_t>(kPageSize)) {
         if (!loaded) log::info("outbox_resumed", {{"pending", std::to_string(lanes->pending())}});
@@ -452,6 +601,7 @@ void OutboxDispatcher::Impl::run() {
     for (auto& r : results) finish(r.id, r.partner, r.result);
     for (auto& o : unrecorded) outcomes.push_back(std::move(o));
     collectCurl();
+    if (loaded) readBack();
     if (loaded) {
       size_t room = static_cast<size_t>(directory->delivery.max_in_flight);
       for (const auto& r : lanes->takeReady(steadyMs(), room)) startAttempt(r);
@@ -462,6 +612,18 @@ void OutboxDispatcher::Impl::run() {
     if (wall >= next_depth) {
       publishDepth();
       next_depth = wall + std::chrono::milliseconds(500);
+      // A partner held in part: its depth comes from the store (memory has only some rows).
+      const bool any_partial =
+          std::any_of(held.begin(), held.end(), [](const auto& e) { return e.second.partial; });
+      if (any_partial && !depth_reading && wall >= next_store_depth) {
+        depth_reading =
+            deps.store.pendingDepth([inbox = inbox](std::optional<std::vector<OutboxDepth>> d) {
+              std::lock_guard lock(inbox->mu);
+              inbox->store_depth = d ? std::move(d) : std::vector<OutboxDepth>{};
+              inbox->wake();
+            });
+        next_store_depth = wall + std::chrono::seconds(2);
+      }
     }
     if (wall >= next_replay_poll) {
       deps.store.applyReplayRequests(formatRfc3339(deps.clock.now()), nullptr);

@@ -18,8 +18,14 @@
 // - poll: nothing to push; the row is marked delivered at once (the partner reads its
 //   exchanges with GET /v1/exchanges).
 // - a partner no longer in the directory: dead at once ("unknown partner"), replayable.
-// After a restart every pending row is attempted again (one in flight at the crash may thus
-// arrive twice: the idempotency key is the receiver's defence).
+// After a restart every pending row is attempted again, when its stored next_attempt_ms comes
+// (one in flight at the crash may thus arrive twice: the idempotency key is the receiver's
+// defence).
+//
+// Memory: at most `max_rows_in_memory_per_partner` pending rows of a partner are held. Beyond
+// it the partner is held in part: a prefix by id of its pending rows stays in memory, the rest
+// in the store, read back by (partner, id) as the held rows drain; ordering per lane is kept
+// because nothing above the prefix is held.
 #pragma once
 
 #include <functional>

@@ -30,6 +30,13 @@ struct OutboxOutcome {
 
 enum class ReplayResult { kReplayed, kNotFound, kNotDead, kFailed };
 
+// One partner's pending rows in the store (for /metrics: the dispatcher holds only some).
+struct OutboxDepth {
+  std::string partner;
+  int64_t pending = 0;
+  std::string oldest_created_at;  // RFC 3339
+};
+
 class OutboxStore {
  public:
   virtual ~OutboxStore() = default;
@@ -43,6 +50,13 @@ class OutboxStore {
   virtual bool pendingOutbound(
       int64_t after_id, int limit,
       std::function<void(std::optional<std::vector<OutboxRecord>>)> done) = 0;
+  // One partner's pending rows with id > after_id, oldest first (the dispatcher reads back what
+  // it did not keep in memory).
+  virtual bool pendingOutboundOf(
+      std::string partner, int64_t after_id, int limit,
+      std::function<void(std::optional<std::vector<OutboxRecord>>)> done) = 0;
+  // Pending rows by partner, from the store (a reader).
+  virtual bool pendingDepth(std::function<void(std::optional<std::vector<OutboxDepth>>)> done) = 0;
   // Staff listing: rows in `state` (any state when empty) with id > after_id, oldest first.
   virtual bool listOutbound(std::optional<OutboxState> state, int64_t after_id, int limit,
                             std::function<void(std::optional<std::vector<OutboxRecord>>)> done) = 0;

@@ -83,6 +83,9 @@ struct DeliveryPolicy {
   int timeout_ms = 10'000;         // one webhook attempt, connect to last byte
   int max_in_flight = 256;         // attempts in flight at once over all partners
   int max_lanes_per_partner = 64;  // lanes of one partner in flight at once
+  // Pending rows of one partner the delivery thread holds in memory; the rest stay in the store
+  // and are read back in id order as these drain, so a partner down for days costs no memory.
+  int max_rows_in_memory_per_partner = 10'000;
 };
 
 struct PartnerDirectory {

@@ -249,6 +249,11 @@ ALTER TABLE exchanges ADD COLUMN progress_overdue INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX exchanges_progress_due ON exchanges(progress_due) WHERE progress_due != '';
 CREATE INDEX exchanges_progress_overdue ON exchanges(partner) WHERE progress_overdue = 1;
 )sql",
+    // 13: one partner's pending rows in id order: the delivery thread holds a bounded number in
+    // memory and reads the rest back from here as they drain.
+    R"sql(
+CREATE INDEX outbox_partner_pending ON outbox(partner, id) WHERE state = 'pending';
+)sql",
 };
 
 }  // namespace

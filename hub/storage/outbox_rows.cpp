@@ -38,6 +38,23 @@ std::optional<std::vector<OutboxRecord>> readPendingOutbox(Db& db, int64_t after
   return readAll(st);
 }
 
+std::optional<std::vector<OutboxRecord>> readPendingOutboxOf(Db& db, const std::string& partner,
+                                                             int64_t after_id, int limit) {
+  auto st = db.cached(Sql::kOutboxPendingOfPartner);
+  st.bind(1, partner).bind(2, after_id).bind(3, static_cast<int64_t>(limit));
+  return readAll(st);
+}
+
+std::optional<std::vector<OutboxDepth>> readPendingDepth(Db& db) {
+  auto st = db.cached(Sql::kOutboxPendingDepth);
+  std::vector<OutboxDepth> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW)
+    out.push_back({st.text(0), st.int64(1), st.isNull(2) ? "" : st.text(2)});
+  if (rc != SQLITE_DONE) return std::nullopt;
+  return out;
+}
+
 std::optional<std::vector<OutboxRecord>> readOutbox(Db& db, std::optional<OutboxState> state,
                                                     int64_t after_id, int limit) {
   if (state) {

@@ -16,6 +16,10 @@ namespace xj::storage {
 OutboxRecord readOutboxRow(const Stmt& st);
 
 std::optional<std::vector<OutboxRecord>> readPendingOutbox(Db& db, int64_t after_id, int limit);
+std::optional<std::vector<OutboxRecord>> readPendingOutboxOf(Db& db, const std::string& partner,
+                                                             int64_t after_id, int limit);
+// Pending rows and the oldest creation time, by partner.
+std::optional<std::vector<OutboxDepth>> readPendingDepth(Db& db);
 std::optional<std::vector<OutboxRecord>> readOutbox(Db& db, std::optional<OutboxState> state,
                                                     int64_t after_id, int limit);
 // ok=false on a storage error; empty when there is no such row.

@@ -529,6 +529,22 @@ bool SqliteStore::pendingOutbound(
   });
 }
 
+bool SqliteStore::pendingOutboundOf(
+    std::string partner, int64_t after_id, int limit,
+    std::function<void(std::optional<std::vector<OutboxRecord>>)> done) {
+  return enqueueRead(
+      [partner = std::move(partner), after_id, limit, done = std::move(done)](Db* db) {
+        done(db ? readPendingOutboxOf(*db, partner, after_id, limit) : std::nullopt);
+      });
+}
+
+bool SqliteStore::pendingDepth(
+    std::function<void(std::optional<std::vector<OutboxDepth>>)> done) {
+  return enqueueRead([done = std::move(done)](Db* db) {
+    done(db ? readPendingDepth(*db) : std::nullopt);
+  });
+}
+
 bool SqliteStore::listOutbound(std::optional<OutboxState> state, int64_t after_id, int limit,
                                std::function<void(std::optional<std::vector<OutboxRecord>>)> done) {
   return enqueueRead([state, after_id, limit, done = std::move(done)](Db* db) {

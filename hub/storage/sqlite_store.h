@@ -84,6 +84,10 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   uint64_t eventsVersion() const override { return events_version_.load(); }
 
   void setOutboxListener(std::function<void(std::vector<OutboxRecord>)> listener) override;
+  bool pendingOutboundOf(
+      std::string partner, int64_t after_id, int limit,
+      std::function<void(std::optional<std::vector<OutboxRecord>>)> done) override;
+  bool pendingDepth(std::function<void(std::optional<std::vector<OutboxDepth>>)> done) override;
   bool pendingOutbound(int64_t after_id, int limit,
                        std::function<void(std::optional<std::vector<OutboxRecord>>)> done) override;
   bool listOutbound(std::optional<OutboxState> state, int64_t after_id, int limit,

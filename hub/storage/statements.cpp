@@ -232,6 +232,9 @@ constexpr Entry kTable[] = {
      "ORDER BY progress_due, exchange_id"},
     {Sql::kExchangesProgressOverdue, "exchanges_progress_overdue",
      "SELECT partner, count(*) FROM exchanges WHERE progress_overdue = 1 GROUP BY partner"},
+    {Sql::kOutboxPendingOfPartner, "outbox_pending_of_partner",
+     "SELECT " XJ_OUTBOX_COLUMNS " FROM outbox WHERE partner=?1 AND state = 'pending' AND "
+     "id > ?2 ORDER BY id LIMIT ?3"},
 };
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS

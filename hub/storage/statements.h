@@ -92,6 +92,8 @@ enum class Sql {
   // a partner's progress reports (issue 11 point 6)
   kExchangesProgressDueBefore,  // a progress report due before a date
   kExchangesProgressOverdue,    // exchanges escalated for no progress, by partner
+  // the outbox's bounded memory
+  kOutboxPendingOfPartner,  // one partner's pending rows after an id, oldest first
   kCount
 };
 

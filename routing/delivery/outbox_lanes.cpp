@@ -75,13 +75,65 @@ void OutboxLanes::release(const std::string& partner_name) {
   PartnerState& partner = partners_[partner_name];
   --partner.in_flight;
   --in_flight_;
-  if (partner.blocked.empty()) return;
-  LaneKey key = partner.blocked.front();
-  partner.blocked.erase(partner.blocked.begin());
-  auto it = lanes_.find(key);
-  if (it == lanes_.end()) return;
-  it->second.blocked = false;
-  schedule(key, it->second);
+  // The first blocked lane that still exists (a forgotten lane may have gone) gets the slot.
+  while (!partner.blocked.empty()) {
+    LaneKey key = partner.blocked.front();
+    partner.blocked.erase(partner.blocked.begin());
+    auto it = lanes_.find(key);
+    if (it == lanes_.end()) continue;
+    it->second.blocked = false;
+    schedule(key, it->second);
+    return;
+  }
+}
+
+size_t OutboxLanes::rowsOf(const std::string& partner) const {
+  auto it = partners_.find(partner);
+  return it == partners_.end() ? 0 : it->second.created.size();
+}
+
+int64_t OutboxLanes::maxIdOf(const std::string& partner) const {
+  auto it = partners_.find(partner);
+  if (it == partners_.end() || it->second.created.empty()) return 0;
+  return it->second.created.rbegin()->first;
+}
+
+int64_t OutboxLanes::forgetAbove(const std::string& partner, int64_t above) {
+  auto p = partners_.find(partner);
+  if (p == partners_.end()) return 0;
+  int64_t forgotten = 0;
+  auto& created = p->second.created;
+  for (auto it = created.upper_bound(above); it != created.end();) {
+    const int64_t id = it->first;
+    auto w = where_.find(id);
+    if (w == where_.end()) {
+      it = created.erase(it);
+      continue;
+    }
+    const LaneKey key = w->second;
+    Lane& lane = lanes_[key];
+    auto row = lane.rows.find(id);
+    if (lane.in_flight && row == lane.rows.begin()) {  // in flight: its outcome is awaited
+      ++it;
+      continue;
+    }
+    lane.rows.erase(row);
+    where_.erase(w);
+    --rows_;
+    forgotten = std::max(forgotten, id);
+    it = created.erase(it);
+    if (lane.rows.empty() && !lane.in_flight) {
+      if (lane.ready_entry) ready_.erase(*lane.ready_entry);
+      if (lane.blocked) {
+        auto& b = p->second.blocked;
+        b.erase(std::remove(b.begin(), b.end(), key), b.end());
+      }
+      lanes_.erase(key);
+    } else {
+      schedule(key, lane);  // its head may have changed
+    }
+  }
+  return forgotten;
 }
 
 OutboxOutcome OutboxLanes::complete(int64_t id, const AttemptResult& result, int64_t now_ms,

@@ -82,6 +82,15 @@ class OutboxLanes {
   size_t pending() const { return rows_; }
   bool known(int64_t id) const { return where_.count(id) != 0; }
 
+  // Rows of `partner` held (in flight included), and the highest id among them (0: none).
+  size_t rowsOf(const std::string& partner) const;
+  int64_t maxIdOf(const std::string& partner) const;
+  // Forgets the rows of `partner` with id > `above` that are not in flight (they stay pending in
+  // the store and are read back later, in id order); returns the highest id forgotten (0: none).
+  // Used to keep in memory only a prefix, by id, of a partner's pending rows, so that a row read
+  // back later can never be overtaken by a later row of its lane.
+  int64_t forgetAbove(const std::string& partner, int64_t above);
+
  private:
   using LaneKey = std::pair<std::string, std::string>;  // (partner, lane_key)
   struct Entry {

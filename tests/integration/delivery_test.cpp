@@ -346,6 +346,119 @@ TEST_CASE("pending rows survive a crash: after a restart each is delivered, in o
   CHECK(hub.d.log().find("event=outbox_resumed pending=8") != std::string::npos);
 }
 
+TEST_CASE(
+    "a partner down with more pending rows than the memory cap: the hub holds at most the cap, "
+    "and once it is back every row arrives once, in order per lane, restart included",
+    "[delivery]") {
+  constexpr int kCap = 20, kLanes = 6, kPerLane = 25;  // 150 rows, 7.5 times the cap
+  WebhookSink down(kSecretA);
+  WebhookSink up(kSecretB);
+  down.stopListening();
+  Hub hub;
+  hub.start({webhookPartner("ngo-down", down.url(), writeSecret(hub.d, "a", kSecretA)),
+             webhookPartner("ngo-up", up.url(), writeSecret(hub.d, "b", kSecretB))},
+            R"({"max_attempts": 100, "backoff_initial_ms": 200, "backoff_max_ms": 1000,
+                "max_rows_in_memory_per_partner": 20})");
+  const std::string held = R"(xianjie_outbox_rows_in_memory{partner="ngo-down"})";
+  double most = 0;
+  auto sample = [&] {
+    double n = metric(hub.get("/metrics", hub.admin).body, held);
+    most = std::max(most, n);
+    return n;
+  };
+  // Rows interleaved over the lanes, as exchanges progress side by side.
+  for (int i = 1; i <= kPerLane; ++i) {
+    for (int l = 0; l < kLanes; ++l) hub.enqueue("ngo-down", "ex-d" + std::to_string(l), i);
+    if (i % 5 == 0) sample();
+  }
+  for (int i = 1; i <= 5; ++i) hub.enqueue("ngo-up", "ex-u", i);
+  // The other partner is delivered meanwhile; the store knows all of the down one's rows.
+  REQUIRE(waitFor([&] { return up.acceptedCount() == 5; }, 10s));
+  REQUIRE(waitFor(
+      [&] {
+        sample();
+        return metric(hub.get("/metrics", hub.admin).body,
+                      R"(xianjie_outbox_pending{partner="ngo-down"})") == kLanes * kPerLane;
+      },
+      10s));
+  CHECK(sample() > 0);
+  CHECK(most <= kCap);
+  // /metrics per partner: deliveries by outcome (zeros shown from the start), depth, oldest age.
+  {
+    auto m = hub.get("/metrics", hub.admin).body;
+    CHECK(metric(m, R"(xianjie_outbox_deliveries_total{partner="ngo-down",outcome="retry"})") > 0);
+    CHECK(metric(m, R"(xianjie_outbox_deliveries_total{partner="ngo-down",outcome="dead"})") == 0);
+    CHECK(metric(m, R"(xianjie_outbox_deliveries_total{partner="ngo-up",outcome="delivered"})") ==
+          5);
+    CHECK(metric(m, R"(xianjie_outbox_deliveries_total{partner="ngo-up",outcome="dead"})") == 0);
+    CHECK(metric(m, R"(xianjie_outbox_oldest_pending_seconds{partner="ngo-down"})") > 0);
+    CHECK(waitFor(
+        [&] {
+          return metric(hub.get("/metrics", hub.admin).body,
+                        R"(xianjie_outbox_pending{partner="ngo-up"})") == 0;
+        },
+        5s));
+  }
+  // Restart: the resume reads every pending row back and holds at most the cap again.
+  hub.d.terminate();
+  hub.d.start();
+  REQUIRE(waitFor([&] { return sample() > 0; }, 10s));
+  for (int i = 0; i < 10; ++i) {
+    sample();
+    std::this_thread::sleep_for(50ms);
+  }
+  CHECK(most <= kCap);
+  CHECK(hub.count("state='pending' AND partner='ngo-down'") == kLanes * kPerLane);
+  // Back: every row arrives once, in order per lane, read back from the store as memory drains.
+  down.resume();
+  REQUIRE(waitFor(
+      [&] {
+        sample();
+        return down.acceptedCount() >= static_cast<size_t>(kLanes * kPerLane);
+      },
+      60s));
+  REQUIRE(waitFor([&] { return hub.count("state != 'delivered'") == 0; }, 10s));
+  std::this_thread::sleep_for(300ms);
+  CHECK(down.acceptedCount() == static_cast<size_t>(kLanes * kPerLane));
+  for (int l = 0; l < kLanes; ++l) {
+    std::string d = "ngo-down/ex-d" + std::to_string(l) + "/";
+    INFO("lane " << l);
+    CHECK(acceptedKeys(down, d) == expectedKeys(d, kPerLane));
+  }
+  CHECK(most <= kCap);
+  REQUIRE(waitFor([&] { return sample() == 0; }, 5s));
+  CHECK(hub.d.log().find("event=outbox_partner_held_in_part partner=ngo-down") !=
+        std::string::npos);
+}
+
+TEST_CASE("a restart in the middle of a backoff keeps the attempts and the next attempt's time",
+          "[delivery]") {
+  WebhookSink sink(kSecretA);
+  sink.stopListening();
+  Hub hub;
+  hub.start({webhookPartner("ngo-a", sink.url(), writeSecret(hub.d, "a", kSecretA))},
+            R"({"max_attempts": 2, "backoff_initial_ms": 6000, "backoff_max_ms": 6000})");
+  int64_t id = hub.enqueue("ngo-a", "ex-1", 1);
+  // The first attempt fails; the next is 3 to 6 s away (half the step plus jitter).
+  REQUIRE(waitFor([&] { return hub.state(id) == "pending 1 connect failed"; }, 10s));
+  const std::string next =
+      hub.d.sql("SELECT next_attempt_ms FROM outbox WHERE id=" + std::to_string(id));
+  const int64_t next_ms = std::stoll(next);
+  hub.d.terminate();
+  hub.d.start();
+  // Still one attempt made, not zero: the count came back with the row.
+  CHECK(hub.state(id) == "pending 1 connect failed");
+  // The second (and last) attempt comes when the backoff ends, not at the restart.
+  REQUIRE(waitFor([&] { return hub.state(id).rfind("dead", 0) == 0; }, 15s));
+  CHECK(hub.state(id) == "dead 2 connect failed");
+  const int64_t dead_ms = std::stoll(hub.d.sql(
+      "SELECT CAST(round((julianday(updated_at) - 2440587.5) * 86400000) AS INTEGER) FROM outbox "
+      "WHERE id=" +
+      std::to_string(id)));
+  INFO("next attempt due " << next_ms << ", made " << dead_ms);
+  CHECK(dead_ms >= next_ms - 50);  // the clock's and the timer's granularity
+}
+
 TEST_CASE("rows for a poll partner or an unknown partner end delivered or dead, never lost",
           "[delivery]") {
   Hub hub;

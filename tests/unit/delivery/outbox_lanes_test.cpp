@@ -161,3 +161,46 @@ TEST_CASE("depth counts pending rows by partner with the oldest creation time", 
   CHECK(lanes.depth().count("b") == 0);
   CHECK(lanes.pending() == 2);
 }
+
+TEST_CASE("forgetting a partner's rows above an id keeps the lanes' order and in-flight rows",
+          "[delivery]") {
+  OutboxLanes lanes(policy());
+  lanes.add(row(1, "a", "x"), 0);
+  lanes.add(row(2, "a", "y"), 0);
+  lanes.add(row(3, "a", "x"), 0);
+  lanes.add(row(5, "a", "z"), 0);
+  lanes.add(row(4, "b", "x"), 0);
+  CHECK(lanes.rowsOf("a") == 4);
+  CHECK(lanes.maxIdOf("a") == 5);
+  REQUIRE(ids(lanes.takeReady(0, 1)) == std::vector<int64_t>{1});  // lane a/x in flight
+  // Forget a's rows above 1: 2 (y), 3 (x, behind the in-flight head) and 5 (z) go; 1 stays.
+  CHECK(lanes.forgetAbove("a", 1) == 5);
+  CHECK(lanes.rowsOf("a") == 1);
+  CHECK(lanes.rowsOf("b") == 1);  // another partner is untouched
+  CHECK_FALSE(lanes.known(2));
+  CHECK_FALSE(lanes.known(3));
+  CHECK(lanes.known(1));
+  // Only b's row is ready; a's lanes y and z are gone, x waits for its head.
+  CHECK(ids(lanes.takeReady(0, 10)) == std::vector<int64_t>{4});
+  lanes.complete(1, kOk, 0, 0, "t", 0);
+  CHECK(lanes.rowsOf("a") == 0);
+  CHECK(lanes.takeReady(0, 10).empty());
+  // Read back later (in id order), they go in order again.
+  lanes.add(row(2, "a", "y"), 0);
+  lanes.add(row(3, "a", "x"), 0);
+  CHECK(ids(lanes.takeReady(0, 10)) == std::vector<int64_t>{2, 3});
+}
+
+TEST_CASE("a forgotten lane waiting for a partner slot does not take the slot from another",
+          "[delivery]") {
+  DeliveryPolicy p = policy();
+  p.max_lanes_per_partner = 1;
+  OutboxLanes lanes(p);
+  lanes.add(row(1, "a", "x"), 0);
+  lanes.add(row(2, "a", "y"), 0);
+  lanes.add(row(3, "a", "z"), 0);
+  REQUIRE(ids(lanes.takeReady(0, 10)) == std::vector<int64_t>{1});  // y and z blocked
+  CHECK(lanes.forgetAbove("a", 2) == 3);                            // z forgotten
+  lanes.complete(1, kOk, 0, 0, "t", 0);
+  CHECK(ids(lanes.takeReady(0, 10)) == std::vector<int64_t>{2});
+}
