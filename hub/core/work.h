@@ -201,11 +201,8 @@ struct SweepResult {
   int escalated = 0;
   int exchanges_overdue = 0;  // exchanges newly past the partner's answer deadline, escalated
   int exchanges_progress_overdue = 0;  // escalated now for no progress report in their period
-  std::vector<std::pair<std::string, int64_t>> overdue_exchanges_by_partner;
-  std::vector<std::pair<std::string, int64_t>> progress_overdue_exchanges_by_partner;
   // Each exchange escalated by this sweep: (partner, reason "answer" or "progress").
   std::vector<std::pair<std::string, std::string>> exchange_escalations;
-  std::vector<std::pair<std::string, int64_t>> exchanges_by_state;
   std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> overdue_by_queue_township;
 };
 

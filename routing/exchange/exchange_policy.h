@@ -54,7 +54,7 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
 // deadline likewise (issue 11 point 6): a referral out accepted or in progress whose partner has
 // not reported by its `progress_due` is escalated (category exchange_progress_overdue), once per
 // period: the next period, counted by `progress_due` from `today`, starts at the escalation.
-// Counts go into `result`, with the overdue exchanges by partner and all exchanges by state.
+// Counts go into `result`, with each escalation's partner and reason.
 Status sweepExchanges(WorkTransaction& tx, const std::string& today,
                       const std::string& escalation_queue, const std::string& at,
                       const ProgressDueCounter& progress_due, SweepResult& result, int& events);
