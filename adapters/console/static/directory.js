@@ -1,7 +1,7 @@
 // Townships and villages of the county (GET /v1/directory/townships), fetched once per sign-in,
 // and township names for codes wherever a page shows one.
 import { get } from './api.js';
-import { lang } from './i18n.js';
+import { lang, t, has } from './i18n.js';
 
 let cached = null;
 
@@ -26,6 +26,14 @@ export function rememberTownships(list) {
 }
 export function townshipName(code) {
   return names.has(code) ? nameOf(names.get(code)) : code || '';
+}
+
+// A queue's name from its id: township queues after their township, the county's from the
+// dictionary (config/routes.jsonc names them the same way); else the id itself.
+export function queueName(id) {
+  const m = /^township-(\d+)$/.exec(id || '');
+  if (m) return names.has(m[1]) ? t('queue.township', { name: townshipName(m[1]) }) : id;
+  return has('queue.' + id) ? t('queue.' + id) : id || '';
 }
 
 export function forget() {

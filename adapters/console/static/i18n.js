@@ -222,6 +222,13 @@ const D = {
   'dash.col.rejected': ['被拒', 'Rejected'],
   'dash.total': ['合计', 'Total'],
 
+  // Queues by id (township queues: township-<code>, named after the township)
+  'queue.township': ['{name}救助帮扶组', '{name} assistance team'],
+  'queue.county-task-force': ['县衔接并轨工作专班', 'County task force'],
+  'queue.county-temporary-aid': ['临时救助窗口', 'Temporary-aid desk'],
+  'queue.agri-liaison': ['农业农村局联络', 'Agriculture bureau liaison'],
+  'queue.county-triage': ['待分拣', 'Triage'],
+
   // Enumerations
   'category.dibao': ['最低生活保障', 'dibao (minimum living guarantee)'],
   'category.tekun': ['特困供养', 'tekun (destitute support)'],
