@@ -18,10 +18,10 @@ const URGENCIES = ['low', 'normal', 'high', 'critical'];
 
 // Where the API names a problem -> the form field that shows it.
 const FIELD_OF = {
-  '/subject/name': 'name', '/subject/phone': 'phone', '/subject/id_number': 'id-number',
+  '/subject/name': 'name', '/subject/phone': 'phone', '/subject/id_number': 'id_number',
   '/subject/township': 'township', '/subject/village': 'village', '/body/category': 'category',
   '/body/urgency': 'urgency', '/body/description': 'description',
-  '/body/needs_proxy_application': 'on-behalf',
+  '/body/needs_proxy_application': 'on_behalf',
 };
 
 // A fresh message id for each new call; kept across retries of the same call.
@@ -38,18 +38,18 @@ export async function render(view, _params, ctx) {
   const f = {
     name: field('name', t('call.name'), h('input', { type: 'text', testid: 'call-name', autocomplete: 'off' })),
     phone: field('phone', t('call.phone'), h('input', { type: 'tel', testid: 'call-phone', autocomplete: 'off', inputmode: 'tel' })),
-    'id-number': field('id-number', t('call.id_number'), h('input', { type: 'text', testid: 'call-id-number', autocomplete: 'off', spellcheck: 'false', maxlength: 32 })),
+    'id_number': field('id_number', t('call.id_number'), h('input', { type: 'text', testid: 'call-id-number', autocomplete: 'off', spellcheck: 'false', maxlength: 32 })),
     township: field('township', t('call.township'), select(places.map((p) => [p.code, nameOf(p)]),
       { testid: 'call-township', placeholder: t('call.choose'), required: true })),
     village: field('village', t('call.village'), select([], { testid: 'call-village', placeholder: t('call.choose_township_first'), disabled: true })),
     category: field('category', t('call.category'), select(CATEGORIES.map((c) => [c, label('category', c)]),
-      { testid: 'call-category', placeholder: t('call.choose'), required: true })),
+      { testid: 'call-category', value: 'other', required: true })),
     urgency: field('urgency', t('call.urgency'), select(URGENCIES.map((u) => [u, label('urgency', u)]),
       { testid: 'call-urgency', value: 'normal', required: true })),
     description: field('description', t('call.description'), h('textarea', { testid: 'call-description', rows: 4, required: true })),
   };
   const onBehalf = h('input', { type: 'checkbox', id: 'call-on-behalf', testid: 'call-on-behalf' });
-  const onBehalfError = h('div', { class: 'field-error', testid: 'field-error', 'data-field': 'on-behalf' });
+  const onBehalfError = h('div', { class: 'field-error', testid: 'field-error', 'data-field': 'on_behalf' });
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'call-submit' }, t('call.submit'));
   const formStatus = h('div', { 'aria-live': 'polite' });
   const repeat = h('div', { class: 'repeat-hint', testid: 'repeat-hint', 'aria-live': 'polite' });
@@ -60,7 +60,7 @@ export async function render(view, _params, ctx) {
     h('h1', {}, t('call.title')),
     h('p', { class: 'muted' }, t('call.hint')),
     h('div', { class: 'form-grid' },
-      f.name.wrap, f.phone.wrap, f['id-number'].wrap, h('div', {}),
+      f.name.wrap, f.phone.wrap, f['id_number'].wrap, h('div', {}),
       f.township.wrap, f.village.wrap, f.category.wrap, f.urgency.wrap,
       h('div', { class: 'wide' }, f.description.wrap),
       h('div', { class: 'wide field' }, h('label', { class: 'inline', for: 'call-on-behalf' }, onBehalf, t('call.on_behalf')), onBehalfError)),
@@ -79,7 +79,7 @@ export async function render(view, _params, ctx) {
     switch (name) {
       case 'name': return v.trim() ? msg(validate.length(v.trim(), 1, 100)) : null;
       case 'phone': return v.trim() ? msg(validate.phone(v.trim())) : null;
-      case 'id-number': return v.trim() ? msg(validate.idNumber(v.trim(), today())) : null;
+      case 'id_number': return v.trim() ? msg(validate.idNumber(v.trim(), today())) : null;
       case 'township': case 'category': case 'urgency': return v ? null : t('v.required');
       case 'description': return v.trim() ? msg(validate.length(v.trim(), 1, 4000)) : t('v.required');
       default: return null;
@@ -94,13 +94,13 @@ export async function render(view, _params, ctx) {
     const c = f[name].control;
     c.addEventListener('input', () => {
       // As the operator types: once the field was left, or an ID number is complete.
-      if (touched.has(name) || (name === 'id-number' && c.value.trim().length >= 18)) show(name);
+      if (touched.has(name) || (name === 'id_number' && c.value.trim().length >= 18)) show(name);
     });
     c.addEventListener('change', () => touched.has(name) && show(name));
     c.addEventListener('blur', () => {
       if (c.value.trim()) touched.add(name);
       if (touched.has(name)) show(name);
-      if ((name === 'phone' || name === 'id-number') && !check(name) && c.value.trim())
+      if ((name === 'phone' || name === 'id_number') && !check(name) && c.value.trim())
         lookupRepeat();
     });
   }
@@ -125,9 +125,9 @@ export async function render(view, _params, ctx) {
   let lookupSeq = 0;
   async function lookupRepeat() {
     const body = {};
-    const phone = f.phone.control.value.trim(), id = f['id-number'].control.value.trim();
+    const phone = f.phone.control.value.trim(), id = f['id_number'].control.value.trim();
     if (phone && !check('phone')) body.phone = phone;
-    if (id && !check('id-number')) body.id_number = id;
+    if (id && !check('id_number')) body.id_number = id;
     if (!body.phone && !body.id_number) return;
     const mine = ++lookupSeq;
     try {
@@ -151,7 +151,7 @@ export async function render(view, _params, ctx) {
     const subject = { township: v('township') };
     if (v('name')) subject.name = v('name');
     if (v('phone')) subject.phone = v('phone');
-    if (v('id-number')) subject.id_number = v('id-number');
+    if (v('id_number')) subject.id_number = v('id_number');
     if (v('village')) subject.village = v('village');
     return {
       id: messageId, kind: 'ticket', source: who.org,
@@ -196,7 +196,7 @@ export async function render(view, _params, ctx) {
     let first = null;
     for (const [name, list] of Object.entries(by)) {
       const msgs = list.map((p) => t('v.api', { p }));
-      if (name === 'on-behalf') onBehalfError.textContent = msgs.join(';');
+      if (name === 'on_behalf') onBehalfError.textContent = msgs.join(';');
       else if (f[name]) {
         setFieldError(f[name], msgs);
         first = first || f[name].control;
@@ -230,7 +230,7 @@ export async function render(view, _params, ctx) {
     if (mine.length) {
       for (const r of mine)
         routing.append(h('div', { class: 'routed', 'data-queue': r.queue },
-          t('call.routed', { queue: queueName(r.queue) }), ' · ',
+          t('call.routed', { queue: queueName(r.queue) }), ' ', h('code', {}, r.queue), ' · ',
           t('call.deadline', { deadline: deadline(r.deadline, r.deadline_provisional) })));
     } else {
       // The recent list does not have it (yet): the message's own status.

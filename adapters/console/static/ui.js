@@ -23,9 +23,12 @@ export function notice(kind, ...content) {
 }
 
 // Replaces `view`'s content with an error and a retry button.
+// A 403 or 404 is a not-found page (data-testid not-found): out of scope looks like absent.
 export function showError(view, e, retry) {
-  clear(view).append(notice('error', errorText(e),
-    retry ? h('button', { type: 'button', class: 'link', onclick: retry }, t('retry')) : null));
+  const box = notice('error', errorText(e),
+    retry ? h('button', { type: 'button', class: 'link', onclick: retry }, t('retry')) : null);
+  if (e && (e.status === 403 || e.status === 404)) box.setAttribute('data-testid', 'not-found');
+  clear(view).append(box);
 }
 
 // <label for> + control + error line (data-testid field-error, data-field NAME). Returns
