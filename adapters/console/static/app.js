@@ -22,7 +22,7 @@ const ROUTES = [
   { re: /^#\/item\/([^/]+)\/(\d+)$/, page: item.render, roles: STAFF },
   { re: /^#\/exchanges$/, page: exchanges.renderList, roles: [...STAFF, 'charity'] },
   { re: /^#\/exchange\/([^/]+)$/, page: exchanges.renderOne, roles: [...STAFF, 'charity'] },
-  { re: /^#\/dashboard$/, page: dashboard.render, roles: STAFF },
+  { re: /^#\/dashboard(?:\?(.*))?$/, page: dashboard.render, roles: STAFF },
 ];
 
 // The menu each role sees, in order.
@@ -43,7 +43,7 @@ function header() {
   document.getElementById('brand').textContent = t('app.brand');
   const nav = clear(document.getElementById('nav'));
   nav.setAttribute('aria-label', t('nav.label'));
-  const here = location.hash.split('/')[1] || '';
+  const here = (location.hash.split('/')[1] || '').split('?')[0];
   for (const [href, key] of (who && MENU[who.role]) || []) {
     const current = href.split('/')[1] === here ||
       (href === '#/queues' && ['queue', 'item'].includes(here)) ||
@@ -105,7 +105,7 @@ async function route() {
   const ctx = { signal, session: who, message, rerender: route };
   message = null;
   try {
-    await r.page(view, m.slice(1).map(decodeURIComponent), ctx);
+    await r.page(view, m.slice(1).map((x) => (x === undefined ? x : decodeURIComponent(x))), ctx);
   } catch (e) {
     if (e.name === 'AbortError' || signal.aborted) return;
     if (e.status === 401) return;  // handled by the xj:unauthorized listener

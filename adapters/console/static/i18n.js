@@ -336,6 +336,7 @@ const D = {
   'xstate.cancelled': ['已撤销', 'cancelled'],
   'xstate.entered_in_error': ['误录', 'entered in error'],
   'xevent.create': ['发起转介', 'referred'],
+  'xevent.created': ['发起转介', 'referred'],
   'xevent.receive': ['接收', 'received'],
   'xevent.accept': ['接受', 'accepted'],
   'xevent.reject': ['拒绝', 'rejected'],
