@@ -223,7 +223,7 @@ export async function render(view, _params, ctx) {
       receipt.duplicate ? h('div', {}, t('call.duplicate')) : null,
       h('div', { class: 'routing' }, t('call.routing_pending'))));
     const rows = await loadRecent();
-    const mine = (rows || []).filter((r) => r.hub_id === receipt.hub_id);
+    const mine = (rows || []).filter((r) => r.hub_id === receipt.hub_id && r.queue);
     const routing = result.querySelector('.routing');
     if (!routing) return;
     clear(routing);
@@ -250,8 +250,8 @@ export async function render(view, _params, ctx) {
       clear(recent).append(rows.length ? table([
         { title: t('col.hub_id'), cell: (x) => x.hub_id },
         { title: t('col.received'), cell: (x) => dateTime(x.received_at) },
-        { title: t('col.queue'), cell: (x) => queueName(x.queue) },
-        { title: t('col.state'), cell: (x) => badge(label('state', x.state), x.state === 'resolved' ? 'ok' : 'info') },
+        { title: t('col.queue'), cell: (x) => (x.queue ? [queueName(x.queue), ' ', h('code', { class: 'muted' }, x.queue)] : '') },
+        { title: t('col.state'), cell: (x) => badge(label('state', x.state || x.status), x.state === 'resolved' ? 'ok' : 'info') },
         { title: t('col.deadline'), cell: (x) => [deadline(x.deadline, x.deadline_provisional), ' ',
           x.overdue ? badge(t('overdue'), 'bad') : null] },
       ], rows, (x) => ({ 'data-hub-id': x.hub_id, class: x.overdue ? 'overdue' : null }))
