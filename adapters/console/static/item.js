@@ -2,7 +2,7 @@
 // plain words with its trace, its history and referrals, and the actions the staff member may
 // take now (claim, note, transfer, resolve with outcome and reason, refer out with consent).
 // Every action is the public API; the page reloads the item after each.
-import { h, clear } from './dom.js';
+import { h, clear, append } from './dom.js';
 import { t, label, lang } from './i18n.js';
 import { get, post } from './api.js';
 import { townshipName, rememberTownships, townships, queueName } from './directory.js';
@@ -174,7 +174,7 @@ function facts(item, me) {
 // The message as the person or partner gave it: known fields in words, the rest as sent.
 function messageCard(message) {
   const card = h('section', { class: 'card', 'aria-labelledby': 'msg-h' }, h('h2', { id: 'msg-h' }, t('item.message')));
-  if (!message || !message.envelope) return card.append(notice('info', t('msg.hidden'))), card;
+  if (!message || !message.envelope) return append(card, notice('info', t('msg.hidden')));
   const env = message.envelope, s = env.subject || {}, b = env.body || {};
   const row = (k, v) => (v === undefined || v === null || v === '' ? null : [h('dt', {}, t('msg.' + k)), h('dd', {}, v)]);
   card.append(h('dl', { class: 'facts' },
@@ -194,17 +194,18 @@ function messageCard(message) {
 function decisionCard(decision) {
   const card = h('section', { class: 'card', testid: 'item-decision', 'aria-labelledby': 'dec-h' },
     h('h2', { id: 'dec-h' }, t('item.decision')));
-  if (!decision) return card.append(h('p', { class: 'muted' }, t('item.decision.none'))), card;
+  if (!decision) return append(card, h('p', { class: 'muted' }, t('item.decision.none')));
   const r = decision.result || {};
   const category = decision.category || r.household_category;
   const tags = decision.tags || r.household_tags || [];
-  card.append(
+  // dom.append, not Element.append: the latter would print a skipped line as "null".
+  append(card, [
     h('p', {}, h('strong', {}, t('decision.result', { category: label('decision.category', category) })), ' ',
       h('code', { class: 'muted' }, category)),
     tags.length ? h('p', {}, t('decision.tags', { tags: tags.map((x) => label('tag', x)).join('、') })) : null,
     r.review_deadline ? h('p', {}, t('decision.review', { date: deadline(r.review_deadline.date, r.review_deadline.provisional), days: r.review_deadline.working_days })) : null,
     decision.carried_from ? h('p', { class: 'muted' }, t('decision.carried', { hub: decision.carried_from.hub_id })) : null,
-    h('p', { class: 'muted' }, t('decision.note'), ' ', t('decision.version', { v: decision.rule_set_version || r.rule_set_version || '' })));
+    h('p', { class: 'muted' }, t('decision.note'), ' ', t('decision.version', { v: decision.rule_set_version || r.rule_set_version || '' }))]);
   const trace = r.trace || [];
   if (trace.length)
     card.append(h('details', { open: true }, h('summary', {}, t('item.trace')),

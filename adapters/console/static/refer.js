@@ -1,7 +1,7 @@
 // The "refer out to a partner" form of the item page: the partners that serve the item's
 // township with capacity (GET /v1/exchanges/suggestions), the need, the person's recorded
 // consent (who, when, how: required by the API), then POST /v1/exchanges.
-import { h, clear } from './dom.js';
+import { h, clear, append } from './dom.js';
 import { t, label } from './i18n.js';
 import { get, post } from './api.js';
 import { select, field, setFieldError, notice, errorText } from './ui.js';
@@ -16,9 +16,9 @@ export async function referForm({ queue, item, signal, act }) {
     partners = r.partners || [];
   } catch (e) {
     if (e.name === 'AbortError') return form;
-    return form.append(notice('error', errorText(e))), form;
+    return append(form, notice('error', errorText(e)));
   }
-  if (!partners.length) return form.append(notice('info', t('action.refer.none'))), form;
+  if (!partners.length) return append(form, notice('info', t('action.refer.none')));
 
   const needs = [...new Set(partners.flatMap((p) => p.services || []))];
   const need = field('need', t('action.refer.need'),
