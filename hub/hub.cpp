@@ -302,14 +302,16 @@ Status Hub::run() {
         log::info("routes_reloaded", {{"version", next.value()->version},
                                       {"rules", std::to_string(next.value()->rules.size())}});
       } else {
+        // Each problem first, the outcome last: a reader (or a test) that sees the outcome
+        // line has the whole reload in the log.
+        for (const auto& p : reload_problems)
+          log::error("routes_problem", {{"path", p.path}, {"problem", p.problem}});
         log::error("routes_reload_rejected",
                    {{"problems", std::to_string(reload_problems.size())},
                     {"first", reload_problems.empty()
                                   ? ""
                                   : reload_problems[0].path + ": " + reload_problems[0].problem},
                     {"kept", route_table.get()->version}});
-        for (const auto& p : reload_problems)
-          log::error("routes_problem", {{"path", p.path}, {"problem", p.problem}});
       }
       Problems standards_problems;
       auto next_standards = household::loadStandards(cfg.standards_dir, standards_problems);
@@ -343,10 +345,10 @@ Status Hub::run() {
         log::info("partners_reloaded",
                   {{"partners", std::to_string(next_partners.value()->partners.size())}});
       } else {
-        log::error("partners_reload_rejected",
-                   {{"problems", std::to_string(partner_problems.size())}});
         for (const auto& p : partner_problems)
           log::error("partners_problem", {{"path", p.path}, {"problem", p.problem}});
+        log::error("partners_reload_rejected",
+                   {{"problems", std::to_string(partner_problems.size())}});
       }
       await_hangup();
     });
