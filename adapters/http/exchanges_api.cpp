@@ -82,6 +82,34 @@ bool capacityReason(const std::string& reason) {
   return reason.find("capacity") != std::string::npos || reason == "full" || reason == "waitlist";
 }
 
+void writeDeliveries(JsonWriter& w, const std::vector<ExchangeDelivery>& deliveries) {
+  w.StartArray();
+  for (const auto& d : deliveries) {
+    w.StartObject();
+    w.Key("id");  // the outbox row, as GET /v1/outbox and its replay name it
+    w.Int64(d.outbox_id);
+    w.Key("kind");
+    w.String(d.kind.c_str());
+    w.Key("state");
+    w.String(d.state.c_str());
+    w.Key("attempts");
+    w.Int(d.attempts);
+    w.Key("last_error");
+    w.String(d.last_error.c_str());
+    w.Key("created_at");
+    w.String(d.created_at.c_str());
+    w.Key("updated_at");
+    w.String(d.updated_at.c_str());
+    w.Key("delivered_at");
+    if (d.delivered_at.empty())
+      w.Null();
+    else
+      w.String(d.delivered_at.c_str());
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 void writeTimeline(JsonWriter& w, const std::vector<ExchangeTimelineEntry>& timeline) {
   w.StartArray();
   for (const auto& t : timeline) {
@@ -224,7 +252,8 @@ void Api::exchanges(const std::string& path, ApiRequest req, Reply reply) {
   if (parts.size() == 4) return exchangeEvent(principal, id, shared_req, reply);
   bool queued = deps_.work.getExchange(
       id, [this, principal, staff, shared_req, reply](bool ok, std::optional<ExchangeRecord> ex,
-                                                      std::vector<ExchangeTimelineEntry> tl) {
+                                                      std::vector<ExchangeTimelineEntry> tl,
+                                                      std::vector<ExchangeDelivery> deliveries) {
         if (!ok)
           return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
         if (ex && !inScope(principal, *ex)) {
@@ -239,6 +268,10 @@ void Api::exchanges(const std::string& path, ApiRequest req, Reply reply) {
         writeExchange(w, *ex, staff);
         w.Key("timeline");
         writeTimeline(w, tl);
+        // Whoever may see the exchange sees how its messages to the partner went (no bodies):
+        // a township caseworker included, who has no access to the county's outbox.
+        w.Key("deliveries");
+        writeDeliveries(w, deliveries);
         // A partner that turned the referral down for capacity: the next candidates, so that
         // the caseworker can refer the person on at once.
         if (staff && ex->direction == ExchangeDirection::kOutbound &&

@@ -107,6 +107,19 @@ struct ExchangeTimelineEntry {
   std::string note;
 };
 
+// One outbound message about an exchange (an outbox row of its lane): what was sent to the
+// partner and how its delivery went, without the body.
+struct ExchangeDelivery {
+  int64_t outbox_id = 0;
+  std::string kind;   // e.g. "exchange.referral", "exchange.status"
+  std::string state;  // pending | delivered | dead
+  int attempts = 0;
+  std::string last_error;
+  std::string created_at;
+  std::string updated_at;
+  std::string delivered_at;  // empty until delivered
+};
+
 // A change asked of the exchange store: open an outbound referral, or an event on an exchange
 // (from staff, a partner, or the hub itself). Checked and applied by routing/exchange in the
 // store's writer transaction.

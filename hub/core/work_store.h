@@ -62,9 +62,11 @@ class WorkStore {
   virtual bool listExchanges(
       ExchangeQuery query,
       std::function<void(std::optional<std::vector<ExchangeRecord>>)> done) = 0;
+  // An exchange with its timeline and its deliveries (the outbox rows of its lane).
   virtual bool getExchange(int64_t exchange_id,
                            std::function<void(bool ok, std::optional<ExchangeRecord>,
-                                              std::vector<ExchangeTimelineEntry>)>
+                                              std::vector<ExchangeTimelineEntry>,
+                                              std::vector<ExchangeDelivery>)>
                                done) = 0;
 
   // The exchanges created in [from, to) (RFC 3339) for the report.

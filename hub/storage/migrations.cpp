@@ -254,6 +254,10 @@ CREATE INDEX exchanges_progress_overdue ON exchanges(partner) WHERE progress_ove
     R"sql(
 CREATE INDEX outbox_partner_pending ON outbox(partner, id) WHERE state = 'pending';
 )sql",
+    // 14: the deliveries of one exchange (its lane), for GET /v1/exchanges/{id} and the console.
+    R"sql(
+CREATE INDEX outbox_lane ON outbox(lane_key, id);
+)sql",
 };
 
 }  // namespace

@@ -409,13 +409,15 @@ bool SqliteStore::listExchanges(
 
 bool SqliteStore::getExchange(
     int64_t exchange_id,
-    std::function<void(bool, std::optional<ExchangeRecord>, std::vector<ExchangeTimelineEntry>)>
+    std::function<void(bool, std::optional<ExchangeRecord>, std::vector<ExchangeTimelineEntry>,
+                       std::vector<ExchangeDelivery>)>
         done) {
   return enqueueRead([exchange_id, done = std::move(done)](Db* db) {
     std::optional<ExchangeRecord> ex;
     std::vector<ExchangeTimelineEntry> timeline;
-    bool ok = db && readExchange(*db, exchange_id, ex, timeline);
-    done(ok, std::move(ex), std::move(timeline));
+    std::vector<ExchangeDelivery> deliveries;
+    bool ok = db && readExchange(*db, exchange_id, ex, timeline, deliveries);
+    done(ok, std::move(ex), std::move(timeline), std::move(deliveries));
   });
 }
 

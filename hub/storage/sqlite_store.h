@@ -67,7 +67,8 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
                      std::function<void(std::optional<std::vector<ExchangeRecord>>)> done) override;
   bool getExchange(int64_t exchange_id,
                    std::function<void(bool, std::optional<ExchangeRecord>,
-                                      std::vector<ExchangeTimelineEntry>)>
+                                      std::vector<ExchangeTimelineEntry>,
+                                      std::vector<ExchangeDelivery>)>
                        done) override;
   bool exchangeReport(
       std::string from, std::string to,

@@ -168,6 +168,10 @@ constexpr Entry kTable[] = {
     {Sql::kExchangeTimeline, "exchange_timeline",
      "SELECT seq, at, actor, side, event, from_state, to_state, reason, outcome, note FROM "
      "exchange_timeline WHERE exchange_id=?1 ORDER BY seq"},
+    {Sql::kExchangeDeliveries, "exchange_deliveries",
+     "SELECT id, kind, state, attempts, last_error, created_at, updated_at, "
+     "COALESCE(delivered_at, '') FROM outbox WHERE lane_key=?1 AND partner=?2 ORDER BY id "
+     "LIMIT 200"},
     {Sql::kExchangesByPartner, "exchanges_by_partner",
      "SELECT " XJ_EXCHANGE_COLUMNS " FROM exchanges WHERE partner=?1 AND exchange_id > ?2 "
      "ORDER BY exchange_id LIMIT ?3"},

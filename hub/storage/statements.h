@@ -70,6 +70,7 @@ enum class Sql {
   kExchangeByItem,     // the latest exchange of an item in a direction
   kInsertExchangeTimeline,
   kExchangeTimeline,   // by exchange, in order
+  kExchangeDeliveries, // the outbox rows of one exchange's lane to its partner, in order
   kExchangesByPartner, // a partner's exchanges, id cursor
   kExchangesByTownship,
   kExchangesAll,

@@ -110,7 +110,8 @@ std::optional<std::vector<ExchangeRecord>> readExchanges(Db& db, const ExchangeQ
 }
 
 bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& exchange,
-                  std::vector<ExchangeTimelineEntry>& timeline) {
+                  std::vector<ExchangeTimelineEntry>& timeline,
+                  std::vector<ExchangeDelivery>& deliveries) {
   auto st = db.cached(Sql::kLoadExchange);
   st.bind(1, exchange_id);
   int rc = st.step();
@@ -133,6 +134,23 @@ bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& ex
     e.outcome = t.text(8);
     e.note = t.text(9);
     timeline.push_back(std::move(e));
+  }
+  if (rc != SQLITE_DONE) return false;
+  t.reset();
+  // Messages about an exchange go to its partner in the exchange's own lane (exchange_policy).
+  auto d = db.cached(Sql::kExchangeDeliveries);
+  d.bind(1, exchange->ex_id).bind(2, exchange->partner);
+  while ((rc = d.step()) == SQLITE_ROW) {
+    ExchangeDelivery x;
+    x.outbox_id = d.int64(0);
+    x.kind = d.text(1);
+    x.state = d.text(2);
+    x.attempts = static_cast<int>(d.int64(3));
+    x.last_error = d.text(4);
+    x.created_at = d.text(5);
+    x.updated_at = d.text(6);
+    x.delivered_at = d.text(7);
+    deliveries.push_back(std::move(x));
   }
   return rc == SQLITE_DONE;
 }

@@ -24,7 +24,8 @@ std::optional<std::vector<QueueEvent>> readEvents(Db& db, const std::string& que
 std::optional<std::vector<ExchangeRecord>> readExchanges(Db& db, const ExchangeQuery& q);
 // ok=false on a storage error; exchange empty when there is none with that id.
 bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& exchange,
-                  std::vector<ExchangeTimelineEntry>& timeline);
+                  std::vector<ExchangeTimelineEntry>& timeline,
+                  std::vector<ExchangeDelivery>& deliveries);
 
 // Exchanges created in [from, to) (RFC 3339), for the exchange report.
 std::optional<std::vector<ExchangeReportRow>> readExchangeReport(Db& db, const std::string& from,

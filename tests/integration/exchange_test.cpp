@@ -225,6 +225,19 @@ TEST_CASE("partner feedback: accepted -> in_progress -> completed, told to the i
   CHECK(std::string(shown["timeline"][1]["note"].GetString()) == "明天联系");
   CHECK(std::string(shown["timeline"][3]["side"].GetString()) == "performer");
   CHECK(std::string(shown["exchange"]["outcome"].GetString()) == "food parcels for 3 months");
+  // The township's caseworker (who may not read the county's outbox) sees how the messages to
+  // the partner went: the referral, delivered (a poll partner's rows are delivered at commit),
+  // and nothing about the partner's own reports, which came in.
+  REQUIRE(shown["deliveries"].IsArray());
+  REQUIRE(shown["deliveries"].Size() == 1);
+  CHECK(std::string(shown["deliveries"][0]["kind"].GetString()) == "exchange.referral");
+  CHECK(waitUntil([&] {
+    auto again = json(h.send("GET", "/v1/exchanges/" + ex, "", h.staff).body);
+    return again["deliveries"].Size() == 1 &&
+           std::string(again["deliveries"][0]["state"].GetString()) == "delivered";
+  }, 5000));
+  CHECK_FALSE(shown["deliveries"][0].HasMember("body"));
+  CHECK(h.send("GET", "/v1/outbox", "", h.staff).status == 403);
   auto mine = json(h.send("GET", "/v1/exchanges", "", h.charity1).body);
   REQUIRE(mine["exchanges"].Size() == 1);
   CHECK_FALSE(mine["exchanges"][0].HasMember("item_id"));  // internal ids stay inside

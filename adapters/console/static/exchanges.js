@@ -41,19 +41,6 @@ export async function renderList(view, _params, ctx) {
     ], all, (x) => ({ testid: 'exchange-row', 'data-exchange': x.id })) : notice('info', t('exchanges.empty'))));
 }
 
-// The outbox rows of one exchange: its messages share the lane key (the exchange id). Only
-// county staff and admin may read the outbox; others get null.
-async function deliveriesOf(id, signal) {
-  const rows = [];
-  for (let after = null, n = 0; n < 100; n++) {
-    const r = await get('/v1/outbox', { limit: 500, after }, { signal });
-    rows.push(...(r.items || []).filter((x) => x.lane_key === id));
-    if (!r.next_after) break;
-    after = r.next_after;
-  }
-  return rows;
-}
-
 export async function renderOne(view, [id], ctx) {
   rememberTownships(await townships().catch(() => []));
   const data = await get('/v1/exchanges/' + encodeURIComponent(id), null, { signal: ctx.signal });
@@ -94,17 +81,18 @@ export async function renderOne(view, [id], ctx) {
           h('ul', {}, data.next_candidates.map((p) => h('li', {}, `${p.name || p.org} (${p.org}) · ${label('capacity', p.capacity)}`)))) : null),
       h('div', {}, deliveries)));
 
-  // Deliveries: the exchange's own list when the API gives one, else the outbox by lane.
-  async function loadDeliveries() {
+  // Deliveries: the exchange's own list (GET /v1/exchanges/{id} gives them to whoever may see
+  // the exchange); read again after a replay.
+  async function loadDeliveries(fresh) {
     const body = h('div');
-    let rows = data.deliveries || null;
-    if (!rows) {
+    let rows = data.deliveries || [];
+    if (fresh) {
       try {
-        rows = await deliveriesOf(x.id, ctx.signal);
+        rows = (await get('/v1/exchanges/' + encodeURIComponent(id), null, { signal: ctx.signal })).deliveries || [];
       } catch (e) {
         if (e.name === 'AbortError') return;
         rows = null;
-        body.append(notice('info', e.status === 403 ? t('exchange.deliveries.noaccess') : errorText(e)));
+        body.append(notice('error', errorText(e)));
       }
     }
     if (rows && !rows.length) body.append(h('p', { class: 'muted' }, t('exchange.deliveries.none')));
@@ -130,7 +118,7 @@ export async function renderOne(view, [id], ctx) {
       b.disabled = true;
       try {
         await post(`/v1/outbox/${d.id}/replay`, undefined, { signal: ctx.signal });
-        await loadDeliveries();
+        await loadDeliveries(true);
       } catch (e) {
         if (e.name === 'AbortError') return;
         b.disabled = false;
@@ -142,6 +130,6 @@ export async function renderOne(view, [id], ctx) {
 
   await loadDeliveries();
   // Deliveries retry on their own: refresh while the page is open.
-  const timer = setInterval(() => loadDeliveries().catch(() => {}), 10000);
+  const timer = setInterval(() => loadDeliveries(true).catch(() => {}), 10000);
   ctx.signal.addEventListener('abort', () => clearInterval(timer));
 }

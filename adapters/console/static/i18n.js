@@ -181,7 +181,6 @@ const D = {
   'exchange.timeline': ['时间线', 'Timeline'],
   'exchange.deliveries': ['投递记录', 'Deliveries'],
   'exchange.deliveries.none': ['没有与此转介相关的投递。', 'No deliveries for this referral.'],
-  'exchange.deliveries.noaccess': ['只有县级工作人员和管理员可以查看投递记录。', 'Only county staff and admins can see deliveries.'],
   'exchange.replay': ['重新投递', 'Replay'],
   'exchange.replayed': ['已重新排队投递。', 'Queued for delivery again.'],
   'exchange.report': ['反馈', 'Report'],
