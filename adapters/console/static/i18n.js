@@ -377,6 +377,9 @@ const D = {
   'hist.deadline_changed': ['时限调整', 'deadline changed'],
   'hist.exchange': ['转介', 'referral'],
   'hist.overdue': ['超期', 'overdue'],
+  'hist.category': ['救助类别变更', 'category change'],
+  'hist.escalate': ['上报', 'escalated'],
+  'hist.reassign': ['改派', 'reassigned'],
 };
 
 let current = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
