@@ -6,6 +6,9 @@ import { waitFor } from '../lib/wait.mjs';
 
 export const JIANGNAN = { code: '451229205', zh: '江南乡', en: 'Jiangnan' };
 export const BAIMA = { code: '451229202', zh: '百马乡', en: 'Baima' };
+// The dashboard's known scenario happens in two townships that no other scenario touches.
+export const GONGHE = { code: '451229200', zh: '共和乡' };
+export const GONGCHUAN = { code: '451229201', zh: '贡川乡' };
 
 // The hub's clock for the scenarios that open pages: a Thursday, 10:00 in Dahua (UTC+8), with
 // working days ahead in the shipped holiday calendar.
@@ -42,6 +45,7 @@ export async function seedScenarios(hub, receiver, { setNow }) {
     await hub.setClock(rfc3339);
     setNow(new Date(rfc3339));
   };
+  await seedDashboard(hub, tokens, at);
   await at(SCENARIO_TIME);
 
   // A Jiangnan call that the caseworker referred out to charity-1 with the person's consent:
@@ -92,4 +96,51 @@ export function ticket(id, township, { seq = 1, category = 'dibao', urgency = 'n
     },
     body: { category, urgency, description: '浏览器测试的来电', needs_proxy_application: false },
   };
+}
+
+// The dashboard's known scenario, its figures worked out by hand (DASHBOARD_FIGURES). Calls
+// come in on Monday 2025-03-10 and Wednesday 03-12; county staff claim and resolve some at known
+// hours; the sweep as of Thursday 03-13 finds Monday's untouched Gonghe call past its one
+// working day. Follow-up calls (回访) made by the resolutions are not counted by the report.
+//   Gonghe    G1..G4 Mon 09:00, G5 Wed 09:00 (China time)
+//             G1 claimed +1 h, resolved +3 h; G2 +2 h, +5 h; G3 +6 h, +9 h; G4, G5 untouched
+//   Gongchuan K1 Mon 09:00, claimed Tue 09:00 (+24 h), resolved Tue 11:00 (+26 h)
+//             K2 Wed 09:00, claimed +2 h, still open (due Thursday, not yet late)
+export const DASHBOARD_FIGURES = {
+  [GONGHE.code]: { created: 5, open: 2, overdue: 1, resolved: 3, first: 2, decision: 5 },
+  [GONGCHUAN.code]: { created: 2, open: 1, overdue: 0, resolved: 1, first: 13, decision: 26 },
+};
+export const DASHBOARD_FROM = '2025-03-01';
+
+async function seedDashboard(hub, tokens, at) {
+  const mon = '2025-03-10T01:00:00Z';
+  const wed = '2025-03-12T01:00:00Z';
+  const plus = (t, h) => new Date(Date.parse(t) + h * 3600e3).toISOString().replace('.000', '');
+  let seq = 200;
+  const items = {};
+  const call = (name, township) => async () => {
+    items[name] = await newItem(hub, tokens, `seed-dash-${name}`, township, ++seq);
+  };
+  const act = (name, action, body) => async () => {
+    const it = items[name];
+    await hub.must(200, 'POST', `/v1/queues/${it.queue}/items/${it.item_id}/${action}`,
+      tokens.county, body);
+  };
+  const resolve = (name) => act(name, 'resolve', { outcome: 'eligible_dibao', reason_code: 'household_verified' });
+  const timeline = [
+    [mon, call('G1', GONGHE.code)], [mon, call('G2', GONGHE.code)],
+    [mon, call('G3', GONGHE.code)], [mon, call('G4', GONGHE.code)],
+    [mon, call('K1', GONGCHUAN.code)],
+    [plus(mon, 1), act('G1', 'claim')], [plus(mon, 2), act('G2', 'claim')],
+    [plus(mon, 3), resolve('G1')], [plus(mon, 5), resolve('G2')],
+    [plus(mon, 6), act('G3', 'claim')], [plus(mon, 9), resolve('G3')],
+    [plus(mon, 24), act('K1', 'claim')], [plus(mon, 26), resolve('K1')],
+    [wed, call('G5', GONGHE.code)], [wed, call('K2', GONGCHUAN.code)],
+    [plus(wed, 2), act('K2', 'claim')],
+  ];
+  for (const [when, step] of timeline) {
+    await at(when);
+    await step();
+  }
+  await hub.sweep('2025-03-13');
 }
