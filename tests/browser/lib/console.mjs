@@ -18,10 +18,11 @@ export async function route(page) {
 
 // Waits until the text of `locator` matches `re`; returns the text.
 export async function waitText(locator, re, what, timeout = 10000) {
-  return waitFor(what ?? `text ${re}`, async () => {
+  const seen = await waitFor(what ?? `text ${re}`, async () => {
     const t = (await locator.innerText({ timeout: 1000 }).catch(() => '')).trim();
-    return re.test(t) ? t : false;
+    return re.test(t) ? { t } : false;  // wrapped: an empty text may be what is awaited
   }, { timeout });
+  return seen.t;
 }
 
 // Waits until the page is on `hash` (a string prefix or a RegExp).
@@ -64,4 +65,16 @@ export async function fillCallForm(page, c) {
   await choose(page.getByTestId('call-urgency'), c.urgency);
   await page.getByTestId('call-description').fill(c.description);
   if (c.onBehalf) await page.getByTestId('call-on-behalf').check();
+}
+
+// Whether the stored message `hubId` holds what was typed into the form: each field compared,
+// the names of those that differ returned (never their values: they are personal data).
+export async function differingFields(hub, token, hubId, want) {
+  const m = (await hub.must(200, 'GET', `/v1/messages/${hubId}`, token)).message;
+  const got = {
+    name: m.subject?.name, phone: m.subject?.phone, idNumber: m.subject?.id_number,
+    township: m.subject?.township, category: m.body?.category, urgency: m.body?.urgency,
+    description: m.body?.description, onBehalf: m.body?.needs_proxy_application,
+  };
+  return Object.keys(want).filter((k) => got[k] !== want[k]);
 }

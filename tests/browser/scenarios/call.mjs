@@ -2,7 +2,9 @@
 // sees where it was routed (queue and deadline); a Jiangnan caseworker whose queue page is
 // already open sees it appear without reloading, claims it and resolves it.
 import { expect } from '../lib/harness.mjs';
-import { fillCallForm, itemsOf, signIn, waitRoute, waitText } from '../lib/console.mjs';
+import {
+  differingFields, fillCallForm, itemsOf, signIn, waitRoute, waitText,
+} from '../lib/console.mjs';
 import { waitFor } from '../lib/wait.mjs';
 import { JIANGNAN, idNumber } from './seed.mjs';
 
@@ -27,11 +29,12 @@ export function register(h, env) {
     shoot(page);
     await signIn(page, tokens.hotline);
     await waitRoute(page, '#/call');
-    await fillCallForm(page, {
+    const call = {
       name: '韦来电', phone: '13912345678', idNumber: idNumber('19580307', 31),
       township: JIANGNAN.code, category: 'dibao', urgency: 'high',
       description: '老人独居，无固定收入，需要上门核实', onBehalf: true,
-    });
+    };
+    await fillCallForm(page, call);
     await page.getByTestId('call-submit').click();
 
     // The hub routed it to the Jiangnan team's queue; the page says so with the deadline the
@@ -39,6 +42,8 @@ export function register(h, env) {
     const item = await waitFor('the new item on the Jiangnan queue', async () =>
       (await itemsOf(hub, tokens.jiangnan, QUEUE)).find((i) => !before.has(i.item_id)));
     expect(item.deadline?.startsWith('2025-03-14'), 'the hub\'s deadline 2025-03-14', item.deadline);
+    const wrong = await differingFields(hub, tokens.hotline, item.hub_id, call);
+    expect(wrong.length === 0, 'the stored call to hold what was typed', wrong);
     const result = await waitText(page.getByTestId('call-result'), new RegExp(QUEUE),
       'the routed queue in the result');
     expect(/2025-03-14/.test(result), 'the deadline 2025-03-14 in the result', result);

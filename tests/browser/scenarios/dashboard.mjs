@@ -1,11 +1,12 @@
 // The county dashboard shows the figures of a known scenario: the table's open, overdue and
-// resolved counts and the median hours to first contact and to decision of Gonghe and Gongchuan
-// are those worked out by hand in seed.mjs (DASHBOARD_FIGURES), and those of the report
-// endpoint the page reads.
+// resolved counts, the median hours to first contact and to decision, and the referrals with
+// their closure rate and rejections of Gonghe and Gongchuan are those worked out by hand in
+// seed.mjs (DASHBOARD_FIGURES, DASHBOARD_REFERRALS), and those of the report endpoint.
 import { expect } from '../lib/harness.mjs';
-import { signIn, waitRoute } from '../lib/console.mjs';
-import { waitFor } from '../lib/wait.mjs';
-import { DASHBOARD_FIGURES, DASHBOARD_FROM, GONGCHUAN, GONGHE } from './seed.mjs';
+import { signIn, waitRoute, waitText } from '../lib/console.mjs';
+import {
+  DASHBOARD_FIGURES, DASHBOARD_FROM, DASHBOARD_REFERRALS, GONGCHUAN, GONGHE, REJECTION_REASON,
+} from './seed.mjs';
 
 export function register(h, { hub, tokens }) {
   h.test('dashboard-shows-the-figures-of-a-known-scenario', async ({ newPage }) => {
@@ -24,21 +25,27 @@ export function register(h, { hub, tokens }) {
     await waitRoute(page, '#/dashboard');
     const table = page.getByTestId('dashboard-table');
     await table.waitFor();
-    for (const [t, code] of [[GONGHE, GONGHE.code], [GONGCHUAN, GONGCHUAN.code]]) {
-      const want = DASHBOARD_FIGURES[code];
-      const row = table.locator(`tr[data-township="${code}"]`);
-      const cells = await waitFor(`the ${t.zh} row`, async () => {
-        const c = {};
-        for (const k of Object.keys(want)) {
-          c[k] = (await row.locator(`[data-col="${k}"]`).innerText({ timeout: 1000 })).trim();
-        }
-        return c;
-      });
-      for (const [k, v] of Object.entries(want)) {
-        expect(Number(cells[k]) === v, `${t.zh} ${k} = ${v} in the table`, cells);
+    // The default period (this year up to the page's today, the hub's scenario date) holds it.
+    const cell = (code, col) => table.locator(`tr[data-township="${code}"] [data-col="${col}"]`);
+    for (const t of [GONGHE, GONGCHUAN]) {
+      const want = DASHBOARD_FIGURES[t.code];
+      await waitText(cell(t.code, 'township'), new RegExp(t.zh), `the ${t.zh} row`);
+      for (const col of ['open', 'overdue', 'resolved', 'first', 'decision']) {
+        const shown = await cell(t.code, col).innerText();
+        expect(Number(shown) === want[col], `${t.zh} ${col} = ${want[col]} in the table`, shown);
       }
-      expect((await row.innerText()).includes(t.zh), `the row named ${t.zh}`);
     }
+    // The referrals: Gonghe's two, both closed (one completed, one rejected for capacity).
+    for (const t of [GONGHE, GONGCHUAN]) {
+      const want = DASHBOARD_REFERRALS[t.code];
+      for (const col of ['referrals', 'closure', 'rejected']) {
+        const shown = (await cell(t.code, col).innerText()).replace(/\s/g, '');
+        expect(shown === String(want[col]), `${t.zh} ${col} = ${want[col]} in the table`, shown);
+      }
+    }
+    // The rejection reasons chart names the reason.
+    await waitText(page.getByTestId('dashboard-chart'), new RegExp(REJECTION_REASON.replace(/[()]/g, '\\$&')),
+      'the rejection reason in the charts');
     await page.getByTestId('dashboard-chart').waitFor();
   });
 }

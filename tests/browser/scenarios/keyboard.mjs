@@ -3,7 +3,7 @@
 // the call is routed. Also the field-by-field check while typing: a wrong ID check digit shows
 // its error on that field, and the right one clears it.
 import { expect } from '../lib/harness.mjs';
-import { signIn, waitRoute, waitText } from '../lib/console.mjs';
+import { differingFields, signIn, waitRoute, waitText } from '../lib/console.mjs';
 import { waitFor } from '../lib/wait.mjs';
 import { JIANGNAN, idNumber } from './seed.mjs';
 
@@ -17,7 +17,7 @@ async function tabTo(page, testid) {
   throw new Error(`Tab never reached ${testid} (focus on ${await focused(page)})`);
 }
 
-export function register(h, { tokens }) {
+export function register(h, { hub, tokens }) {
   h.test('call-form-by-keyboard-only', async ({ newPage }) => {
     const page = await newPage();
     await signIn(page, tokens.hotline);
@@ -71,5 +71,12 @@ export function register(h, { tokens }) {
 
     await waitText(page.getByTestId('call-result'), new RegExp(`township-${JIANGNAN.code}`),
       'the call routed to Jiangnan');
+    // What the keys typed is what the hub stored.
+    const hubId = await page.getByTestId('call-result').locator('[data-hub-id]').getAttribute('data-hub-id');
+    const wrong = await differingFields(hub, tokens.hotline, hubId, {
+      name: '韦键盘', phone: '13987654321', idNumber: good, township: JIANGNAN.code,
+      description: '键盘填写的来电', onBehalf: true,
+    });
+    expect(wrong.length === 0, 'the stored call to hold what was typed', wrong);
   });
 }

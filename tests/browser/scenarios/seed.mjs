@@ -45,23 +45,15 @@ export async function seedScenarios(hub, receiver, { setNow }) {
     await hub.setClock(rfc3339);
     setNow(new Date(rfc3339));
   };
-  await seedDashboard(hub, tokens, at);
+  await seedDashboard(hub, tokens, receiver, at);
   await at(SCENARIO_TIME);
 
-  // A Jiangnan call that the caseworker referred out to charity-1 with the person's consent:
-  // the partner's receiver must get the referral, signed (the exchange page shows it delivered).
-  const referred = await newItem(hub, tokens, 'seed-referral-1', JIANGNAN.code, 101);
-  const ex = await hub.must(201, 'POST', '/v1/exchanges', tokens.jiangnan, {
-    queue: referred.queue, item: referred.item_id, partner: 'charity-1', need: 'food',
-    consent: { recorded: true, by: '测试社工', at: '2025-03-13T09:30:00+08:00', method: 'written' },
-  });
-  const exchange = ex.exchange.id;
-  await waitFor('the referral delivered to the receiver', () =>
-    receiver.deliveriesOf(exchange).some((d) => d.kind === 'exchange.referral'));
-  // And one in Jiangnan that nobody outside Jiangnan may see.
+  // Two Jiangnan calls: one the caseworker refers out in the browser, one nobody outside
+  // Jiangnan may see.
+  const toRefer = await newItem(hub, tokens, 'seed-jiangnan-refer', JIANGNAN.code, 101);
   const jiangnanItem = await newItem(hub, tokens, 'seed-jiangnan-1', JIANGNAN.code, 102);
 
-  return { hub, receiver, tokens, at, exchange, referred, jiangnanItem };
+  return { hub, receiver, tokens, at, toRefer, jiangnanItem };
 }
 
 // Sends a hotline ticket and returns its item on the township's queue ({queue, item_id, ...}),
@@ -102,17 +94,24 @@ export function ticket(id, township, { seq = 1, category = 'dibao', urgency = 'n
 // come in on Monday 2025-03-10 and Wednesday 03-12; county staff claim and resolve some at known
 // hours; the sweep as of Thursday 03-13 finds Monday's untouched Gonghe call past its one
 // working day. Follow-up calls (回访) made by the resolutions are not counted by the report.
-//   Gonghe    G1..G4 Mon 09:00, G5 Wed 09:00 (China time)
-//             G1 claimed +1 h, resolved +3 h; G2 +2 h, +5 h; G3 +6 h, +9 h; G4, G5 untouched
+//   Gonghe    G1..G4 Mon 09:00, G5 and G6 Wed 09:00 (China time)
+//             G1 claimed +1 h, resolved +3 h; G2 +2 h, +5 h; G3 +6 h, +9 h; G4..G6 untouched
+//             Wed 09:30 G5 and G6 referred out to charity-1 (consent recorded); at 10:00 the
+//             charity completes G5's and rejects G6's (no capacity): 2 referrals, both closed
 //   Gongchuan K1 Mon 09:00, claimed Tue 09:00 (+24 h), resolved Tue 11:00 (+26 h)
 //             K2 Wed 09:00, claimed +2 h, still open (due Thursday, not yet late)
 export const DASHBOARD_FIGURES = {
-  [GONGHE.code]: { created: 5, open: 2, overdue: 1, resolved: 3, first: 2, decision: 5 },
+  [GONGHE.code]: { created: 6, open: 3, overdue: 1, resolved: 3, first: 2, decision: 5 },
   [GONGCHUAN.code]: { created: 2, open: 1, overdue: 0, resolved: 1, first: 13, decision: 26 },
 };
+export const DASHBOARD_REFERRALS = {
+  [GONGHE.code]: { referrals: 2, closure: '100%', rejected: 1 },
+  [GONGCHUAN.code]: { referrals: 0, closure: '–', rejected: 0 },
+};
+export const REJECTION_REASON = '本月名额已满 (capacity)';
 export const DASHBOARD_FROM = '2025-03-01';
 
-async function seedDashboard(hub, tokens, at) {
+async function seedDashboard(hub, tokens, receiver, at) {
   const mon = '2025-03-10T01:00:00Z';
   const wed = '2025-03-12T01:00:00Z';
   const plus = (t, h) => new Date(Date.parse(t) + h * 3600e3).toISOString().replace('.000', '');
@@ -127,6 +126,24 @@ async function seedDashboard(hub, tokens, at) {
       tokens.county, body);
   };
   const resolve = (name) => act(name, 'resolve', { outcome: 'eligible_dibao', reason_code: 'household_verified' });
+  const exchanges = {};
+  // A referral out, waited for at the receiver before the clock moves on (the receiver checks
+  // the signature's timestamp against the scenario time).
+  const refer = (name) => async () => {
+    const it = items[name];
+    const r = await hub.must(201, 'POST', '/v1/exchanges', tokens.county, {
+      queue: it.queue, item: it.item_id, partner: 'charity-1', need: 'food',
+      consent: { recorded: true, by: '测试社工', at: '2025-03-12T09:20:00+08:00', method: 'oral' },
+    });
+    exchanges[name] = r.exchange.id;
+    await waitFor(`the referral of ${name} at the receiver`, () =>
+      receiver.deliveriesOf(r.exchange.id).some((d) => d.kind === 'exchange.referral'));
+  };
+  const partner = (name, body) => async () => {
+    for (const b of [body].flat()) {
+      await hub.must(200, 'POST', `/v1/exchanges/${exchanges[name]}/events`, tokens.charity, b);
+    }
+  };
   const timeline = [
     [mon, call('G1', GONGHE.code)], [mon, call('G2', GONGHE.code)],
     [mon, call('G3', GONGHE.code)], [mon, call('G4', GONGHE.code)],
@@ -135,7 +152,10 @@ async function seedDashboard(hub, tokens, at) {
     [plus(mon, 3), resolve('G1')], [plus(mon, 5), resolve('G2')],
     [plus(mon, 6), act('G3', 'claim')], [plus(mon, 9), resolve('G3')],
     [plus(mon, 24), act('K1', 'claim')], [plus(mon, 26), resolve('K1')],
-    [wed, call('G5', GONGHE.code)], [wed, call('K2', GONGCHUAN.code)],
+    [wed, call('G5', GONGHE.code)], [wed, call('G6', GONGHE.code)], [wed, call('K2', GONGCHUAN.code)],
+    [plus(wed, 0.5), refer('G5')], [plus(wed, 0.5), refer('G6')],
+    [plus(wed, 1), partner('G5', [{ event: 'accept' }, { event: 'complete', outcome: '送餐一个月' }])],
+    [plus(wed, 1), partner('G6', { event: 'reject', reason: REJECTION_REASON })],
     [plus(wed, 2), act('K2', 'claim')],
   ];
   for (const [when, step] of timeline) {
