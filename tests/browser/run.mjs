@@ -65,6 +65,13 @@ async function main() {
 
   const mosquitto = new Mosquitto(tmpRoot);
   let hub = null;
+  // Killed or ended by an error before the cleanup below (a ctest timeout, Ctrl-C): no daemon
+  // or broker may outlive the runner.
+  const orphans = () => { hub?.proc?.kill('SIGKILL'); mosquitto.proc?.kill('SIGKILL'); };
+  process.on('exit', orphans);
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => { console.log(`not ok - interrupted by ${sig}`); process.exit(1); });
+  }
   let receiver = null;
   let browser = null;
   let failed = 0;
