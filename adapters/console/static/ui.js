@@ -63,14 +63,15 @@ export function select(options, { value = '', placeholder, ...attrs } = {}) {
 }
 
 // A table: columns [{key, title, cell(row) -> node|text, class}], rows; rowAttrs(row) adds
-// attributes to each <tr> (data-testid, data-item ...).
+// attributes to each <tr> (data-testid, data-item ...). Each cell carries its column's key as
+// data-col (a stable hook for the browser tests, whatever the language of the headers).
 export function table(columns, rows, rowAttrs, caption) {
   return h('div', { class: 'table-wrap' },
     h('table', {},
       caption ? h('caption', {}, caption) : null,
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.class }, c.title)))),
       h('tbody', {}, rows.map((r) => h('tr', rowAttrs ? rowAttrs(r) : {},
-        columns.map((c) => h('td', { class: c.class }, c.cell ? c.cell(r) : r[c.key])))))));
+        columns.map((c) => h('td', { class: c.class, 'data-col': c.key }, c.cell ? c.cell(r) : r[c.key])))))));
 }
 
 // A coloured state badge.
