@@ -46,12 +46,22 @@ std::optional<std::vector<OutboxRecord>> readPendingOutboxOf(Db& db, const std::
 }
 
 std::optional<std::vector<OutboxDepth>> readPendingDepth(Db& db) {
-  auto st = db.cached(Sql::kOutboxPendingDepth);
   std::vector<OutboxDepth> out;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW)
-    out.push_back({st.text(0), st.int64(1), st.isNull(2) ? "" : st.text(2)});
-  if (rc != SQLITE_DONE) return std::nullopt;
+  std::vector<int64_t> oldest;
+  {
+    auto st = db.cached(Sql::kOutboxPendingDepth);
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      out.push_back({st.text(0), st.int64(1), ""});
+      oldest.push_back(st.int64(2));
+    }
+    if (rc != SQLITE_DONE) return std::nullopt;
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    std::optional<OutboxRecord> row;
+    if (!readOutboxRecord(db, oldest[i], row)) return std::nullopt;
+    if (row) out[i].oldest_created_at = row->message.created_at;
+  }
   return out;
 }
 

@@ -59,7 +59,7 @@ enum class Sql {
   kOutboxRetry,         // a failed attempt: attempts, next attempt, last error
   kOutboxDead,          // pending -> dead (last attempt, or a permanent refusal)
   kOutboxReplay,        // dead -> pending, attempts from zero (staff replay)
-  kOutboxPendingDepth,  // pending rows and the oldest creation time, by partner
+  kOutboxPendingDepth,  // pending rows and the oldest pending id, by partner
   kInsertReplay,        // the replay log: one row per replay or CLI request
   kUnappliedReplays,    // CLI requests the hub has not applied yet
   kMarkReplayApplied,
