@@ -1,8 +1,8 @@
 // A referral out shows its delivery. The Jiangnan caseworker refers a call out to charity-1 on
 // the item page (the form refuses it until the person's consent is recorded); the partner's
 // receiver gets it, minimised and with a valid signature (lib/webhook_receiver.mjs checks it);
-// the exchange page, as the county task force sees it (deliveries are the outbox's, which county
-// staff and admin read), lists that delivery as delivered.
+// the exchange page, as the same caseworker sees it (the exchange gives its own deliveries to
+// whoever may see it; the county outbox stays closed to a township), lists it as delivered.
 import { expect } from '../lib/harness.mjs';
 import { signIn, waitRoute, waitText } from '../lib/console.mjs';
 import { waitFor } from '../lib/wait.mjs';
@@ -39,7 +39,7 @@ export function register(h, { hub, tokens, receiver, toRefer }) {
 
     const page = await newPage();
     shoot(page);
-    await signIn(page, tokens.county);
+    await signIn(page, tokens.jiangnan);
     await page.evaluate((id) => { window.location.hash = `#/exchange/${id}`; }, ex.id);
     await waitRoute(page, `#/exchange/${ex.id}`);
     await waitText(page.getByTestId('exchange-timeline'), /requested/, 'the referral in the timeline');
