@@ -227,8 +227,9 @@ Status Hub::run() {
       store.get(),
       nullptr,
       nullptr};
-  // Read-only after start-up; shared with the exchange endpoints.
-  deps.partners = [p = partners.value()] { return p; };
+  // The directory in force: a SIGHUP that loads a valid partners file (a partner now full, a
+  // platform's fields) applies to the next request, as it does to delivery.
+  deps.partners = [&partner_directory] { return partner_directory.get(); };
   deps.places = villages.value();
   if (cfg.store.fault_injection) {
     deps.set_max_page_count = [s = store.get()](int64_t p) { s->setMaxPageCount(p); };

@@ -7,10 +7,12 @@
 
 #include <rapidjson/document.h>
 
+#include <csignal>
 #include <chrono>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
@@ -349,6 +351,31 @@ TEST_CASE("suggestions leave out full partners; a rejection for capacity offers 
   REQUIRE(shown.HasMember("next_candidates"));
   REQUIRE(shown["next_candidates"].Size() == 1);
   CHECK(std::string(shown["next_candidates"][0]["org"].GetString()) == "charity-2");
+}
+
+TEST_CASE("a partner directory reloaded on SIGHUP applies to the next suggestion", "[exchange]") {
+  Hub h;
+  std::string item = h.newItem("t-1");
+  auto suggested = [&] {
+    auto r = h.send("GET",
+                    "/v1/exchanges/suggestions?queue=" + kQueue + "&item=" + item + "&need=food",
+                    "", h.staff);
+    std::vector<std::string> orgs;
+    auto doc = json(r.body);
+    if (r.status == 200)
+      for (const auto& p : doc["partners"].GetArray()) orgs.emplace_back(p["org"].GetString());
+    return orgs;
+  };
+  REQUIRE(suggested() == std::vector<std::string>{"charity-1", "charity-2"});
+  // charity-1 reports it is full: the county edits the directory and sends SIGHUP.
+  std::string full = kPartners;
+  const std::string was = R"("capacity": "available")";
+  full.replace(full.find(was), was.size(), R"("capacity": "full")");
+  h.d.writePartners(full);
+  REQUIRE(::kill(h.d.pid(), SIGHUP) == 0);
+  CHECK(waitUntil([&] { return h.d.log().find("event=partners_reloaded") != std::string::npos; },
+                  5000));
+  CHECK(waitUntil([&] { return suggested() == std::vector<std::string>{"charity-2"}; }, 5000));
 }
 
 TEST_CASE("bad exchange events are refused with every problem's path", "[exchange]") {
