@@ -9,8 +9,8 @@
 #include <chrono>
 #include <functional>
 #include <initializer_list>
-#include <optional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -92,6 +92,12 @@ class Api {
   // Answers a request the socket layer rejected before it was whole (413, 431, 400, timeouts),
   // so that every rejection is counted in one place.
   void countRejected(const std::string& reason);
+  // Counts a refusal of bad input under `reason` (xianjie_http_rejections_total) and passes the
+  // response on: `finish(req, reply, counted("invalid", error(400, ...)))`.
+  ApiResponse counted(const std::string& reason, ApiResponse res) {
+    countRejected(reason);
+    return res;
+  }
   void setStopping() { stopping_.store(true); }
 
   static ApiResponse error(int status, const std::string& code, const std::string& message,

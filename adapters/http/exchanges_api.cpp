@@ -308,7 +308,8 @@ void Api::listExchanges(const Principal& principal, std::shared_ptr<ApiRequest> 
     }
   }
   if (!problems.empty())
-    return finish(*req, reply, error(400, "invalid_query", "bad query", problems));
+    return finish(*req, reply,
+                  counted("invalid", error(400, "invalid_query", "bad query", problems)));
   q.limit = static_cast<int>(limit) + 1;
   const bool staff = isStaff(principal);
   bool queued = deps_.work.listExchanges(q, [this, req, reply, staff, limit](
@@ -352,7 +353,8 @@ void Api::suggestions(const Principal& principal, std::shared_ptr<ApiRequest> re
       std::find(kPartnerServices.begin(), kPartnerServices.end(), need) == kPartnerServices.end())
     problems.push_back({"need", "unknown service"});
   if (!problems.empty())
-    return finish(*req, reply, error(400, "invalid_query", "bad query", problems));
+    return finish(*req, reply,
+                  counted("invalid", error(400, "invalid_query", "bad query", problems)));
   if (!canSeeQueue(principal, *queue))
     return finish(*req, reply, error(403, "forbidden", "this queue is outside your townships"));
   bool queued = deps_.work.getItem(
@@ -484,8 +486,8 @@ void Api::createExchange(const Principal& principal, std::shared_ptr<ApiRequest>
   if (!partner->servesTownship(queue->township.empty() ? "" : queue->township) &&
       !queue->township.empty())
     return finish(*req, reply,
-                  error(400, "invalid_exchange", "1 problem(s)",
-                        {{"/partner", "does not serve the item's township"}}));
+                  counted("invalid", error(400, "invalid_exchange", "1 problem(s)",
+                                           {{"/partner", "does not serve the item's township"}})));
   if (partner->accept_within_working_days > 0)
     cmd.due =
         deps_.intake
@@ -502,9 +504,10 @@ void Api::createExchange(const Principal& principal, std::shared_ptr<ApiRequest>
         if (!item)
           return finish(*req, reply, error(404, "not_found", "no such item in this queue"));
         if (!partner_copy.servesTownship(item->township))
-          return finish(*req, reply,
-                        error(400, "invalid_exchange", "1 problem(s)",
-                              {{"/partner", "does not serve the item's township"}}));
+          return finish(
+              *req, reply,
+              counted("invalid", error(400, "invalid_exchange", "1 problem(s)",
+                                       {{"/partner", "does not serve the item's township"}})));
         bool looked = deps_.store.lookup(
             item->hub_id, "",
             [this, req, reply, shared_cmd, partner_copy](std::optional<StoredMessage> m, bool ok2) {
@@ -609,7 +612,8 @@ void Api::exchangeReport(ApiRequest req, Reply reply) {
   const std::string format = q.count("format") ? q["format"] : "json";
   if (format != "json" && format != "csv") problems.push_back({"format", "must be json or csv"});
   if (!problems.empty())
-    return finish(req, reply, error(400, "invalid_query", "bad query", problems));
+    return finish(req, reply,
+                  counted("invalid", error(400, "invalid_query", "bad query", problems)));
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   const Principal principal = *who;
   bool queued = deps_.work.exchangeReport(

@@ -87,8 +87,9 @@ void Api::outbox(const std::string& path, ApiRequest req, Reply reply) {
         it != q.end() && (!parseInt64(it->second, limit) || limit < 1 || limit > 500))
       problems.push_back({"limit", "must be an integer from 1 to 500"});
     if (!problems.empty())
-      return finish(*shared_req, reply,
-                    error(400, "invalid_query", "the query has problems", problems));
+      return finish(
+          *shared_req, reply,
+          counted("invalid", error(400, "invalid_query", "the query has problems", problems)));
     bool queued = deps_.outbox->listOutbound(
         state, after, static_cast<int>(limit),
         [this, shared_req, reply, limit](std::optional<std::vector<OutboxRecord>> rows) {

@@ -269,7 +269,8 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
     if (q.count("wait") && (!parseInt64(q["wait"], wait) || wait > 30))
       problems.push_back({"wait", "must be 0 to 30 seconds"});
     if (!problems.empty())
-      return finish(*shared_req, reply, error(400, "invalid_query", "bad query", problems));
+      return finish(*shared_req, reply,
+                    counted("invalid", error(400, "invalid_query", "bad query", problems)));
     return pollEvents(queue_id, after,
                       std::chrono::steady_clock::now() + std::chrono::seconds(wait),
                       deps_.work.eventsVersion(), shared_req, reply);
@@ -315,7 +316,8 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
       }
     }
     if (!problems.empty())
-      return finish(*shared_req, reply, error(400, "invalid_query", "bad filters", problems));
+      return finish(*shared_req, reply,
+                    counted("invalid", error(400, "invalid_query", "bad filters", problems)));
     int limit = query.limit;
     query.limit = limit + 1;  // one more tells whether there is a next page
     bool queued = deps_.work.listItems(
@@ -389,14 +391,16 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
   Problems problems;
   if (!req->body.empty()) {
     if (!isJsonContentType(req->content_type))
-      return finish(*req, reply,
-                    error(415, "unsupported_media_type", "Content-Type must be application/json"));
+      return finish(
+          *req, reply,
+          counted("unsupported_media_type",
+                  error(415, "unsupported_media_type", "Content-Type must be application/json")));
     body.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(
         req->body.c_str(), req->body.size());
     if (body.HasParseError() || !body.IsObject())
-      return finish(
-          *req, reply,
-          error(400, "malformed_json", "1 problem(s)", {{"", "the body must be a JSON object"}}));
+      return finish(*req, reply,
+                    counted("malformed", error(400, "malformed_json", "1 problem(s)",
+                                               {{"", "the body must be a JSON object"}})));
   } else {
     body.SetObject();
   }
@@ -486,7 +490,8 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
   if (!problems.empty())
     return finish(
         *req, reply,
-        error(400, "invalid_action", std::to_string(problems.size()) + " problem(s)", problems));
+        counted("invalid", error(400, "invalid_action",
+                                 std::to_string(problems.size()) + " problem(s)", problems)));
   bool queued = deps_.work.submitAction(ar, [this, req, reply](ActionResult r) {
     switch (r.outcome) {
       case ActionOutcome::kOk:

@@ -150,8 +150,12 @@ TEST_CASE("a hotline ticket goes to its township queue and is claimed, resolved 
   CHECK(std::string(json(taken.body)["owner"].GetString()) == tokenId(h.jiangnan));
   CHECK(h.post(base + "/notes", R"({"text":"已电话联系"})", h.jiangnan).status == 200);
   CHECK(h.post(base + "/progress", R"({"state":"in_progress"})", h.jiangnan).status == 200);
+  const std::string invalid = "xianjie_http_rejections_total{reason=\"invalid\"}";
+  const double invalid_before = metricValue(h.d.port(), invalid).value_or(-1);
   auto missing = h.post(base + "/resolve", "{}", h.jiangnan);
   CHECK(missing.status == 400);
+  // Bad input from staff is counted like bad input from senders.
+  CHECK(metricValue(h.d.port(), invalid).value_or(-1) == invalid_before + 1);
   CHECK(missing.body.find("/outcome") != std::string::npos);
   CHECK(missing.body.find("/reason_code") != std::string::npos);
   auto bad_vocab =
