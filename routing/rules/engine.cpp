@@ -204,6 +204,17 @@ class Evaluator {
     return v;
   }
   int64_t pn(Slot s) { return pv(s).num; }
+  // A switch of the Dahua pilot plan [L] (household.include_*, in force from the plan's date,
+  // 2024-06-28). Before its first value the plan did not exist and the national text alone
+  // decides: the rule is off. That is the plan's own start, stated in the trace, not a default
+  // standing in for a missing figure (like the rigid rules before 2025-01-01, §6.4).
+  bool pilotSwitch(Slot s, bool& not_in_force) {
+    if (!p_[s].present) {
+      not_in_force = true;
+      return false;
+    }
+    return pn(s) != 0;
+  }
 
   // --- trace ---------------------------------------------------------------------------------
   // The step being built: reuses a TraceStep (and its buffers) from earlier evaluations.
@@ -429,6 +440,7 @@ void Evaluator::membership() {
     const char* en = "";
     NotMemberReason r = NotMemberReason::kNone;
     bool member = false;
+    bool pilot_absent = false;  // a pilot-plan rule was consulted but is not yet in force
     if (tr_) {
       in("relation", relationName(p.relation));
       inInt("age", o.age);
@@ -445,7 +457,7 @@ void Evaluator::membership() {
       r = NotMemberReason::kReligious;
     } else if (p.relation == Relation::kApplicant) {
       member = true, zh = "申请人", en = "applicant";
-    } else if (p.on_fpm_roster && pn(Slot::kIncludeFpmRoster)) {
+    } else if (p.on_fpm_roster && pilotSwitch(Slot::kIncludeFpmRoster, pilot_absent)) {
       member = true, zh = "农业农村部门认定的监测对象（试点方案）",
       en = "on the agriculture bureau's monitoring roster (pilot plan)";
     } else if (p.relation == Relation::kSpouse) {
@@ -461,7 +473,8 @@ void Evaluator::membership() {
         member = true, zh = "不能独立生活的成年子女（第七条第三项）",
         en = "adult child unable to live independently (art.7(3))";
       } else if (adult_child && p.school_full_time && p.school == SchoolLevel::kPostgraduate &&
-                 pn(Slot::kIncludePostgraduates) && p.depends_on_family != Tri::kFalse &&
+                 p.depends_on_family != Tri::kFalse &&
+                 pilotSwitch(Slot::kIncludePostgraduates, pilot_absent) &&
                  countableIncome(p, SupportMode::kObligorOwn) == 0) {
         member = true, zh = "靠家庭供养且无收入的全日制研究生（试点方案）",
         en = "full-time postgraduate dependent on the family, no income (pilot plan)";
@@ -480,7 +493,8 @@ void Evaluator::membership() {
           inInt("months_coresident", p.months_coresident < 0 ? 12 : p.months_coresident);
           member = true, zh = "有法定义务且长期共同居住（第七条第四项）",
           en = "legal support duty and long-term co-resident (art.7(4))";
-        } else if ((p.migrant_worker || p.away_for_work_only) && pn(Slot::kIncludeMigrantWorkers)) {
+        } else if ((p.migrant_worker || p.away_for_work_only) &&
+                   pilotSwitch(Slot::kIncludeMigrantWorkers, pilot_absent)) {
           inInt("months_coresident", p.months_coresident);
           member = true, zh = "未分家外出从业人员（试点方案）",
           en = "migrant worker not split from the household (pilot plan)";
@@ -492,12 +506,18 @@ void Evaluator::membership() {
     }
     o.member = member;
     o.not_member = r;
+    if (pilot_absent && !member) in("pilot_plan", "not in force on as_of");
     step("household.membership", static_cast<int>(i), member, [&] {
       if (member)
         return std::pair{std::string("计入共同生活家庭成员：") + zh,
                          std::string("counted as a household member: ") + en};
-      return std::pair{std::string("不计入家庭成员：") + notMemberReasonZh(r),
-                       std::string("not a household member: ") + notMemberReasonEn(r)};
+      std::string why_zh = std::string("不计入家庭成员：") + notMemberReasonZh(r);
+      std::string why_en = std::string("not a household member: ") + notMemberReasonEn(r);
+      if (pilot_absent) {
+        why_zh += "（受理日试点方案的家庭成员规则尚未施行）";
+        why_en += " (the pilot plan's member rule is not in force on the acceptance date)";
+      }
+      return std::pair{why_zh, why_en};
     });
   }
 }
@@ -765,10 +785,13 @@ void Evaluator::householdTests() {
                          " member(s)"};
   });
 
+  // The household's financial assets include the personal assets listed for each person (case
+  // -01). Those of anyone outside the unit -- removed as tekun, excluded by art.7, not a member --
+  // are theirs, not the unit's (SPEC.md §4: the unit is the one used for every standard; §5
+  // divides the unit's assets by its n).
   Fen financial = h_.financial_assets;
-  // Assets of members removed as tekun are theirs, not the unit's.
-  for (const auto& o : d_.persons)
-    if (o.tekun && o.member) financial -= h_.members[o.index].personal_financial_assets;
+  for (size_t i = 0; i < h_.members.size(); ++i)
+    if (!(unit_ & (uint64_t{1} << i))) financial -= h_.members[i].personal_financial_assets;
   financial = std::max<Fen>(financial, 0);
 
   // Rigid expenditure figure R (§6.4), computed when its rules are in force on the date.
