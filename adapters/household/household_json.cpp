@@ -20,6 +20,9 @@ namespace {
 using rapidjson::Value;
 using rules::Fen;
 
+// Oldest plausible age on as_of: a birth date further back is a typing error (1800 for 1980).
+constexpr int kMaxAge = 130;
+
 std::string escapeSegment(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -313,6 +316,8 @@ void parseDisability(const Reader& r, rules::DisabilityType& type, int& grade) {
     auto dt = rules::disabilityTypeFromName(*t);
     if (!dt)
       dr.problem("type", "unknown disability type");
+    else if (*dt == rules::DisabilityType::kNone)
+      dr.problem("type", "none is not a disability type (leave disability out)");
     else
       type = *dt;
   }
@@ -350,7 +355,12 @@ void parseIncome(const Reader& mr, rules::Income& income) {
         p.assessed = sr.money("assessed", "support");
         if (auto a = sr.integer("from_age", 0, 150)) p.from_age = *a;
         p.from_in_household = sr.boolean("from_in_household");
-        if (auto f = sr.str("from", false)) p.from = rules::supporterKindFromName(*f);
+        if (auto f = sr.str("from", false)) {
+          if (auto k = rules::supporterKindFromName(*f))
+            p.from = *k;
+          else
+            sr.problem("from", "unknown payer (a relation such as son, parents, sibling, other)");
+        }
         income.support_received.push_back(p);
       }
       continue;
@@ -482,7 +492,10 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
                                                   Problems& problems) {
   size_t before = problems.size();
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  // Iterative: a deeply nested body from a client must not exhaust the stack (the daemon never
+  // crashes on what a client sends); invalid UTF-8 is refused, not stored.
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(),
+                                                                                    json.size());
   if (doc.HasParseError()) {
     problems.push_back({"", std::string("not valid JSON: ") +
                                 rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
@@ -584,6 +597,7 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
       ++i;
     }
     int applicants = 0;
+    std::map<std::string, int> id_numbers;  // normalised number -> first member index
     i = 0;
     for (const auto& m : mv->GetArray()) {
       Reader mr(&m, hr.at("members") + "/" + std::to_string(i), problems);
@@ -606,6 +620,9 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
             mr.problem("birth_date", "must be a date YYYY-MM-DD");
           else if (as_of && *birth > *as_of)
             mr.problem("birth_date", "after as_of");
+          else if (as_of && rules::ageOn(*birth, *as_of, false) > kMaxAge)
+            mr.problem("birth_date",
+                       "more than " + std::to_string(kMaxAge) + " years before as_of");
           else
             p.birth_date = *birth;
         }
@@ -622,6 +639,9 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
               mr.problem("id_number", "birth date in the number does not match birth_date");
             if (sex && ((n[16] - '0') % 2 == 1) != (*sex == "M"))
               mr.problem("id_number", "sex digit does not match sex");
+            // One person listed twice would be counted twice (n, income, obligors).
+            if (auto [it, fresh] = id_numbers.emplace(check.normalised, i); !fresh)
+              mr.problem("id_number", "same ID number as /members/" + std::to_string(it->second));
           }
         }
         if (const Value* s = mr.get("school")) {
@@ -777,6 +797,9 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
       refuseUnknownKeys(fr, "fpm");
       h.fpm.is_monitoring_object = fr.boolean("is_monitoring_object");
       h.fpm.risk_eliminated = fr.boolean("risk_eliminated");
+      // Risk elimination is marked on a monitoring object's record, which is kept (SPEC.md §6.6).
+      if (h.fpm.risk_eliminated && fr.has("is_monitoring_object") && !h.fpm.is_monitoring_object)
+        fr.problem("risk_eliminated", "true for a household that is not a monitoring object");
       if (auto t = fr.str("type", false)) {
         static const std::set<std::string_view> kTypes{"脱贫不稳定户", "边缘易致贫户",
                                                        "突发严重困难户"};

@@ -76,7 +76,7 @@ struct Detail {
   Fen gross = 0;                  // countable income after employment cost
   Fen deduction = 0;              // illness / disability out-of-pocket deduction
   Fen assessed = 0;               // max(0, gross - deduction)
-  bool rigid_known = false;       // the rigid parameters were in force on the date
+  bool rigid_known = false;       // rigid_total computed (whenever the income tests ran)
   Fen rigid_total = 0;            // R of §6.4
   int fpm_members = 0;            // members (incl. tekun) over whom FPM income is averaged
   Fen fpm_total = 0;              // FPM-style gross income (hint only)

@@ -794,9 +794,13 @@ void Evaluator::householdTests() {
     if (!(unit_ & (uint64_t{1} << i))) financial -= h_.members[i].personal_financial_assets;
   financial = std::max<Fen>(financial, 0);
 
-  // Rigid expenditure figure R (§6.4), computed when its rules are in force on the date.
-  if (p_[Slot::kRigidLivingBasis].present) {
-    pn(Slot::kRigidLivingBasis);
+  // Rigid expenditure figure R (§6.4). Always computed for the detail (the cases state it for
+  // 2024 acceptances too: case-02, R 5,640, ratio 1.175); living is valued at standard x members,
+  // the only basis there is. Before the 刚性办法 (2025-01-01) it is a figure for information:
+  // the rigid test itself does not run then (below).
+  {
+    bool in_force = p_[Slot::kRigidLivingBasis].present;
+    if (in_force) pn(Slot::kRigidLivingBasis);
     Fen living = std_ * n;
     Fen medical = 0;
     for (size_t i = 0; i < h_.members.size(); ++i)
@@ -810,9 +814,13 @@ void Evaluator::householdTests() {
     inFen("other", h_.other_rigid_12m);
     Fen total = det.rigid_total;
     step("rigid.expenditure_total", -1, true, [&] {
-      return std::pair{
-          "刚性支出合计" + yuan(total) + "元（生活支出按低保标准×人数）",
-          "rigid expenditure total " + yuan(total) + " (living at standard x members)"};
+      return std::pair{"刚性支出合计" + yuan(total) + "元（生活支出按低保标准×人数）" +
+                           (in_force ? "" : "；受理日刚性支出认定办法尚未施行，仅供参考"),
+                       "rigid expenditure total " + yuan(total) +
+                           " (living at standard x members)" +
+                           (in_force ? ""
+                                     : "; the rigid rules are not in force yet: for "
+                                       "information only")};
     });
   }
 

@@ -128,17 +128,33 @@ std::optional<CurrentStatus> currentStatusFromName(std::string_view s) {
 }
 std::optional<VehicleType> vehicleTypeFromName(std::string_view s) { return lookup(kVehicles, s); }
 
-SupporterKind supporterKindFromName(std::string_view s) {
-  if (s == "sibling" || s == "siblings" || s == "brother" || s == "sister")
-    return SupporterKind::kSibling;
-  if (s == "parent" || s == "parents" || s == "father" || s == "mother")
-    return SupporterKind::kParent;
-  if (s == "child" || s == "children" || s == "son" || s == "daughter")
-    return SupporterKind::kChild;
-  if (s == "spouse" || s == "husband" || s == "wife") return SupporterKind::kSpouse;
-  if (s == "grandparent" || s == "grandparents") return SupporterKind::kGrandparent;
-  if (s == "grandchild" || s == "grandchildren") return SupporterKind::kGrandchild;
-  return SupporterKind::kOther;
+std::optional<SupporterKind> supporterKindFromName(std::string_view s) {
+  if (s == "siblings") return SupporterKind::kSibling;
+  if (s == "parents") return SupporterKind::kParent;
+  if (s == "children") return SupporterKind::kChild;
+  if (s == "grandparents") return SupporterKind::kGrandparent;
+  if (s == "grandchildren") return SupporterKind::kGrandchild;
+  if (s == "relative" || s == "friend" || s == "neighbour" || s == "neighbor")
+    return SupporterKind::kOther;
+  // Any relation word: a payer is described like a listed person (son, brother, aunt ...).
+  auto r = relationFromName(s);
+  if (!r || *r == Relation::kApplicant) return std::nullopt;
+  switch (*r) {
+    case Relation::kSibling:
+      return SupporterKind::kSibling;
+    case Relation::kParent:
+      return SupporterKind::kParent;
+    case Relation::kChild:
+      return SupporterKind::kChild;
+    case Relation::kSpouse:
+      return SupporterKind::kSpouse;
+    case Relation::kGrandparent:
+      return SupporterKind::kGrandparent;
+    case Relation::kGrandchild:
+      return SupporterKind::kGrandchild;
+    default:
+      return SupporterKind::kOther;
+  }
 }
 
 const char* relationName(Relation r) {

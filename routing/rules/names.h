@@ -15,7 +15,10 @@ std::optional<DisabilityType> disabilityTypeFromName(std::string_view s);
 std::optional<Exclusion> exclusionFromName(std::string_view s);
 std::optional<CurrentStatus> currentStatusFromName(std::string_view s);
 std::optional<VehicleType> vehicleTypeFromName(std::string_view s);
-SupporterKind supporterKindFromName(std::string_view s);  // unknown words are kOther
+// A relation word (son, brother, aunt, other ...), a plural (parents, siblings ...) or relative,
+// friend, neighbour; nullopt for any other word, so that a misspelled payer ("sibbling") is
+// refused rather than counted as someone whose support is never exempt (SPEC.md §6.5).
+std::optional<SupporterKind> supporterKindFromName(std::string_view s);
 
 const char* relationName(Relation r);
 const char* disabilityTypeName(DisabilityType t);

@@ -1,47 +1,37 @@
 // Every case file in the shared cases/ folder is one row: a new file is a new test, no code.
-// Compares household_category, person_categories, household_tags and person_tags (as sets).
+// Every field of its `expected` is compared (tests/support/case_expectations.h); the HTTP
+// endpoint and the CLI are compared with the same expectations in
+// tests/integration/rules_cases_test.cpp.
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <map>
-#include <set>
 
 #include "adapters/household/evaluate.h"
+#include "tests/support/case_expectations.h"
 #include "tests/unit/rules/test_support.h"
 
 namespace {
 
 using xj::testing::caseFiles;
+using xj::testing::caseMismatches;
 using xj::testing::readFile;
 using xj::testing::sharedStandards;
 
-std::set<std::string> stringSet(const rapidjson::Value& v) {
-  std::set<std::string> out;
-  if (v.IsArray())
-    for (const auto& e : v.GetArray()) out.insert(e.GetString());
-  return out;
-}
-
-std::map<std::string, std::string> stringMap(const rapidjson::Value& v) {
-  std::map<std::string, std::string> out;
-  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
-    out[it->name.GetString()] = it->value.GetString();
-  return out;
-}
-
-std::map<std::string, std::set<std::string>> tagMap(const rapidjson::Value& v) {
-  std::map<std::string, std::set<std::string>> out;
-  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-    auto s = stringSet(it->value);
-    if (!s.empty()) out[it->name.GetString()] = s;
-  }
-  return out;
+rapidjson::Document decisionOf(const std::string& case_text) {
+  xj::Problems problems;
+  std::string json = xj::household::evaluateHouseholdJson(case_text, sharedStandards(), problems);
+  for (const auto& p : problems) UNSCOPED_INFO(p.path << ": " << p.problem);
+  REQUIRE(problems.empty());
+  rapidjson::Document got;
+  got.Parse(json.c_str());
+  REQUIRE_FALSE(got.HasParseError());
+  return got;
 }
 
 }  // namespace
 
-TEST_CASE("shared cases: expected categories and tags", "[cases]") {
+TEST_CASE("shared cases: every expected field", "[cases]") {
   auto files = caseFiles();
   REQUIRE(files.size() >= 20);
   auto file = GENERATE_COPY(from_range(files));
@@ -51,52 +41,69 @@ TEST_CASE("shared cases: expected categories and tags", "[cases]") {
     rapidjson::Document c;
     c.Parse(text.c_str());
     REQUIRE_FALSE(c.HasParseError());
-    const auto& expected = c["expected"];
-
-    xj::Problems problems;
-    std::string json = xj::household::evaluateHouseholdJson(text, sharedStandards(), problems);
-    for (const auto& p : problems) UNSCOPED_INFO(p.path << ": " << p.problem);
-    REQUIRE(problems.empty());
-    rapidjson::Document got;
-    got.Parse(json.c_str());
-    REQUIRE_FALSE(got.HasParseError());
-
-    CHECK(std::string(got["household_category"].GetString()) ==
-          expected["household_category"].GetString());
-    CHECK(stringMap(got["person_categories"]) == stringMap(expected["person_categories"]));
-    CHECK(stringSet(got["household_tags"]) == stringSet(expected["household_tags"]));
-    CHECK(tagMap(got["person_tags"]) == tagMap(expected["person_tags"]));
+    REQUIRE(c.HasMember("expected"));
+    rapidjson::Document got = decisionOf(text);
+    auto mismatches = caseMismatches(c["expected"], got);
+    for (const auto& m : mismatches) UNSCOPED_INFO(m);
+    CHECK(mismatches.empty());
     // The decision carries its rule-set version and a trace.
     CHECK(std::string(got["rule_set_version"].GetString()).rfind("xj-rules/", 0) == 0);
     CHECK(got["trace"].GetArray().Size() > 0);
-    // Intermediate figures, where the case states them.
-    const auto& ed = expected["detail"];
-    const auto& gd = got["detail"];
-    for (const char* k :
-         {"standard_annual", "household_countable_income_gross", "illness_disability_deduction",
-          "per_capita_income", "rigid_expenditure_total", "fpm_per_capita_gross_income"}) {
-      if (!ed.HasMember(k)) continue;
-      // The rigid-expenditure rules start 2025-01-01: before that the figure is not computed.
-      if (std::string_view(k) == "rigid_expenditure_total" && !gd.HasMember(k) &&
-          std::string(got["as_of"].GetString()) < "2025-01-01")
-        continue;
-      INFO("detail." << k);
-      REQUIRE(gd.HasMember(k));
-      CHECK(gd[k].GetDouble() == Approx(ed[k].GetDouble()).margin(0.006));
-    }
-    if (ed.HasMember("members_counted")) {
-      CHECK(stringSet(gd["members_counted"]) == stringSet(ed["members_counted"]));
-    }
-    if (ed.HasMember("members_excluded")) {
-      std::set<std::string> want, have;
-      for (auto it = ed["members_excluded"].MemberBegin(); it != ed["members_excluded"].MemberEnd();
-           ++it)
-        want.insert(it->name.GetString());
-      for (auto it = gd["members_excluded"].MemberBegin(); it != gd["members_excluded"].MemberEnd();
-           ++it)
-        have.insert(it->name.GetString());
-      CHECK(have == want);
-    }
+  }
+}
+
+TEST_CASE("shared cases: a wrong or unknown expectation is caught", "[cases]") {
+  // case-11 states every kind of field (person override, routes, rigid ratio): spoil each in
+  // turn in a copy, and the comparison must name it.
+  std::string text = readFile(xj::testing::sharedRulesDir() + "/cases/case-11.json");
+  rapidjson::Document got = decisionOf(text);
+  struct Spoil {
+    const char* what;
+    void (*apply)(rapidjson::Document&);
+  };
+  const Spoil spoils[] = {
+      {"household_category",
+       [](rapidjson::Document& c) { c["expected"]["household_category"] = "dibao"; }},
+      {"person_categories",
+       [](rapidjson::Document& c) { c["expected"]["person_categories"]["p3"] = "none"; }},
+      {"household_tags",
+       [](rapidjson::Document& c) {
+         c["expected"]["household_tags"].PushBack("monitored", c.GetAllocator());
+       }},
+      {"person_tags",
+       [](rapidjson::Document& c) { c["expected"]["person_tags"].RemoveAllMembers(); }},
+      {"detail.per_capita_income",
+       [](rapidjson::Document& c) { c["expected"]["detail"]["per_capita_income"] = 13000.01; }},
+      {"detail.rigid_ratio",
+       [](rapidjson::Document& c) { c["expected"]["detail"]["rigid_ratio"] = 0.4915; }},
+      {"detail.standard_kind",
+       [](rapidjson::Document& c) { c["expected"]["detail"]["standard_kind"] = "urban"; }},
+      {"detail.members_counted",
+       [](rapidjson::Document& c) { c["expected"]["detail"]["members_counted"].PopBack(); }},
+      {"detail.members_excluded",
+       [](rapidjson::Document& c) {
+         c["expected"]["detail"]["members_excluded"].AddMember("p1", "x", c.GetAllocator());
+       }},
+      {"detail.single_person_routes",
+       [](rapidjson::Document& c) {
+         c["expected"]["detail"]["single_person_routes"]["p3"] = "edge";
+       }},
+      {"detail.new_figure",
+       [](rapidjson::Document& c) {
+         c["expected"]["detail"].AddMember("new_figure", 1, c.GetAllocator());
+       }},
+      {"new_field",
+       [](rapidjson::Document& c) { c["expected"].AddMember("new_field", 1, c.GetAllocator()); }},
+  };
+  for (const auto& s : spoils) {
+    INFO(s.what);
+    rapidjson::Document c;
+    c.Parse(text.c_str());
+    REQUIRE(caseMismatches(c["expected"], got).empty());
+    s.apply(c);
+    auto m = caseMismatches(c["expected"], got);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].rfind(s.what, 0) == 0);
   }
 }
 
