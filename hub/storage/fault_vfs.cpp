@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <utility>
 
 namespace xj::storage {
 
@@ -11,6 +12,10 @@ namespace {
 
 std::atomic<int64_t> g_armed{0};
 std::atomic<int64_t> g_injected{0};
+std::atomic<bool> g_record_pages{false};
+std::mutex g_pages_mu;
+std::vector<uint32_t> g_pages;
+std::atomic<int64_t> g_db_bytes{0}, g_db_writes{0}, g_wal_bytes{0}, g_wal_writes{0}, g_syncs{0};
 sqlite3_vfs* g_real = nullptr;
 sqlite3_vfs g_vfs;
 sqlite3_io_methods g_methods;
@@ -20,6 +25,8 @@ struct FaultFile {
   sqlite3_file base;
   sqlite3_file* real;
   bool data;  // a database, WAL or journal: writes may be failed
+  bool main_db;
+  bool wal;
 };
 
 sqlite3_file* real(sqlite3_file* f) { return reinterpret_cast<FaultFile*>(f)->real; }
@@ -44,13 +51,30 @@ int fRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
   return real(f)->pMethods->xRead(real(f), buf, n, off);
 }
 int fWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  if (reinterpret_cast<FaultFile*>(f)->data && takeFailure()) return SQLITE_IOERR_WRITE;
+  auto* ff = reinterpret_cast<FaultFile*>(f);
+  if (ff->data && takeFailure()) return SQLITE_IOERR_WRITE;
+  if (ff->main_db) {
+    g_db_bytes.fetch_add(n, std::memory_order_relaxed);
+    g_db_writes.fetch_add(1, std::memory_order_relaxed);
+  } else if (ff->wal) {
+    g_wal_bytes.fetch_add(n, std::memory_order_relaxed);
+    g_wal_writes.fetch_add(1, std::memory_order_relaxed);
+    // A frame header (24 bytes) starts with the page number, big-endian.
+    if (n == 24 && g_record_pages.load(std::memory_order_relaxed)) {
+      const auto* b = static_cast<const unsigned char*>(buf);
+      std::lock_guard lock(g_pages_mu);
+      g_pages.push_back(uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3]);
+    }
+  }
   return real(f)->pMethods->xWrite(real(f), buf, n, off);
 }
 int fTruncate(sqlite3_file* f, sqlite3_int64 size) {
   return real(f)->pMethods->xTruncate(real(f), size);
 }
-int fSync(sqlite3_file* f, int flags) { return real(f)->pMethods->xSync(real(f), flags); }
+int fSync(sqlite3_file* f, int flags) {
+  g_syncs.fetch_add(1, std::memory_order_relaxed);
+  return real(f)->pMethods->xSync(real(f), flags);
+}
 int fFileSize(sqlite3_file* f, sqlite3_int64* size) {
   return real(f)->pMethods->xFileSize(real(f), size);
 }
@@ -85,6 +109,8 @@ int vOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* 
   auto* ff = reinterpret_cast<FaultFile*>(f);
   ff->real = reinterpret_cast<sqlite3_file*>(ff + 1);
   ff->data = (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL)) != 0;
+  ff->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+  ff->wal = (flags & SQLITE_OPEN_WAL) != 0;
   int rc = g_real->xOpen(g_real, name, ff->real, flags, out_flags);
   // SQLite calls xClose only when pMethods is set; set it whenever the real file needs closing.
   f->pMethods = ff->real->pMethods ? &g_methods : nullptr;
@@ -172,5 +198,17 @@ Status installFaultVfs() {
 void failNextWrites(int64_t writes) { g_armed.store(writes < 0 ? 0 : writes); }
 
 int64_t injectedWriteFailures() { return g_injected.load(); }
+
+void recordWalFramePages(bool on) { g_record_pages.store(on); }
+
+std::vector<uint32_t> takeWalFramePages() {
+  std::lock_guard lock(g_pages_mu);
+  return std::exchange(g_pages, {});
+}
+
+VfsWriteStats vfsWriteStats() {
+  return {g_db_bytes.load(), g_db_writes.load(), g_wal_bytes.load(), g_wal_writes.load(),
+          g_syncs.load()};
+}
 
 }  // namespace xj::storage

@@ -7,9 +7,13 @@
 // passes every call to the real default VFS except that, while failures are armed, a write to
 // a database, WAL or journal file returns SQLITE_IOERR_WRITE instead. Never installed unless
 // fault injection is on. Thread-safe: the arming is one atomic counter.
+//
+// It also counts what reaches the disk (bytes and calls per file kind, syncs), so that a
+// benchmark can report the bytes a message costs (bench/writer) deterministically.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "hub/core/status.h"
 
@@ -23,5 +27,20 @@ void failNextWrites(int64_t writes);
 
 // How many writes have been failed so far.
 int64_t injectedWriteFailures();
+
+// What the VFS passed to the disk since it was installed (all connections of this process).
+struct VfsWriteStats {
+  int64_t db_bytes = 0;    // the database file (checkpoints)
+  int64_t db_writes = 0;
+  int64_t wal_bytes = 0;   // the write-ahead log (commits)
+  int64_t wal_writes = 0;
+  int64_t syncs = 0;       // xSync calls on any file (fsync/fdatasync)
+};
+VfsWriteStats vfsWriteStats();
+
+// While on, the page number of every frame written to a WAL is recorded (a benchmark maps them
+// to tables and indexes to see which B-trees a commit dirties). take...() returns and clears.
+void recordWalFramePages(bool on);
+std::vector<uint32_t> takeWalFramePages();
 
 }  // namespace xj::storage
