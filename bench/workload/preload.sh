@@ -4,8 +4,9 @@
 # into the hub's schema (not through the daemon's writer: that would take ~N/1,500 s). Per
 # message: the message row (a ~300-byte payload), one item (60 % tickets with a phone key and an
 # ID key, 25 % notifications, 15 % referrals; 12 % of items open, the rest resolved), the person
-# it names, its created history row and its queue event. Keys are random 256-bit values, so the
-# indexes on them have the size and spread of real ones. Prints the row counts and the time.
+# it names, its created history row and its queue event. Keys are random 256-bit values, stored
+# as the hub stores them (32-byte BLOBs, migration 16), so the indexes on them have the size and
+# spread of real ones. Prints the row counts and the time.
 set -euo pipefail
 db=$1
 n=${2:-1000000}
@@ -24,8 +25,8 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $n)
 SELECT i,
        CASE WHEN i % 20 < 12 THEN 'ticket' WHEN i % 20 < 17 THEN 'notification' ELSE 'referral' END AS kind,
        (SELECT code FROM codes WHERE k = i % 16) AS township,
-       lower(hex(randomblob(32))) AS id_key,
-       lower(hex(randomblob(32))) AS phone_key,
+       randomblob(32) AS id_key,
+       randomblob(32) AS phone_key,
        CASE WHEN i % 100 < 6 THEN 'new' WHEN i % 100 < 9 THEN 'claimed' WHEN i % 100 < 12 THEN 'in_progress' ELSE 'resolved' END AS state
 FROM n;
 INSERT INTO messages(hub_seq, source, message_id, kind, township, occurred_at, received_at, status,

@@ -89,7 +89,8 @@ class WorkTransaction {
   // Records that `id_key` was named by message `hub_seq`; true when it was not known before.
   virtual Result<bool> rememberPerson(const std::string& id_key, int64_t hub_seq) = 0;
   virtual Status insertPrescreen(const PrescreenRecord& prescreen) = 0;
-  // The latest message that described the household of `id_key`.
+  // The latest message that described the household of `id_key`. Remembers the person too
+  // when they were not known: call rememberPerson first to learn whether they were.
   virtual Status rememberHousehold(const std::string& id_key, int64_t hub_seq) = 0;
   // Stores, beside message `hub_seq`, a copy of the pre-screen of the latest household
   // description naming `id_key` (nothing when there is none).

@@ -7,8 +7,9 @@
 
 namespace xj::storage {
 
-// Brings the database to the newest schema. Refuses a database newer than this binary.
-Status migrate(Db& db);
+// Brings the database to the newest schema (or to version `up_to`, for tests of a migration on
+// a database as an older build left it). Refuses a database newer than this binary.
+Status migrate(Db& db, int up_to = -1);
 int latestSchemaVersion();
 
 }  // namespace xj::storage

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "hub/storage/person_key_column.h"
+
 namespace xj::storage {
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
@@ -38,6 +40,11 @@ Stmt& Stmt::bind(int i, int64_t v) {
   sqlite3_bind_int64(s_, i, v);
   return *this;
 }
+Stmt& Stmt::bindPersonKey(int i, std::string_view key) {
+  storage::bindPersonKey(s_, i, key);
+  return *this;
+}
+std::string Stmt::personKey(int col) const { return personKeyColumn(s_, col); }
 Stmt& Stmt::bindNull(int i) {
   sqlite3_bind_null(s_, i);
   return *this;

@@ -29,12 +29,16 @@ class Stmt {
   Stmt& bind(int i, std::string_view v);
   Stmt& bind(int i, int64_t v);
   Stmt& bindNull(int i);
+  // A person key (person_key_column.h): stored as its 32 bytes.
+  Stmt& bindPersonKey(int i, std::string_view key);
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step();
   void reset();
   std::string text(int col) const;
   int64_t int64(int col) const;
   bool isNull(int col) const;
+  // A person-key column as the domain's hex text.
+  std::string personKey(int col) const;
   // How many times the statement ran to completion or a row since the last call (resets).
   int64_t takeRuns();
 
@@ -64,11 +68,16 @@ class ScopedStmt {
     s_.bindNull(i);
     return *this;
   }
+  ScopedStmt& bindPersonKey(int i, std::string_view key) {
+    s_.bindPersonKey(i, key);
+    return *this;
+  }
   int step() { return s_.step(); }
   void reset() { s_.reset(); }
   std::string text(int col) const { return s_.text(col); }
   int64_t int64(int col) const { return s_.int64(col); }
   bool isNull(int col) const { return s_.isNull(col); }
+  std::string personKey(int col) const { return s_.personKey(col); }
   Stmt& raw() { return s_; }
 
  private:

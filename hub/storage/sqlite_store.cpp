@@ -66,14 +66,14 @@ Status adoptPersonKey(Db& db, const std::string& fingerprint) {
   int64_t old_keys = 0;
   {
     auto st = db.prepare(
-        "SELECT (SELECT count(*) FROM persons) + (SELECT count(*) FROM person_households) + "
+        "SELECT (SELECT count(*) FROM persons) + "
         "(SELECT count(*) FROM items WHERE phone_key != '' OR id_key != '')");
     if (st.step() != SQLITE_ROW) return rollback(Status::ioError("count keys: " + db.lastError()));
     old_keys = st.int64(0);
   }
   if (old_keys > 0) {
     // Plain SHA-256 of an ID number or phone is reversed by enumeration: erase, do not keep.
-    if (auto s = db.exec("DELETE FROM persons; DELETE FROM person_households; UPDATE items SET "
+    if (auto s = db.exec("DELETE FROM persons; UPDATE items SET "
                          "phone_key='', id_key='' WHERE phone_key != '' OR id_key != ''");
         !s.isOk())
       return rollback(s);

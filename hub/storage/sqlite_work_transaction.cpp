@@ -68,7 +68,7 @@ Status SqliteWorkTransaction::done(ScopedStmt& st, const char* what) {
 
 Result<bool> SqliteWorkTransaction::rememberPerson(const std::string& id_key, int64_t hub_seq) {
   auto st = db_.cached(Sql::kRememberPerson);
-  st.bind(1, id_key).bind(2, hub_seq);
+  st.bindPersonKey(1, id_key).bind(2, hub_seq);
   if (auto s = done(st, "persons"); !s.isOk()) return s;
   return sqlite3_changes(db_.raw()) != 0;  // 0: ignored, the person was known
 }
@@ -85,20 +85,20 @@ Status SqliteWorkTransaction::insertPrescreen(const PrescreenRecord& p) {
 
 Status SqliteWorkTransaction::rememberHousehold(const std::string& id_key, int64_t hub_seq) {
   auto st = db_.cached(Sql::kRememberHousehold);
-  st.bind(1, id_key).bind(2, hub_seq);
+  st.bindPersonKey(1, id_key).bind(2, hub_seq);
   return done(st, "person household");
 }
 
 Status SqliteWorkTransaction::carryPrescreen(int64_t hub_seq, const std::string& id_key) {
   auto st = db_.cached(Sql::kCarryPrescreen);
-  st.bind(1, hub_seq).bind(2, id_key);
+  st.bind(1, hub_seq).bindPersonKey(2, id_key);
   return done(st, "carried prescreen");
 }
 
 Result<std::optional<int64_t>> SqliteWorkTransaction::findOpenItem(const OpenItemQuery& q) {
   auto st = db_.cached(q.key_type == PersonKey::kIdNumber ? Sql::kFindOpenItemById
                                                           : Sql::kFindOpenItemByPhone);
-  st.bind(1, q.key)
+  st.bindPersonKey(1, q.key)
       .bind(2, toString(q.item_kind))
       .bind(3, toString(q.from))
       .bind(4, q.created_since);
@@ -132,7 +132,7 @@ Result<int64_t> SqliteWorkTransaction::insertItem(const NewItem& n) {
   } else {
     st.bind(9, n.deadline);
   }
-  st.bind(10, n.phone_key).bind(11, n.id_key).bind(12, n.at).bind(13, n.parent_item);
+  st.bindPersonKey(10, n.phone_key).bindPersonKey(11, n.id_key).bind(12, n.at).bind(13, n.parent_item);
   st.bind(14, int64_t{n.deadline_provisional && !n.deadline.empty()})
       .bind(15, n.deadline_from)
       .bind(16, int64_t{n.deadline_working_days});
@@ -241,7 +241,7 @@ Result<ItemPerson> SqliteWorkTransaction::itemPerson(int64_t item_id) {
   ItemPerson p;
   int rc = st.step();
   if (rc == SQLITE_ROW) {
-    p.id_key = st.text(0);
+    p.id_key = st.personKey(0);
     if (!st.isNull(1)) p.village = st.text(1);
     if (!st.isNull(2)) p.id_number = st.text(2);
     return p;
@@ -253,12 +253,12 @@ Result<ItemPerson> SqliteWorkTransaction::itemPerson(int64_t item_id) {
 Result<std::optional<PersonCategory>> SqliteWorkTransaction::personCategory(
     const std::string& id_key) {
   auto st = db_.cached(Sql::kPersonCategory);
-  st.bind(1, id_key);
+  st.bindPersonKey(1, id_key);
   int rc = st.step();
   if (rc == SQLITE_DONE) return std::optional<PersonCategory>();
   if (rc != SQLITE_ROW) return fail("person category");
   PersonCategory c;
-  c.id_key = st.text(0);
+  c.id_key = st.personKey(0);
   c.category = st.text(1);
   c.since = st.text(2);
   c.item_id = st.int64(3);
@@ -268,7 +268,7 @@ Result<std::optional<PersonCategory>> SqliteWorkTransaction::personCategory(
 
 Status SqliteWorkTransaction::setPersonCategory(const PersonCategory& c) {
   auto st = db_.cached(Sql::kSetPersonCategory);
-  st.bind(1, c.id_key)
+  st.bindPersonKey(1, c.id_key)
       .bind(2, c.category)
       .bind(3, c.since)
       .bind(4, c.item_id)

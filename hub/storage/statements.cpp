@@ -59,12 +59,14 @@ constexpr Entry kTable[] = {
     {Sql::kInsertPrescreen, "insert_prescreen",
      "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision) "
      "VALUES(?1,?2,?3,?4,?5)"},
+    // A person first named in a household description is remembered by it.
     {Sql::kRememberHousehold, "remember_household",
-     "INSERT OR REPLACE INTO person_households(id_key, hub_seq) VALUES(?1,?2)"},
+     "INSERT INTO persons(id_key, first_hub_seq, household_seq) VALUES(?1,?2,?2) "
+     "ON CONFLICT(id_key) DO UPDATE SET household_seq=excluded.household_seq"},
     {Sql::kCarryPrescreen, "carry_prescreen",
      "INSERT INTO prescreens(hub_seq, category, tags, rule_set_version, decision, carried_from) "
-     "SELECT ?1, category, tags, rule_set_version, decision, ph.hub_seq FROM person_households ph "
-     "JOIN prescreens p ON p.hub_seq = ph.hub_seq WHERE ph.id_key=?2"},
+     "SELECT ?1, category, tags, rule_set_version, decision, ph.household_seq FROM persons ph "
+     "JOIN prescreens p ON p.hub_seq = ph.household_seq WHERE ph.id_key=?2"},
     {Sql::kRememberPerson, "remember_person",
      "INSERT OR IGNORE INTO persons(id_key, first_hub_seq) VALUES(?1,?2)"},
     // The partial indexes items_open_id / items_open_phone need their WHERE terms verbatim;
@@ -261,7 +263,8 @@ std::string_view sqlName(Sql id) { return kTable[static_cast<size_t>(id)].name; 
 std::string itemListSql(const ItemListFilters& f) {
   std::string sql =
       std::string("SELECT ") + kItemColumns + " FROM items WHERE queue=?1 AND item_id > ?2";
-  if (f.state) sql += " AND state=?3";
+  // The partial index items_open_queue needs its WHERE term verbatim.
+  if (f.state) sql += f.open_state ? " AND state=?3 AND state != 'resolved'" : " AND state=?3";
   if (f.overdue) sql += " AND overdue=?4";
   if (f.category) sql += " AND category=?5";
   if (f.township) sql += " AND township=?6";
@@ -276,9 +279,10 @@ std::string itemListSql(const ItemListFilters& f) {
 std::vector<NamedSql> allStatements() {
   std::vector<NamedSql> out;
   for (const auto& e : kTable) out.push_back({e.name, e.sql});
-  for (unsigned bits = 0; bits < 32; ++bits) {
-    ItemListFilters f{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0,
-                      (bits & 16) != 0};
+  for (unsigned bits = 0; bits < 64; ++bits) {
+    ItemListFilters f{(bits & 1) != 0,  (bits & 32) != 0, (bits & 2) != 0,
+                      (bits & 4) != 0,  (bits & 8) != 0,  (bits & 16) != 0};
+    if (f.open_state && !f.state) continue;
     out.push_back({"item_list/" + std::to_string(bits), itemListSql(f)});
   }
   return out;

@@ -112,6 +112,7 @@ extern const char* const kOutboxColumns;
 // The staff item list: fixed fragments for each optional filter; every value is bound.
 struct ItemListFilters {
   bool state = false;     // ?3
+  bool open_state = false;  // ?3 is a state other than resolved (the open-items index serves it)
   bool overdue = false;   // ?4
   bool category = false;  // ?5
   bool township = false;  // ?6

@@ -28,6 +28,8 @@ std::optional<std::vector<QueueCount>> readQueueCounts(Db& db) {
 std::optional<std::vector<ItemRecord>> readItems(Db& db, const ItemQuery& q) {
   // Built from the registry's fixed fragments only (statements.h); every value is bound.
   auto st = db.prepare(itemListSql({.state = !q.state.empty(),
+                                    .open_state = !q.state.empty() &&
+                                                  q.state != toString(ItemState::kResolved),
                                     .overdue = q.overdue.has_value(),
                                     .category = !q.category.empty(),
                                     .township = !q.township.empty(),
@@ -179,7 +181,7 @@ std::optional<std::vector<ExchangeReportRow>> readExchangeReport(Db& db, const s
 std::optional<std::vector<ItemRecord>> readOpenItems(Db& db, const OpenItemQuery& q, int limit) {
   auto st =
       db.cached(q.key_type == PersonKey::kIdNumber ? Sql::kOpenItemsById : Sql::kOpenItemsByPhone);
-  st.bind(1, q.key)
+  st.bindPersonKey(1, q.key)
       .bind(2, toString(q.item_kind))
       .bind(3, toString(q.from))
       .bind(4, q.created_since)

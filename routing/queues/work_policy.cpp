@@ -104,6 +104,17 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
   const auto& p = rec.plan;
   const std::string& at = rec.received_at;
   status = MessageStatus::kRouted;  // stored with the message row; changed below if need be
+  // Was the subject known before this message? Then remember everyone this message names.
+  // (First: remembering a household below remembers its people too.)
+  bool known = false;
+  if (!p.id_key.empty()) {
+    auto added = tx.rememberPerson(p.id_key, hub_seq);
+    if (!added.isOk()) return added.status();
+    known = !added.value();
+  }
+  for (const auto& key : p.member_id_keys)
+    if (auto added = tx.rememberPerson(key, hub_seq); !added.isOk()) return added.status();
+
   // Pre-screen: stored beside the message; everyone the household names points to it, so a
   // later signal about any of them carries it.
   if (!p.prescreen_json.empty()) {
@@ -122,16 +133,6 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
     // beside it (marked as carried), so the caseworker sees the family's standing at once.
     if (auto s = tx.carryPrescreen(hub_seq, p.id_key); !s.isOk()) return s;
   }
-  // Was the subject known before this message? Then remember everyone this message names.
-  bool known = false;
-  if (!p.id_key.empty()) {
-    auto added = tx.rememberPerson(p.id_key, hub_seq);
-    if (!added.isOk()) return added.status();
-    known = !added.value();
-  }
-  for (const auto& key : p.member_id_keys)
-    if (auto added = tx.rememberPerson(key, hub_seq); !added.isOk()) return added.status();
-
   if (rec.kind == MessageKind::kTicket) {
     auto found = findRepeatCall(tx, p);
     if (!found.isOk()) return found.status();

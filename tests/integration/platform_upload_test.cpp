@@ -95,7 +95,8 @@ struct Hub {
     return item;
   }
   std::string personKey(const std::string& item) {
-    return trim(d.sql("SELECT id_key FROM items WHERE item_id=" + item));
+    // Stored as its 32 bytes (migration 16); the hub hands it out as hex.
+    return trim(d.sql("SELECT lower(hex(id_key)) FROM items WHERE item_id=" + item));
   }
   std::string outboxState(const std::string& key) {
     return trim(
@@ -196,7 +197,7 @@ TEST_CASE("a resolution into a category uploads exactly one signed change to the
   CHECK(std::string(b2["change"].GetString()) == "removed");
   CHECK(std::string(b2["reason"].GetString()) == "income_above_line");
   CHECK(trim(h.d.sql("SELECT count(*) FROM outbox WHERE partner='platform'")) == "3");
-  CHECK(trim(h.d.sql("SELECT category FROM person_categories WHERE id_key='" + person + "'")) ==
+  CHECK(trim(h.d.sql("SELECT category FROM person_categories WHERE id_key=X'" + person + "'")) ==
         "none");
   // Each change is on its item's history.
   CHECK(trim(h.d.sql("SELECT detail FROM item_history WHERE action='category' AND item_id=" +
