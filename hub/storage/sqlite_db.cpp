@@ -154,6 +154,12 @@ Result<Db> Db::open(const std::string& path, bool read_only) {
   if (!read_only) {
     // WAL lets readers run beside the single writer; FULL fsyncs the WAL on every commit, which
     // is what makes "202 after commit" a promise that survives power loss.
+    // A new database gets 2,048-byte pages (SQLite's default is 4,096). Most of what a commit
+    // writes are pages dirtied by a single random insert (the person-key indexes), each copied
+    // whole into the WAL: half-size pages halve that. Measured with bench/writer (issue 9):
+    // -30 % WAL bytes per message for +1 % instructions. Set before the first table exists; on
+    // an existing database it changes nothing (WAL mode keeps the page size it was made with).
+    if (auto s = db.exec("PRAGMA page_size=2048"); !s.isOk()) return s;
     if (auto s = db.exec("PRAGMA journal_mode=WAL"); !s.isOk()) return s;
     // Checkpoint every 10,000 pages (~40 MB of WAL) instead of every 1,000: a page that many
     // commits dirty (the tails of the append-only tables and indexes, hot index pages) is copied
