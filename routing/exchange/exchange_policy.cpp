@@ -99,8 +99,8 @@ Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const 
     ex.progress_overdue = false;
   } else if (progress && *progress &&
              (party == ExchangeParty::kPartner || ex.progress_due.empty())) {
-    auto t = parseRfc3339(at);
-    ex.progress_due = t ? (*progress)(ex.partner, acceptedOn(*t)) : "";
+    auto when = parseRfc3339(at);
+    ex.progress_due = when ? (*progress)(ex.partner, acceptedOn(*when)) : "";
     ex.progress_overdue = false;
   }
   if (auto s = tx.updateExchange(ex); !s.isOk()) return s;
