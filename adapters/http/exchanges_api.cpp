@@ -130,17 +130,6 @@ void writeTimeline(JsonWriter& w, const std::vector<ExchangeTimelineEntry>& time
   w.EndArray();
 }
 
-bool parseId(const std::string& s, int64_t& out) {
-  if (s.empty() || s.size() > 18) return false;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  out = v;
-  return true;
-}
-
 // The person as the partner may see them: only the fields its directory entry allows.
 std::string minimisedPerson(const std::string& payload, const Partner& partner,
                             const std::string& need) {
@@ -218,12 +207,8 @@ void writeExchange(jsonout::Writer& w, const ExchangeRecord& ex, bool staff) {
 }
 
 void Api::exchanges(const std::string& path, ApiRequest req, Reply reply) {
-  auto who = authenticate(req);
-  if (!who) {
-    auto res = error(401, "unauthorized", "a valid bearer token is required");
-    res.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return finish(req, reply, std::move(res));
-  }
+  auto who = authorize(req, reply, {}, "");  // a valid token of any role; else 401
+  if (!who) return;
   const Principal principal = *who;
   auto parts = splitPath(path);  // v1 exchanges [suggestions | id [events]]
   const bool staff = isStaff(principal);
@@ -247,7 +232,7 @@ void Api::exchanges(const std::string& path, ApiRequest req, Reply reply) {
     return suggestions(principal, shared_req, reply);
   }
   int64_t id = exchangeSeqOf(parts[2]);
-  if (id < 0 && !parseId(parts[2], id)) id = -1;
+  if (id < 0 && !parseDecimalId(parts[2], id)) id = -1;
   if (id < 0) return finish(*shared_req, reply, error(404, "not_found", "no such exchange"));
   if (parts.size() == 4) return exchangeEvent(principal, id, shared_req, reply);
   bool queued = deps_.work.getExchange(
@@ -297,9 +282,9 @@ void Api::listExchanges(const Principal& principal, std::shared_ptr<ApiRequest> 
   int64_t limit = 50;
   for (const auto& [k, v] : parseQuery(req->target)) {
     if (k == "after") {
-      if (!parseId(v, q.after)) problems.push_back({"after", "must be an exchange id cursor"});
+      if (!parseDecimalId(v, q.after)) problems.push_back({"after", "must be an exchange id cursor"});
     } else if (k == "limit") {
-      if (!parseId(v, limit) || limit < 1 || limit > 200)
+      if (!parseDecimalId(v, limit) || limit < 1 || limit > 200)
         problems.push_back({"limit", "must be 1 to 200"});
     } else {
       std::string shown;
@@ -346,7 +331,7 @@ void Api::suggestions(const Principal& principal, std::shared_ptr<ApiRequest> re
     problems.push_back({"queue", "is required"});
   else if (!(queue = table->findQueue(q["queue"])))
     problems.push_back({"queue", "unknown queue"});
-  if (!q.count("item") || !parseId(q["item"], item))
+  if (!q.count("item") || !parseDecimalId(q["item"], item))
     problems.push_back({"item", "is required: an item id"});
   std::string need = q.count("need") ? q["need"] : "";
   if (!need.empty() &&
@@ -598,12 +583,8 @@ void Api::exchangeEvent(const Principal& principal, int64_t id, std::shared_ptr<
 // from the start of `from` to the end of `to` (China Standard Time), by township and partner.
 // Staff limited to some townships get those townships' lines only.
 void Api::exchangeReport(ApiRequest req, Reply reply) {
-  auto who = authenticate(req);
-  if (!who) {
-    auto res = error(401, "unauthorized", "a valid bearer token is required");
-    res.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return finish(req, reply, std::move(res));
-  }
+  auto who = authorize(req, reply, {}, "");  // a valid token of any role; else 401
+  if (!who) return;
   if (!isStaff(*who))
     return finish(req, reply, error(403, "forbidden", "reports are for staff and admin"));
   auto q = parseQuery(req.target);

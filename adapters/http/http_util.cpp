@@ -90,4 +90,15 @@ DayRange parseDayRange(const std::map<std::string, std::string>& query, Problems
   return r;
 }
 
+bool parseDecimalId(const std::string& s, int64_t& out) {
+  if (s.empty() || s.size() > 18) return false;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  out = v;
+  return true;
+}
+
 }  // namespace xj::http

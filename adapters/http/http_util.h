@@ -1,6 +1,7 @@
 // Small helpers for the API handlers: query strings, content types, paths. Pure; any thread.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,6 +17,9 @@ bool isJsonContentType(const std::string& content_type);
 // "/v1/queues/x/items/7/claim" -> {"v1", "queues", "x", "items", "7", "claim"} (decoded).
 std::vector<std::string> splitPath(const std::string& path);
 std::string percentDecode(const std::string& s);
+// An id or count from a path segment or query value: 1 to 18 ASCII digits (never negative, never
+// overflowing int64); false for anything else, `out` then untouched.
+bool parseDecimalId(const std::string& s, int64_t& out);
 
 // A report's period from the query: `from` and `to` are days (YYYY-MM-DD, China Standard Time),
 // both included; as RFC 3339 instants (UTC), [start of from, start of the day after to).

@@ -44,26 +44,11 @@ void writeRow(JsonWriter& w, const OutboxRecord& r) {
   w.EndObject();
 }
 
-bool parseInt64(const std::string& s, int64_t& out) {
-  if (s.empty() || s.size() > 18) return false;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  out = v;
-  return true;
-}
-
 }  // namespace
 
 void Api::outbox(const std::string& path, ApiRequest req, Reply reply) {
-  auto who = authenticate(req);
-  if (!who) {
-    auto res = error(401, "unauthorized", "a valid bearer token is required");
-    res.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return finish(req, reply, std::move(res));
-  }
+  auto who = authorize(req, reply, {}, "");  // a valid token of any role; else 401
+  if (!who) return;
   const bool allowed =
       who->role == Role::kAdmin || (who->role == Role::kStaff && who->townships.empty());
   if (!allowed)
@@ -81,10 +66,10 @@ void Api::outbox(const std::string& path, ApiRequest req, Reply reply) {
       state = parseOutboxState(it->second);
       if (!state) problems.push_back({"state", "must be pending, delivered or dead"});
     }
-    if (auto it = q.find("after"); it != q.end() && !parseInt64(it->second, after))
+    if (auto it = q.find("after"); it != q.end() && !parseDecimalId(it->second, after))
       problems.push_back({"after", "must be a non-negative integer (an outbox id)"});
     if (auto it = q.find("limit");
-        it != q.end() && (!parseInt64(it->second, limit) || limit < 1 || limit > 500))
+        it != q.end() && (!parseDecimalId(it->second, limit) || limit < 1 || limit > 500))
       problems.push_back({"limit", "must be an integer from 1 to 500"});
     if (!problems.empty())
       return finish(
@@ -116,7 +101,7 @@ void Api::outbox(const std::string& path, ApiRequest req, Reply reply) {
   }
   // POST /v1/outbox/{id}/replay
   int64_t id = 0;
-  if (!parseInt64(segments[2], id))
+  if (!parseDecimalId(segments[2], id))
     return finish(*shared_req, reply, error(404, "not_found", "no such outbox row"));
   bool queued = deps_.outbox->replayOutbound(
       id, who->token_id, formatRfc3339(deps_.clock.now()),

@@ -174,26 +174,11 @@ bool canSee(const Principal& p, const routing::Queue& q) {
          std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
 }
 
-bool parseInt64(const std::string& s, int64_t& out) {
-  if (s.empty() || s.size() > 18) return false;
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  out = v;
-  return true;
-}
-
 }  // namespace
 
 void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
-  auto who = authenticate(req);
-  if (!who) {
-    auto res = error(401, "unauthorized", "a valid bearer token is required");
-    res.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return finish(req, reply, std::move(res));
-  }
+  auto who = authorize(req, reply, {}, "");  // a valid token of any role; else 401
+  if (!who) return;
   if (who->role != Role::kStaff && who->role != Role::kAdmin) {
     log::info("queue_forbidden", {{"token", who->token_id}, {"reason", "role"}});
     return finish(req, reply, error(403, "forbidden", "queues are for staff and admin"));
@@ -264,9 +249,9 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
     auto q = parseQuery(shared_req->target);
     int64_t after = 0, wait = 0;
     Problems problems;
-    if (q.count("after") && !parseInt64(q["after"], after))
+    if (q.count("after") && !parseDecimalId(q["after"], after))
       problems.push_back({"after", "must be a cursor (a non-negative integer)"});
-    if (q.count("wait") && (!parseInt64(q["wait"], wait) || wait > 30))
+    if (q.count("wait") && (!parseDecimalId(q["wait"], wait) || wait > 30))
       problems.push_back({"wait", "must be 0 to 30 seconds"});
     if (!problems.empty())
       return finish(*shared_req, reply,
@@ -303,10 +288,10 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
         if (v.size() > 100) problems.push_back({"text", "at most 100 bytes"});
         query.text = v;
       } else if (k == "after") {
-        if (!parseInt64(v, query.after)) problems.push_back({"after", "must be an item id cursor"});
+        if (!parseDecimalId(v, query.after)) problems.push_back({"after", "must be an item id cursor"});
       } else if (k == "limit") {
         int64_t l = 0;
-        if (!parseInt64(v, l) || l < 1 || l > 200)
+        if (!parseDecimalId(v, l) || l < 1 || l > 200)
           problems.push_back({"limit", "must be 1 to 200"});
         query.limit = static_cast<int>(l);
       } else {
@@ -348,7 +333,7 @@ void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
   }
 
   int64_t item_id = 0;
-  if (!parseInt64(parts[4], item_id))
+  if (!parseDecimalId(parts[4], item_id))
     return finish(*shared_req, reply, error(404, "not_found", "no such item"));
   if (parts.size() == 5) {
     if (shared_req->method != "GET")
