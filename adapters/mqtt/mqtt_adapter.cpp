@@ -13,11 +13,15 @@
 #include <sys/socket.h>
 
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
+#include <shared_mutex>
+#include <thread>
 
 #include "adapters/envelope/exchange_event_codec.h"
 #include "adapters/envelope/receipt_codec.h"
+#include "adapters/mqtt/paho_token.h"
 #include "adapters/mqtt/topics.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
@@ -141,15 +145,26 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   // Two connections: `in` holds the persistent session and its subscription, `out` publishes
   // receipts (and outbound messages). At shutdown `in` is disconnected first, so that no more
   // messages are taken while `out` still delivers the receipts of those in hand.
+  //
+  // Lifetimes. Paho's threads still touch a token after a wait on it returns (paho_token.h),
+  // so a token the adapter waited on is dropped only once settled; one that did not settle in
+  // time is kept in `kept_tokens` until the clients are gone (destroying the last client stops
+  // Paho's threads: MQTTAsync_terminate waits for them under Paho's mutex). closeClients()
+  // destroys the clients first, then those tokens. Callers of a client hold `clients_mu` shared
+  // and find the pointer null once closeClients() has taken them (it destroys them after
+  // releasing the lock, so a Paho thread waiting for the lock cannot stall Paho's shutdown).
+  std::shared_mutex clients_mu;
   std::unique_ptr<mqtt::async_client> in_client;
   std::unique_ptr<mqtt::async_client> out_client;
+  std::thread connector;  // the first connect (connectInBackground); joined by closeClients()
   mqtt::connect_options in_options, out_options;  // set before the connecting threads start
   std::atomic<bool> in_connected{false};
   std::atomic<bool> out_connected{false};
   std::atomic<bool> stopping{false};
   std::atomic<bool> disconnected{false};
   std::mutex stop_mu;
-  mqtt::token_ptr in_disconnect;  // stopTaking's disconnect of `in`, under stop_mu
+  mqtt::token_ptr in_disconnect;             // stopTaking's disconnect of `in`, under stop_mu
+  std::vector<mqtt::token_ptr> kept_tokens;  // tokens that did not settle, under stop_mu
   // Taken at the callback, receipt not yet handed to Paho: messages and their payload bytes.
   std::atomic<int64_t> pending{0};
   std::atomic<int64_t> pending_bytes{0};
@@ -297,6 +312,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       auto builder =
           mqtt::message_ptr_builder().topic(topic).payload(payload).qos(1).retained(false);
       if (!props.empty()) builder.properties(std::move(props));
+      std::shared_lock lock(clients_mu);
+      if (!out_client) throw mqtt::exception(MQTTASYNC_DISCONNECTED);  // closed at shutdown
       out_client->publish(builder.finalize());
       receipt_messages.inc();
     } catch (const mqtt::exception& e) {
@@ -495,6 +512,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   void subscribe() {
     std::string filter = inboundFilter(config.topic_prefix, config.shared_group);
     try {
+      std::shared_lock lock(clients_mu);
+      if (!in_client) return;
       in_client->subscribe(filter, 1);
       log::info("mqtt_subscribed", {{"filter", filter}});
     } catch (const mqtt::exception& e) {
@@ -506,29 +525,84 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   // starts anyway and /readyz says not ready until the broker answers. Paho's automatic
   // reconnect takes over once connected. One thread connects `out`, then `in` (Paho C's connect
   // is not safe to call from two threads at once: it crashed copying the options' properties).
-  static void connectInBackground(std::shared_ptr<Impl> impl) {
-    std::thread([impl] {
+  // The thread is joined by closeClients(), so it never outlives the clients: it gives up when
+  // the hub stops, waiting at most kConnectGrace for a connect already under way.
+  void connectInBackground() {
+    connector = std::thread([this] {
       for (bool in : {false, true}) {
-        auto* client = in ? impl->in_client.get() : impl->out_client.get();
-        for (int attempt = 0; !impl->stopping.load(); ++attempt) {
-          try {
-            client->connect(in ? impl->in_options : impl->out_options)->wait();
-            break;
-          } catch (const mqtt::exception& e) {
-            if (attempt == 0)
-              log::warn("mqtt_connect_failed",
-                        {{"uri", impl->config.uri}, {"reason", e.get_message()}});
-            std::this_thread::sleep_for(std::chrono::milliseconds(
-                std::min(impl->config.reconnect_max_ms, 250 << std::min(attempt, 5))));
-          }
+        for (int attempt = 0; !stopping.load(); ++attempt) {
+          std::string error;
+          if (connectOnce(in, error)) break;
+          if (attempt == 0 && !stopping.load())
+            log::warn("mqtt_connect_failed", {{"uri", config.uri}, {"reason", error}});
+          for (int slept = 0,
+                   pause = std::min(config.reconnect_max_ms, 250 << std::min(attempt, 5));
+               slept < pause && !stopping.load(); slept += 50)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
       }
-    }).detach();
+    });
+  }
+
+  // One connect attempt of `in` or `out`; true when connected, else why in `error`. Connector
+  // thread.
+  bool connectOnce(bool in, std::string& error) {
+    static constexpr auto kConnectGrace = std::chrono::seconds(2);
+    mqtt::token_ptr token;
+    try {
+      std::shared_lock lock(clients_mu);
+      auto* client = in ? in_client.get() : out_client.get();
+      if (!client) return false;
+      token = client->connect(in ? in_options : out_options);  // the client keeps it too
+    } catch (const mqtt::exception& e) {
+      error = e.get_message();
+      return false;
+    }
+    auto stopped_at = std::chrono::steady_clock::time_point::max();
+    try {
+      while (!token->wait_for(std::chrono::milliseconds(50))) {
+        if (!stopping.load()) continue;
+        auto now = std::chrono::steady_clock::now();
+        if (stopped_at == std::chrono::steady_clock::time_point::max()) stopped_at = now;
+        if (now - stopped_at > kConnectGrace) return false;
+      }
+      return true;
+    } catch (const mqtt::exception& e) {
+      error = e.get_message();  // refused or unreachable: the caller retries with backoff
+      return false;
+    }
+  }
+
+  // Waits for a token of `client` to settle (see paho_token.h); one that does not in time is kept
+  // until the clients are destroyed. `ours`: the references the caller holds.
+  void settleOrKeep(mqtt::async_client& client, const mqtt::token_ptr& token, long ours) {
+    if (settleToken(client, token, ours, std::chrono::seconds(2))) return;
+    std::lock_guard lock(stop_mu);
+    kept_tokens.push_back(token);
+  }
+
+  // The last step of shutdown (the adapter's destructor): joins the connector, destroys both
+  // clients (which stops Paho's threads), then the tokens Paho's threads may have touched.
+  void closeClients() {
+    stopping.store(true);
+    if (connector.joinable()) connector.join();
+    std::unique_ptr<mqtt::async_client> in, out;
+    {
+      std::unique_lock lock(clients_mu);
+      in = std::move(in_client);
+      out = std::move(out_client);
+    }
+    in.reset();
+    out.reset();
+    std::lock_guard lock(stop_mu);
+    in_disconnect.reset();
+    kept_tokens.clear();
   }
 
   // Stops `in` from taking messages: those the broker has not yet handed over stay with it (in
   // the hub's session) for the next start. Any thread; returns at once.
   void disconnectIn() {
+    std::shared_lock clients(clients_mu);
     std::lock_guard lock(stop_mu);
     if (in_disconnect || !in_client) return;
     try {
@@ -547,7 +621,10 @@ MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
   impl_->work = work;
 }
 
-MqttAdapter::~MqttAdapter() { stop(); }
+MqttAdapter::~MqttAdapter() {
+  stop();
+  if (impl_) impl_->closeClients();
+}
 
 bool MqttAdapter::connected() const {
   return impl_->in_connected.load() && impl_->out_connected.load();
@@ -642,7 +719,7 @@ Status MqttAdapter::start() {
         (persistent ? impl->in_options : impl->out_options).set_properties(std::move(props));
       }
     }
-    Impl::connectInBackground(impl);
+    impl->connectInBackground();
   } catch (const mqtt::exception& e) {
     return Status::invalid("mqtt: " + e.get_message());
   }
@@ -665,22 +742,28 @@ bool MqttAdapter::drained() const {
 int MqttAdapter::pending() const { return static_cast<int>(impl_->pending.load()); }
 
 void MqttAdapter::stop() {
-  if (!impl_ || !impl_->out_client || impl_->disconnected.exchange(true)) return;
-  impl_->stopping.store(true);
-  impl_->disconnectIn();
+  if (!impl_ || impl_->disconnected.exchange(true)) return;
+  Impl& impl = *impl_;
+  std::shared_lock clients(impl.clients_mu);
+  if (!impl.out_client) return;  // never started
+  impl.stopping.store(true);
+  clients.unlock();
+  impl.disconnectIn();
+  clients.lock();
+  mqtt::token_ptr in_done;
   {
-    std::lock_guard lock(impl_->stop_mu);
-    try {
-      if (impl_->in_disconnect) impl_->in_disconnect->wait_for(std::chrono::seconds(2));
-    } catch (const mqtt::exception&) {
-    }
+    std::lock_guard lock(impl.stop_mu);
+    in_done = impl.in_disconnect;
   }
+  // Held twice: here and in impl.in_disconnect (drained() reads it).
+  if (in_done) impl.settleOrKeep(*impl.in_client, in_done, 2);
+  mqtt::token_ptr out_done;
   try {
     // Gives the receipts already handed to Paho a moment to reach the broker.
-    if (impl_->out_client->is_connected())
-      impl_->out_client->disconnect(1000)->wait_for(std::chrono::seconds(2));
+    if (impl.out_client->is_connected()) out_done = impl.out_client->disconnect(1000);
   } catch (const mqtt::exception&) {
   }
+  if (out_done) impl.settleOrKeep(*impl.out_client, out_done, 1);
 }
 
 void MqttAdapter::publish(const std::string& topic, const std::string& payload,
@@ -709,6 +792,8 @@ void MqttAdapter::publish(const std::string& topic, const std::string& payload,
         props.add(mqtt::property(mqtt::property::USER_PROPERTY, name, value));
       builder.properties(std::move(props));
     }
+    std::shared_lock lock(impl_->clients_mu);
+    if (!impl_->out_client) throw mqtt::exception(MQTTASYNC_DISCONNECTED);  // closed at shutdown
     impl_->out_client->publish(builder.finalize(), nullptr, *listener);
   } catch (const mqtt::exception&) {
     impl_->publish_failures.inc();

@@ -69,6 +69,8 @@ class MqttAdapter {
   // Messages taken (at Paho's callback) whose receipt is not yet handed to Paho.
   int pending() const;
   // Shutdown, step 3: disconnects, giving the receipts already handed to Paho a moment to go.
+  // The destructor then joins the connecting thread and destroys the Paho clients before any
+  // token Paho's threads may still touch (paho_token.h); publishing after that fails cleanly.
   void stop();
   bool connected() const;
 

@@ -38,7 +38,8 @@ struct Received {
 class Subscriber : public mqtt::callback {
  public:
   explicit Subscriber(const std::string& uri)
-      : client_(uri, "outbox-sub-" + std::to_string(::getpid()),
+      : tokens_(),
+        client_(uri, "outbox-sub-" + std::to_string(::getpid()),
                 mqtt::create_options(MQTTVERSION_5)) {
     client_.set_callback(*this);
     auto opts = mqtt::connect_options_builder()
@@ -46,12 +47,12 @@ class Subscriber : public mqtt::callback {
                     .clean_start(false)
                     .properties({{mqtt::property::SESSION_EXPIRY_INTERVAL, 3600}})
                     .finalize();
-    client_.connect(opts)->wait();
-    client_.subscribe(kTopic, 1)->wait();
+    keep(client_.connect(opts))->wait();
+    keep(client_.subscribe(kTopic, 1))->wait();
   }
   ~Subscriber() override {
     try {
-      client_.disconnect()->wait();
+      keep(client_.disconnect())->wait();
     } catch (...) {
     }
   }
@@ -79,6 +80,13 @@ class Subscriber : public mqtt::callback {
   }
 
  private:
+  // Paho's threads still signal a token after a wait on it returns: the tokens waited on are
+  // declared before the client, so they are destroyed after it (and after Paho's threads).
+  mqtt::token_ptr keep(mqtt::token_ptr t) {
+    tokens_.push_back(t);
+    return t;
+  }
+  std::vector<mqtt::token_ptr> tokens_;
   mqtt::async_client client_;
   std::mutex mu_;
   std::vector<Received> got_;

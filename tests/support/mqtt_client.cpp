@@ -9,6 +9,8 @@
 #include <condition_variable>
 #include <thread>
 
+#include "adapters/mqtt/paho_token.h"
+
 namespace xj::test {
 
 struct MqttTestClient::Impl {
@@ -20,6 +22,17 @@ struct MqttTestClient::Impl {
   size_t count = 0;
   std::vector<std::string> unnamed;
   std::vector<std::string> filters;  // resubscribed after every reconnect (clean start)
+  // Paho's threads still signal a token after a wait on it returns (adapters/mqtt/paho_token.h):
+  // a token waited on is let go of only once settled, else kept until the client is gone.
+  std::mutex tokens_mu;
+  std::vector<mqtt::token_ptr> tokens;
+  // Waits for `t` to complete and settle; returns whether it completed.
+  bool wait(const mqtt::token_ptr& t, std::chrono::milliseconds timeout) {
+    if (xj::mqtt_adapter::settleToken(*client, t, 1, timeout)) return true;
+    std::lock_guard lock(tokens_mu);
+    tokens.push_back(t);
+    return t->is_complete();
+  }
 };
 
 MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client_id,
@@ -85,9 +98,12 @@ MqttTestClient::MqttTestClient(const std::string& uri, const std::string& client
 MqttTestClient::~MqttTestClient() {
   try {
     if (impl_->client->is_connected())
-      impl_->client->disconnect()->wait_for(std::chrono::seconds(2));
+      impl_->wait(impl_->client->disconnect(), std::chrono::seconds(2));
   } catch (...) {
   }
+  impl_->client.reset();  // first the client, then the tokens that did not settle
+  std::lock_guard lock(impl_->tokens_mu);
+  impl_->tokens.clear();
 }
 
 bool MqttTestClient::connect() {
@@ -98,6 +114,7 @@ bool MqttTestClient::connect() {
                .automatic_reconnect(std::chrono::milliseconds(100), std::chrono::seconds(2));
   if (!impl_->user.empty()) b.user_name(impl_->user).password(impl_->password);
   try {
+    // The client keeps its connect token as long as it lives: a plain wait is safe.
     impl_->client->connect(b.finalize())->wait_for(std::chrono::seconds(10));
     return impl_->client->is_connected();
   } catch (const mqtt::exception&) {
@@ -110,7 +127,7 @@ void MqttTestClient::subscribe(const std::string& filter) {
     std::lock_guard lock(impl_->mu);
     impl_->filters.push_back(filter);
   }
-  impl_->client->subscribe(filter, 1)->wait_for(std::chrono::seconds(5));
+  impl_->wait(impl_->client->subscribe(filter, 1), std::chrono::seconds(5));
 }
 
 int MqttTestClient::publish(const std::string& topic, const std::string& payload,
@@ -124,10 +141,13 @@ int MqttTestClient::publish(const std::string& topic, const std::string& payload
     if (!correlation.empty())
       props.add(mqtt::property(mqtt::property::CORRELATION_DATA, correlation));
     b.properties(std::move(props));
-    auto tok = impl_->client->publish(b.finalize());
+    mqtt::token_ptr tok = impl_->client->publish(b.finalize());  // one reference, ours
     if (!wait) return 0;
-    if (!tok->wait_for(std::chrono::seconds(10))) return -1;
-    return tok->get_reason_code();
+    if (!impl_->wait(tok, std::chrono::seconds(10))) return -1;
+    int reason = tok->get_reason_code();
+    if (tok->get_return_code() != MQTTASYNC_SUCCESS || reason >= 0x80)
+      return reason > 0 ? reason : -1;
+    return reason;
   } catch (const mqtt::exception& e) {
     return e.get_reason_code() > 0 ? e.get_reason_code() : -1;
   }
