@@ -1,15 +1,17 @@
-// Api: the HTTP API's routes, independent of the socket layer (http_server.h feeds it).
+// Api: the HTTP API's router, independent of the socket layer (http_server.h feeds it). It matches
+// a request against the route table once, parses the row's path parameters into the request and
+// calls the handler the row names; a path served under other methods gets 405 with Allow from
+// the table. The handlers live by resource (queues_api.h, exchanges_api.h, ...), on the helpers
+// of api_support.h.
 //
 // Threads: handle() runs on an I/O thread and never blocks: storage work goes to the store's
 // threads, and `reply` is then called from one of those. The caller must post the reply back to
 // its own connection's strand. Api is shared by all connections; its state is thread-safe.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <functional>
-#include <initializer_list>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +40,20 @@ struct RouteSpec {
 };
 const std::vector<RouteSpec>& routeTable();
 
+// The {name} segments of the route row a request matched, percent-decoded: for
+// /v1/queues/{queue}/items/{item}, "queue" and "item". Filled by the router.
+class PathParams {
+ public:
+  void add(std::string_view name, std::string value) {
+    values_.emplace_back(name, std::move(value));
+  }
+  // The segment's value; empty when the row has no such parameter.
+  const std::string& operator[](std::string_view name) const;
+
+ private:
+  std::vector<std::pair<std::string_view, std::string>> values_;  // names point into the table
+};
+
 struct ApiRequest {
   std::string method;
   std::string target;  // path and query
@@ -46,6 +62,7 @@ struct ApiRequest {
   std::string accept;  // the Accept header (reports: text/csv)
   std::string body;
   std::chrono::steady_clock::time_point started;
+  PathParams params;  // filled by the router from the matched row
 };
 
 struct ApiResponse {
@@ -83,84 +100,27 @@ struct ApiDeps {
   std::shared_ptr<const PlaceDirectory> places;
 };
 
+struct ApiShared;
+struct ApiResources;
+
 class Api {
  public:
   using Reply = std::function<void(ApiResponse)>;
   explicit Api(ApiDeps deps);
+  ~Api();
 
   void handle(ApiRequest req, Reply reply);
   // Answers a request the socket layer rejected before it was whole (413, 431, 400, timeouts),
   // so that every rejection is counted in one place.
   void countRejected(const std::string& reason);
-  // Counts a refusal of bad input under `reason` (xianjie_http_rejections_total) and passes the
-  // response on: `finish(req, reply, counted("invalid", error(400, ...)))`.
-  ApiResponse counted(const std::string& reason, ApiResponse res) {
-    countRejected(reason);
-    return res;
-  }
-  void setStopping() { stopping_.store(true); }
+  void setStopping();
 
   static ApiResponse error(int status, const std::string& code, const std::string& message,
                            const Problems& problems = {});
 
  private:
-  void route(size_t row, ApiRequest req, Reply reply);
-  // The web console's static files: public, no personal data in them (console_static.cpp).
-  static ApiResponse consoleFile(std::string_view name);
-  void faults(ApiRequest req, Reply reply);
-  void ingest(MessageKind kind, ApiRequest req, Reply reply);
-  void getMessage(const std::string& id, ApiRequest req, Reply reply);
-  void evaluate(ApiRequest req, Reply reply);
-  // Staff work: /v1/queues... (queues_api.cpp).
-  void queues(const std::string& path, ApiRequest req, Reply reply);
-  void queueAction(const Principal& who, const routing::Queue& queue, int64_t item,
-                   const std::string& action, std::shared_ptr<ApiRequest> req, Reply reply);
-  void pollEvents(std::string queue, int64_t after, std::chrono::steady_clock::time_point until,
-                  uint64_t seen_version, std::shared_ptr<ApiRequest> req, Reply reply);
-  // The outbox: /v1/outbox... (outbox_api.cpp).
-  void outbox(const std::string& path, ApiRequest req, Reply reply);
-  void enqueueOutboundFault(const std::string& json, ApiRequest req, Reply reply);
-  // Exchanges: /v1/exchanges... (exchanges_api.cpp).
-  void exchanges(const std::string& path, ApiRequest req, Reply reply);
-  void listExchanges(const Principal& who, std::shared_ptr<ApiRequest> req, Reply reply);
-  void suggestions(const Principal& who, std::shared_ptr<ApiRequest> req, Reply reply);
-  void createExchange(const Principal& who, std::shared_ptr<ApiRequest> req, Reply reply);
-  void exchangeEvent(const Principal& who, int64_t id, std::shared_ptr<ApiRequest> req,
-                     Reply reply);
-  void exchangeReport(ApiRequest req, Reply reply);
-  void exchangeDone(const ApiRequest& req, const Reply& reply, const ExchangeCommandResult& r,
-                    int ok_status);
-  // The console's endpoints (console_api.cpp) and the township report (reports_api.cpp).
-  void whoami(ApiRequest req, Reply reply);
-  void directory(ApiRequest req, Reply reply);
-  void repeatCaller(ApiRequest req, Reply reply);
-  void myMessages(ApiRequest req, Reply reply);
-  void townshipReport(ApiRequest req, Reply reply);
-
-  std::optional<Principal> authenticate(const ApiRequest& req) const;
-  // Who may read a stored message (names, ID numbers, phones): see api.cpp.
-  static bool mayRead(const Principal& p, const StoredMessage& m);
-  // The common start of a handler: a valid token (else 401 with WWW-Authenticate) whose role is
-  // one of `roles` (else 403; an empty list admits every role). On refusal it has answered and
-  // returns nullopt; the refusal is logged with the token id only.
-  std::optional<Principal> authorize(const ApiRequest& req, const Reply& reply,
-                                     std::initializer_list<Role> roles, const char* what);
-  // 400 with every problem listed, counted in xianjie_http_rejections_total{reason="invalid"}.
-  void replyProblems(const ApiRequest& req, const Reply& reply, const std::string& code,
-                     const Problems& problems);
-  // 503 when the store could not take the read (overloaded) or failed it (storage_unavailable).
-  void replyUnavailable(const ApiRequest& req, const Reply& reply, bool overloaded);
-  void replyJson(const ApiRequest& req, const Reply& reply, std::string body);
-  void finish(const ApiRequest& req, const Reply& reply, ApiResponse res);
-  // Counters are looked up once here and cached: the ingest path then only does atomic adds.
-  Counter& outcome(MessageKind kind, const std::string& outcome);
-  Counter& rejection(const std::string& reason);
-
-  ApiDeps deps_;
-  Histogram& latency_;
-  std::map<std::pair<int, std::string>, Counter*> outcomes_;  // filled in the constructor only
-  std::map<std::string, Counter*> rejections_;                // filled in the constructor only
-  std::atomic<bool> stopping_{false};
+  std::unique_ptr<ApiShared> shared_;
+  std::unique_ptr<ApiResources> resources_;  // each resource's handlers, on shared_
 };
 
 }  // namespace xj::http

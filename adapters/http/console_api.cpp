@@ -1,9 +1,7 @@
-// What the web console needs beyond the staff and sender endpoints, on the same tokens and
-// scopes (the console has no private endpoint): who is signed in, the place pickers, the
-// repeat-caller hint of the call form, and the caller organisation's recent messages.
+#include "adapters/http/console_api.h"
+
 #include <algorithm>
 
-#include "adapters/http/api.h"
 #include "adapters/http/http_util.h"
 #include "adapters/http/json_out.h"
 #include "hub/core/log.h"
@@ -26,18 +24,9 @@ bool inTownships(const Principal& p, const std::string& township) {
          std::find(p.townships.begin(), p.townships.end(), township) != p.townships.end();
 }
 
-// Digits only, at most 18: a cursor or a count from the query string.
-bool parseCount(const std::string& s, int64_t& out) {
-  if (s.empty() || s.size() > 18 ||
-      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return false;
-  out = std::stoll(s);
-  return true;
-}
-
 }  // namespace
 
-void Api::whoami(ApiRequest req, Reply reply) {
+void ConsoleApi::whoami(ApiRequest req, Reply reply) {
   auto who = authorize(req, reply, {}, "whoami");
   if (!who) return;
   // County-wide: admin, and staff whose token names no township. A sender's scope is its own
@@ -65,7 +54,7 @@ void Api::whoami(ApiRequest req, Reply reply) {
             }));
 }
 
-void Api::directory(ApiRequest req, Reply reply) {
+void ConsoleApi::directory(ApiRequest req, Reply reply) {
   if (!authorize(req, reply, {}, "the township directory")) return;
   replyJson(req, reply, jsonout::document([&](jsonout::Writer& w) {
               w.StartObject();
@@ -96,7 +85,7 @@ void Api::directory(ApiRequest req, Reply reply) {
 // an open ticket case that a new call would be linked to? The intake's own linking rule and
 // indexed lookups answer, so the hint and what then happens to the ticket agree. The body holds
 // personal data: it is never logged, and the answer holds none (no names, no numbers).
-void Api::repeatCaller(ApiRequest req, Reply reply) {
+void ConsoleApi::repeatCaller(ApiRequest req, Reply reply) {
   auto who = authorize(req, reply, {Role::kHotline, Role::kStaff, Role::kAdmin},
                        "the repeat-caller lookup");
   if (!who) return;
@@ -142,82 +131,6 @@ void Api::repeatCaller(ApiRequest req, Reply reply) {
             w.EndObject();
           }
           w.EndArray();
-          w.EndObject();
-        }));
-      });
-  if (!queued) replyUnavailable(*shared_req, reply, true);
-}
-
-// The caller organisation's own messages, newest first: the operator's recent tickets with
-// where each went and how it stands. `before` pages back (the `next_before` of the last page).
-void Api::myMessages(ApiRequest req, Reply reply) {
-  auto who = authorize(req, reply, {}, "messages");
-  if (!who) return;
-  auto q = parseQuery(req.target);
-  MessageQuery query;
-  query.source = who->org;
-  Problems problems;
-  if (q["mine"] != "1")
-    problems.push_back({"mine", "must be 1: the list is of your organisation's own messages"});
-  for (const auto& [k, v] : q) {
-    int64_t n = 0;
-    if (k == "limit") {
-      if (!parseCount(v, n) || n < 1 || n > 100)
-        problems.push_back({"limit", "must be 1 to 100"});
-      else
-        query.limit = static_cast<int>(n);
-    } else if (k == "before") {
-      if (!parseCount(v, n) || n < 1)
-        problems.push_back({"before", "must be a cursor (next_before of the previous page)"});
-      else
-        query.before = n;
-    } else if (k != "mine") {
-      std::string shown;  // the key is the client's bytes: keep the answer valid JSON
-      for (char ch : k.substr(0, 40)) shown.push_back(ch >= 0x20 && ch < 0x7f ? ch : '?');
-      problems.push_back({shown, "unknown parameter"});
-    }
-  }
-  if (!problems.empty()) return replyProblems(req, reply, "invalid_query", problems);
-  const int limit = query.limit;
-  query.limit = limit + 1;  // one more tells whether there is a next page
-  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
-  bool queued = deps_.work.listOwnMessages(
-      query, [this, shared_req, reply, limit](std::optional<std::vector<OwnMessage>> messages) {
-        if (!messages) return replyUnavailable(*shared_req, reply, false);
-        const bool more = static_cast<int>(messages->size()) > limit;
-        if (more) messages->pop_back();
-        replyJson(*shared_req, reply, jsonout::document([&](jsonout::Writer& w) {
-          w.StartObject();
-          w.Key("messages");
-          w.StartArray();
-          for (const auto& m : *messages) {
-            w.StartObject();
-            jsonout::string(w, "hub_id", hubIdOf(m.hub_seq));
-            jsonout::string(w, "message_id", m.message_id);
-            jsonout::string(w, "kind", toString(m.kind));
-            jsonout::string(w, "received_at", m.received_at);
-            jsonout::string(w, "status", m.status);
-            const ItemRecord* it = m.item ? &*m.item : nullptr;
-            jsonout::stringOrNull(w, "queue", it ? it->queue : "");
-            w.Key("item_id");
-            if (it) {
-              w.Int64(it->item_id);
-            } else {
-              w.Null();
-            }
-            jsonout::stringOrNull(w, "state", it ? toString(it->state) : "");
-            jsonout::stringOrNull(w, "deadline", it ? it->deadline : "");
-            jsonout::boolean(w, "deadline_provisional", it && it->deadline_provisional);
-            jsonout::boolean(w, "overdue", it && it->overdue);
-            w.EndObject();
-          }
-          w.EndArray();
-          w.Key("next_before");
-          if (more) {
-            w.Int64(messages->back().hub_seq);
-          } else {
-            w.Null();
-          }
           w.EndObject();
         }));
       });

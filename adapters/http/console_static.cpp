@@ -1,11 +1,18 @@
-// GET / and GET /console/{file}: the web console's embedded files (adapters/console). Public like
-// /healthz: the files hold no personal data; the page then calls the API with the user's token.
+#include "adapters/http/console_static.h"
+
 #include "adapters/console/console_assets.h"
-#include "adapters/http/api.h"
 
 namespace xj::http {
 
-ApiResponse Api::consoleFile(std::string_view name) {
+void ConsoleFiles::index(ApiRequest req, Reply reply) {
+  finish(req, reply, consoleFile(console::kIndexFile));
+}
+
+void ConsoleFiles::file(ApiRequest req, Reply reply) {
+  finish(req, reply, consoleFile(req.params["file"]));
+}
+
+ApiResponse ConsoleFiles::consoleFile(std::string_view name) {
   auto asset = console::findAsset(name);
   if (!asset) return error(404, "not_found", "no such console file");
   ApiResponse res;

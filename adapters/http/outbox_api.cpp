@@ -1,13 +1,8 @@
-// The outbox over HTTP: staff list outbound messages by state (dead letters above all) and replay
-// a dead one. Scope: admin and county staff (no township scope) only: the outbox crosses
-// townships, and a township's staff have no use for another's letters. The listing carries no
-// message body (it may name a person); the row's identity, partner, state and last error are
-// what a replay decision needs.
-#include <rapidjson/document.h>
+#include "adapters/http/outbox_api.h"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "adapters/http/api.h"
 #include "adapters/http/http_util.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
@@ -46,62 +41,71 @@ void writeRow(JsonWriter& w, const OutboxRecord& r) {
 
 }  // namespace
 
-void Api::outbox(const std::string& path, ApiRequest req, Reply reply) {
+std::optional<Principal> OutboxApi::caller(const ApiRequest& req, const Reply& reply) {
   auto who = authorize(req, reply, {}, "");  // a valid token of any role; else 401
-  if (!who) return;
+  if (!who) return std::nullopt;
   const bool allowed =
       who->role == Role::kAdmin || (who->role == Role::kStaff && who->townships.empty());
-  if (!allowed)
-    return finish(req, reply, error(403, "forbidden", "the outbox is for admin and county staff"));
-  if (!deps_.outbox)
-    return finish(req, reply, error(503, "unavailable", "the outbox is not running"));
-  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
-  const auto segments = splitPath(path);
-  if (segments.size() == 2) {  // GET /v1/outbox
-    auto q = parseQuery(shared_req->target);
-    Problems problems;
-    std::optional<OutboxState> state;
-    int64_t after = 0, limit = 100;
-    if (auto it = q.find("state"); it != q.end()) {
-      state = parseOutboxState(it->second);
-      if (!state) problems.push_back({"state", "must be pending, delivered or dead"});
-    }
-    if (auto it = q.find("after"); it != q.end() && !parseDecimalId(it->second, after))
-      problems.push_back({"after", "must be a non-negative integer (an outbox id)"});
-    if (auto it = q.find("limit");
-        it != q.end() && (!parseDecimalId(it->second, limit) || limit < 1 || limit > 500))
-      problems.push_back({"limit", "must be an integer from 1 to 500"});
-    if (!problems.empty())
-      return finish(
-          *shared_req, reply,
-          counted("invalid", error(400, "invalid_query", "the query has problems", problems)));
-    bool queued = deps_.outbox->listOutbound(
-        state, after, static_cast<int>(limit),
-        [this, shared_req, reply, limit](std::optional<std::vector<OutboxRecord>> rows) {
-          if (!rows)
-            return finish(*shared_req, reply,
-                          error(503, "storage_unavailable", "try again shortly"));
-          rapidjson::StringBuffer buf;
-          JsonWriter w(buf);
-          w.StartObject();
-          w.Key("items");
-          w.StartArray();
-          for (const auto& r : *rows) writeRow(w, r);
-          w.EndArray();
-          // The cursor for the next page, present while a full page came back.
-          if (static_cast<int64_t>(rows->size()) == limit && !rows->empty()) {
-            w.Key("next_after");
-            w.Int64(rows->back().id);
-          }
-          w.EndObject();
-          finish(*shared_req, reply, ApiResponse{200, buf.GetString(), "application/json", {}});
-        });
-    if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again shortly"));
-    return;
+  if (!allowed) {
+    finish(req, reply, error(403, "forbidden", "the outbox is for admin and county staff"));
+    return std::nullopt;
   }
-  // POST /v1/outbox/{id}/replay
+  if (!deps_.outbox) {
+    finish(req, reply, error(503, "unavailable", "the outbox is not running"));
+    return std::nullopt;
+  }
+  return who;
+}
+
+void OutboxApi::list(ApiRequest req, Reply reply) {
+  if (!caller(req, reply)) return;
+  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
+  auto q = parseQuery(shared_req->target);
+  Problems problems;
+  std::optional<OutboxState> state;
+  int64_t after = 0, limit = 100;
+  if (auto it = q.find("state"); it != q.end()) {
+    state = parseOutboxState(it->second);
+    if (!state) problems.push_back({"state", "must be pending, delivered or dead"});
+  }
+  if (auto it = q.find("after"); it != q.end() && !parseDecimalId(it->second, after))
+    problems.push_back({"after", "must be a non-negative integer (an outbox id)"});
+  if (auto it = q.find("limit");
+      it != q.end() && (!parseDecimalId(it->second, limit) || limit < 1 || limit > 500))
+    problems.push_back({"limit", "must be an integer from 1 to 500"});
+  if (!problems.empty())
+    return finish(
+        *shared_req, reply,
+        counted("invalid", error(400, "invalid_query", "the query has problems", problems)));
+  bool queued = deps_.outbox->listOutbound(
+      state, after, static_cast<int>(limit),
+      [this, shared_req, reply, limit](std::optional<std::vector<OutboxRecord>> rows) {
+        if (!rows)
+          return finish(*shared_req, reply, error(503, "storage_unavailable", "try again shortly"));
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        w.StartObject();
+        w.Key("items");
+        w.StartArray();
+        for (const auto& r : *rows) writeRow(w, r);
+        w.EndArray();
+        // The cursor for the next page, present while a full page came back.
+        if (static_cast<int64_t>(rows->size()) == limit && !rows->empty()) {
+          w.Key("next_after");
+          w.Int64(rows->back().id);
+        }
+        w.EndObject();
+        finish(*shared_req, reply, ApiResponse{200, buf.GetString(), "application/json", {}});
+      });
+  if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again shortly"));
+}
+
+void OutboxApi::replay(ApiRequest req, Reply reply) {
+  auto who = caller(req, reply);
+  if (!who) return;
+  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   int64_t id = 0;
-  if (!parseDecimalId(segments[2], id))
+  if (!parseDecimalId(shared_req->params["id"], id))
     return finish(*shared_req, reply, error(404, "not_found", "no such outbox row"));
   bool queued = deps_.outbox->replayOutbound(
       id, who->token_id, formatRfc3339(deps_.clock.now()),
@@ -125,57 +129,6 @@ void Api::outbox(const std::string& path, ApiRequest req, Reply reply) {
         writeRow(w, *row);
         finish(*shared_req, reply, ApiResponse{200, buf.GetString(), "application/json", {}});
       });
-  if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again shortly"));
-}
-
-// Fault injection (tests, benchmark): "enqueue_outbound {json}" writes an outbox row with no
-// domain change behind it. JSON: partner, lane_key, kind, idempotency_key (strings), body (any
-// JSON value, stored as its compact text).
-void Api::enqueueOutboundFault(const std::string& json, ApiRequest req, Reply reply) {
-  rapidjson::Document doc;
-  doc.Parse(json.c_str(), json.size());
-  Problems problems;
-  OutboundMessage m;
-  if (doc.HasParseError() || !doc.IsObject()) {
-    problems.push_back({"", "must be a JSON object"});
-  } else {
-    for (auto [key, out] : {std::pair<const char*, std::string*>{"partner", &m.partner},
-                            {"lane_key", &m.lane_key},
-                            {"kind", &m.kind},
-                            {"idempotency_key", &m.idempotency_key}}) {
-      auto it = doc.FindMember(key);
-      if (it == doc.MemberEnd() || !it->value.IsString() || it->value.GetStringLength() == 0)
-        problems.push_back({std::string("/") + key, "must be a non-empty string"});
-      else
-        out->assign(it->value.GetString(), it->value.GetStringLength());
-    }
-    auto body = doc.FindMember("body");
-    if (body == doc.MemberEnd()) {
-      problems.push_back({"/body", "is required"});
-    } else {
-      rapidjson::StringBuffer buf;
-      rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-      body->value.Accept(w);
-      m.body_json = buf.GetString();
-    }
-  }
-  if (!problems.empty())
-    return finish(req, reply, error(400, "invalid", "enqueue_outbound needs", problems));
-  m.created_at = formatRfc3339(deps_.clock.now());
-  if (!deps_.outbox)
-    return finish(req, reply, error(503, "unavailable", "the outbox is not running"));
-  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
-  bool queued = deps_.outbox->submitOutbound(std::move(m), [this, shared_req,
-                                                            reply](Result<int64_t> r) {
-    if (!r.isOk()) {
-      int status = r.status().code() == StatusCode::kConflict ? 409 : 503;
-      return finish(
-          *shared_req, reply,
-          error(status, status == 409 ? "conflict" : "storage_unavailable", r.status().message()));
-    }
-    finish(*shared_req, reply,
-           ApiResponse{200, "{\"id\":" + std::to_string(r.value()) + "}", "application/json", {}});
-  });
   if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again shortly"));
 }
 

@@ -1,14 +1,11 @@
-// Staff work over HTTP: queues, items, actions and the per-queue event feed. Scope: staff see
-// and act only on the queues of their townships; county staff (no township scope) and admin see
-// all. Every change goes through the store's writer, is checked against the one table of legal
-// moves, and is stored (with its history row) before the answer.
+#include "adapters/http/queues_api.h"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
 
-#include "adapters/http/api.h"
 #include "adapters/http/exchange_json.h"
 #include "adapters/http/http_util.h"
 #include "hub/core/log.h"
@@ -174,198 +171,302 @@ bool canSee(const Principal& p, const routing::Queue& q) {
          std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
 }
 
-}  // namespace
+// The fields of an action's body; every problem is added to `problems`.
+class BodyFields {
+ public:
+  BodyFields(const rapidjson::Value& body, Problems& problems) : body_(body), problems_(problems) {}
 
-void Api::queues(const std::string& path, ApiRequest req, Reply reply) {
-  auto who = authorize(req, reply, {}, "");  // a valid token of any role; else 401
-  if (!who) return;
-  if (who->role != Role::kStaff && who->role != Role::kAdmin) {
-    log::info("queue_forbidden", {{"token", who->token_id}, {"reason", "role"}});
-    return finish(req, reply, error(403, "forbidden", "queues are for staff and admin"));
-  }
-  auto table = deps_.intake.routes().get();
-  auto parts = splitPath(path);  // v1 queues [queue [items [id [action]] | events]]
-  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
-  const Principal principal = *who;
-
-  if (parts.size() == 2) {
-    if (shared_req->method != "GET")
-      return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
-    bool queued = deps_.work.listQueues(
-        [this, table, principal, shared_req, reply](std::optional<std::vector<QueueCount>> counts) {
-          if (!counts)
-            return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
-          rapidjson::StringBuffer buf;
-          JsonWriter w(buf);
-          w.StartObject();
-          w.Key("queues");
-          w.StartArray();
-          for (const auto& q : table->queues) {
-            if (!canSee(principal, q)) continue;
-            const QueueCount* c = nullptr;
-            for (const auto& x : *counts)
-              if (x.queue == q.id) c = &x;
-            w.StartObject();
-            str(w, "id", q.id);
-            str(w, "name_zh", q.name_zh);
-            str(w, "name_en", q.name_en);
-            if (!q.township.empty()) str(w, "township", q.township);
-            w.Key("open");
-            w.Int64(c ? c->open : 0);
-            w.Key("overdue");
-            w.Int64(c ? c->overdue : 0);
-            w.Key("by_state");
-            w.StartObject();
-            if (c)
-              for (const auto& [state, n] : c->by_state) {
-                w.Key(state.c_str());
-                w.Int64(n);
-              }
-            w.EndObject();
-            w.EndObject();
-          }
-          w.EndArray();
-          w.EndObject();
-          finish(*shared_req, reply,
-                 ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
-        });
-    if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
-    return;
-  }
-
-  const routing::Queue* queue = parts.size() >= 3 ? table->findQueue(parts[2]) : nullptr;
-  if (!queue) return finish(*shared_req, reply, error(404, "not_found", "no such queue"));
-  if (!canSee(principal, *queue)) {
-    // Logged with ids only: who (token id) and which queue, never what is in it.
-    log::info("queue_forbidden", {{"token", principal.token_id}, {"queue", queue->id}});
-    return finish(*shared_req, reply,
-                  error(403, "forbidden", "this queue is outside your townships"));
-  }
-  const std::string queue_id = queue->id;
-
-  if (parts.size() == 4 && parts[3] == "events") {
-    if (shared_req->method != "GET")
-      return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
-    auto q = parseQuery(shared_req->target);
-    int64_t after = 0, wait = 0;
-    Problems problems;
-    if (q.count("after") && !parseDecimalId(q["after"], after))
-      problems.push_back({"after", "must be a cursor (a non-negative integer)"});
-    if (q.count("wait") && (!parseDecimalId(q["wait"], wait) || wait > 30))
-      problems.push_back({"wait", "must be 0 to 30 seconds"});
-    if (!problems.empty())
-      return finish(*shared_req, reply,
-                    counted("invalid", error(400, "invalid_query", "bad query", problems)));
-    return pollEvents(queue_id, after,
-                      std::chrono::steady_clock::now() + std::chrono::seconds(wait),
-                      deps_.work.eventsVersion(), shared_req, reply);
-  }
-  if (parts.size() < 4 || parts[3] != "items" || parts.size() > 6)
-    return finish(*shared_req, reply, error(404, "not_found", "no such endpoint"));
-
-  if (parts.size() == 4) {
-    if (shared_req->method != "GET")
-      return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
-    auto q = parseQuery(shared_req->target);
-    ItemQuery query;
-    query.queue = queue_id;
-    Problems problems;
-    for (const auto& [k, v] : q) {
-      if (k == "state") {
-        if (!parseItemState(v))
-          problems.push_back({"state",
-                              "must be one of new, claimed, in_progress, waiting_on_other, "
-                              "resolved, escalated, transferred"});
-        query.state = v;
-      } else if (k == "overdue") {
-        if (v != "true" && v != "false") problems.push_back({"overdue", "must be true or false"});
-        query.overdue = v == "true";
-      } else if (k == "category") {
-        query.category = v;
-      } else if (k == "township") {
-        query.township = v;
-      } else if (k == "text") {
-        if (v.size() > 100) problems.push_back({"text", "at most 100 bytes"});
-        query.text = v;
-      } else if (k == "after") {
-        if (!parseDecimalId(v, query.after)) problems.push_back({"after", "must be an item id cursor"});
-      } else if (k == "limit") {
-        int64_t l = 0;
-        if (!parseDecimalId(v, l) || l < 1 || l > 200)
-          problems.push_back({"limit", "must be 1 to 200"});
-        query.limit = static_cast<int>(l);
-      } else {
-        std::string shown;  // the key is the client's bytes: keep the answer valid JSON
-        for (char ch : k.substr(0, 40)) shown.push_back(ch >= 0x20 && ch < 0x7f ? ch : '?');
-        problems.push_back({shown, "unknown filter"});
-      }
+  std::string text(const char* key, bool required, size_t max_len = 2000) {
+    auto it = body_.FindMember(key);
+    if (it == body_.MemberEnd()) {
+      if (required) problems_.push_back({std::string("/") + key, "is required"});
+      return {};
     }
-    if (!problems.empty())
-      return finish(*shared_req, reply,
-                    counted("invalid", error(400, "invalid_query", "bad filters", problems)));
-    int limit = query.limit;
-    query.limit = limit + 1;  // one more tells whether there is a next page
-    bool queued = deps_.work.listItems(
-        query, [this, shared_req, reply, limit](std::optional<std::vector<ItemRecord>> items) {
-          if (!items)
-            return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
-          bool more = static_cast<int>(items->size()) > limit;
-          if (more) items->pop_back();
-          rapidjson::StringBuffer buf;
-          JsonWriter w(buf);
-          w.StartObject();
-          w.Key("items");
-          w.StartArray();
-          for (const auto& it : *items) writeItem(w, it);
-          w.EndArray();
-          w.Key("next_after");
-          if (more) {
-            w.Int64(items->back().item_id);
-          } else {
-            w.Null();
-          }
-          w.EndObject();
-          finish(*shared_req, reply,
-                 ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
-        });
-    if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
-    return;
+    if (!it->value.IsString() || it->value.GetStringLength() == 0 ||
+        it->value.GetStringLength() > max_len) {
+      problems_.push_back({std::string("/") + key, "must be a non-empty string of at most " +
+                                                       std::to_string(max_len) + " bytes"});
+      return {};
+    }
+    return it->value.GetString();
   }
 
-  int64_t item_id = 0;
-  if (!parseDecimalId(parts[4], item_id))
-    return finish(*shared_req, reply, error(404, "not_found", "no such item"));
-  if (parts.size() == 5) {
-    if (shared_req->method != "GET")
-      return finish(*shared_req, reply, error(405, "method_not_allowed", "use GET"));
-    bool queued = deps_.work.getItemDetail(
-        queue_id, item_id,
-        [this, shared_req, reply, principal](bool ok, std::optional<ItemDetail> detail) {
-          if (!ok)
-            return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
-          if (!detail)
-            return finish(*shared_req, reply,
-                          error(404, "not_found", "no such item in this queue"));
-          // The message holds personal data: shown only to whom GET /v1/messages/{id} shows it
-          // (an item transferred into a county queue does not widen a township token's scope).
-          if (detail->message && !mayRead(principal, *detail->message)) detail->message.reset();
-          finish(*shared_req, reply,
-                 ApiResponse{200, itemPageJson(*detail), "application/json", {}});
-        });
-    if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
-    return;
+  std::string oneOf(const char* key, const std::vector<std::string>& allowed) {
+    std::string v = text(key, true, 64);
+    if (!v.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      problems_.push_back({std::string("/") + key, "must be one of: " + list});
+    }
+    return v;
   }
-  if (shared_req->method != "POST")
-    return finish(*shared_req, reply, error(405, "method_not_allowed", "use POST"));
-  queueAction(principal, *queue, item_id, parts[5], shared_req, reply);
+
+ private:
+  const rapidjson::Value& body_;
+  Problems& problems_;
+};
+
+// Reads the fields of `action` into `ar` and returns the keys its body may hold. A resolution
+// also carries the follow-up the route table asks for and where a category change goes (the
+// partner directory in force); the writer decides the rest.
+std::vector<std::string> readActionFields(const ApiDeps& deps, const routing::RouteTable& table,
+                                          const routing::Queue& queue, const std::string& action,
+                                          BodyFields& body, ItemActionRequest& ar,
+                                          Problems& problems) {
+  if (action == "transfer") {
+    ar.target_queue = body.text("to", true, 64);
+    ar.text = body.text("reason", true);
+    if (!ar.target_queue.empty() && !table.findQueue(ar.target_queue))
+      problems.push_back({"/to", "unknown queue"});
+    if (ar.target_queue == queue.id) problems.push_back({"/to", "is the item's own queue"});
+    return {"to", "reason"};
+  }
+  if (action == "notes") {
+    ar.text = body.text("text", true);
+    return {"text"};
+  }
+  if (action == "reassign") {
+    ar.new_owner = body.text("to", true, 64);
+    ar.text = body.text("reason", true);
+    if (!ar.new_owner.empty()) {
+      auto target = deps.tokens.active(ar.new_owner);
+      if (!target || (target->role != Role::kStaff && target->role != Role::kAdmin))
+        problems.push_back({"/to", "must be the id of an active staff or admin token"});
+      else if (!canSee(*target, queue))
+        problems.push_back({"/to", "that token may not see this queue (outside its townships)"});
+    }
+    return {"to", "reason"};
+  }
+  if (action == "progress") {
+    ar.progress_state = parseItemState(body.oneOf("state", {"in_progress", "waiting_on_other"}));
+    ar.text = body.text("note", false);
+    return {"state", "note"};
+  }
+  if (action == "resolve") {
+    ar.outcome = body.oneOf("outcome", routing::outcomeVocabulary());
+    ar.reason_code = body.oneOf("reason_code", routing::reasonCodeVocabulary());
+    ar.text = body.text("note", false);
+    if (table.follow_up_on_resolve) {
+      ar.create_follow_up = true;
+      ar.follow_up_from = routing::acceptedOn(deps.clock.now());
+      ar.follow_up_working_days = table.follow_up_working_days;
+      auto follow_up = deps.intake.deadline(ar.follow_up_from, ar.follow_up_working_days);
+      ar.follow_up_deadline = follow_up.date;
+      ar.follow_up_provisional = follow_up.provisional;
+    }
+    // Where a category change goes (the directory in force): decided by the writer.
+    if (auto dir = deps.partners ? deps.partners() : nullptr; dir && dir->platform.enabled) {
+      ar.platform.enabled = true;
+      ar.platform.id_number = dir->platform.mayReceive("id_number");
+      ar.platform.township = dir->platform.mayReceive("township");
+      ar.platform.village = dir->platform.mayReceive("village");
+    }
+    return {"outcome", "reason_code", "note"};
+  }
+  return {};  // claim, release: no body fields
 }
 
-void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t item,
-                      const std::string& action, std::shared_ptr<ApiRequest> req, Reply reply) {
-  static const std::vector<std::string> kActions = {"claim",    "release", "transfer", "notes",
-                                                    "progress", "resolve", "reassign"};
-  if (std::find(kActions.begin(), kActions.end(), action) == kActions.end())
-    return finish(*req, reply, error(404, "not_found", "no such action"));
+}  // namespace
+
+std::optional<Principal> QueuesApi::staffCaller(const ApiRequest& req, const Reply& reply) {
+  auto who = authorize(req, reply, {}, "");  // a valid token of any role; else 401
+  if (!who) return std::nullopt;
+  if (who->role != Role::kStaff && who->role != Role::kAdmin) {
+    log::info("queue_forbidden", {{"token", who->token_id}, {"reason", "role"}});
+    finish(req, reply, error(403, "forbidden", "queues are for staff and admin"));
+    return std::nullopt;
+  }
+  return who;
+}
+
+std::optional<QueuesApi::QueueCall> QueuesApi::openQueue(ApiRequest req, const Reply& reply) {
+  auto who = staffCaller(req, reply);
+  if (!who) return std::nullopt;
+  QueueCall call{*who, deps_.intake.routes().get(), nullptr,
+                 std::make_shared<ApiRequest>(std::move(req))};
+  call.queue = call.table->findQueue(call.req->params["queue"]);
+  if (!call.queue) {
+    finish(*call.req, reply, error(404, "not_found", "no such queue"));
+    return std::nullopt;
+  }
+  if (!canSee(call.who, *call.queue)) {
+    // Logged with ids only: who (token id) and which queue, never what is in it.
+    log::info("queue_forbidden", {{"token", call.who.token_id}, {"queue", call.queue->id}});
+    finish(*call.req, reply, error(403, "forbidden", "this queue is outside your townships"));
+    return std::nullopt;
+  }
+  return call;
+}
+
+void QueuesApi::list(ApiRequest req, Reply reply) {
+  auto who = staffCaller(req, reply);
+  if (!who) return;
+  auto table = deps_.intake.routes().get();
+  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
+  const Principal principal = *who;
+  bool queued = deps_.work.listQueues(
+      [this, table, principal, shared_req, reply](std::optional<std::vector<QueueCount>> counts) {
+        if (!counts)
+          return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        w.StartObject();
+        w.Key("queues");
+        w.StartArray();
+        for (const auto& q : table->queues) {
+          if (!canSee(principal, q)) continue;
+          const QueueCount* c = nullptr;
+          for (const auto& x : *counts)
+            if (x.queue == q.id) c = &x;
+          w.StartObject();
+          str(w, "id", q.id);
+          str(w, "name_zh", q.name_zh);
+          str(w, "name_en", q.name_en);
+          if (!q.township.empty()) str(w, "township", q.township);
+          w.Key("open");
+          w.Int64(c ? c->open : 0);
+          w.Key("overdue");
+          w.Int64(c ? c->overdue : 0);
+          w.Key("by_state");
+          w.StartObject();
+          if (c)
+            for (const auto& [state, n] : c->by_state) {
+              w.Key(state.c_str());
+              w.Int64(n);
+            }
+          w.EndObject();
+          w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+        finish(*shared_req, reply,
+               ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+      });
+  if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
+}
+
+void QueuesApi::events(ApiRequest req, Reply reply) {
+  auto call = openQueue(std::move(req), reply);
+  if (!call) return;
+  auto q = parseQuery(call->req->target);
+  int64_t after = 0, wait = 0;
+  Problems problems;
+  if (q.count("after") && !parseDecimalId(q["after"], after))
+    problems.push_back({"after", "must be a cursor (a non-negative integer)"});
+  if (q.count("wait") && (!parseDecimalId(q["wait"], wait) || wait > 30))
+    problems.push_back({"wait", "must be 0 to 30 seconds"});
+  if (!problems.empty())
+    return finish(*call->req, reply,
+                  counted("invalid", error(400, "invalid_query", "bad query", problems)));
+  return pollEvents(call->queue->id, after,
+                    std::chrono::steady_clock::now() + std::chrono::seconds(wait),
+                    deps_.work.eventsVersion(), call->req, reply);
+}
+
+void QueuesApi::items(ApiRequest req, Reply reply) {
+  auto call = openQueue(std::move(req), reply);
+  if (!call) return;
+  auto shared_req = call->req;
+  auto q = parseQuery(shared_req->target);
+  ItemQuery query;
+  query.queue = call->queue->id;
+  Problems problems;
+  for (const auto& [k, v] : q) {
+    if (k == "state") {
+      if (!parseItemState(v))
+        problems.push_back({"state",
+                            "must be one of new, claimed, in_progress, waiting_on_other, "
+                            "resolved, escalated, transferred"});
+      query.state = v;
+    } else if (k == "overdue") {
+      if (v != "true" && v != "false") problems.push_back({"overdue", "must be true or false"});
+      query.overdue = v == "true";
+    } else if (k == "category") {
+      query.category = v;
+    } else if (k == "township") {
+      query.township = v;
+    } else if (k == "text") {
+      if (v.size() > 100) problems.push_back({"text", "at most 100 bytes"});
+      query.text = v;
+    } else if (k == "after") {
+      if (!parseDecimalId(v, query.after))
+        problems.push_back({"after", "must be an item id cursor"});
+    } else if (k == "limit") {
+      int64_t l = 0;
+      if (!parseDecimalId(v, l) || l < 1 || l > 200)
+        problems.push_back({"limit", "must be 1 to 200"});
+      query.limit = static_cast<int>(l);
+    } else {
+      std::string shown;  // the key is the client's bytes: keep the answer valid JSON
+      for (char ch : k.substr(0, 40)) shown.push_back(ch >= 0x20 && ch < 0x7f ? ch : '?');
+      problems.push_back({shown, "unknown filter"});
+    }
+  }
+  if (!problems.empty())
+    return finish(*shared_req, reply,
+                  counted("invalid", error(400, "invalid_query", "bad filters", problems)));
+  int limit = query.limit;
+  query.limit = limit + 1;  // one more tells whether there is a next page
+  bool queued = deps_.work.listItems(
+      query, [this, shared_req, reply, limit](std::optional<std::vector<ItemRecord>> items) {
+        if (!items)
+          return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+        bool more = static_cast<int>(items->size()) > limit;
+        if (more) items->pop_back();
+        rapidjson::StringBuffer buf;
+        JsonWriter w(buf);
+        w.StartObject();
+        w.Key("items");
+        w.StartArray();
+        for (const auto& it : *items) writeItem(w, it);
+        w.EndArray();
+        w.Key("next_after");
+        if (more) {
+          w.Int64(items->back().item_id);
+        } else {
+          w.Null();
+        }
+        w.EndObject();
+        finish(*shared_req, reply,
+               ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+      });
+  if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
+}
+
+void QueuesApi::item(ApiRequest req, Reply reply) {
+  auto call = openQueue(std::move(req), reply);
+  if (!call) return;
+  auto shared_req = call->req;
+  int64_t item_id = 0;
+  if (!parseDecimalId(shared_req->params["item"], item_id))
+    return finish(*shared_req, reply, error(404, "not_found", "no such item"));
+  bool queued = deps_.work.getItemDetail(
+      call->queue->id, item_id,
+      [this, shared_req, reply, principal = call->who](bool ok, std::optional<ItemDetail> detail) {
+        if (!ok)
+          return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+        if (!detail)
+          return finish(*shared_req, reply, error(404, "not_found", "no such item in this queue"));
+        // The message holds personal data: shown only to whom GET /v1/messages/{id} shows it
+        // (an item transferred into a county queue does not widen a township token's scope).
+        if (detail->message && !mayRead(principal, *detail->message)) detail->message.reset();
+        finish(*shared_req, reply, ApiResponse{200, itemPageJson(*detail), "application/json", {}});
+      });
+  if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
+}
+
+void QueuesApi::act(const std::string& action, ApiRequest req, Reply reply) {
+  auto call = openQueue(std::move(req), reply);
+  if (!call) return;
+  int64_t item_id = 0;
+  if (!parseDecimalId(call->req->params["item"], item_id))
+    return finish(*call->req, reply, error(404, "not_found", "no such item"));
+  queueAction(call->who, *call->queue, item_id, action, call->req, reply);
+}
+
+void QueuesApi::queueAction(const Principal& who, const routing::Queue& queue, int64_t item,
+                            const std::string& action, std::shared_ptr<ApiRequest> req,
+                            Reply reply) {
   // Reassigning takes an item from its owner: an admin's move (the owner may have left, their
   // token revoked, and the item would otherwise be stuck for good).
   if (action == "reassign" && who.role != Role::kAdmin) {
@@ -389,29 +490,6 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
   } else {
     body.SetObject();
   }
-  auto text = [&](const char* key, bool required, size_t max_len = 2000) -> std::string {
-    auto it = body.FindMember(key);
-    if (it == body.MemberEnd()) {
-      if (required) problems.push_back({std::string("/") + key, "is required"});
-      return {};
-    }
-    if (!it->value.IsString() || it->value.GetStringLength() == 0 ||
-        it->value.GetStringLength() > max_len) {
-      problems.push_back({std::string("/") + key, "must be a non-empty string of at most " +
-                                                      std::to_string(max_len) + " bytes"});
-      return {};
-    }
-    return it->value.GetString();
-  };
-  auto oneOf = [&](const char* key, const std::vector<std::string>& allowed) -> std::string {
-    std::string v = text(key, true, 64);
-    if (!v.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      problems.push_back({std::string("/") + key, "must be one of: " + list});
-    }
-    return v;
-  };
   auto table = deps_.intake.routes().get();
   ItemActionRequest ar;
   ar.queue = queue.id;
@@ -420,53 +498,9 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
   ar.at = formatRfc3339(deps_.clock.now());
   // The URL's action names the move; "notes" is the collection a note is added to.
   ar.action = parseItemAction(action == "notes" ? "note" : action).value_or(ItemAction::kNote);
-  std::vector<std::string> allowed_keys;
-  if (action == "transfer") {
-    ar.target_queue = text("to", true, 64);
-    ar.text = text("reason", true);
-    if (!ar.target_queue.empty() && !table->findQueue(ar.target_queue))
-      problems.push_back({"/to", "unknown queue"});
-    if (ar.target_queue == queue.id) problems.push_back({"/to", "is the item's own queue"});
-    allowed_keys = {"to", "reason"};
-  } else if (action == "notes") {
-    ar.text = text("text", true);
-    allowed_keys = {"text"};
-  } else if (action == "reassign") {
-    ar.new_owner = text("to", true, 64);
-    ar.text = text("reason", true);
-    allowed_keys = {"to", "reason"};
-    if (!ar.new_owner.empty()) {
-      auto target = deps_.tokens.active(ar.new_owner);
-      if (!target || (target->role != Role::kStaff && target->role != Role::kAdmin))
-        problems.push_back({"/to", "must be the id of an active staff or admin token"});
-      else if (!canSee(*target, queue))
-        problems.push_back({"/to", "that token may not see this queue (outside its townships)"});
-    }
-  } else if (action == "progress") {
-    ar.progress_state = parseItemState(oneOf("state", {"in_progress", "waiting_on_other"}));
-    ar.text = text("note", false);
-    allowed_keys = {"state", "note"};
-  } else if (action == "resolve") {
-    ar.outcome = oneOf("outcome", routing::outcomeVocabulary());
-    ar.reason_code = oneOf("reason_code", routing::reasonCodeVocabulary());
-    ar.text = text("note", false);
-    allowed_keys = {"outcome", "reason_code", "note"};
-    if (table->follow_up_on_resolve) {
-      ar.create_follow_up = true;
-      ar.follow_up_from = routing::acceptedOn(deps_.clock.now());
-      ar.follow_up_working_days = table->follow_up_working_days;
-      auto follow_up = deps_.intake.deadline(ar.follow_up_from, ar.follow_up_working_days);
-      ar.follow_up_deadline = follow_up.date;
-      ar.follow_up_provisional = follow_up.provisional;
-    }
-    // Where a category change goes (the directory in force): decided by the writer.
-    if (auto dir = deps_.partners ? deps_.partners() : nullptr; dir && dir->platform.enabled) {
-      ar.platform.enabled = true;
-      ar.platform.id_number = dir->platform.mayReceive("id_number");
-      ar.platform.township = dir->platform.mayReceive("township");
-      ar.platform.village = dir->platform.mayReceive("village");
-    }
-  }
+  BodyFields fields(body, problems);
+  const std::vector<std::string> allowed_keys =
+      readActionFields(deps_, *table, queue, action, fields, ar, problems);
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
     std::string k = it->name.GetString();
     if (std::find(allowed_keys.begin(), allowed_keys.end(), k) == allowed_keys.end())
@@ -477,6 +511,11 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
         *req, reply,
         counted("invalid", error(400, "invalid_action",
                                  std::to_string(problems.size()) + " problem(s)", problems)));
+  submitAction(ar, req, reply);
+}
+
+void QueuesApi::submitAction(const ItemActionRequest& ar, std::shared_ptr<ApiRequest> req,
+                             Reply reply) {
   bool queued = deps_.work.submitAction(ar, [this, req, reply](ActionResult r) {
     switch (r.outcome) {
       case ActionOutcome::kOk:
@@ -507,21 +546,22 @@ void Api::queueAction(const Principal& who, const routing::Queue& queue, int64_t
   }
 }
 
-void Api::pollEvents(std::string queue, int64_t after, std::chrono::steady_clock::time_point until,
-                     uint64_t seen_version, std::shared_ptr<ApiRequest> req, Reply reply) {
+void QueuesApi::pollEvents(std::string queue, int64_t after,
+                           std::chrono::steady_clock::time_point until, uint64_t seen_version,
+                           std::shared_ptr<ApiRequest> req, Reply reply) {
   bool queued = deps_.work.events(
       queue, after, 200,
       [this, queue, after, until, seen_version, req,
        reply](std::optional<std::vector<QueueEvent>> events) {
         if (!events)
           return finish(*req, reply, error(503, "storage_unavailable", "try again later"));
-        if (events->empty() && std::chrono::steady_clock::now() < until && !stopping_.load() &&
+        if (events->empty() && std::chrono::steady_clock::now() < until && !stopping() &&
             deps_.schedule) {
           // Long-poll: look again when the writer has committed new events, or give up at `until`.
           auto retry = [this, queue, after, until, seen_version, req, reply]() {
             auto again = [this, queue, after, until, req, reply](auto& self,
                                                                  uint64_t version) -> void {
-              if (stopping_.load() || std::chrono::steady_clock::now() >= until ||
+              if (stopping() || std::chrono::steady_clock::now() >= until ||
                   deps_.work.eventsVersion() != version)
                 return pollEvents(queue, after, until, deps_.work.eventsVersion(), req, reply);
               deps_.schedule(std::chrono::milliseconds(100),

@@ -1,14 +1,13 @@
-// The township report of the county dashboard (issue 12): per township, the items created in a
-// period, open, overdue and resolved, and the median hours to first contact and to decision
-// (routing/queues/township_report.h). JSON, or CSV with format=csv or Accept: text/csv. Staff
-// limited to some townships get their townships' lines; county staff and admin all sixteen.
+#include "adapters/http/reports_api.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
-#include "adapters/http/api.h"
 #include "adapters/http/http_util.h"
 #include "adapters/http/json_out.h"
+#include "routing/exchange/exchange_report.h"
 #include "routing/queues/township_report.h"
 
 namespace xj::http {
@@ -30,9 +29,86 @@ void hoursJson(jsonout::Writer& w, const char* key, const std::optional<double>&
   }
 }
 
+// Reasons counted by name, "a=2;b=1" (an empty reason is "unspecified").
+std::string reasonsText(const std::map<std::string, int64_t>& m) {
+  std::string out;
+  for (const auto& [k, n] : m)
+    out += (out.empty() ? "" : ";") + (k.empty() ? std::string("unspecified") : k) + "=" +
+           std::to_string(n);
+  return out;
+}
+
+std::string exchangeReportCsv(const std::vector<routing::ExchangeReportLine>& lines) {
+  // Reasons are free text from partners: quoted, with quotes doubled.
+  auto quoted = [](const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+  };
+  std::string csv =
+      "township,partner,sent,received,accepted,mean_hours_to_accept,closed,completed,"
+      "closure_rate,rejected_reasons,failed_reasons\r\n";
+  char buf[64];
+  for (const auto& l : lines) {
+    csv += l.township + "," + quoted(l.partner) + "," + std::to_string(l.sent) + "," +
+           std::to_string(l.received) + "," + std::to_string(l.accepted) + ",";
+    std::snprintf(buf, sizeof buf, "%.1f", l.mean_hours_to_accept);
+    csv +=
+        std::string(buf) + "," + std::to_string(l.closed) + "," + std::to_string(l.completed) + ",";
+    std::snprintf(buf, sizeof buf, "%.3f", l.closure_rate);
+    csv += std::string(buf) + "," + quoted(reasonsText(l.rejected_reasons)) + "," +
+           quoted(reasonsText(l.failed_reasons)) + "\r\n";
+  }
+  return csv;
+}
+
+std::string exchangeReportJson(const std::string& from_day, const std::string& to_day,
+                               const std::vector<routing::ExchangeReportLine>& lines) {
+  return jsonout::document([&](jsonout::Writer& w) {
+    w.StartObject();
+    jsonout::string(w, "from", from_day);
+    jsonout::string(w, "to", to_day);
+    w.Key("lines");
+    w.StartArray();
+    for (const auto& l : lines) {
+      w.StartObject();
+      jsonout::string(w, "township", l.township);
+      jsonout::string(w, "partner", l.partner);
+      w.Key("sent");
+      w.Int64(l.sent);
+      w.Key("received");
+      w.Int64(l.received);
+      w.Key("accepted");
+      w.Int64(l.accepted);
+      w.Key("mean_hours_to_accept");
+      w.Double(l.mean_hours_to_accept);
+      w.Key("closed");
+      w.Int64(l.closed);
+      w.Key("completed");
+      w.Int64(l.completed);
+      w.Key("closure_rate");
+      w.Double(l.closure_rate);
+      for (const auto* m : {&l.rejected_reasons, &l.failed_reasons}) {
+        w.Key(m == &l.rejected_reasons ? "rejected_reasons" : "failed_reasons");
+        w.StartObject();
+        for (const auto& [k, n] : *m) {
+          w.Key(k.empty() ? "unspecified" : k.c_str());
+          w.Int64(n);
+        }
+        w.EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
 }  // namespace
 
-void Api::townshipReport(ApiRequest req, Reply reply) {
+// The township report (routing/queues/township_report.h): JSON, or CSV with format=csv or Accept:
+// text/csv; county staff and admin get all sixteen townships.
+void ReportsApi::townships(ApiRequest req, Reply reply) {
   auto who = authorize(req, reply, {Role::kStaff, Role::kAdmin}, "the township report");
   if (!who) return;
   auto q = parseQuery(req.target);
@@ -107,6 +183,46 @@ void Api::townshipReport(ApiRequest req, Reply reply) {
         }));
       });
   if (!queued) replyUnavailable(*shared_req, reply, true);
+}
+
+// GET /v1/reports/exchanges?from=YYYY-MM-DD&to=YYYY-MM-DD[&format=csv]: the exchanges created
+// from the start of `from` to the end of `to` (China Standard Time), by township and partner.
+// Staff limited to some townships get those townships' lines only.
+void ReportsApi::exchanges(ApiRequest req, Reply reply) {
+  auto who = authorize(req, reply, {}, "");  // a valid token of any role; else 401
+  if (!who) return;
+  if (who->role != Role::kStaff && who->role != Role::kAdmin)
+    return finish(req, reply, error(403, "forbidden", "reports are for staff and admin"));
+  auto q = parseQuery(req.target);
+  Problems problems;
+  auto [from, to] = parseDayRange(q, problems);
+  const std::string format = q.count("format") ? q["format"] : "json";
+  if (format != "json" && format != "csv") problems.push_back({"format", "must be json or csv"});
+  if (!problems.empty())
+    return finish(req, reply,
+                  counted("invalid", error(400, "invalid_query", "bad query", problems)));
+  auto shared_req = std::make_shared<ApiRequest>(std::move(req));
+  const Principal principal = *who;
+  bool queued = deps_.work.exchangeReport(
+      from, to,
+      [this, shared_req, reply, principal, format, from_day = q["from"],
+       to_day = q["to"]](std::optional<std::vector<ExchangeReportRow>> rows) {
+        if (!rows)
+          return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+        if (principal.role == Role::kStaff && !principal.townships.empty())
+          std::erase_if(*rows, [&](const ExchangeReportRow& r) {
+            return std::find(principal.townships.begin(), principal.townships.end(), r.township) ==
+                   principal.townships.end();
+          });
+        auto lines = routing::exchangeReport(*rows);
+        if (format == "csv")
+          return finish(*shared_req, reply,
+                        ApiResponse{200, exchangeReportCsv(lines), "text/csv; charset=utf-8", {}});
+        finish(
+            *shared_req, reply,
+            ApiResponse{200, exchangeReportJson(from_day, to_day, lines), "application/json", {}});
+      });
+  if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
 }
 
 }  // namespace xj::http

@@ -1,0 +1,115 @@
+#include "adapters/http/api_support.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+
+#include "adapters/envelope/problems_json.h"
+#include "hub/core/log.h"
+
+namespace xj::http {
+
+ApiResponse errorResponse(int status, const std::string& code, const std::string& message,
+                          const Problems& problems) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("error");
+  w.String(code.c_str());
+  w.Key("message");
+  w.String(message.c_str());
+  envelope::writeProblems(w, problems);
+  w.EndObject();
+  ApiResponse r;
+  r.status = status;
+  r.body.assign(buf.GetString(), buf.GetSize());
+  return r;
+}
+
+ApiShared::ApiShared(ApiDeps d)
+    : deps(std::move(d)),
+      latency(deps.metrics.histogram(
+          "xianjie_http_request_duration_seconds", "HTTP request latency, receipt to answer",
+          {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})) {
+  // Register the families up front so /metrics shows zeros before the first message.
+  for (auto kind : {MessageKind::kTicket, MessageKind::kReferral, MessageKind::kNotification})
+    for (const char* o : {"accepted", "duplicate", "conflict", "invalid", "unauthorized",
+                          "forbidden", "unavailable", "overloaded"})
+      outcomes[{static_cast<int>(kind), o}] = &deps.metrics.counter(
+          "xianjie_messages_total", "Inbound messages by kind and outcome",
+          "kind=\"" + std::string(toString(kind)) + "\",outcome=\"" + o + "\"");
+  for (const char* r : {"malformed", "invalid", "too_large", "unsupported_media_type",
+                        "bad_request", "header_too_large", "timeout", "too_many_connections"})
+    rejections[r] = &deps.metrics.counter("xianjie_http_rejections_total",
+                                          "Requests refused for bad input, by reason",
+                                          "reason=\"" + std::string(r) + "\"");
+}
+
+// Who may read a stored message (it holds names, ID numbers, phones): its own source; admin;
+// county-wide staff; staff whose townships include the message's township.
+bool ApiHandlers::mayRead(const Principal& p, const StoredMessage& m) {
+  switch (p.role) {
+    case Role::kAdmin:
+      return true;
+    case Role::kStaff:
+      return p.townships.empty() ||
+             std::find(p.townships.begin(), p.townships.end(), m.township) != p.townships.end();
+    default:
+      return m.receipt.source == p.org;
+  }
+}
+
+void ApiShared::finish(const ApiRequest& req, const Api::Reply& reply, ApiResponse res) {
+  latency.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
+  reply(std::move(res));
+}
+
+std::optional<Principal> ApiHandlers::authenticate(const ApiRequest& req) const {
+  const std::string& h = req.authorization;
+  if (h.size() < 7 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0))
+    return std::nullopt;
+  return deps_.tokens.verify(std::string_view(h).substr(7));
+}
+
+std::optional<Principal> ApiHandlers::authorize(const ApiRequest& req, const Reply& reply,
+                                                std::initializer_list<Role> roles,
+                                                const char* what) {
+  auto who = authenticate(req);
+  if (!who) {
+    auto res = error(401, "unauthorized", "a valid bearer token is required");
+    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    finish(req, reply, std::move(res));
+    return std::nullopt;
+  }
+  if (roles.size() != 0 && std::find(roles.begin(), roles.end(), who->role) == roles.end()) {
+    std::string allowed;
+    for (Role r : roles) allowed += (allowed.empty() ? "" : ", ") + std::string(toString(r));
+    log::info(
+        "forbidden",
+        {{"token", who->token_id}, {"role", std::string(toString(who->role))}, {"endpoint", what}});
+    finish(req, reply, error(403, "forbidden", std::string(what) + " is for " + allowed));
+    return std::nullopt;
+  }
+  return who;
+}
+
+void ApiHandlers::replyProblems(const ApiRequest& req, const Reply& reply, const std::string& code,
+                                const Problems& problems) {
+  countRejected("invalid");
+  finish(req, reply, error(400, code, std::to_string(problems.size()) + " problem(s)", problems));
+}
+
+void ApiHandlers::replyUnavailable(const ApiRequest& req, const Reply& reply, bool overloaded) {
+  auto res = overloaded ? error(503, "overloaded", "the hub is busy; try again later")
+                        : error(503, "storage_unavailable", "try again later");
+  res.headers.emplace_back("Retry-After", overloaded ? "1" : "5");
+  finish(req, reply, std::move(res));
+}
+
+void ApiHandlers::replyJson(const ApiRequest& req, const Reply& reply, std::string body) {
+  finish(req, reply, ApiResponse{200, std::move(body), "application/json", {}});
+}
+
+}  // namespace xj::http

@@ -1,0 +1,52 @@
+#include "adapters/http/exchange_json.h"
+
+#include <rapidjson/document.h>
+
+#include <cstdio>
+
+#include "routing/exchange/exchange.h"
+
+namespace xj::http {
+
+void writeExchange(jsonout::Writer& w, const ExchangeRecord& ex, bool staff) {
+  w.StartObject();
+  jsonout::string(w, "id", ex.ex_id);
+  jsonout::string(w, "direction", toString(ex.direction));
+  jsonout::string(w, "partner", ex.partner);
+  jsonout::string(w, "state", toString(ex.state));
+  // The side the partner plays: what it may report is in the transition table for that side.
+  jsonout::string(w, "partner_side",
+                  toString(routing::sideOf(ex.direction, ExchangeParty::kPartner)));
+  jsonout::string(w, "township", ex.township);
+  if (!ex.need.empty()) jsonout::string(w, "need", ex.need);
+  if (!ex.partner_ref.empty()) jsonout::string(w, "partner_ref", ex.partner_ref);
+  if (!ex.reason.empty()) jsonout::string(w, "reason", ex.reason);
+  if (!ex.outcome.empty()) jsonout::string(w, "outcome", ex.outcome);
+  if (!ex.due.empty()) jsonout::string(w, "answer_due", ex.due);
+  if (staff) {
+    jsonout::string(w, "queue", ex.queue);
+    w.Key("item_id");
+    w.Int64(ex.item_id);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(ex.hub_seq));
+    jsonout::string(w, "hub_id", buf);
+    jsonout::string(w, "created_by", ex.created_by);
+    if (!ex.consent_json.empty()) {
+      rapidjson::Document c;
+      c.Parse(ex.consent_json.c_str());
+      if (!c.HasParseError()) {
+        w.Key("consent");
+        c.Accept(w);
+      }
+    }
+  }
+  jsonout::string(w, "created_at", ex.created_at);
+  jsonout::string(w, "updated_at", ex.updated_at);
+  w.Key("legal_moves");
+  w.StartArray();
+  for (const auto& m : routing::legalMoves(ex.state)) w.String(m.c_str());
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace xj::http

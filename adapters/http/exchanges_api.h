@@ -1,0 +1,38 @@
+// Exchanges over HTTP: referrals out to partner organisations, the reports of either side, and
+// the lists each side may see. Scope: a charity token sees and reports on only the exchanges it
+// is party to; staff those of their townships (county staff and admin all). Anything outside the
+// caller's scope is a 404, like an unknown id (exchange ids are sequential). Every change goes
+// through the store's writer and routing/exchange's one transition table; what leaves for the
+// partner is written to the outbox in the same transaction.
+// I/O thread; the store answers on its threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "adapters/http/api_support.h"
+
+namespace xj::http {
+
+class ExchangesApi : public ApiHandlers {
+ public:
+  explicit ExchangesApi(ApiShared& shared) : ApiHandlers(shared) {}
+
+  void create(ApiRequest req, Reply reply);
+  void list(ApiRequest req, Reply reply);
+  void suggestions(ApiRequest req, Reply reply);
+  void get(ApiRequest req, Reply reply);
+  void event(ApiRequest req, Reply reply);
+
+ private:
+  // Staff, admin or a partner charity; on refusal it has answered.
+  std::optional<Principal> caller(const ApiRequest& req, const Reply& reply);
+  // Reads the item and its message, minimises the person for the partner, then submits the
+  // referral as one writer job.
+  void submitReferral(std::shared_ptr<ExchangeCommand> cmd, Partner partner,
+                      std::shared_ptr<ApiRequest> req, Reply reply);
+  void exchangeDone(const ApiRequest& req, const Reply& reply, const ExchangeCommandResult& r,
+                    int ok_status);
+};
+
+}  // namespace xj::http
