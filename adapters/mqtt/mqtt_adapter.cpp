@@ -14,6 +14,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <shared_mutex>
@@ -150,12 +151,15 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   // so a token the adapter waited on is dropped only once settled; one that did not settle in
   // time is kept in `kept_tokens` until the clients are gone (destroying the last client stops
   // Paho's threads: MQTTAsync_terminate waits for them under Paho's mutex). closeClients()
-  // destroys the clients first, then those tokens. Callers of a client hold `clients_mu` shared
-  // and find the pointer null once closeClients() has taken them (it destroys them after
-  // releasing the lock, so a Paho thread waiting for the lock cannot stall Paho's shutdown).
+  // destroys the clients first, then those tokens. Callers of a client on the hub's threads hold
+  // `clients_mu` shared and find the pointer null once closeClients() has taken them. Paho's own
+  // callbacks never take it: Paho calls some of them holding its mutex, which a caller under
+  // `clients_mu` may be waiting for (a lock-order inversion); they use `in_paho`, valid until
+  // the client is destroyed, which Paho's mutex orders after any callback in progress.
   std::shared_mutex clients_mu;
   std::unique_ptr<mqtt::async_client> in_client;
   std::unique_ptr<mqtt::async_client> out_client;
+  mqtt::async_client* in_paho = nullptr;  // = in_client, set once before connecting; Paho's threads
   std::thread connector;  // the first connect (connectInBackground); joined by closeClients()
   mqtt::connect_options in_options, out_options;  // set before the connecting threads start
   std::atomic<bool> in_connected{false};
@@ -163,7 +167,12 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   std::atomic<bool> stopping{false};
   std::atomic<bool> disconnected{false};
   std::mutex stop_mu;
-  mqtt::token_ptr in_disconnect;             // stopTaking's disconnect of `in`, under stop_mu
+  // The disconnect of `in` (stopTaking): asked once; its token, or none when `in` was not
+  // connected. Under stop_mu, which is never held while calling Paho.
+  bool in_disconnect_asked = false;
+  bool in_disconnect_done = false;  // the call to Paho has returned (token set, or it threw)
+  mqtt::token_ptr in_disconnect;
+  std::condition_variable in_disconnect_cv;  // signals in_disconnect_done
   std::vector<mqtt::token_ptr> kept_tokens;  // tokens that did not settle, under stop_mu
   // Taken at the callback, receipt not yet handed to Paho: messages and their payload bytes.
   std::atomic<int64_t> pending{0};
@@ -512,9 +521,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   void subscribe() {
     std::string filter = inboundFilter(config.topic_prefix, config.shared_group);
     try {
-      std::shared_lock lock(clients_mu);
-      if (!in_client) return;
-      in_client->subscribe(filter, 1);
+      in_paho->subscribe(filter, 1);  // Paho's thread (on connect): see in_paho
       log::info("mqtt_subscribed", {{"filter", filter}});
     } catch (const mqtt::exception& e) {
       log::warn("mqtt_subscribe_failed", {{"reason", std::to_string(e.get_reason_code())}});
@@ -586,6 +593,13 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   void closeClients() {
     stopping.store(true);
     if (connector.joinable()) connector.join();
+    {
+      // No disconnectIn() may call `in` from now on, and none may still be inside Paho.
+      std::unique_lock lock(stop_mu);
+      in_disconnect_cv.wait_for(lock, std::chrono::seconds(2),
+                                [&] { return !in_disconnect_asked || in_disconnect_done; });
+      in_disconnect_asked = true;
+    }
     std::unique_ptr<mqtt::async_client> in, out;
     {
       std::unique_lock lock(clients_mu);
@@ -600,16 +614,35 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   }
 
   // Stops `in` from taking messages: those the broker has not yet handed over stay with it (in
-  // the hub's session) for the next start. Any thread; returns at once.
+  // the hub's session) for the next start. Any thread, Paho's included (on a connect that came
+  // after the stop signal); returns at once. No lock is held while calling Paho.
   void disconnectIn() {
-    std::shared_lock clients(clients_mu);
-    std::lock_guard lock(stop_mu);
-    if (in_disconnect || !in_client) return;
+    {
+      std::lock_guard lock(stop_mu);
+      if (in_disconnect_asked || !in_paho) return;
+      in_disconnect_asked = true;
+    }
+    mqtt::token_ptr token;
     try {
-      in_disconnect = in_client->disconnect(0);
+      token = in_paho->disconnect(0);
     } catch (const mqtt::exception&) {
       // Not connected: nothing comes in.
     }
+    {
+      std::lock_guard lock(stop_mu);
+      in_disconnect = token;
+      in_disconnect_done = true;
+    }
+    in_disconnect_cv.notify_all();
+  }
+
+  // The disconnect of `in` once the call to Paho has returned (null if `in` was not connected,
+  // or if it was never asked); waits at most `timeout` for a call under way on another thread.
+  mqtt::token_ptr inDisconnect(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(stop_mu);
+    in_disconnect_cv.wait_for(lock, timeout,
+                              [&] { return !in_disconnect_asked || in_disconnect_done; });
+    return in_disconnect;
   }
 };
 
@@ -645,6 +678,7 @@ Status MqttAdapter::start() {
     // Receipts published while the broker is away wait in Paho's offline buffer.
     mqtt::create_options create(version, 100'000);
     impl->in_client = std::make_unique<mqtt::async_client>(c.uri, c.client_id, create, nullptr);
+    impl->in_paho = impl->in_client.get();
     impl->out_client =
         std::make_unique<mqtt::async_client>(c.uri, c.client_id + "-out", create, nullptr);
     auto options = [&](bool persistent) {
@@ -734,6 +768,7 @@ void MqttAdapter::stopTaking() {
 bool MqttAdapter::drained() const {
   {
     std::lock_guard lock(impl_->stop_mu);
+    if (impl_->in_disconnect_asked && !impl_->in_disconnect_done) return false;
     if (impl_->in_disconnect && !impl_->in_disconnect->is_complete()) return false;
   }
   return impl_->pending.load() == 0;
@@ -750,11 +785,7 @@ void MqttAdapter::stop() {
   clients.unlock();
   impl.disconnectIn();
   clients.lock();
-  mqtt::token_ptr in_done;
-  {
-    std::lock_guard lock(impl.stop_mu);
-    in_done = impl.in_disconnect;
-  }
+  mqtt::token_ptr in_done = impl.inDisconnect(std::chrono::seconds(2));
   // Held twice: here and in impl.in_disconnect (drained() reads it).
   if (in_done) impl.settleOrKeep(*impl.in_client, in_done, 2);
   mqtt::token_ptr out_done;
