@@ -118,18 +118,18 @@ class SqliteStore::Writer {
   // the failure (kUnavailable when the disk is full).
   Status commit(std::vector<QueuedWrite>& batch, Committed& out) {
     if (auto s = ensureOpen(); !s.isOk()) return s;
-    if (auto s = db_.exec("BEGIN IMMEDIATE"); !s.isOk()) return fail("begin");
+    if (auto s = db_.beginImmediate(); !s.isOk()) return fail("begin");
     SqliteWorkTransaction work(db_);
     for (auto& queued : batch) {
       Status s = queued.job->apply(work);
       if (!s.isOk()) {
         if (s.code() == StatusCode::kIoError && db_.lastErrorCode() != SQLITE_OK)
           return fail("work");
-        (void)db_.exec("ROLLBACK");
+        (void)db_.rollback();
         return s;
       }
     }
-    if (auto s = db_.exec("COMMIT"); !s.isOk()) return fail("commit");
+    if (auto s = db_.commit(); !s.isOk()) return fail("commit");
     out.outbound = work.takeEnqueued();  // only now: a rolled-back row never leaves
     out.exchanges_changed = work.exchangesChanged();
     out.events = work.eventsAppended();
@@ -157,7 +157,7 @@ class SqliteStore::Writer {
   Status fail(const char* step) {
     int code = db_.lastErrorCode();
     std::string msg = std::string(step) + ": " + db_.lastError();
-    (void)db_.exec("ROLLBACK");
+    (void)db_.rollback();
     // After an I/O error the connection may be unusable; a fresh one costs little and is how
     // the store heals when the disk comes back. A full database keeps its connection.
     if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_CORRUPT ||
