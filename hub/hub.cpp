@@ -34,6 +34,7 @@
 #include "hub/storage/sqlite_store.h"
 #include "hub/storage/token_table.h"
 #include "routing/rules/date.h"
+#include "routing/work/policy_jobs.h"
 
 namespace xj {
 
@@ -72,18 +73,20 @@ Status Hub::run() {
   inbound::Inbound intake(standards.value(), townships, route_table, impl_->clock,
                           envelope::Limits{cfg.http.max_json_depth, std::nullopt}, keys.value());
 
-  auto store_r = storage::SqliteStore::open(cfg.store, impl_->metrics, keys.value().fingerprint());
+  // The write jobs the store runs (the policies). A partner's next progress report: its
+  // progress_every_working_days on the calendar in force (directory and calendar read at each
+  // use, so SIGHUP reloads apply).
+  routing::PolicyJobs write_jobs(
+      [&partner_directory, &intake](const std::string& partner, const std::string& from) {
+        auto dir = partner_directory.get();
+        const Partner* p = dir ? dir->find(partner) : nullptr;
+        if (!p || p->progress_every_working_days <= 0) return std::string();
+        return intake.deadline(from, p->progress_every_working_days).date;
+      });
+  auto store_r =
+      storage::SqliteStore::open(cfg.store, impl_->metrics, keys.value().fingerprint(), write_jobs);
   if (!store_r.isOk()) return store_r.status();
   auto store = std::move(store_r).value();
-  // A partner's next progress report: its progress_every_working_days on the calendar in force
-  // (directory and calendar read at each use, so SIGHUP reloads apply).
-  store->setProgressDueCounter([&partner_directory, &intake](const std::string& partner,
-                                                             const std::string& from) {
-    auto dir = partner_directory.get();
-    const Partner* p = dir ? dir->find(partner) : nullptr;
-    if (!p || p->progress_every_working_days <= 0) return std::string();
-    return intake.deadline(from, p->progress_every_working_days).date;
-  });
 
   // The calendar: metrics and a daily warning before it runs out (a warning, not an outage);
   // provisional deadlines of open items are counted again whenever the standards are loaded

@@ -44,6 +44,7 @@
 #include "hub/security/person_keys.h"
 #include "hub/storage/fault_vfs.h"
 #include "hub/storage/sqlite_store.h"
+#include "routing/work/policy_jobs.h"
 
 namespace {
 
@@ -191,7 +192,8 @@ int main(int argc, char** argv) {
   config.readers = 1;
   config.fault_injection = true;  // the VFS that counts bytes and syncs
   MetricsRegistry metrics;
-  auto opened = storage::SqliteStore::open(config, metrics, keys.value().fingerprint());
+  routing::PolicyJobs jobs;  // the hub's jobs (no partners here: no progress deadlines)
+  auto opened = storage::SqliteStore::open(config, metrics, keys.value().fingerprint(), jobs);
   if (!opened.isOk()) {
     std::fprintf(stderr, "store: %s\n", opened.status().message().c_str());
     return 1;

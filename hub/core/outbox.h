@@ -60,4 +60,23 @@ struct OutboxRecord {
   std::string delivered_at;     // RFC 3339, when delivered
 };
 
+// What one attempt came to, to be written to its row. `state` kPending means "failed, try again
+// at next_attempt_ms"; kDelivered and kDead are final.
+struct OutboxOutcome {
+  int64_t id = 0;
+  OutboxState state = OutboxState::kPending;
+  int attempts = 0;
+  int64_t next_attempt_ms = 0;
+  std::string error;  // empty when delivered
+  std::string at;     // RFC 3339
+};
+
+enum class ReplayResult { kReplayed, kNotFound, kNotDead, kFailed };
+
+// What a staff replay of a dead row came to, and the row made pending again (kReplayed).
+struct OutboxReplay {
+  ReplayResult result = ReplayResult::kFailed;
+  std::optional<OutboxRecord> row;
+};
+
 }  // namespace xj

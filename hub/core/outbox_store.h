@@ -17,19 +17,6 @@
 
 namespace xj {
 
-// What one attempt came to, to be written to its row. `state` kPending means "failed, try again
-// at next_attempt_ms"; kDelivered and kDead are final.
-struct OutboxOutcome {
-  int64_t id = 0;
-  OutboxState state = OutboxState::kPending;
-  int attempts = 0;
-  int64_t next_attempt_ms = 0;
-  std::string error;  // empty when delivered
-  std::string at;     // RFC 3339
-};
-
-enum class ReplayResult { kReplayed, kNotFound, kNotDead, kFailed };
-
 // One partner's pending rows in the store (for /metrics: the dispatcher holds only some).
 struct OutboxDepth {
   std::string partner;

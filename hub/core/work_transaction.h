@@ -1,6 +1,7 @@
-// WorkTransaction: the one narrow port through which the work policy (routing/queues) reads and
-// changes the store, inside the writer's open transaction. Everything done through one instance
-// commits or rolls back together with the message or staff action that caused it.
+// WorkTransaction: the one narrow port through which every write job (hub/core/write_job.h: the
+// message itself, the work policy of routing/queues and routing/exchange, the outbox's outcomes
+// and replays) reads and changes the store, inside the writer's open transaction. Everything
+// done through one instance commits or rolls back together.
 //
 // The implementation holds storage and no decisions: each call is one lookup or one write of
 // plain values; which lookup to make, and what follows from its answer, is the caller's. Shaped
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "hub/core/exchange.h"
+#include "hub/core/message.h"
 #include "hub/core/names.h"
 #include "hub/core/outbox.h"
 #include "hub/core/status.h"
@@ -75,6 +77,14 @@ struct ProvisionalDeadline {
   int working_days = 0;
 };
 
+// What writing a message row came to: a new row (`hub_seq` > 0), or nothing written because its
+// (source, message_id) was taken, with the row stored under it (its receipt and body hash).
+struct MessageInsert {
+  int64_t hub_seq = 0;
+  std::optional<Receipt> existing;
+  std::string existing_body_hash;
+};
+
 struct OverdueCount {
   std::string queue;
   std::string township;
@@ -84,6 +94,11 @@ struct OverdueCount {
 class WorkTransaction {
  public:
   virtual ~WorkTransaction() = default;
+
+  // Messages: the row of an accepted message, with `status` and, when its plan was routed, the
+  // route and pre-screen category. A taken (source, message_id) writes nothing and is not an
+  // error: the answer says what is stored under it.
+  virtual Result<MessageInsert> insertMessage(const IngestRecord& record, MessageStatus status) = 0;
 
   // People and pre-screens.
   // Records that `id_key` was named by message `hub_seq`; true when it was not known before.
@@ -132,6 +147,19 @@ class WorkTransaction {
   // the outbox is a kConflict (the caller's bug; the batch rolls back). After the commit the
   // store hands the new rows to the delivery dispatcher; a rolled-back row never leaves.
   virtual Result<int64_t> enqueueOutbound(const OutboundMessage& message) = 0;
+  // What one delivery attempt came to, written to its row if the row is still pending (a row
+  // already final is left as it is).
+  virtual Status recordOutboxOutcome(const OutboxOutcome& outcome) = 0;
+  // A staff replay: a dead row goes back to pending with attempts from zero (kReplayed, with the
+  // row); kNotFound and kNotDead change nothing. Every replay of an existing row, refused or
+  // not, is written to the replay log with `actor`. A replayed row is handed to the dispatcher
+  // after the commit like a new one.
+  virtual Result<OutboxReplay> replayOutbound(int64_t outbox_id, const std::string& actor,
+                                              const std::string& at) = 0;
+  // Applies every replay the CLI asked for and has not been applied (each marked applied, with
+  // what it came to); returns how many rows became pending (handed over likewise).
+  virtual Result<int> applyRequestedReplays(const std::string& at) = 0;
+
   // Exchanges (issue 11) and their timelines (append only).
   virtual Result<int64_t> insertExchange(const ExchangeRecord& exchange) = 0;
   virtual Result<std::optional<ExchangeRecord>> loadExchange(int64_t exchange_id) = 0;

@@ -36,6 +36,10 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
+Stmt& Stmt::bindStatic(int i, std::string_view v) {
+  sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  return *this;
+}
 Stmt& Stmt::bind(int i, int64_t v) {
   sqlite3_bind_int64(s_, i, v);
   return *this;
@@ -71,6 +75,7 @@ Db& Db::operator=(Db&& o) noexcept {
     close();
     db_ = o.db_;
     cache_ = std::move(o.cache_);
+    txn_ = std::move(o.txn_);
     o.db_ = nullptr;
   }
   return *this;
@@ -92,6 +97,7 @@ std::array<int64_t, static_cast<size_t>(Sql::kCount)> Db::takeStatementRuns() {
 
 void Db::close() {
   for (auto& slot : cache_) slot.reset();
+  for (auto& slot : txn_) slot.reset();
   if (db_) {
     sqlite3_close_v2(db_);
     db_ = nullptr;
@@ -183,6 +189,25 @@ Status Db::exec(std::string_view sql) {
     sqlite3_free(err);
     return Status::ioError(msg);
   }
+  return Status::ok();
+}
+
+Status Db::runTxn(size_t slot, const char* sql) {
+  auto& st = txn_[slot];
+  if (!st) {
+    st = std::make_unique<Stmt>(db_, sql);
+    if (!st->valid()) {
+      std::string msg = lastError();
+      st.reset();
+      return Status::ioError(msg);
+    }
+  }
+  int rc = st->step();
+  std::string msg = rc == SQLITE_DONE ? std::string() : lastError();
+  // Reset at once: a finished COMMIT statement left unreset would keep nothing open, but the
+  // next BEGIN must find every statement of this connection idle.
+  st->reset();
+  if (rc != SQLITE_DONE) return Status::ioError(msg);
   return Status::ok();
 }
 

@@ -26,7 +26,11 @@ class Stmt {
   Stmt& operator=(const Stmt&) = delete;
 
   bool valid() const { return s_ != nullptr; }
+  // Copies the text (SQLITE_TRANSIENT): safe whatever the caller does with `v` afterwards.
   Stmt& bind(int i, std::string_view v);
+  // Binds the text without a copy (SQLITE_STATIC): `v` must stay alive and unchanged until the
+  // statement is reset or its bindings cleared. ScopedStmt uses it; see there.
+  Stmt& bindStatic(int i, std::string_view v);
   Stmt& bind(int i, int64_t v);
   Stmt& bindNull(int i);
   // A person key (person_key_column.h): stored as its 32 bytes.
@@ -49,6 +53,12 @@ class Stmt {
 
 // A cached statement borrowed for one use: bindings are cleared on loan and the statement is
 // reset when the loan ends, so no read stays open into the next COMMIT.
+//
+// Text is bound without a copy (SQLITE_STATIC): every value bound is the caller's, alive for the
+// whole loan (the loan is a local that ends before the caller's values do), and the bindings are
+// cleared when the loan ends, so SQLite never holds a pointer past it. Copying every text cost
+// the writer ~10 % of its instructions (bench/RESULTS.md). A temporary std::string would die
+// before the step: binding one does not compile.
 class ScopedStmt {
  public:
   explicit ScopedStmt(Stmt& s) : s_(s) {}
@@ -57,9 +67,11 @@ class ScopedStmt {
   ScopedStmt& operator=(const ScopedStmt&) = delete;
   bool valid() const { return s_.valid(); }
   ScopedStmt& bind(int i, std::string_view v) {
-    s_.bind(i, v);
+    s_.bindStatic(i, v);
     return *this;
   }
+  ScopedStmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  ScopedStmt& bind(int i, std::string&& v) = delete;
   ScopedStmt& bind(int i, int64_t v) {
     s_.bind(i, v);
     return *this;
@@ -88,7 +100,9 @@ class Db {
  public:
   Db() = default;
   ~Db();
-  Db(Db&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
+  Db(Db&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)), txn_(std::move(o.txn_)) {
+    o.db_ = nullptr;
+  }
   Db& operator=(Db&& o) noexcept;
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -98,6 +112,12 @@ class Db {
 
   sqlite3* raw() const { return db_; }
   Status exec(std::string_view sql);
+  // The writer's transaction control, prepared once per connection: sqlite3_exec parses and
+  // prepares its text at every call, a cost per batch that buys nothing. Same answers as
+  // exec("BEGIN IMMEDIATE") and so on (the error code stays on the connection for lastErrorCode).
+  Status beginImmediate() { return runTxn(0, "BEGIN IMMEDIATE"); }
+  Status commit() { return runTxn(1, "COMMIT"); }
+  Status rollback() { return runTxn(2, "ROLLBACK"); }
   Stmt prepare(std::string_view sql) { return Stmt(db_, sql); }
   // A statement prepared once per connection and reused: the hot paths of the writer and the
   // readers run the same few statements thousands of times a second. Only statements of the
@@ -110,8 +130,11 @@ class Db {
   void close();
 
  private:
+  Status runTxn(size_t slot, const char* sql);
+
   sqlite3* db_ = nullptr;
   std::array<std::unique_ptr<Stmt>, static_cast<size_t>(Sql::kCount)> cache_;
+  std::array<std::unique_ptr<Stmt>, 3> txn_;  // BEGIN IMMEDIATE, COMMIT, ROLLBACK
 };
 
 }  // namespace xj::storage

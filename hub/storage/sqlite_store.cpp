@@ -11,8 +11,6 @@
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_work_transaction.h"
 #include "hub/storage/work_reader.h"
-#include "routing/exchange/exchange_policy.h"
-#include "routing/queues/work_policy.h"
 
 namespace xj::storage {
 namespace {
@@ -26,18 +24,6 @@ int64_t seqOf(const std::string& id) {
     v = v * 10 + (id[i] - '0');
   }
   return v;
-}
-
-Receipt receiptFrom(const Stmt& st) {
-  // columns: hub_seq, source, message_id, kind, received_at, status
-  Receipt r;
-  r.hub_id = hubIdOf(st.int64(0));
-  r.source = st.text(1);
-  r.message_id = st.text(2);
-  r.kind = parseMessageKind(st.text(3)).value_or(MessageKind::kTicket);
-  r.received_at = st.text(4);
-  r.status = st.text(5);
-  return r;
 }
 
 // Checks the person-key fingerprint (see open()); erases keys made before keyed hashing.
@@ -127,51 +113,26 @@ class SqliteStore::Writer {
   // Fault injection: drop the connection as the I/O-error path does; the next commit reopens.
   void dropConnection() { reset(); }
 
-  // One transaction for the whole batch: every job's outcome goes into `results` (ingest),
-  // or into its own result (actions, sweeps). On failure nothing of the batch is stored and the
-  // caller answers every job as unavailable.
-  Status commit(std::vector<WriteJob>& jobs, std::vector<IngestResult>& results,
-                std::vector<ActionResult>& actions, std::vector<std::optional<SweepResult>>& sweeps,
-                std::vector<ExchangeCommandResult>& exchanges, int& events,
-                std::vector<OutboxRecord>& outbound, const ProgressDueCounter& progress_due,
-                bool& exchanges_changed) {
+  // One transaction for the whole batch: each job applies in turn and keeps its own answer. A
+  // job's failure fails the batch: nothing of it is stored and the caller answers every job with
+  // the failure (kUnavailable when the disk is full).
+  Status commit(std::vector<QueuedWrite>& batch, Committed& out) {
     if (auto s = ensureOpen(); !s.isOk()) return s;
-    if (auto s = db_.exec("BEGIN IMMEDIATE"); !s.isOk()) return fail("begin");
-    results.assign(jobs.size(), {});
-    actions.assign(jobs.size(), {});
-    sweeps.assign(jobs.size(), std::nullopt);
-    exchanges.assign(jobs.size(), {});
+    if (auto s = db_.beginImmediate(); !s.isOk()) return fail("begin");
     SqliteWorkTransaction work(db_);
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      Status s;
-      if (auto* ingest = std::get_if<IngestJob>(&jobs[i])) {
-        s = ingestOne(ingest->record, results[i], work, events);
-      } else if (auto* action = std::get_if<ActionJob>(&jobs[i])) {
-        s = routing::applyAction(work, action->req, actions[i], events);
-      } else if (auto* sweep = std::get_if<SweepJob>(&jobs[i])) {
-        SweepResult r;
-        s = sweep->recount ? routing::recountProvisional(work, sweep->recount, sweep->at,
-                                                         r.deadlines_changed, events)
-                           : routing::sweep(work, sweep->today, sweep->escalation_queue, sweep->at,
-                                            sweep->undated_created_before, progress_due, r, events);
-        sweeps[i] = std::move(r);
-      } else if (auto* task = std::get_if<TaskJob>(&jobs[i])) {
-        s = task->run(db_, work);
-      } else if (auto* ex = std::get_if<ExchangeJob>(&jobs[i])) {
-        s = ex->cmd.kind == ExchangeCommand::Kind::kCreateOutbound
-                ? routing::openOutbound(work, ex->cmd, exchanges[i], events)
-                : routing::applyExchangeEvent(work, ex->cmd, exchanges[i], events, progress_due);
-      }
+    for (auto& queued : batch) {
+      Status s = queued.job->apply(work);
       if (!s.isOk()) {
         if (s.code() == StatusCode::kIoError && db_.lastErrorCode() != SQLITE_OK)
           return fail("work");
-        (void)db_.exec("ROLLBACK");
+        (void)db_.rollback();
         return s;
       }
     }
-    if (auto s = db_.exec("COMMIT"); !s.isOk()) return fail("commit");
-    outbound = work.takeEnqueued();  // only now: a rolled-back row never leaves
-    exchanges_changed = work.exchangesChanged();
+    if (auto s = db_.commit(); !s.isOk()) return fail("commit");
+    out.outbound = work.takeEnqueued();  // only now: a rolled-back row never leaves
+    out.exchanges_changed = work.exchangesChanged();
+    out.events = work.eventsAppended();
     return Status::ok();
   }
 
@@ -192,58 +153,11 @@ class SqliteStore::Writer {
     return Status::ok();
   }
 
-  Status ingestOne(const IngestRecord& rec, IngestResult& result, WorkTransaction& work,
-                   int& events) {
-    // Insert first: a new message, the common case, costs no separate idempotency lookup; the
-    // stored row is read only when the (source, id) pair was taken (a resend or a conflict).
-    auto insert = db_.cached(Sql::kInsertMessage);
-    insert.bind(1, rec.source)
-        .bind(2, rec.message_id)
-        .bind(3, toString(rec.kind))
-        .bind(4, rec.township)
-        .bind(5, rec.occurred_at)
-        .bind(6, rec.received_at)
-        .bind(7, rec.body_hash)
-        .bind(8, rec.payload);
-    const bool routed = !rec.plan.route_rule.empty();
-    insert.bind(9, toString(routed ? MessageStatus::kRouted : MessageStatus::kAccepted));
-    if (routed) {
-      insert.bind(10, rec.plan.route_rule)
-          .bind(11, rec.plan.route_version)
-          .bind(12, rec.plan.prescreen_category);
-    } else {
-      insert.bindNull(10).bindNull(11).bindNull(12);
-    }
-    if (insert.step() != SQLITE_DONE) return fail("insert");
-    if (sqlite3_changes(db_.raw()) == 0) {
-      auto find = db_.cached(Sql::kFindMessage);
-      find.bind(1, rec.source).bind(2, rec.message_id);
-      if (find.step() != SQLITE_ROW) return fail("find");
-      result.receipt = receiptFrom(find.raw());
-      result.outcome =
-          find.text(6) == rec.body_hash ? IngestOutcome::kDuplicate : IngestOutcome::kConflict;
-      return Status::ok();
-    }
-    int64_t seq = sqlite3_last_insert_rowid(db_.raw());
-    if (routed) {
-      MessageStatus status = MessageStatus::kRouted;
-      if (auto s = routing::applyPlan(work, seq, rec, status, events); !s.isOk()) return s;
-    }
-    result.outcome = IngestOutcome::kAccepted;
-    result.receipt.hub_id = hubIdOf(seq);
-    result.receipt.message_id = rec.message_id;
-    result.receipt.source = rec.source;
-    result.receipt.kind = rec.kind;
-    result.receipt.received_at = rec.received_at;
-    result.receipt.status = toString(MessageStatus::kAccepted);
-    return Status::ok();
-  }
-
  private:
   Status fail(const char* step) {
     int code = db_.lastErrorCode();
     std::string msg = std::string(step) + ": " + db_.lastError();
-    (void)db_.exec("ROLLBACK");
+    (void)db_.rollback();
     // After an I/O error the connection may be unusable; a fresh one costs little and is how
     // the store heals when the disk comes back. A full database keeps its connection.
     if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_CORRUPT ||
@@ -263,9 +177,11 @@ class SqliteStore::Writer {
   int64_t max_pages_ = -1;  // -1: never set (SQLite's default)
 };
 
-SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics)
+SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics,
+                         const WriteJobFactory& jobs)
     : config_(config),
       metrics_(metrics),
+      jobs_(jobs),
       batch_sizes_(metrics.histogram("xianjie_store_commit_batch_size", "Messages per group commit",
                                      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024})),
       commit_failures_(
@@ -278,7 +194,8 @@ SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics)
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config,
                                                        MetricsRegistry& metrics,
-                                                       const std::string& person_key_fingerprint) {
+                                                       const std::string& person_key_fingerprint,
+                                                       const WriteJobFactory& jobs) {
   // Before any connection opens: a test can then give the store real I/O errors.
   if (config.fault_injection)
     if (auto s = installFaultVfs(); !s.isOk()) return s;
@@ -291,7 +208,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config
     if (auto s = migrate(db.value()); !s.isOk()) return s;
     if (auto s = adoptPersonKey(db.value(), person_key_fingerprint); !s.isOk()) return s;
   }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(config, metrics));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(config, metrics, jobs));
   store->writer_ = std::make_unique<Writer>(config.path);
   if (auto s = store->writer_->ensureOpen(); !s.isOk()) return s;
   if (config.max_page_count > 0) store->pending_max_pages_.store(config.max_page_count);
@@ -332,23 +249,24 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config
 
 SqliteStore::~SqliteStore() { stop(); }
 
-bool SqliteStore::enqueueWrite(WriteJob job, bool priority) {
+bool SqliteStore::write(std::unique_ptr<WriteJob> job, WriteRoom room) {
   {
     std::lock_guard lock(mu_);
     if (stopping_) return false;
     // Inbound messages are bounded by queue_capacity; staff actions and sweeps have their own
     // room beside it, so that a flood of inbound messages cannot lock caseworkers out of their
     // queues, and a sweep waiting in the queue never takes an inbound message's place.
-    // ingest_pending_ counts the IngestJobs in the queue, exactly those the writer loop
-    // subtracts: a non-priority job of another kind (submitOutbound) must not add to it, or
-    // the count drifts above the queue and the priority room's subtraction wraps around.
-    if (priority) {
+    // ingest_pending_ counts the inbound jobs in the queue, exactly those the writer loop
+    // subtracts: a job beside the inbound room (submitOutbound) must not add to it, or the
+    // count drifts above the queue and the priority room's subtraction wraps around.
+    if (room == WriteRoom::kPriority) {
       if (write_queue_.size() - ingest_pending_ >= kPriorityRoom) return false;
     } else if (ingest_pending_ >= static_cast<size_t>(config_.queue_capacity)) {
       return false;
     }
-    if (std::holds_alternative<IngestJob>(job)) ++ingest_pending_;
-    write_queue_.push_back(std::move(job));
+    const bool inbound = room == WriteRoom::kInbound;
+    if (inbound) ++ingest_pending_;
+    write_queue_.push_back({std::move(job), inbound});
   }
   writer_cv_.notify_one();
   return true;
@@ -366,38 +284,30 @@ bool SqliteStore::enqueueRead(ReadJob job) {
 }
 
 bool SqliteStore::submit(IngestRecord record, IngestCallback done) {
-  return enqueueWrite(IngestJob{std::move(record), std::move(done)}, false);
+  return write(jobs_.ingest(std::move(record), std::move(done)), WriteRoom::kInbound);
 }
 
 bool SqliteStore::submitAction(ItemActionRequest req, std::function<void(ActionResult)> done) {
-  return enqueueWrite(ActionJob{std::move(req), std::move(done)}, true);
+  return write(jobs_.itemAction(std::move(req), std::move(done)), WriteRoom::kPriority);
 }
 
 bool SqliteStore::sweep(std::string today, std::string escalation_queue, std::string at,
                         std::string undated_created_before,
                         std::function<void(std::optional<SweepResult>)> done) {
-  return enqueueWrite(SweepJob{std::move(today), std::move(escalation_queue), std::move(at),
-                               std::move(undated_created_before), std::move(done), nullptr},
-                      true);
+  return write(jobs_.sweep(std::move(today), std::move(escalation_queue), std::move(at),
+                           std::move(undated_created_before), std::move(done)),
+               WriteRoom::kPriority);
 }
 
 bool SqliteStore::recountProvisionalDeadlines(DeadlineCounter count, std::string at,
                                               std::function<void(std::optional<int>)> done) {
-  return enqueueWrite(
-      SweepJob{{},
-               {},
-               std::move(at),
-               {},
-               [done = std::move(done)](std::optional<SweepResult> r) {
-                 if (done) done(r ? std::optional<int>(r->deadlines_changed) : std::nullopt);
-               },
-               std::move(count)},
-      true);
+  return write(jobs_.recountDeadlines(std::move(count), std::move(at), std::move(done)),
+               WriteRoom::kPriority);
 }
 
 bool SqliteStore::submitExchange(ExchangeCommand cmd,
                                  std::function<void(ExchangeCommandResult)> done) {
-  return enqueueWrite(ExchangeJob{std::move(cmd), std::move(done)}, true);
+  return write(jobs_.exchangeCommand(std::move(cmd), std::move(done)), WriteRoom::kPriority);
 }
 
 bool SqliteStore::listExchanges(
@@ -438,7 +348,7 @@ bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done
         auto run = [&](ScopedStmt& st) {
           int rc = st.step();
           if (rc == SQLITE_ROW) {
-            found = StoredMessage{receiptFrom(st.raw()), st.text(6), st.text(7)};
+            found = StoredMessage{readReceiptRow(st.raw()), st.text(6), st.text(7)};
           } else if (rc != SQLITE_DONE) {
             ok = false;
           }
@@ -540,11 +450,9 @@ bool SqliteStore::pendingOutboundOf(
       });
 }
 
-bool SqliteStore::pendingDepth(
-    std::function<void(std::optional<std::vector<OutboxDepth>>)> done) {
-  return enqueueRead([done = std::move(done)](Db* db) {
-    done(db ? readPendingDepth(*db) : std::nullopt);
-  });
+bool SqliteStore::pendingDepth(std::function<void(std::optional<std::vector<OutboxDepth>>)> done) {
+  return enqueueRead(
+      [done = std::move(done)](Db* db) { done(db ? readPendingDepth(*db) : std::nullopt); });
 }
 
 bool SqliteStore::listOutbound(std::optional<OutboxState> state, int64_t after_id, int limit,
@@ -556,37 +464,14 @@ bool SqliteStore::listOutbound(std::optional<OutboxState> state, int64_t after_i
 
 bool SqliteStore::recordOutcomes(std::vector<OutboxOutcome> outcomes,
                                  std::function<void(bool)> done) {
-  auto shared = std::make_shared<std::vector<OutboxOutcome>>(std::move(outcomes));
-  return enqueueWrite(TaskJob{[shared](Db& db, SqliteWorkTransaction&) {
-                                for (const auto& o : *shared)
-                                  if (auto s = writeOutcome(db, o); !s.isOk()) return s;
-                                return Status::ok();
-                              },
-                              std::move(done)},
-                      true);
+  return write(jobs_.outboxOutcomes(std::move(outcomes), std::move(done)), WriteRoom::kPriority);
 }
 
 bool SqliteStore::replayOutbound(
     int64_t id, std::string actor, std::string at,
     std::function<void(ReplayResult, std::optional<OutboxRecord>)> done) {
-  struct State {
-    ReplayResult result = ReplayResult::kFailed;
-    std::optional<OutboxRecord> row;
-  };
-  auto state = std::make_shared<State>();
-  return enqueueWrite(TaskJob{[state, id, actor = std::move(actor), at = std::move(at)](
-                                  Db& db, SqliteWorkTransaction& work) {
-                                auto r = replayDead(db, id, actor, at, state->row);
-                                if (!r.isOk()) return r.status();
-                                state->result = r.value();
-                                if (state->row) work.notePending(*state->row);
-                                return Status::ok();
-                              },
-                              [state, done = std::move(done)](bool committed) {
-                                if (!committed) return done(ReplayResult::kFailed, std::nullopt);
-                                done(state->result, std::move(state->row));
-                              }},
-                      true);
+  return write(jobs_.outboxReplay(id, std::move(actor), std::move(at), std::move(done)),
+               WriteRoom::kPriority);
 }
 
 bool SqliteStore::applyReplayRequests(std::string at, std::function<void(int)> done) {
@@ -603,42 +488,14 @@ bool SqliteStore::applyReplayRequests(std::string at, std::function<void(int)> d
       if (done) done(0);
       return;
     }
-    auto count = std::make_shared<int>(0);
-    bool queued =
-        enqueueWrite(TaskJob{[count, at](Db& wdb, SqliteWorkTransaction& work) {
-                               std::vector<OutboxRecord> rows;
-                               if (auto s = applyRequestedReplays(wdb, at, rows); !s.isOk())
-                                 return s;
-                               *count = static_cast<int>(rows.size());
-                               for (auto& r : rows) work.notePending(std::move(r));
-                               return Status::ok();
-                             },
-                             [count, done](bool committed) {
-                               if (done) done(committed ? *count : 0);
-                             }},
-                     true);
+    bool queued = write(jobs_.requestedReplays(at, done), WriteRoom::kPriority);
     if (!queued && done) done(0);
   });
 }
 
 bool SqliteStore::submitOutbound(OutboundMessage message,
                                  std::function<void(Result<int64_t>)> done) {
-  auto result = std::make_shared<Result<int64_t>>(Status::internal("not run"));
-  auto failed = std::make_shared<Status>();
-  return enqueueWrite(
-      TaskJob{[result, failed, m = std::move(message)](Db&, SqliteWorkTransaction& work) {
-                *result = work.enqueueOutbound(m);
-                // A used idempotency key refuses this job alone, not the whole batch: it is the
-                // caller's answer, not a storage failure. (The row was not inserted.)
-                if (!result->isOk() && result->status().code() == StatusCode::kConflict)
-                  return Status::ok();
-                return result->status();
-              },
-              [result, done = std::move(done)](bool committed) {
-                if (!committed) return done(Status::unavailable("storage error"));
-                done(*result);
-              }},
-      false);
+  return write(jobs_.outbound(std::move(message), std::move(done)), WriteRoom::kBesideInbound);
 }
 
 void SqliteStore::setPaused(bool paused) {
@@ -673,11 +530,6 @@ void SqliteStore::stop() {
   reader_threads_.clear();
 }
 
-void SqliteStore::setProgressDueCounter(ProgressDueCounter counter) {
-  std::lock_guard lock(mu_);
-  progress_due_ = std::move(counter);
-}
-
 void SqliteStore::refreshExchangeCounts() {
   ExchangeCounts counts;
   if (auto s = writer_->readExchangeCounts(counts); !s.isOk()) {
@@ -689,11 +541,7 @@ void SqliteStore::refreshExchangeCounts() {
 }
 
 void SqliteStore::writerLoop() {
-  std::vector<WriteJob> batch;
-  std::vector<IngestResult> results;
-  std::vector<ActionResult> actions;
-  std::vector<std::optional<SweepResult>> sweeps;
-  std::vector<ExchangeCommandResult> exchanges;
+  std::vector<QueuedWrite> batch;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -704,7 +552,7 @@ void SqliteStore::writerLoop() {
       size_t n = std::min(write_queue_.size(), static_cast<size_t>(config_.max_batch));
       batch.clear();
       for (size_t i = 0; i < n; ++i) {
-        if (std::holds_alternative<IngestJob>(write_queue_.front())) --ingest_pending_;
+        if (write_queue_.front().inbound) --ingest_pending_;
         batch.push_back(std::move(write_queue_.front()));
         write_queue_.pop_front();
       }
@@ -715,16 +563,8 @@ void SqliteStore::writerLoop() {
       if (auto s = writer_->setMaxPageCount(pages); !s.isOk())
         log::warn("store_fault_injection_failed", {{"error", s.message()}});
     }
-    int events = 0;
-    std::vector<OutboxRecord> outbound;
-    ProgressDueCounter progress_due;
-    {
-      std::lock_guard lock(mu_);
-      progress_due = progress_due_;
-    }
-    bool exchanges_changed = false;
-    Status s = writer_->commit(batch, results, actions, sweeps, exchanges, events, outbound,
-                               progress_due, exchanges_changed);
+    Committed committed;
+    Status s = writer_->commit(batch, committed);
     batch_sizes_.observe(static_cast<double>(batch.size()));
     // What the writer's work costs in statements (per registry name): divided by the messages
     // stored, the per-message cost the benchmarks report.
@@ -736,49 +576,22 @@ void SqliteStore::writerLoop() {
       if (healthy_.exchange(false))
         log::error("store_commit_failed",
                    {{"error", s.message()}, {"batch", std::to_string(batch.size())}});
-      for (auto& job : batch) {
-        if (auto* ingest = std::get_if<IngestJob>(&job)) {
-          IngestResult r;
-          r.outcome = IngestOutcome::kUnavailable;
-          r.detail = s.code() == StatusCode::kUnavailable ? "storage full" : "storage error";
-          ingest->done(std::move(r));
-        } else if (auto* action = std::get_if<ActionJob>(&job)) {
-          action->done(ActionResult{});
-        } else if (auto* sweep = std::get_if<SweepJob>(&job)) {
-          sweep->done(std::nullopt);
-        } else if (auto* task = std::get_if<TaskJob>(&job)) {
-          if (task->done) task->done(false);
-        } else if (auto* ex = std::get_if<ExchangeJob>(&job)) {
-          ex->done(ExchangeCommandResult{});
-        }
-      }
+      for (auto& queued : batch) queued.job->done(s);
       continue;
     }
     if (!healthy_.exchange(true)) log::info("store_recovered");
-    if (events > 0) events_version_.fetch_add(1);
+    if (committed.events > 0) events_version_.fetch_add(1);
     // Before the callbacks: whoever hears of the change then reads counts that include it.
-    if (exchanges_changed) refreshExchangeCounts();
-    if (!outbound.empty()) {
+    if (committed.exchanges_changed) refreshExchangeCounts();
+    if (!committed.outbound.empty()) {
       std::function<void(std::vector<OutboxRecord>)> listener;
       {
         std::lock_guard lock(mu_);
         listener = outbox_listener_;
       }
-      if (listener) listener(std::move(outbound));
+      if (listener) listener(std::move(committed.outbound));
     }
-    for (size_t i = 0; i < batch.size(); ++i) {
-      if (auto* ingest = std::get_if<IngestJob>(&batch[i])) {
-        ingest->done(std::move(results[i]));
-      } else if (auto* action = std::get_if<ActionJob>(&batch[i])) {
-        action->done(std::move(actions[i]));
-      } else if (auto* sweep = std::get_if<SweepJob>(&batch[i])) {
-        sweep->done(std::move(sweeps[i]));
-      } else if (auto* task = std::get_if<TaskJob>(&batch[i])) {
-        if (task->done) task->done(true);
-      } else if (auto* ex = std::get_if<ExchangeJob>(&batch[i])) {
-        ex->done(std::move(exchanges[i]));
-      }
-    }
+    for (auto& queued : batch) queued.job->done(Status::ok());
   }
   writer_->reset();
 }

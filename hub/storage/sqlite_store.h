@@ -1,10 +1,14 @@
 // SqliteStore: the SQLite implementation of MessageStore.
 //
 // Threads: exactly one writer thread owns the read-write connection and group-commits every
-// pending job in one transaction (WAL, synchronous=FULL); `readers` threads each own a read-only
-// connection for lookups. submit()/lookup() only enqueue (bounded) and may be called from any
-// thread; callbacks run on the writer or a reader thread. No SQLite call ever runs on the
-// caller's thread, so HTTP and MQTT I/O threads never block on the disk.
+// pending write job (hub/core/write_job.h) in one transaction (WAL, synchronous=FULL); `readers`
+// threads each own a read-only connection for lookups. submit()/lookup() only enqueue (bounded) and
+// may be called from any thread; callbacks run on the writer or a reader thread. No SQLite call
+// ever runs on the caller's thread, so HTTP and MQTT I/O threads never block on the disk.
+//
+// Writes: every write method builds its job with the WriteJobFactory given at open (the
+// policies live above, in routing/work) and queues it; the writer runs every job alike and
+// knows nothing of what it decides.
 //
 // Failure: if a commit fails (disk full, I/O error) every job of that batch is answered
 // kUnavailable and nothing of it is stored; the next batch tries again (reopening the
@@ -19,7 +23,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <variant>
 #include <vector>
 
 #include "config/hub_config.h"
@@ -27,6 +30,7 @@
 #include "hub/core/metrics.h"
 #include "hub/core/outbox_store.h"
 #include "hub/core/work_store.h"
+#include "hub/core/write_job_factory.h"
 #include "hub/storage/statements.h"
 
 namespace xj::storage {
@@ -38,10 +42,12 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   // Opens the file, runs migrations and starts the threads. `person_key_fingerprint` identifies
   // the key that makes the stored person keys (PersonKeyer): a database keyed with another key
   // is refused; one with keys from before keyed hashing (plain SHA-256, reversible by
-  // enumeration) has them erased, once, and then records the fingerprint.
+  // enumeration) has them erased, once, and then records the fingerprint. `jobs` builds the
+  // write job of each write method; it must outlive the store.
   static Result<std::unique_ptr<SqliteStore>> open(const StoreConfig& config,
                                                    MetricsRegistry& metrics,
-                                                   const std::string& person_key_fingerprint);
+                                                   const std::string& person_key_fingerprint,
+                                                   const WriteJobFactory& jobs);
   ~SqliteStore() override;
 
   bool submit(IngestRecord record, IngestCallback done) override;
@@ -65,11 +71,11 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
                       std::function<void(ExchangeCommandResult)> done) override;
   bool listExchanges(ExchangeQuery query,
                      std::function<void(std::optional<std::vector<ExchangeRecord>>)> done) override;
-  bool getExchange(int64_t exchange_id,
-                   std::function<void(bool, std::optional<ExchangeRecord>,
-                                      std::vector<ExchangeTimelineEntry>,
-                                      std::vector<ExchangeDelivery>)>
-                       done) override;
+  bool getExchange(
+      int64_t exchange_id,
+      std::function<void(bool, std::optional<ExchangeRecord>, std::vector<ExchangeTimelineEntry>,
+                         std::vector<ExchangeDelivery>)>
+          done) override;
   bool exchangeReport(
       std::string from, std::string to,
       std::function<void(std::optional<std::vector<ExchangeReportRow>>)> done) override;
@@ -100,6 +106,10 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   bool applyReplayRequests(std::string at, std::function<void(int)> done) override;
   bool submitOutbound(OutboundMessage message, std::function<void(Result<int64_t>)> done) override;
 
+  // Queues any write job in `room`; false (the job dropped unanswered) when that room is full or
+  // the store is stopping. The write methods above all come here.
+  bool write(std::unique_ptr<WriteJob> job, WriteRoom room);
+
   // Stops taking work, lets the writer commit everything queued, answers it, joins all threads.
   void stop();
 
@@ -113,50 +123,33 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   void dropWriterConnection() { drop_connection_.store(true); }
   // Fault injection (tests): a paused writer takes no jobs, so the queue fills up.
   void setPaused(bool paused);
-  // How a partner's next progress report is counted (the directory and calendar in force); set
-  // once at start-up, before traffic. Unset: no progress deadlines.
-  void setProgressDueCounter(ProgressDueCounter counter);
 
  private:
-  struct IngestJob {
-    IngestRecord record;
-    IngestCallback done;
+  // A queued write job and whether it counts against the inbound room.
+  struct QueuedWrite {
+    std::unique_ptr<WriteJob> job;
+    bool inbound = false;
   };
-  struct ActionJob {
-    ItemActionRequest req;
-    std::function<void(ActionResult)> done;
+  // What a committed batch leaves for the writer to do after it (the transaction counted it).
+  struct Committed {
+    int events = 0;
+    std::vector<OutboxRecord> outbound;
+    bool exchanges_changed = false;
   };
-  struct SweepJob {
-    std::string today, escalation_queue, at, undated_created_before;
-    std::function<void(std::optional<SweepResult>)> done;
-    DeadlineCounter recount;  // set: recount provisional deadlines instead of sweeping
-  };
-  // Storage-internal work in the batch's transaction (the outbox's outcomes and replays): `run`
-  // holds the SQL (outbox_rows.h) and may hand rows to the outbox listener through the
-  // transaction; `done(true)` after the commit, `done(false)` when the batch failed.
-  struct TaskJob {
-    std::function<Status(Db& db, class SqliteWorkTransaction& work)> run;
-    std::function<void(bool committed)> done;
-  };
-  struct ExchangeJob {
-    ExchangeCommand cmd;
-    std::function<void(ExchangeCommandResult)> done;
-  };
-  using WriteJob = std::variant<IngestJob, ActionJob, SweepJob, TaskJob, ExchangeJob>;
   // A read runs a storage-internal function on a reader's connection (nullptr if it could not
   // be opened); the SQL stays in hub/storage.
   using ReadJob = std::function<void(Db* db)>;
   class Writer;
 
-  bool enqueueWrite(WriteJob job, bool priority);
   bool enqueueRead(ReadJob job);
 
-  SqliteStore(const StoreConfig& config, MetricsRegistry& metrics);
+  SqliteStore(const StoreConfig& config, MetricsRegistry& metrics, const WriteJobFactory& jobs);
   void writerLoop();
   void readerLoop(int index);
 
   StoreConfig config_;
   MetricsRegistry& metrics_;
+  const WriteJobFactory& jobs_;
   Histogram& batch_sizes_;
   Counter& commit_failures_;
   std::array<Counter*, static_cast<size_t>(Sql::kCount)> statement_runs_{};
@@ -164,15 +157,14 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   mutable std::mutex mu_;
   std::condition_variable writer_cv_;
   std::condition_variable reader_cv_;
-  std::deque<WriteJob> write_queue_;
-  size_t ingest_pending_ = 0;  // IngestJobs in write_queue_ (guarded by mu_)
+  std::deque<QueuedWrite> write_queue_;
+  size_t ingest_pending_ = 0;  // inbound jobs in write_queue_ (guarded by mu_)
   // Room for staff actions, sweeps and exchange commands beside the inbound capacity.
   static constexpr size_t kPriorityRoom = 1024;
   std::deque<ReadJob> read_queue_;
   bool stopping_ = false;
   bool paused_ = false;
   std::function<void(std::vector<OutboxRecord>)> outbox_listener_;  // guarded by mu_
-  ProgressDueCounter progress_due_;                                  // guarded by mu_
 
   // Exchanges by state and overdue exchanges by partner and reason, as of the last commit that
   // changed an exchange (read by /metrics on any thread; written by the writer).

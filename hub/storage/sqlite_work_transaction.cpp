@@ -2,7 +2,20 @@
 
 #include <cstdio>
 
+#include "hub/storage/outbox_rows.h"
+
 namespace xj::storage {
+
+Receipt readReceiptRow(const Stmt& st) {
+  Receipt r;
+  r.hub_id = hubIdOf(st.int64(0));
+  r.source = st.text(1);
+  r.message_id = st.text(2);
+  r.kind = parseMessageKind(st.text(3)).value_or(MessageKind::kTicket);
+  r.received_at = st.text(4);
+  r.status = st.text(5);
+  return r;
+}
 
 ItemRecord readItemRow(const Stmt& st) {
   ItemRecord r;
@@ -64,6 +77,41 @@ Status SqliteWorkTransaction::fail(const char* what) {
 
 Status SqliteWorkTransaction::done(ScopedStmt& st, const char* what) {
   return st.step() == SQLITE_DONE ? Status::ok() : fail(what);
+}
+
+Result<MessageInsert> SqliteWorkTransaction::insertMessage(const IngestRecord& rec,
+                                                           MessageStatus status) {
+  // Insert first: a new message, the common case, costs no separate idempotency lookup; the
+  // stored row is read only when the (source, id) pair was taken (a resend or a conflict).
+  auto insert = db_.cached(Sql::kInsertMessage);
+  insert.bind(1, rec.source)
+      .bind(2, rec.message_id)
+      .bind(3, toString(rec.kind))
+      .bind(4, rec.township)
+      .bind(5, rec.occurred_at)
+      .bind(6, rec.received_at)
+      .bind(7, rec.body_hash)
+      .bind(8, rec.payload)
+      .bind(9, toString(status));
+  if (!rec.plan.route_rule.empty()) {
+    insert.bind(10, rec.plan.route_rule)
+        .bind(11, rec.plan.route_version)
+        .bind(12, rec.plan.prescreen_category);
+  } else {
+    insert.bindNull(10).bindNull(11).bindNull(12);
+  }
+  if (insert.step() != SQLITE_DONE) return fail("insert");
+  MessageInsert out;
+  if (sqlite3_changes(db_.raw()) != 0) {
+    out.hub_seq = sqlite3_last_insert_rowid(db_.raw());
+    return out;
+  }
+  auto find = db_.cached(Sql::kFindMessage);
+  find.bind(1, rec.source).bind(2, rec.message_id);
+  if (find.step() != SQLITE_ROW) return fail("find");
+  out.existing = readReceiptRow(find.raw());
+  out.existing_body_hash = find.text(6);
+  return out;
 }
 
 Result<bool> SqliteWorkTransaction::rememberPerson(const std::string& id_key, int64_t hub_seq) {
@@ -132,7 +180,10 @@ Result<int64_t> SqliteWorkTransaction::insertItem(const NewItem& n) {
   } else {
     st.bind(9, n.deadline);
   }
-  st.bindPersonKey(10, n.phone_key).bindPersonKey(11, n.id_key).bind(12, n.at).bind(13, n.parent_item);
+  st.bindPersonKey(10, n.phone_key)
+      .bindPersonKey(11, n.id_key)
+      .bind(12, n.at)
+      .bind(13, n.parent_item);
   st.bind(14, int64_t{n.deadline_provisional && !n.deadline.empty()})
       .bind(15, n.deadline_from)
       .bind(16, int64_t{n.deadline_working_days});
@@ -225,7 +276,9 @@ Status SqliteWorkTransaction::appendEvent(const std::string& queue, int64_t item
                                           const std::string& at) {
   auto st = db_.cached(Sql::kInsertEvent);
   st.bind(1, queue).bind(2, item_id).bind(3, toString(type)).bind(4, at);
-  return done(st, "event");
+  if (auto s = done(st, "event"); !s.isOk()) return s;
+  ++events_appended_;
+  return Status::ok();
 }
 
 Status SqliteWorkTransaction::setMessageStatus(int64_t hub_seq, MessageStatus status,
@@ -295,6 +348,29 @@ Result<int64_t> SqliteWorkTransaction::enqueueOutbound(const OutboundMessage& m)
   r.updated_at = m.created_at;
   enqueued_.push_back(r);
   return r.id;
+}
+
+Status SqliteWorkTransaction::recordOutboxOutcome(const OutboxOutcome& outcome) {
+  return writeOutcome(db_, outcome);
+}
+
+Result<OutboxReplay> SqliteWorkTransaction::replayOutbound(int64_t outbox_id,
+                                                           const std::string& actor,
+                                                           const std::string& at) {
+  OutboxReplay out;
+  auto r = replayDead(db_, outbox_id, actor, at, out.row);
+  if (!r.isOk()) return r.status();
+  out.result = r.value();
+  if (out.row) enqueued_.push_back(*out.row);  // handed over after the commit like a new row
+  return out;
+}
+
+Result<int> SqliteWorkTransaction::applyRequestedReplays(const std::string& at) {
+  std::vector<OutboxRecord> rows;
+  if (auto s = storage::applyRequestedReplays(db_, at, rows); !s.isOk()) return s;
+  const int n = static_cast<int>(rows.size());
+  for (auto& r : rows) enqueued_.push_back(std::move(r));
+  return n;
 }
 
 Result<int64_t> SqliteWorkTransaction::insertExchange(const ExchangeRecord& e) {

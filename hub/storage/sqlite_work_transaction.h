@@ -14,6 +14,7 @@ class SqliteWorkTransaction final : public WorkTransaction {
  public:
   explicit SqliteWorkTransaction(Db& db) : db_(db) {}
 
+  Result<MessageInsert> insertMessage(const IngestRecord& record, MessageStatus status) override;
   Result<bool> rememberPerson(const std::string& id_key, int64_t hub_seq) override;
   Status insertPrescreen(const PrescreenRecord& prescreen) override;
   Status rememberHousehold(const std::string& id_key, int64_t hub_seq) override;
@@ -36,16 +37,18 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Result<std::optional<PersonCategory>> personCategory(const std::string& id_key) override;
   Status setPersonCategory(const PersonCategory& category) override;
   Result<int64_t> enqueueOutbound(const OutboundMessage& message) override;
+  Status recordOutboxOutcome(const OutboxOutcome& outcome) override;
+  Result<OutboxReplay> replayOutbound(int64_t outbox_id, const std::string& actor,
+                                      const std::string& at) override;
+  Result<int> applyRequestedReplays(const std::string& at) override;
 
-  // The rows enqueued in this transaction, for the store to hand over once it has committed
-  // (and to drop if it rolls back).
+  // The rows enqueued (or made pending again by a replay) in this transaction, for the store to
+  // hand over once it has committed (and to drop if it rolls back).
   std::vector<OutboxRecord> takeEnqueued() {
     std::vector<OutboxRecord> out;
     out.swap(enqueued_);
     return out;
   }
-  // A row made pending by other means in this transaction (a replay): handed over likewise.
-  void notePending(OutboxRecord record) { enqueued_.push_back(std::move(record)); }
   Result<int64_t> insertExchange(const ExchangeRecord& exchange) override;
   Result<std::optional<ExchangeRecord>> loadExchange(int64_t exchange_id) override;
   Status updateExchange(const ExchangeRecord& exchange) override;
@@ -61,6 +64,9 @@ class SqliteWorkTransaction final : public WorkTransaction {
   // Whether this transaction inserted or changed an exchange (the store then refreshes the
   // exchange counts in /metrics after the commit).
   bool exchangesChanged() const { return exchanges_changed_; }
+  // How many queue events this transaction appended (long-polls re-read after a commit that
+  // wrote some): counted here, where they are appended, for every job alike.
+  int eventsAppended() const { return events_appended_; }
 
  private:
   Status done(ScopedStmt& st, const char* what);  // SQLITE_DONE or an I/O error naming `what`
@@ -69,8 +75,11 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Db& db_;
   std::vector<OutboxRecord> enqueued_;
   bool exchanges_changed_ = false;
+  int events_appended_ = 0;
 };
 
+// Reads a message's receipt (columns: hub_seq, source, message_id, kind, received_at, status).
+Receipt readReceiptRow(const Stmt& st);
 // Reads one item row (the columns of kItemColumns, statements.h) into a record.
 ItemRecord readItemRow(const Stmt& st);
 // Reads one exchange row (the columns of kExchangeColumns, statements.h) into a record.

@@ -43,7 +43,7 @@ Status tellPartner(WorkTransaction& tx, const ExchangeRecord& ex, const Exchange
 
 // Civil affairs hears of the partner's report on the item's own queue (its history and feed).
 Status tellCivilAffairs(WorkTransaction& tx, const ExchangeRecord& ex,
-                        const ExchangeTimelineEntry& t, int& events) {
+                        const ExchangeTimelineEntry& t) {
   auto loaded = tx.loadItem(ex.item_id);
   if (!loaded.isOk()) return loaded.status();
   if (!loaded.value()) return Status::ok();  // no item to tell (cannot happen: items stay)
@@ -59,7 +59,6 @@ Status tellCivilAffairs(WorkTransaction& tx, const ExchangeRecord& ex,
     return s;
   if (auto s = tx.appendEvent(item.queue, item.item_id, EventType::kExchange, t.at); !s.isOk())
     return s;
-  ++events;
   return Status::ok();
 }
 
@@ -67,7 +66,7 @@ Status tellCivilAffairs(WorkTransaction& tx, const ExchangeRecord& ex,
 Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const std::string& actor,
             const std::string& at, ExchangeEvent event, ExchangeState next,
             const std::string& reason, const std::string& outcome, const std::string& note,
-            int& events, const ProgressDueCounter* progress = nullptr) {
+            const ProgressDueCounter* progress = nullptr) {
   ExchangeTimelineEntry t;
   t.seq = ex.timeline_seq + 1;
   t.at = at;
@@ -111,18 +110,18 @@ Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const 
     return tellPartner(tx, ex, t, closing ? "exchange.outcome" : "exchange.status",
                        statusBody(ex, t));
   }
-  return tellCivilAffairs(tx, ex, t, events);
+  return tellCivilAffairs(tx, ex, t);
 }
 
 // A move by the hub on civil affairs' behalf, if the table allows it from where the exchange is.
 Status tryMove(WorkTransaction& tx, ExchangeRecord& ex, const std::string& actor,
                const std::string& at, ExchangeEvent event, const std::string& reason,
-               const std::string& outcome, const std::string& note, int& events) {
+               const std::string& outcome, const std::string& note) {
   auto side = sideOf(ex.direction, ExchangeParty::kCivilAffairs);
   auto check = checkExchangeTransition(ex.state, event, side, reason, outcome);
   if (!check.ok) return Status::ok();
   return move(tx, ex, ExchangeParty::kCivilAffairs, actor, at, event, check.next, reason, outcome,
-              note, events);
+              note);
 }
 
 }  // namespace
@@ -159,8 +158,8 @@ std::string jsonQuote(const std::string& s) {
   return out + "\"";
 }
 
-Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCommandResult& result,
-                    int& events) {
+Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd,
+                    ExchangeCommandResult& result) {
   auto loaded = tx.loadItem(cmd.item_id);
   if (!loaded.isOk()) return loaded.status();
   if (!loaded.value() || loaded.value()->queue != cmd.queue) {
@@ -215,15 +214,13 @@ Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCom
     return s;
   if (auto s = tx.appendEvent(item.queue, item.item_id, EventType::kExchange, cmd.at); !s.isOk())
     return s;
-  ++events;
   result.outcome = Outcome::kOk;
   result.exchange = std::move(ex);
   return Status::ok();
 }
 
 Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
-                          ExchangeCommandResult& result, int& events,
-                          const ProgressDueCounter& progress_due) {
+                          ExchangeCommandResult& result, const ProgressDueCounter& progress_due) {
   auto loaded = tx.loadExchange(cmd.exchange_id);
   if (!loaded.isOk()) return loaded.status();
   const auto& found = loaded.value();
@@ -252,7 +249,7 @@ Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
     return Status::ok();
   }
   if (auto s = move(tx, ex, cmd.party, cmd.actor, cmd.at, event, check.next, cmd.reason,
-                    cmd.outcome, cmd.note, events, &progress_due);
+                    cmd.outcome, cmd.note, &progress_due);
       !s.isOk())
     return s;
   result.outcome = Outcome::kOk;
@@ -261,7 +258,7 @@ Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
 }
 
 Status openInbound(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
-                   const std::string& queue, int64_t item_id, int& events) {
+                   const std::string& queue, int64_t item_id) {
   ExchangeRecord ex;
   ex.direction = ExchangeDirection::kInbound;
   ex.partner = rec.source;
@@ -288,11 +285,10 @@ Status openInbound(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec
   // The hub is civil affairs' system: it has the case now, and says so with the exchange id the
   // charity will hear every later change under.
   return tryMove(tx, ex, "hub", rec.received_at, ExchangeEvent::kReceive, "", "",
-                 "verification item on " + queue, events);
+                 "verification item on " + queue);
 }
 
-Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const ItemRecord& after,
-                    int& events) {
+Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const ItemRecord& after) {
   if (req.action != ItemAction::kClaim && req.action != ItemAction::kResolve) return Status::ok();
   auto found = tx.findExchangeByItem(after.item_id, ExchangeDirection::kInbound);
   if (!found.isOk()) return found.status();
@@ -302,8 +298,7 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
   if (!loaded.value() || isTerminal(loaded.value()->state)) return Status::ok();
   ExchangeRecord ex = *loaded.value();
   // Verification starts when a caseworker takes the item.
-  if (auto s = tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kAccept, "", "", "", events);
-      !s.isOk())
+  if (auto s = tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kAccept, "", "", ""); !s.isOk())
     return s;
   if (req.action != ItemAction::kResolve) return Status::ok();
   const std::string& o = req.outcome;
@@ -313,16 +308,16 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
                                          "duplicate");
     return tryMove(tx, ex, req.actor, req.at,
                    check.ok ? ExchangeEvent::kReject : ExchangeEvent::kFail, "duplicate", "",
-                   req.text, events);
+                   req.text);
   }
   if (o == "unreachable")
     return tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kFail,
-                   req.reason_code.empty() ? "unreachable" : req.reason_code, "", req.text, events);
+                   req.reason_code.empty() ? "unreachable" : req.reason_code, "", req.text);
   std::string outcome = o;
   if (o.rfind("eligible_", 0) == 0) outcome = "taken into category " + o.substr(9);
   if (o == "not_eligible" && !req.reason_code.empty()) outcome += ": " + req.reason_code;
   return tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kComplete,
-                 o == "not_eligible" ? req.reason_code : "", outcome, req.text, events);
+                 o == "not_eligible" ? req.reason_code : "", outcome, req.text);
 }
 
 namespace {
@@ -331,7 +326,7 @@ namespace {
 // the item the exchange belongs to (which may already be resolved).
 Status escalateExchange(WorkTransaction& tx, const ExchangeRecord& ex,
                         const std::string& escalation_queue, const std::string& at,
-                        const std::string& category, const std::string& why, int& events) {
+                        const std::string& category, const std::string& why) {
   auto item = tx.loadItem(ex.item_id);
   if (!item.isOk()) return item.status();
   NewItem f;
@@ -354,7 +349,6 @@ Status escalateExchange(WorkTransaction& tx, const ExchangeRecord& ex,
   if (auto s = tx.appendEvent(escalation_queue, fid.value(), EventType::kEscalatedIn, at);
       !s.isOk())
     return s;
-  ++events;
   return Status::ok();
 }
 
@@ -364,7 +358,7 @@ Status escalateExchange(WorkTransaction& tx, const ExchangeRecord& ex,
 // escalated again M working days later, not at every sweep.
 Status sweepProgress(WorkTransaction& tx, const std::string& today,
                      const std::string& escalation_queue, const std::string& at,
-                     const ProgressDueCounter& progress_due, SweepResult& result, int& events) {
+                     const ProgressDueCounter& progress_due, SweepResult& result) {
   auto late = tx.exchangesProgressDueBefore(today);
   if (!late.isOk()) return late.status();
   for (int64_t id : late.value()) {
@@ -395,7 +389,7 @@ Status sweepProgress(WorkTransaction& tx, const std::string& today,
         !s.isOk())
       return s;
     if (auto s = escalateExchange(tx, ex, escalation_queue, at, "exchange_progress_overdue",
-                                  "no progress report since " + was_due, events);
+                                  "no progress report since " + was_due);
         !s.isOk())
       return s;
     ++result.exchanges_progress_overdue;
@@ -408,7 +402,7 @@ Status sweepProgress(WorkTransaction& tx, const std::string& today,
 
 Status sweepExchanges(WorkTransaction& tx, const std::string& today,
                       const std::string& escalation_queue, const std::string& at,
-                      const ProgressDueCounter& progress_due, SweepResult& result, int& events) {
+                      const ProgressDueCounter& progress_due, SweepResult& result) {
   auto due = tx.exchangesDueBefore(today);
   if (!due.isOk()) return due.status();
   for (int64_t id : due.value()) {
@@ -435,14 +429,14 @@ Status sweepExchanges(WorkTransaction& tx, const std::string& today,
         !s.isOk())
       return s;
     if (auto s = escalateExchange(tx, ex, escalation_queue, at, "exchange_overdue",
-                                  "unanswered since " + was_due, events);
+                                  "unanswered since " + was_due);
         !s.isOk())
       return s;
     ++result.exchanges_overdue;
     result.exchange_escalations.emplace_back(ex.partner, "answer");
   }
   // (The counts /metrics shows are re-read by the store after this commit: it changed exchanges.)
-  return sweepProgress(tx, today, escalation_queue, at, progress_due, result, events);
+  return sweepProgress(tx, today, escalation_queue, at, progress_due, result);
 }
 
 }  // namespace xj::routing

@@ -34,7 +34,7 @@ std::optional<std::string> categoryOfOutcome(const std::string& outcome) {
 }
 
 Status onResolvedCategory(WorkTransaction& tx, const ItemActionRequest& req,
-                          const ItemRecord& after, int& uploads) {
+                          const ItemRecord& after) {
   if (req.action != ItemAction::kResolve) return Status::ok();
   auto category = categoryOfOutcome(req.outcome);
   if (!category) return Status::ok();
@@ -75,7 +75,6 @@ Status onResolvedCategory(WorkTransaction& tx, const ItemActionRequest& req,
   m.created_at = req.at;
   auto id = tx.enqueueOutbound(m);
   if (!id.isOk()) return id.status();
-  ++uploads;
   return Status::ok();
 }
 

@@ -33,8 +33,8 @@ namespace xj::routing {
 std::optional<std::string> categoryOfOutcome(const std::string& outcome);
 
 // After a resolution (`after`, already written): records the person's new category and
-// enqueues the platform upload when it changed. `uploads` counts the rows enqueued.
+// enqueues the platform upload when it changed.
 Status onResolvedCategory(WorkTransaction& tx, const ItemActionRequest& req,
-                          const ItemRecord& after, int& uploads);
+                          const ItemRecord& after);
 
 }  // namespace xj::routing

@@ -51,7 +51,7 @@ NewItem itemFor(const IngestRecord& rec, int64_t hub_seq, ItemKind kind, const s
 // A repeat call or a further signal joins the open item: counted on it, written to its history
 // and its queue's feed, and the message points to it. The item's state does not change.
 Status join(WorkTransaction& tx, int64_t item_id, int64_t hub_seq, const std::string& at,
-            EventType event, MessageStatus status, int& events) {
+            EventType event, MessageStatus status) {
   auto loaded = tx.loadItem(item_id);
   if (!loaded.isOk()) return loaded.status();
   if (!loaded.value()) return Status::internal("open item vanished: " + std::to_string(item_id));
@@ -66,7 +66,6 @@ Status join(WorkTransaction& tx, int64_t item_id, int64_t hub_seq, const std::st
       !s.isOk())
     return s;
   if (auto s = tx.appendEvent(item.queue, item_id, event, at); !s.isOk()) return s;
-  ++events;
   return Status::ok();
 }
 
@@ -100,7 +99,7 @@ std::optional<OpenItemQuery> repeatCallQuery(const WorkPlan& p) {
 }
 
 Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
-                 MessageStatus& status, int& events) {
+                 MessageStatus& status) {
   const auto& p = rec.plan;
   const std::string& at = rec.received_at;
   status = MessageStatus::kRouted;  // stored with the message row; changed below if need be
@@ -138,7 +137,7 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
     if (!found.isOk()) return found.status();
     if (found.value()) {
       status = MessageStatus::kLinked;
-      return join(tx, *found.value(), hub_seq, at, EventType::kLinked, status, events);
+      return join(tx, *found.value(), hub_seq, at, EventType::kLinked, status);
     }
   }
   // Agency: a signal about a known person is a risk alert (home visit) on the township's queue;
@@ -149,13 +148,12 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
     if (!found.isOk()) return found.status();
     if (found.value()) {
       status = MessageStatus::kMerged;
-      return join(tx, *found.value(), hub_seq, at, EventType::kMerged, status, events);
+      return join(tx, *found.value(), hub_seq, at, EventType::kMerged, status);
     }
     auto id = createItem(
         tx, itemFor(rec, hub_seq, ItemKind::kRiskAlert, p.township_queue, p.alert_deadline,
                     p.alert_working_days, p.alert_deadline_provisional));
     if (!id.isOk()) return id.status();
-    ++events;
     status = MessageStatus::kAlerted;
     return tx.setMessageStatus(hub_seq, status, id.value());
   }
@@ -165,7 +163,6 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
     auto id = createItem(tx, itemFor(rec, hub_seq, ItemKind::kCase, q, p.case_deadline,
                                      p.case_working_days, p.case_deadline_provisional));
     if (!id.isOk()) return id.status();
-    ++events;
     // A charity's case is verified by the township team when it is routed there.
     if (!verification_item || q == p.township_queue) {
       verification_item = id.value();
@@ -175,12 +172,11 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
   // 双向: a charity's referral opens an exchange in which civil affairs performs the
   // verification, so that the charity hears what became of the person.
   if (rec.kind == MessageKind::kReferral && verification_item)
-    return openInbound(tx, hub_seq, rec, verification_queue, verification_item, events);
+    return openInbound(tx, hub_seq, rec, verification_queue, verification_item);
   return Status::ok();
 }
 
-Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result,
-                   int& events) {
+Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result) {
   auto loaded = tx.loadItem(req.item_id);
   if (!loaded.isOk()) return loaded.status();
   if (!loaded.value() || loaded.value()->queue != req.queue) {
@@ -240,7 +236,6 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
     if (auto s = tx.appendEvent(next.queue, item.item_id, EventType::kTransferredIn, req.at);
         !s.isOk())
       return s;
-    events += 2;
   } else {
     EventType type = req.action == ItemAction::kClaim      ? EventType::kClaimed
                      : req.action == ItemAction::kRelease  ? EventType::kReleased
@@ -250,7 +245,6 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
                      : req.action == ItemAction::kReassign ? EventType::kReassigned
                                                            : EventType::kNoted;
     if (auto s = tx.appendEvent(next.queue, item.item_id, type, req.at); !s.isOk()) return s;
-    ++events;
   }
   // 回访: resolving a hotline case opens a follow-up call for the same queue, when asked.
   if (req.action == ItemAction::kResolve && req.create_follow_up &&
@@ -272,13 +266,11 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
     auto id = createItem(tx, f);
     if (!id.isOk()) return id.status();
     result.follow_up_item = id.value();
-    ++events;
   }
-  if (auto s = onItemAction(tx, req, next, events); !s.isOk()) return s;
+  if (auto s = onItemAction(tx, req, next); !s.isOk()) return s;
   // 分类上传: a resolution that establishes or changes the person's category is recorded and,
   // when the designated platform is configured, uploaded by the outbox.
-  int uploads = 0;
-  if (auto s = onResolvedCategory(tx, req, next, uploads); !s.isOk()) return s;
+  if (auto s = onResolvedCategory(tx, req, next); !s.isOk()) return s;
   result.item = std::move(next);
   result.outcome = ActionOutcome::kOk;
   return Status::ok();
@@ -286,7 +278,7 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
 
 Status sweep(WorkTransaction& tx, const std::string& today, const std::string& escalation_queue,
              const std::string& at, const std::string& undated_created_before,
-             const ProgressDueCounter& progress_due, SweepResult& result, int& events) {
+             const ProgressDueCounter& progress_due, SweepResult& result) {
   // Both kinds of lateness take the same road: marked overdue, escalated if the transition
   // table allows it (an item already escalated stays where it is and is only marked overdue).
   auto markOverdue = [&](int64_t id, const std::string& why) -> Status {
@@ -317,7 +309,6 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
         return s;
       if (auto s = tx.appendEvent(escalation_queue, id, EventType::kEscalatedIn, at); !s.isOk())
         return s;
-      events += 2;
     }
     return Status::ok();
   };
@@ -336,7 +327,7 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
           !s.isOk())
         return s;
   }
-  if (auto s = sweepExchanges(tx, today, escalation_queue, at, progress_due, result, events); !s.isOk())
+  if (auto s = sweepExchanges(tx, today, escalation_queue, at, progress_due, result); !s.isOk())
     return s;
   auto counts = tx.overdueCounts();
   if (!counts.isOk()) return counts.status();
@@ -346,7 +337,7 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
 }
 
 Status recountProvisional(WorkTransaction& tx, const DeadlineCounter& count, const std::string& at,
-                          int& changed, int& events) {
+                          int& changed) {
   auto open = tx.openProvisionalDeadlines();
   if (!open.isOk()) return open.status();
   for (const auto& p : open.value()) {
@@ -365,7 +356,6 @@ Status recountProvisional(WorkTransaction& tx, const DeadlineCounter& count, con
     if (auto s = tx.appendHistory(p.item_id, h); !s.isOk()) return s;
     if (auto s = tx.appendEvent(p.queue, p.item_id, EventType::kDeadlineChanged, at); !s.isOk())
       return s;
-    ++events;
     ++changed;
   }
   return Status::ok();

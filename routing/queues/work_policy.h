@@ -25,15 +25,14 @@ namespace xj::routing {
 std::optional<OpenItemQuery> repeatCallQuery(const WorkPlan& plan);
 
 // Right after the message row `hub_seq` was written. Returns what became of the message
-// (routed, linked, merged, alerted) in `status`; `events` counts queue events written.
+// (routed, linked, merged, alerted) in `status`.
 Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& record,
-                 MessageStatus& status, int& events);
+                 MessageStatus& status);
 
 // A staff action: kNotFound when the item is not in the request's queue, kConflict with the
 // transition table's reason when the move is not legal, else applied with its history and events
 // (and the follow-up of a resolved ticket when asked).
-Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result,
-                   int& events);
+Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result);
 
 // Marks items whose deadline is before `today` overdue and escalates them to `escalation_queue`
 // (an item already escalated, or already there, is only marked). With a non-empty
@@ -43,12 +42,12 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
 // progress periods counted by `progress_due`.
 Status sweep(WorkTransaction& tx, const std::string& today, const std::string& escalation_queue,
              const std::string& at, const std::string& undated_created_before,
-             const ProgressDueCounter& progress_due, SweepResult& result, int& events);
+             const ProgressDueCounter& progress_due, SweepResult& result);
 
 // When a year's holiday notice is loaded: every open item whose deadline is provisional is
 // counted again from the same day with the same working days (`count`, pure, from the calendar
 // in force); a changed one is stored with a history row and a deadline_changed event (issue 8).
 Status recountProvisional(WorkTransaction& tx, const DeadlineCounter& count, const std::string& at,
-                          int& changed, int& events);
+                          int& changed);
 
 }  // namespace xj::routing

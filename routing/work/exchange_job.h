@@ -1,0 +1,20 @@
+// The write job of an exchange command (WorkStore::submitExchange): a referral out from an item
+// to a partner, or a side's report on an exchange, decided by routing/exchange/exchange_policy.h.
+//
+// Thread: built on any thread; run by the store's writer (write_job.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "hub/core/exchange.h"
+#include "hub/core/write_job.h"
+
+namespace xj::routing {
+
+// `progress_due` counts the partner's next progress report when a report leaves a referral out
+// accepted or in progress.
+std::unique_ptr<WriteJob> exchangeJob(ExchangeCommand cmd, ProgressDueCounter progress_due,
+                                      std::function<void(ExchangeCommandResult)> done);
+
+}  // namespace xj::routing
