@@ -138,6 +138,18 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   WorkStore* work = nullptr;  // exchanges (feedback); set once, before start()
   const security::TokenRegistry& tokens;
   MetricsRegistry& metrics;
+  // Set before start(): told whenever drained() may have turned true (any thread). Declared
+  // before the clients so that both outlive a disconnect still pending when they are destroyed.
+  std::function<void()> on_settled;
+  // Tells on_settled when the disconnect of `in` completes (the token is complete by then).
+  struct SettledListener : public mqtt::iaction_listener {
+    std::function<void()>* settled = nullptr;
+    void on_success(const mqtt::token&) override { tell(); }
+    void on_failure(const mqtt::token&) override { tell(); }
+    void tell() {
+      if (settled && *settled) (*settled)();
+    }
+  } in_disconnect_listener;
   // Two connections: `in` holds the persistent session and its subscription, `out` publishes
   // receipts (and outbound messages). At shutdown `in` is disconnected first, so that no more
   // messages are taken while `out` still delivers the receipts of those in hand.
@@ -227,6 +239,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   void answered(int64_t messages, int64_t bytes) {
     pending_bytes.fetch_sub(bytes);
     pending.fetch_sub(messages);
+    if (on_settled) on_settled();
   }
 
   void sendReceipt(const Inbound& in, const std::string& org, const std::string& body) {
@@ -532,7 +545,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     std::lock_guard lock(stop_mu);
     if (in_disconnect || !in_client) return;
     try {
-      in_disconnect = in_client->disconnect(0);
+      in_disconnect_listener.settled = &on_settled;
+      in_disconnect = in_client->disconnect(0, nullptr, in_disconnect_listener);
     } catch (const mqtt::exception&) {
       // Not connected: nothing comes in.
     }
@@ -663,6 +677,8 @@ bool MqttAdapter::drained() const {
 }
 
 int MqttAdapter::pending() const { return static_cast<int>(impl_->pending.load()); }
+
+void MqttAdapter::setOnSettled(std::function<void()> fn) { impl_->on_settled = std::move(fn); }
 
 void MqttAdapter::stop() {
   if (!impl_ || !impl_->out_client || impl_->disconnected.exchange(true)) return;
