@@ -1,0 +1,57 @@
+// ShutdownLatch: how the main thread learns, without polling, that it may go on with the
+// shutdown. The SIGTERM/SIGINT handler (an I/O thread) calls request() once it has stopped the
+// intake; the adapters call poke() whenever what the drain waits for may have changed (a request
+// answered, an MQTT receipt handed to Paho, the inbound MQTT connection closed). The main thread
+// waits in waitRequested(), then in waitUntil() for the drain's condition.
+//
+// Threads: request() and poke() from any thread; the waits from the main thread only.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+namespace xj {
+
+class ShutdownLatch {
+ public:
+  void request() {
+    {
+      std::lock_guard lock(mu_);
+      requested_.store(true);
+    }
+    cv_.notify_all();
+  }
+  bool requested() const { return requested_.load(); }
+
+  // One atomic load while no shutdown is under way, so the adapters may call it on every answer.
+  // Taking the mutex before notifying closes the gap between a waiter's check of its condition
+  // and its sleep: the waiter holds the mutex across both, so the notice cannot fall in between.
+  // (The caller changed its counter before calling; a shutdown requested after that is seen by
+  // the waiter's first check.)
+  void poke() {
+    if (!requested_.load()) return;
+    { std::lock_guard lock(mu_); }
+    cv_.notify_all();
+  }
+
+  void waitRequested() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return requested_.load(); });
+  }
+
+  // Waits until `done()` holds or `deadline` passes; returns `done()`'s last answer.
+  template <class Done>
+  bool waitUntil(std::chrono::steady_clock::time_point deadline, Done done) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_until(lock, deadline, done);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<bool> requested_{false};
+};
+
+}  // namespace xj
