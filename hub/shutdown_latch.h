@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 
 namespace xj {
@@ -26,13 +27,14 @@ class ShutdownLatch {
   bool requested() const { return requested_.load(); }
 
   // One atomic load while no shutdown is under way, so the adapters may call it on every answer.
-  // Taking the mutex before notifying closes the gap between a waiter's check of its condition
-  // and its sleep: the waiter holds the mutex across both, so the notice cannot fall in between.
-  // (The caller changed its counter before calling; a shutdown requested after that is seen by
-  // the waiter's first check.)
+  // The caller has changed what the drain looks at before calling; a shutdown requested after
+  // that change is seen by the waiter's first look.
   void poke() {
     if (!requested_.load()) return;
-    { std::lock_guard lock(mu_); }
+    {
+      std::lock_guard lock(mu_);
+      ++pokes_;
+    }
     cv_.notify_all();
   }
 
@@ -41,17 +43,30 @@ class ShutdownLatch {
     cv_.wait(lock, [this] { return requested_.load(); });
   }
 
-  // Waits until `done()` holds or `deadline` passes; returns `done()`'s last answer.
+  // Waits until `done()` holds or `deadline` passes; returns `done()`'s last answer. `done()` runs
+  // without the latch's mutex (it may take the adapters' own locks: no thread holds two at once);
+  // a poke between a look and the sleep is not lost, because the sleep ends on any poke counted
+  // after the look began.
   template <class Done>
   bool waitUntil(std::chrono::steady_clock::time_point deadline, Done done) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_until(lock, deadline, done);
+    for (;;) {
+      uint64_t seen = pokesSoFar();
+      if (done()) return true;
+      std::unique_lock lock(mu_);
+      if (!cv_.wait_until(lock, deadline, [&] { return pokes_ != seen; })) return done();
+    }
   }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<bool> requested_{false};
+  uint64_t pokes_ = 0;  // under mu_
+
+  uint64_t pokesSoFar() {
+    std::lock_guard lock(mu_);
+    return pokes_;
+  }
 };
 
 }  // namespace xj
