@@ -1,6 +1,6 @@
 // Hub: the composition root. Owns the io_context and its threads, the store, the token registry
-// and refresher, and the adapters; wires them and orders shutdown (see hub/THREADS.md).
-// Created and run on the main thread; requestStop() is safe from a signal-handling thread.
+// and refresher, and the adapters (all in HubState, hub/hub_state.h); wires them and orders
+// shutdown (see hub/THREADS.md). Created and run on the main thread.
 #pragma once
 
 #include <memory>
@@ -10,18 +10,19 @@
 
 namespace xj {
 
+struct HubState;
+
 class Hub {
  public:
   explicit Hub(HubConfig config);
   ~Hub();
 
   // Opens storage, binds the ports and serves until SIGTERM/SIGINT; then drains and returns.
-  // Returns non-OK if start-up failed.
+  // Returns non-OK if start-up failed (whatever had started is stopped first).
   Status run();
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<HubState> state_;
 };
 
 }  // namespace xj

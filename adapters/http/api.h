@@ -84,15 +84,15 @@ struct ApiDeps {
   std::function<void(std::chrono::milliseconds delay, std::function<void()> fn)> schedule;
   std::function<bool()> ready;  // readiness beyond the store (e.g. MQTT)
   std::function<bool()> store_healthy;
-  std::function<void(int64_t)> set_max_page_count;  // null unless fault injection is on
-  std::function<void(bool)> pause_writer;           // null unless fault injection is on
-  std::function<void()> drop_writer_connection;     // null unless fault injection is on
+  std::function<void(int64_t)> set_max_page_count{};  // null unless fault injection is on
+  std::function<void(bool)> pause_writer{};           // null unless fault injection is on
+  std::function<void()> drop_writer_connection{};     // null unless fault injection is on
   // The next N database file writes fail with a real SQLITE_IOERR_WRITE (hub/storage/fault_vfs.h).
-  std::function<void(int64_t)> fail_writes;  // null unless fault injection is on
+  std::function<void(int64_t)> fail_writes{};  // null unless fault injection is on
   // Runs the overdue sweep as if today were the given date (fault injection: a fake clock).
   std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)>
-      sweep_as_of;
-  std::function<void(std::chrono::system_clock::time_point)> set_clock;  // fault injection
+      sweep_as_of{};
+  std::function<void(std::chrono::system_clock::time_point)> set_clock{};  // fault injection
   OutboxStore* outbox = nullptr;  // GET /v1/outbox, replays (and enqueue_outbound faults)
   // The partner directory as it is now (exchanges: partners, suggestions, minimisation).
   std::function<std::shared_ptr<const PartnerDirectory>()> partners;

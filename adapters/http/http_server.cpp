@@ -24,6 +24,7 @@ struct ServerState {
   std::atomic<int> connections{0};
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
+  std::function<void()> on_answered;  // set before start(); called after in_flight drops
 };
 
 namespace {
@@ -145,6 +146,7 @@ class Session : public std::enable_shared_from_this<Session> {
     state_->api.handle(std::move(api_req), [self = shared_from_this()](ApiResponse res) {
       asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
         self->state_->in_flight.fetch_sub(1);
+        if (self->state_->on_answered) self->state_->on_answered();
         self->send(std::move(res), false);
       });
     });
@@ -242,5 +244,7 @@ void HttpServer::stopAccepting() {
 }
 
 int HttpServer::inFlight() const { return state_->in_flight.load(); }
+
+void HttpServer::setOnAnswered(std::function<void()> fn) { state_->on_answered = std::move(fn); }
 
 }  // namespace xj::http

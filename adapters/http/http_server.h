@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -34,6 +35,9 @@ class HttpServer {
   void stopAccepting();
   // Requests received and not yet answered.
   int inFlight() const;
+  // Called on the connection's strand each time a request's answer is taken (inFlight() has just
+  // dropped), so that a shutdown can wait for inFlight() == 0 without polling. Set before start().
+  void setOnAnswered(std::function<void()> fn);
 
  private:
   void accept();

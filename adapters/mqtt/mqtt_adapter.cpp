@@ -143,6 +143,18 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   WorkStore* work = nullptr;  // exchanges (feedback); set once, before start()
   const security::TokenRegistry& tokens;
   MetricsRegistry& metrics;
+  // Set before start(): told whenever drained() may have turned true (any thread). Declared
+  // before the clients so that both outlive a disconnect still pending when they are destroyed.
+  std::function<void()> on_settled;
+  // Tells on_settled when the disconnect of `in` completes (the token is complete by then).
+  struct SettledListener : public mqtt::iaction_listener {
+    std::function<void()>* settled = nullptr;
+    void on_success(const mqtt::token&) override { tell(); }
+    void on_failure(const mqtt::token&) override { tell(); }
+    void tell() {
+      if (settled && *settled) (*settled)();
+    }
+  } in_disconnect_listener;
   // Two connections: `in` holds the persistent session and its subscription, `out` publishes
   // receipts (and outbound messages). At shutdown `in` is disconnected first, so that no more
   // messages are taken while `out` still delivers the receipts of those in hand.
@@ -251,6 +263,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   void answered(int64_t messages, int64_t bytes) {
     pending_bytes.fetch_sub(bytes);
     pending.fetch_sub(messages);
+    if (on_settled) on_settled();
   }
 
   void sendReceipt(const Inbound& in, const std::string& org, const std::string& body) {
@@ -624,7 +637,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     }
     mqtt::token_ptr token;
     try {
-      token = in_paho->disconnect(0);
+      in_disconnect_listener.settled = &on_settled;
+      token = in_paho->disconnect(0, nullptr, in_disconnect_listener);
     } catch (const mqtt::exception&) {
       // Not connected: nothing comes in.
     }
@@ -634,6 +648,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       in_disconnect_done = true;
     }
     in_disconnect_cv.notify_all();
+    // drained() waits for in_disconnect_done too: the listener may have told before it was set.
+    if (on_settled) on_settled();
   }
 
   // The disconnect of `in` once the call to Paho has returned (null if `in` was not connected,
@@ -775,6 +791,8 @@ bool MqttAdapter::drained() const {
 }
 
 int MqttAdapter::pending() const { return static_cast<int>(impl_->pending.load()); }
+
+void MqttAdapter::setOnSettled(std::function<void()> fn) { impl_->on_settled = std::move(fn); }
 
 void MqttAdapter::stop() {
   if (!impl_ || impl_->disconnected.exchange(true)) return;

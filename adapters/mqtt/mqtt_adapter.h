@@ -63,9 +63,12 @@ class MqttAdapter {
   // those the broker has not handed over stay queued in the hub's persistent session for the
   // next start. Every message taken before is still stored and answered. Any thread.
   void stopTaking();
-  // Shutdown, step 2 (poll it): the inbound connection is closed and every message taken has
-  // its receipt handed to Paho.
+  // Shutdown, step 2: the inbound connection is closed and every message taken has its receipt
+  // handed to Paho. Wait for it with setOnSettled rather than polling.
   bool drained() const;
+  // Called (on Paho's or an I/O thread) whenever drained() may have turned true: a receipt handed
+  // to Paho, the inbound disconnect completed. Set before start().
+  void setOnSettled(std::function<void()> fn);
   // Messages taken (at Paho's callback) whose receipt is not yet handed to Paho.
   int pending() const;
   // Shutdown, step 3: disconnects, giving the receipts already handed to Paho a moment to go.

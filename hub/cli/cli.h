@@ -1,0 +1,38 @@
+// The admin CLI's commands (xianjie.cpp dispatches on argv[1]) and the argument helpers they
+// share. Each command returns the process's exit code: 0 done, 1 failed (config, store, files),
+// 2 a usage or input error. One command group per file; all run on the main thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/hub_config.h"
+
+namespace xj::cli {
+
+// Prints the usage text to stderr; returns 2.
+int usage();
+
+// `--config FILE --org ID --role ROLE --township CODE...` and positional arguments.
+struct Args {
+  std::string config;
+  std::string org;
+  std::string role;
+  std::vector<std::string> townships;
+  std::vector<std::string> positional;
+  bool ok = true;
+};
+Args parseArgs(int argc, char** argv, int from);
+
+// Loads the config named by --config (anywhere in argv from `from`) and puts the other arguments
+// in `rest`. False (the problems printed) when the config does not load.
+bool configFromArgs(int argc, char** argv, int from, HubConfig& config, std::vector<char*>& rest);
+
+int tokenCommand(int argc, char** argv);     // token_command.cpp
+int evalCommand(int argc, char** argv);      // eval_command.cpp
+int routesCommand(int argc, char** argv);    // routes_command.cpp
+int mqttAclCommand(int argc, char** argv);   // mqtt_acl_command.cpp
+int calendarCommand(int argc, char** argv);  // calendar_command.cpp
+int outboxCommand(int argc, char** argv);    // outbox_command.cpp
+
+}  // namespace xj::cli

@@ -1,0 +1,73 @@
+#include <cstdio>
+
+#include "hub/cli/cli.h"
+
+namespace xj::cli {
+
+int usage() {
+  std::fprintf(
+      stderr,
+      "usage:\n"
+      "  xianjie token create [--config FILE] --org ID --role hotline|charity|agency|staff|admin "
+      "[--township CODE ...]\n"
+      "  xianjie token list   [--config FILE]\n"
+      "  xianjie token revoke [--config FILE] TOKEN_ID\n"
+      "  xianjie eval FILE.json [--config FILE] [--as-of YYYY-MM-DD] [--explain] [--no-trace]\n"
+      "  xianjie routes test [--config FILE] MESSAGE.json\n"
+      "  xianjie calendar import FILE.json [--config FILE] [--out DIR]\n"
+      "  xianjie mqtt-acl [--config FILE] --out DIR\n"
+      "  xianjie outbox list [--config FILE] [--state pending|delivered|dead] [--after ID]\n"
+      "  xianjie outbox replay [--config FILE] ID\n");
+  return 2;
+}
+
+Args parseArgs(int argc, char** argv, int from) {
+  Args a;
+  for (int i = from; i < argc; ++i) {
+    std::string k = argv[i];
+    auto next = [&](std::string& out) {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", k.c_str());
+        a.ok = false;
+        return;
+      }
+      out = argv[++i];
+    };
+    if (k == "--config") {
+      next(a.config);
+    } else if (k == "--org") {
+      next(a.org);
+    } else if (k == "--role") {
+      next(a.role);
+    } else if (k == "--township") {
+      std::string t;
+      next(t);
+      a.townships.push_back(t);
+    } else if (k.rfind("--", 0) == 0) {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      a.ok = false;
+    } else {
+      a.positional.push_back(k);
+    }
+  }
+  return a;
+}
+
+bool configFromArgs(int argc, char** argv, int from, HubConfig& config, std::vector<char*>& rest) {
+  for (int i = from; i < argc; ++i) {
+    if (std::string(argv[i]) == "--config" && i + 1 < argc) {
+      Problems problems;
+      auto loaded = loadHubConfig(argv[++i], problems);
+      if (!loaded.isOk()) {
+        std::fprintf(stderr, "%s:\n%s", argv[i], formatProblems(problems).c_str());
+        return false;
+      }
+      config = loaded.value();
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  return true;
+}
+
+}  // namespace xj::cli

@@ -1,0 +1,131 @@
+// xianjie token create|list|revoke: API tokens in the hub's database (hashes only). The running
+// hub picks changes up within a second (its token refresher).
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+
+#include "adapters/household/standards.h"
+#include "hub/cli/cli.h"
+#include "hub/core/time_format.h"
+#include "hub/security/token_registry.h"
+#include "hub/storage/token_table.h"
+
+namespace xj::cli {
+namespace {
+
+// Every reason the create request is refused (empty: none); canonicalises the townships' codes.
+std::vector<std::string> createProblems(const HubConfig& config, Args& a) {
+  std::vector<std::string> problems;
+  auto role = parseRole(a.role);
+  if (!role) problems.push_back("--role must be one of hotline, charity, agency, staff, admin");
+  if (a.org.empty()) problems.push_back("--org is required");
+  for (char c : a.org)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == ':')) {
+      problems.push_back("--org may contain only letters, digits and . _ - :");
+      break;
+    }
+  // The hub's own broker login (mqtt.username, "xianjied" by default) must stay the hub's: an
+  // organisation of that name would get its MQTT password and ACL in `xianjie mqtt-acl`.
+  const std::string hub_user =
+      config.mqtt.username.empty() ? std::string("xianjied") : config.mqtt.username;
+  if (a.org == hub_user)
+    problems.push_back("--org " + a.org + " is the hub's own MQTT user name (mqtt.username)");
+  Problems standards_problems;
+  auto standards = household::loadStandards(config.standards_dir, standards_problems);
+  if (!standards.isOk()) {
+    problems.push_back("standards in " + config.standards_dir + " could not be loaded");
+    return problems;
+  }
+  for (auto& t : a.townships) {
+    const auto* found = standards.value()->townships.find(t);
+    if (!found) {
+      problems.push_back("--township " + t + " is not a Dahua township");
+    } else {
+      t = found->code;
+    }
+  }
+  return problems;
+}
+
+int tokenCreate(const HubConfig& config, Args& a, storage::TokenTable& table,
+                const std::string& now) {
+  if (auto problems = createProblems(config, a); !problems.empty()) {
+    for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
+    return 2;
+  }
+  Principal p;
+  p.org = a.org;
+  p.role = *parseRole(a.role);
+  p.townships = a.townships;
+  auto made = security::makeToken(p, now);
+  if (auto s = table.insert(made.record); !s.isOk()) {
+    std::fprintf(stderr, "%s\n", s.toString().c_str());
+    return 1;
+  }
+  // The token itself goes to stdout alone, so scripts can capture it; it is shown only once.
+  std::printf("%s\n", made.token.c_str());
+  std::fprintf(stderr,
+               "created token %s for org=%s role=%s (store it now: it cannot be shown again)\n",
+               made.record.principal.token_id.c_str(), a.org.c_str(), a.role.c_str());
+  return 0;
+}
+
+int tokenList(storage::TokenTable& table) {
+  auto rows = table.list();
+  if (!rows.isOk()) {
+    std::fprintf(stderr, "%s\n", rows.status().toString().c_str());
+    return 1;
+  }
+  std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %s\n", "TOKEN_ID", "ORG", "ROLE", "STATE",
+              "CREATED", "TOWNSHIPS");
+  for (const auto& r : rows.value()) {
+    std::string t;
+    for (const auto& x : r.principal.townships) t += (t.empty() ? "" : ",") + x;
+    std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %s\n", r.principal.token_id.c_str(),
+                r.principal.org.c_str(), std::string(toString(r.principal.role)).c_str(),
+                r.revoked ? "revoked" : "active", r.created_at.c_str(),
+                t.empty() ? "*" : t.c_str());
+  }
+  return 0;
+}
+
+int tokenRevoke(const Args& a, storage::TokenTable& table, const std::string& now) {
+  if (a.positional.size() != 1) return usage();
+  if (auto s = table.revoke(a.positional[0], now); !s.isOk()) {
+    std::fprintf(stderr, "%s\n", s.toString().c_str());
+    return s.code() == StatusCode::kNotFound ? 2 : 1;
+  }
+  std::printf("revoked %s\n", a.positional[0].c_str());
+  return 0;
+}
+
+}  // namespace
+
+int tokenCommand(int argc, char** argv) {
+  if (argc < 3) return usage();
+  std::string verb = argv[2];
+  Args a = parseArgs(argc, argv, 3);
+  if (!a.ok) return usage();
+  HubConfig config;
+  if (!a.config.empty()) {
+    Problems problems;
+    auto loaded = loadHubConfig(a.config, problems);
+    if (!loaded.isOk()) {
+      std::fprintf(stderr, "%s:\n%s", a.config.c_str(), formatProblems(problems).c_str());
+      return 1;
+    }
+    config = loaded.value();
+  }
+  auto table = storage::TokenTable::open(config.store.path);
+  if (!table.isOk()) {
+    std::fprintf(stderr, "%s\n", table.status().toString().c_str());
+    return 1;
+  }
+  auto now = formatRfc3339(std::chrono::system_clock::now());
+  if (verb == "create") return tokenCreate(config, a, *table.value(), now);
+  if (verb == "list") return tokenList(*table.value());
+  if (verb == "revoke") return tokenRevoke(a, *table.value(), now);
+  return usage();
+}
+
+}  // namespace xj::cli

@@ -1,0 +1,231 @@
+// Start: each step builds one part of HubState and returns non-OK to end the start there; stop()
+// (hub_stop.cpp) then stops whatever the earlier steps started.
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+
+#include "config/partners_config.h"
+#include "config/routes_config.h"
+#include "config/villages_config.h"
+#include "hub/core/log.h"
+#include "hub/core/time_format.h"
+#include "hub/hub_state.h"
+#include "hub/storage/fault_vfs.h"
+#include "routing/intake/intake.h"
+
+namespace xj {
+namespace {
+
+Status loadFiles(HubState& s) {
+  const auto& cfg = s.config;
+  Problems problems;
+  auto standards = household::loadStandards(cfg.standards_dir, problems);
+  if (!standards.isOk())
+    return Status::invalid("standards in " + cfg.standards_dir + ":\n" + formatProblems(problems));
+  s.standards_at_start = standards.value();
+  const TownshipDirectory& townships = s.standards_at_start->townships;
+  auto routes = loadRoutes(cfg.routes_path, townships, problems);
+  if (!routes.isOk()) return Status::invalid(cfg.routes_path + ":\n" + formatProblems(problems));
+  s.routes = std::make_unique<routing::RouteTableHolder>(routes.value());
+  auto partners = loadPartners(cfg.partners_path, townships, problems);
+  if (!partners.isOk())
+    return Status::invalid(cfg.partners_path + ":\n" + formatProblems(problems));
+  s.partners = std::make_unique<PartnerDirectoryHolder>(partners.value());
+  auto villages = loadVillages(cfg.villages_path, townships, problems);
+  if (!villages.isOk())
+    return Status::invalid(cfg.villages_path + ":\n" + formatProblems(problems));
+  s.places = villages.value();
+  auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
+  if (!keys.isOk()) return keys.status();
+  s.keys.emplace(std::move(keys).value());
+  s.inbound = std::make_unique<inbound::Inbound>(
+      s.standards_at_start, townships, *s.routes, s.clock,
+      envelope::Limits{cfg.http.max_json_depth, std::nullopt}, *s.keys);
+  return Status::ok();
+}
+
+Status openStore(HubState& s) {
+  // A partner's next progress report: its progress_every_working_days on the calendar in force
+  // (directory and calendar read at each use, so SIGHUP reloads apply).
+  s.write_jobs = std::make_unique<routing::PolicyJobs>(
+      [&partners = *s.partners, &intake = *s.inbound](const std::string& partner,
+                                                      const std::string& from) {
+        auto dir = partners.get();
+        const Partner* p = dir ? dir->find(partner) : nullptr;
+        if (!p || p->progress_every_working_days <= 0) return std::string();
+        return intake.deadline(from, p->progress_every_working_days).date;
+      });
+  auto store =
+      storage::SqliteStore::open(s.config.store, s.metrics, s.keys->fingerprint(), *s.write_jobs);
+  if (!store.isOk()) return store.status();
+  s.store = std::move(store).value();
+  // The calendar: metrics and a daily warning before it runs out (a warning, not an outage).
+  s.calendar = std::make_unique<CalendarWatch>(
+      s.clock, [&intake = *s.inbound] { return intake.standards(); }, s.metrics);
+  recountDeadlines(s, "start");
+  const char* help = "SIGHUP reloads of the standards (parameters, calendar)";
+  s.reloads_ok = &s.metrics.counter("xianjie_standards_reloads_total", help, "result=\"ok\"");
+  s.reloads_rejected =
+      &s.metrics.counter("xianjie_standards_reloads_total", help, "result=\"rejected\"");
+  return Status::ok();
+}
+
+// Tokens: loaded now, then re-read whenever the file changed (hub/token_refresher.h).
+Status startTokens(HubState& s) {
+  auto refresher = TokenRefresher::start(s.config.store.path, s.tokens);
+  if (!refresher.isOk()) return refresher.status();
+  s.refresher = std::move(refresher).value();
+  return Status::ok();
+}
+
+// The overdue sweep and its /metrics figures; its timer is armed when serving starts.
+Status makeSweep(HubState& s) {
+  s.sweep = std::make_unique<OverdueSweep>(*s.store, *s.routes, s.clock, s.metrics);
+  return Status::ok();
+}
+
+// The test-only hooks of POST /v1/admin/faults (store.fault_injection).
+void addFaultHooks(HubState& s, http::ApiDeps& deps) {
+  storage::SqliteStore* store = s.store.get();
+  deps.set_max_page_count = [store](int64_t p) { store->setMaxPageCount(p); };
+  deps.pause_writer = [store](bool p) { store->setPaused(p); };
+  deps.drop_writer_connection = [store] { store->dropWriterConnection(); };
+  deps.set_clock = [&s](std::chrono::system_clock::time_point t) {
+    s.clock.set(t);
+    s.calendar->check();  // the warning of the new day, at once
+  };
+  deps.fail_writes = [](int64_t writes) { storage::failNextWrites(writes); };
+  deps.sweep_as_of = [&sweep = *s.sweep](std::string today,
+                                         std::function<void(std::optional<SweepResult>)> done) {
+    return sweep.run(today, std::move(done));
+  };
+}
+
+http::ApiDeps apiDeps(HubState& s) {
+  http::ApiDeps deps{
+      .store = *s.store,
+      .work = *s.store,
+      .tokens = s.tokens,
+      .intake = *s.inbound,
+      .clock = s.clock,
+      .metrics = s.metrics,
+      .schedule =
+          [&ioc = s.ioc](std::chrono::milliseconds delay, std::function<void()> fn) {
+            auto timer = std::make_shared<boost::asio::steady_timer>(ioc, delay);
+            timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
+              if (!ec) fn();
+            });
+          },
+      // Not ready while the broker is unreachable: MQTT publishers would get no receipts.
+      .ready =
+          s.mqtt ? std::function<bool()>([m = s.mqtt.get()] { return m->connected(); }) : nullptr,
+      .store_healthy = [store = s.store.get()] { return store->healthy(); },
+      .outbox = s.store.get(),
+      // The directory in force: a SIGHUP that loads a valid partners file (a partner now full, a
+      // platform's fields) applies to the next request, as it does to delivery.
+      .partners = [&partners = *s.partners] { return partners.get(); },
+      .places = s.places,
+  };
+  if (s.config.store.fault_injection) addFaultHooks(s, deps);
+  return deps;
+}
+
+// The outbox's delivery thread: resumes pending rows, then takes new ones from the writer. It
+// starts before anything is served, so that no row committed meanwhile is missed.
+Status startDelivery(HubState& s) {
+  if (s.config.mqtt.enabled)
+    s.mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(s.config.mqtt, s.ioc, *s.inbound, *s.store,
+                                                         s.tokens, s.metrics, s.store.get());
+  webhook::MqttPublish mqtt_publish;
+  if (s.mqtt)
+    mqtt_publish = [m = s.mqtt.get()](const std::string& topic, const std::string& payload,
+                                      const webhook::UserProperties& props,
+                                      std::function<void(bool)> done) {
+      m->publish(topic, payload, props, std::move(done));
+    };
+  s.dispatcher = std::make_unique<webhook::OutboxDispatcher>(webhook::DispatcherDeps{
+      .store = *s.store,
+      .partners = [&partners = *s.partners] { return partners.get(); },
+      .clock = s.clock,
+      .metrics = s.metrics,
+      .mqtt_publish = std::move(mqtt_publish),
+  });
+  return s.dispatcher->start();
+}
+
+// SIGTERM/SIGINT, on an I/O thread: stop taking work, then let the main thread drain.
+void armStopSignals(HubState& s) {
+  s.stop_signals.emplace(s.ioc, SIGINT, SIGTERM);
+  s.stop_signals->async_wait([&s](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    log::info("shutdown_requested", {{"signal", std::to_string(sig)}});
+    s.api->setStopping();
+    s.server->stopAccepting();
+    if (s.mqtt) s.mqtt->stopTaking();
+    s.store->setPaused(false);  // a test's paused writer must not hold up the drain
+    s.shutdown.request();       // last: the drain's first look sees the intake stopped
+  });
+}
+
+// The overdue sweep: soon after start (so /metrics has overdue counts at once), then every
+// routes' sweep_interval_seconds; each tick also runs the calendar's daily warning check.
+void scheduleSweep(HubState& s, std::chrono::seconds after) {
+  s.sweep_timer->expires_after(after);
+  s.sweep_timer->async_wait([&s](const boost::system::error_code& ec) {
+    if (ec || s.shutdown.requested()) return;
+    s.sweep->run(routing::acceptedOn(s.clock.now()), nullptr);
+    s.calendar->check();
+    scheduleSweep(s, std::chrono::seconds(s.routes->get()->sweep_interval_seconds));
+  });
+}
+
+Status startServing(HubState& s) {
+  s.api = std::make_unique<http::Api>(apiDeps(s));
+  s.server = std::make_unique<http::HttpServer>(s.ioc, s.config.http, *s.api);
+  s.server->setOnAnswered([&latch = s.shutdown] { latch.poke(); });
+  if (s.mqtt) s.mqtt->setOnSettled([&latch = s.shutdown] { latch.poke(); });
+  auto port = s.server->start();
+  if (!port.isOk()) return port.status();
+  armStopSignals(s);
+  armReload(s);
+  s.sweep_timer.emplace(s.ioc);
+  scheduleSweep(s, std::chrono::seconds(1));
+  // Readiness line for scripts and tests: the port is real (config port 0 picks a free one).
+  log::info("listening", {{"http", s.config.http.listen + ":" + std::to_string(port.value())},
+                          {"db", s.config.store.path},
+                          {"tokens", std::to_string(s.tokens.size())}});
+  s.calendar->check();
+  s.work.emplace(boost::asio::make_work_guard(s.ioc));
+  if (s.mqtt)
+    if (auto st = s.mqtt->start(); !st.isOk()) return st;
+  for (int i = 0; i < s.config.http.threads; ++i)
+    s.io_threads.emplace_back([&ioc = s.ioc] { ioc.run(); });
+  return Status::ok();
+}
+
+}  // namespace
+
+// The provisional deadlines of open items are counted again whenever the standards are loaded
+// (at start: a notice added while the hub was down; on SIGHUP). A job on the store writer.
+void recountDeadlines(HubState& s, const char* why) {
+  DeadlineCounter count = [&intake = *s.inbound](const std::string& from, int working_days) {
+    auto d = intake.deadline(from, working_days);
+    return RecountedDeadline{d.date, d.provisional};
+  };
+  s.store->recountProvisionalDeadlines(
+      std::move(count), formatRfc3339(s.clock.now()),
+      [why = std::string(why)](std::optional<int> changed) {
+        if (!changed)
+          log::error("deadline_recount_failed", {{"why", why}});
+        else if (*changed > 0)
+          log::info("deadlines_recounted", {{"items", std::to_string(*changed)}, {"why", why}});
+      });
+}
+
+Status start(HubState& s) {
+  for (auto step : {loadFiles, openStore, startTokens, makeSweep, startDelivery, startServing})
+    if (auto st = step(s); !st.isOk()) return st;
+  return Status::ok();
+}
+
+}  // namespace xj
