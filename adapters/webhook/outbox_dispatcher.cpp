@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "adapters/webhook/retry_after.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
 #include "hub/security/webhook_signature.h"
@@ -58,17 +59,11 @@ size_t readHeader(char* data, size_t size, size_t n, void* user) {
     std::string head(line.substr(0, kName.size()));
     std::transform(head.begin(), head.end(), head.begin(), ::tolower);
     if (head == kName) {
-      int64_t secs = 0;
-      bool digits = false;
-      for (char c : line.substr(kName.size())) {
-        if (c >= '0' && c <= '9') {
-          secs = std::min<int64_t>(secs * 10 + (c - '0'), 86'400);
-          digits = true;
-        } else if (digits) {
-          break;
-        }
-      }
-      if (digits) a->retry_after_ms = secs * 1000;
+      // An HTTP date is the receiver's real time, so it is measured against the system clock,
+      // not the hub's (which a test may have set elsewhere).
+      const auto now = std::chrono::system_clock::now().time_since_epoch();
+      a->retry_after_ms = retryAfterMs(
+          line.substr(kName.size()), std::chrono::duration_cast<std::chrono::seconds>(now).count());
     }
   }
   return size * n;

@@ -11,8 +11,9 @@
 // Channels:
 // - webhook: POST the body with Idempotency-Key, X-Xianjie-Timestamp, X-Xianjie-Signature
 //   (hub/security/webhook_signature.h), X-Xianjie-Kind; 2xx delivered; 408, 429, 5xx, timeouts
-//   and connection errors retried (Retry-After honoured as a floor); any other status dead at
-//   once (the receiver refused the message itself; staff may replay after fixing the cause).
+//   and connection errors retried (Retry-After, seconds or an HTTP date, honoured as a floor:
+//   retry_after.h); any other status dead at once (the receiver refused the message itself;
+//   staff may replay after fixing the cause).
 // - mqtt: QoS 1 publish through the MQTT adapter, delivered on the broker's PUBACK, with the
 //   same values as MQTT 5 user properties.
 // - poll: nothing to push; the row is marked delivered at once (the partner reads its

@@ -253,6 +253,25 @@ TEST_CASE("partner feedback: accepted -> in_progress -> completed, told to the i
   CHECK(trim(h.d.sql("SELECT count(*) FROM outbox WHERE partner='charity-1'")) == "1");
 }
 
+TEST_CASE("the exchange list shows staff only their townships' exchanges", "[exchange][scope]") {
+  Hub h;
+  std::string item = h.newItem("t-1");
+  auto created = h.refer(item, "charity-1", std::string(",") + kConsent);
+  REQUIRE(created.status == 201);
+  std::string ex = json(created.body)["exchange"]["id"].GetString();
+  auto listed = [&](const std::string& token) {
+    auto r = h.send("GET", "/v1/exchanges", "", token);
+    REQUIRE(r.status == 200);
+    std::vector<std::string> ids;
+    for (const auto& e : json(r.body)["exchanges"].GetArray()) ids.push_back(e["id"].GetString());
+    return ids;
+  };
+  // Staff of another township: the list is as empty as its GET is 404.
+  CHECK(listed(h.baima).empty());
+  CHECK(listed(h.staff) == std::vector<std::string>{ex});
+  CHECK(listed(h.admin) == std::vector<std::string>{ex});
+}
+
 TEST_CASE("a charity's referral in: verified by staff, the outcome enqueued for the charity",
           "[exchange]") {
   Hub h;

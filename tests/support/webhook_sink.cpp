@@ -102,6 +102,10 @@ void WebhookSink::setMode(Mode mode) {
   ++mode_epoch_;
 }
 void WebhookSink::setFailStatus(int status) { fail_status_ = status; }
+void WebhookSink::setRetryAfter(std::string value) {
+  std::lock_guard lock(mu_);
+  retry_after_ = std::move(value);
+}
 
 void WebhookSink::stopListening() {
   stopping_ = true;
@@ -179,6 +183,7 @@ void WebhookSink::serve(int fd) {
       buf.append(chunk, static_cast<size_t>(n));
     }
     ReceivedDelivery d;
+    d.arrived = std::chrono::steady_clock::now();
     auto sp1 = request_line.find(' ');
     auto sp2 = request_line.find(' ', sp1 + 1);
     d.path = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
@@ -213,14 +218,18 @@ void WebhookSink::serve(int fd) {
     }
     int status = mode == Mode::kFail ? fail_status_.load() : (d.verified ? 200 : 401);
     d.answered = status;
+    std::string retry_after;
     {
       std::lock_guard lock(mu_);
-      if (status >= 200 && status < 300) ++accepted_;
+      if (status >= 200 && status < 300)
+        ++accepted_;
+      else if (!retry_after_.empty())
+        retry_after = "\r\nRetry-After: " + retry_after_;
       received_.push_back(std::move(d));
     }
     std::string body = status == 401 ? "{\"error\":\"bad signature\"}" : "{}";
     std::string res =
-        "HTTP/1.1 " + std::to_string(status) + " " + reason(status) +
+        "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + retry_after +
         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
         "\r\n\r\n" + body;
     if (!sendAll(fd, res)) return closeFd();

@@ -31,8 +31,9 @@ struct ReceivedDelivery {
   std::string attempt;
   std::string body;
   bool verified = false;
-  std::string verify_error;  // why verification failed
-  int answered = 0;          // the status sent back; 0: none (hang, close)
+  std::string verify_error;                       // why verification failed
+  int answered = 0;                               // the status sent back; 0: none (hang, close)
+  std::chrono::steady_clock::time_point arrived;  // when the request was read in full
 };
 
 class WebhookSink {
@@ -50,6 +51,8 @@ class WebhookSink {
 
   void setMode(Mode mode);
   void setFailStatus(int status);
+  // A `Retry-After` header with this value on every non-2xx answer; empty: none (the default).
+  void setRetryAfter(std::string value);
   // Stops listening: connections are refused (as a partner that is down) until resume().
   void stopListening();
   void resume();
@@ -75,6 +78,7 @@ class WebhookSink {
   std::atomic<int> mode_epoch_{0};
   std::atomic<int> fail_status_{500};
   mutable std::mutex mu_;
+  std::string retry_after_;  // guarded by mu_
   std::vector<ReceivedDelivery> received_;
   size_t accepted_ = 0;
   std::thread acceptor_;
