@@ -186,6 +186,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   mqtt::token_ptr in_disconnect;
   std::condition_variable in_disconnect_cv;  // signals in_disconnect_done
   std::vector<mqtt::token_ptr> kept_tokens;  // tokens that did not settle, under stop_mu
+  SettlingTokens unsettled;  // the tokens of publishes nobody waits on (receipts, outbound)
   // Taken at the callback, receipt not yet handed to Paho: messages and their payload bytes.
   std::atomic<int64_t> pending{0};
   std::atomic<int64_t> pending_bytes{0};
@@ -336,7 +337,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
       if (!props.empty()) builder.properties(std::move(props));
       std::shared_lock lock(clients_mu);
       if (!out_client) throw mqtt::exception(MQTTASYNC_DISCONNECTED);  // closed at shutdown
-      out_client->publish(builder.finalize());
+      unsettled.add(*out_client, out_client->publish(builder.finalize()));
       receipt_messages.inc();
     } catch (const mqtt::exception& e) {
       // Not connected and the offline buffer is full: the publisher's resend will get the
@@ -621,6 +622,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     }
     in.reset();
     out.reset();
+    unsettled.clear();
     std::lock_guard lock(stop_mu);
     in_disconnect.reset();
     kept_tokens.clear();
@@ -843,7 +845,8 @@ void MqttAdapter::publish(const std::string& topic, const std::string& payload,
     }
     std::shared_lock lock(impl_->clients_mu);
     if (!impl_->out_client) throw mqtt::exception(MQTTASYNC_DISCONNECTED);  // closed at shutdown
-    impl_->out_client->publish(builder.finalize(), nullptr, *listener);
+    impl_->unsettled.add(*impl_->out_client,
+                         impl_->out_client->publish(builder.finalize(), nullptr, *listener));
   } catch (const mqtt::exception&) {
     impl_->publish_failures.inc();
     listener->keep.reset();

@@ -18,6 +18,8 @@
 #include <mqtt/async_client.h>
 
 #include <chrono>
+#include <deque>
+#include <mutex>
 #include <thread>
 
 namespace xj::mqtt_adapter {
@@ -37,5 +39,41 @@ inline bool settleToken(mqtt::async_client& client, const mqtt::token_ptr& token
   (void)client.get_pending_delivery_token(0xFFFF + 1);  // no token has this id: takes the lock
   return true;
 }
+
+// SettlingTokens: the tokens of publishes nobody waits on (receipts, fire-and-forget test
+// publishes). Dropping such a token at once races Paho's thread the same way when the PUBACK
+// comes back before the publisher has let go of its reference. So they are held here, oldest
+// first, and each is let go of once the client has dropped it (only this holder's reference
+// left), after taking the client's lock as settleToken does. Held tokens are bounded by the
+// publishes in flight: every publish reaps what has settled before adding its own.
+// Thread-safe; the client must outlive the holder's last reap (clear() after the client is
+// destroyed lets the rest go, Paho's threads being stopped or done with them by then).
+class SettlingTokens {
+ public:
+  void add(mqtt::async_client& client, mqtt::token_ptr token) {
+    std::lock_guard lock(mu_);
+    reapLocked(client);
+    held_.push_back(std::move(token));
+  }
+  void clear() {
+    std::lock_guard lock(mu_);
+    held_.clear();
+  }
+  size_t size() {
+    std::lock_guard lock(mu_);
+    return held_.size();
+  }
+
+ private:
+  void reapLocked(mqtt::async_client& client) {
+    size_t settled = 0;
+    while (settled < held_.size() && held_[settled].use_count() == 1) ++settled;
+    if (settled == 0) return;
+    (void)client.get_pending_delivery_token(0xFFFF + 1);  // takes the client's lock
+    held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(settled));
+  }
+  std::mutex mu_;
+  std::deque<mqtt::token_ptr> held_;
+};
 
 }  // namespace xj::mqtt_adapter

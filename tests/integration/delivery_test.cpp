@@ -437,9 +437,10 @@ TEST_CASE("a restart in the middle of a backoff keeps the attempts and the next 
   sink.stopListening();
   Hub hub;
   hub.start({webhookPartner("ngo-a", sink.url(), writeSecret(hub.d, "a", kSecretA))},
-            R"({"max_attempts": 2, "backoff_initial_ms": 6000, "backoff_max_ms": 6000})");
+            R"({"max_attempts": 2, "backoff_initial_ms": 16000, "backoff_max_ms": 16000})");
   int64_t id = hub.enqueue("ngo-a", "ex-1", 1);
-  // The first attempt fails; the next is 3 to 6 s away (half the step plus jitter).
+  // The first attempt fails; the next is 8 to 16 s away (half the step plus jitter): room for
+  // a restart of the slowest build (ThreadSanitizer, on a loaded machine) before it is due.
   REQUIRE(waitFor([&] { return hub.state(id) == "pending 1 connect failed"; }, 10s));
   const std::string next =
       hub.d.sql("SELECT next_attempt_ms FROM outbox WHERE id=" + std::to_string(id));
@@ -449,7 +450,7 @@ TEST_CASE("a restart in the middle of a backoff keeps the attempts and the next 
   // Still one attempt made, not zero: the count came back with the row.
   CHECK(hub.state(id) == "pending 1 connect failed");
   // The second (and last) attempt comes when the backoff ends, not at the restart.
-  REQUIRE(waitFor([&] { return hub.state(id).rfind("dead", 0) == 0; }, 15s));
+  REQUIRE(waitFor([&] { return hub.state(id).rfind("dead", 0) == 0; }, 30s));
   CHECK(hub.state(id) == "dead 2 connect failed");
   const int64_t dead_ms = std::stoll(hub.d.sql(
       "SELECT CAST(round((julianday(updated_at) - 2440587.5) * 86400000) AS INTEGER) FROM outbox "

@@ -263,7 +263,8 @@ TEST_CASE("the exchange list shows staff only their townships' exchanges", "[exc
     auto r = h.send("GET", "/v1/exchanges", "", token);
     REQUIRE(r.status == 200);
     std::vector<std::string> ids;
-    for (const auto& e : json(r.body)["exchanges"].GetArray()) ids.push_back(e["id"].GetString());
+    auto doc = json(r.body);  // alive while its array is read
+    for (const auto& e : doc["exchanges"].GetArray()) ids.push_back(e["id"].GetString());
     return ids;
   };
   // Staff of another township: the list is as empty as its GET is 404.

@@ -26,6 +26,7 @@ struct MqttTestClient::Impl {
   // a token waited on is let go of only once settled, else kept until the client is gone.
   std::mutex tokens_mu;
   std::vector<mqtt::token_ptr> tokens;
+  xj::mqtt_adapter::SettlingTokens unsettled;  // publishes not waited on
   // Waits for `t` to complete and settle; returns whether it completed.
   bool wait(const mqtt::token_ptr& t, std::chrono::milliseconds timeout) {
     if (xj::mqtt_adapter::settleToken(*client, t, 1, timeout)) return true;
@@ -102,6 +103,7 @@ MqttTestClient::~MqttTestClient() {
   } catch (...) {
   }
   impl_->client.reset();  // first the client, then the tokens that did not settle
+  impl_->unsettled.clear();
   std::lock_guard lock(impl_->tokens_mu);
   impl_->tokens.clear();
 }
@@ -142,7 +144,10 @@ int MqttTestClient::publish(const std::string& topic, const std::string& payload
       props.add(mqtt::property(mqtt::property::CORRELATION_DATA, correlation));
     b.properties(std::move(props));
     mqtt::token_ptr tok = impl_->client->publish(b.finalize());  // one reference, ours
-    if (!wait) return 0;
+    if (!wait) {
+      impl_->unsettled.add(*impl_->client, std::move(tok));
+      return 0;
+    }
     if (!impl_->wait(tok, std::chrono::seconds(10))) return -1;
     int reason = tok->get_reason_code();
     if (tok->get_return_code() != MQTTASYNC_SUCCESS || reason >= 0x80)
