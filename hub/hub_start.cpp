@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "adapters/envelope/outbound_codec.h"
 #include "config/partners_config.h"
 #include "config/routes_config.h"
 #include "config/villages_config.h"
@@ -59,6 +60,18 @@ Status openStore(HubState& s) {
       storage::SqliteStore::open(s.config.store, s.metrics, s.keys->fingerprint(), *s.write_jobs);
   if (!store.isOk()) return store.status();
   s.store = std::move(store).value();
+  s.service = std::make_unique<routing::WorkService>(routing::WorkServiceDeps{
+      .messages = *s.store,
+      .work = *s.store,
+      .outbox = s.store.get(),
+      .routes = *s.routes,
+      .clock = s.clock,
+      .partners = [&partners = *s.partners] { return partners.get(); },
+      .deadline = [&intake = *s.inbound](
+                      const std::string& from,
+                      int working_days) { return intake.deadline(from, working_days); },
+      .encode_person = envelope::encodePerson,
+  });
   // The calendar: metrics and a daily warning before it runs out (a warning, not an outage).
   s.calendar = std::make_unique<CalendarWatch>(
       s.clock, [&intake = *s.inbound] { return intake.standards(); }, s.metrics);
@@ -80,7 +93,7 @@ Status startTokens(HubState& s) {
 
 // The overdue sweep and its /metrics figures; its timer is armed when serving starts.
 Status makeSweep(HubState& s) {
-  s.sweep = std::make_unique<OverdueSweep>(*s.store, *s.routes, s.clock, s.metrics);
+  s.sweep = std::make_unique<OverdueSweep>(*s.service, s.metrics);
   return Status::ok();
 }
 
@@ -105,6 +118,7 @@ http::ApiDeps apiDeps(HubState& s) {
   http::ApiDeps deps{
       .store = *s.store,
       .work = *s.store,
+      .service = *s.service,
       .tokens = s.tokens,
       .intake = *s.inbound,
       .clock = s.clock,
@@ -134,8 +148,8 @@ http::ApiDeps apiDeps(HubState& s) {
 // starts before anything is served, so that no row committed meanwhile is missed.
 Status startDelivery(HubState& s) {
   if (s.config.mqtt.enabled)
-    s.mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(s.config.mqtt, s.ioc, *s.inbound, *s.store,
-                                                         s.tokens, s.metrics, s.store.get());
+    s.mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(s.config.mqtt, s.ioc, *s.inbound,
+                                                         *s.service, s.tokens, s.metrics);
   webhook::MqttPublish mqtt_publish;
   if (s.mqtt)
     mqtt_publish = [m = s.mqtt.get()](const std::string& topic, const std::string& payload,
