@@ -49,8 +49,8 @@ Status openStore(HubState& s) {
   // A partner's next progress report: its progress_every_working_days on the calendar in force
   // (directory and calendar read at each use, so SIGHUP reloads apply).
   s.write_jobs = std::make_unique<routing::PolicyJobs>(
-      [&partners = *s.partners, &intake = *s.inbound](const std::string& partner,
-                                                      const std::string& from) {
+      envelope::outboundBodies(), [&partners = *s.partners, &intake = *s.inbound](
+                                      const std::string& partner, const std::string& from) {
         auto dir = partners.get();
         const Partner* p = dir ? dir->find(partner) : nullptr;
         if (!p || p->progress_every_working_days <= 0) return std::string();

@@ -27,6 +27,11 @@ check "routing includes a higher layer" '#include *"(adapters|config|hub/storage
 # std-only besides the core and the rules core (so no JSON library: RapidJSON included as
 # <rapidjson/...> is caught here): it reaches the store through hub/core/work_transaction.h alone.
 check "third-party include in routing" '#include *[<"](boost|rapidjson|mqtt|MQTTAsync|MQTTClient|curl|openssl|sqlite3|catch2)' routing
+# ... nor writes JSON by hand: what leaves the hub is encoded from domain values in one place,
+# adapters/envelope/outbound_codec.h (routing/work/outbound_bodies.h is the seam). A string
+# literal opening an object or a member ("{\"key\"", ",\"key\"") is string-built JSON.
+check "routing builds JSON by string concatenation (encode in adapters/envelope/outbound_codec)" \
+  '"\{\\"|",\\"' routing
 # Storage holds SQL and no decisions: it runs write jobs (hub/core/write_job.h) that routing/work
 # builds, and includes nothing of routing/.
 check "hub/storage includes routing/" '#include *"routing/' hub/storage

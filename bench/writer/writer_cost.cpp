@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/envelope/outbound_codec.h"
 #include "adapters/household/standards.h"
 #include "adapters/inbound/inbound.h"
 #include "config/routes_config.h"
@@ -192,7 +193,8 @@ int main(int argc, char** argv) {
   config.readers = 1;
   config.fault_injection = true;  // the VFS that counts bytes and syncs
   MetricsRegistry metrics;
-  routing::PolicyJobs jobs;  // the hub's jobs (no partners here: no progress deadlines)
+  // The hub's jobs (no partners here: no progress deadlines).
+  routing::PolicyJobs jobs{envelope::outboundBodies()};
   auto opened = storage::SqliteStore::open(config, metrics, keys.value().fingerprint(), jobs);
   if (!opened.isOk()) {
     std::fprintf(stderr, "store: %s\n", opened.status().message().c_str());

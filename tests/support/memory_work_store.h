@@ -6,6 +6,7 @@
 // returns. Test-only; one test thread.
 #pragma once
 
+#include "adapters/envelope/outbound_codec.h"
 #include "hub/core/message_store.h"
 #include "hub/core/work_store.h"
 #include "routing/work/policy_jobs.h"
@@ -82,7 +83,7 @@ class MemoryWorkStore final : public MessageStore, public WorkStore {
   bool run(std::unique_ptr<WriteJob> job);
 
   MemoryWorkTransaction& tx_;
-  routing::PolicyJobs jobs_;
+  routing::PolicyJobs jobs_{envelope::outboundBodies()};
   int writes_ = 0;
 };
 
