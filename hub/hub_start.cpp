@@ -46,16 +46,13 @@ Status loadFiles(HubState& s) {
 }
 
 Status openStore(HubState& s) {
-  // A partner's next progress report: its progress_every_working_days on the calendar in force
-  // (directory and calendar read at each use, so SIGHUP reloads apply).
+  // The directory and the calendar in force, read at each use so that SIGHUP reloads apply.
+  routing::PartnersInForce partners = [&holder = *s.partners] { return holder.get(); };
+  routing::WorkingDayCount deadline = [&intake = *s.inbound](const std::string& from, int days) {
+    return intake.deadline(from, days);
+  };
   s.write_jobs = std::make_unique<routing::PolicyJobs>(
-      envelope::outboundBodies(), [&partners = *s.partners, &intake = *s.inbound](
-                                      const std::string& partner, const std::string& from) {
-        auto dir = partners.get();
-        const Partner* p = dir ? dir->find(partner) : nullptr;
-        if (!p || p->progress_every_working_days <= 0) return std::string();
-        return intake.deadline(from, p->progress_every_working_days).date;
-      });
+      envelope::outboundBodies(), routing::progressDueCounter(partners, deadline));
   auto store =
       storage::SqliteStore::open(s.config.store, s.metrics, s.keys->fingerprint(), *s.write_jobs);
   if (!store.isOk()) return store.status();
@@ -66,10 +63,8 @@ Status openStore(HubState& s) {
       .outbox = s.store.get(),
       .routes = *s.routes,
       .clock = s.clock,
-      .partners = [&partners = *s.partners] { return partners.get(); },
-      .deadline = [&intake = *s.inbound](
-                      const std::string& from,
-                      int working_days) { return intake.deadline(from, working_days); },
+      .partners = partners,
+      .deadline = deadline,
       .encode_person = envelope::encodePerson,
   });
   // The calendar: metrics and a daily warning before it runs out (a warning, not an outage).

@@ -16,6 +16,16 @@ PersonFields personFieldsFor(const Partner& partner) {
   return out;
 }
 
+ProgressDueCounter progressDueCounter(PartnersInForce partners, WorkingDayCount deadline) {
+  return [partners = std::move(partners), deadline = std::move(deadline)](
+             const std::string& partner, const std::string& from) {
+    auto dir = partners ? partners() : nullptr;
+    const Partner* p = dir ? dir->find(partner) : nullptr;
+    if (!p || p->progress_every_working_days <= 0 || !deadline) return std::string();
+    return deadline(from, p->progress_every_working_days).date;
+  };
+}
+
 bool WorkService::ingest(IngestRecord record, MessageStore::IngestCallback done) const {
   return deps_.messages.submit(std::move(record), std::move(done));
 }

@@ -53,6 +53,16 @@ PersonFields personFieldsFor(const Partner& partner);
 using PersonEncoder = std::function<std::string(
     const std::string& payload, const PersonFields& fields, const std::string& need)>;
 
+// The directory in force and a working-day count on the calendar in force, as the service and
+// the write jobs read them (at each use, so that a SIGHUP reload applies to the next one).
+using PartnersInForce = std::function<std::shared_ptr<const PartnerDirectory>()>;
+using WorkingDayCount = std::function<PlannedDeadline(const std::string& from, int working_days)>;
+
+// A partner's next progress report for the write jobs (PolicyJobs): its
+// progress_every_working_days from `from`; "" when the partner is no longer in the directory or
+// reports no progress.
+ProgressDueCounter progressDueCounter(PartnersInForce partners, WorkingDayCount deadline);
+
 // What the service needs; every reference outlives it.
 struct WorkServiceDeps {
   MessageStore& messages;
@@ -61,9 +71,9 @@ struct WorkServiceDeps {
   const RouteTableHolder& routes;
   const Clock& clock;
   // The partner directory in force (null: none loaded).
-  std::function<std::shared_ptr<const PartnerDirectory>()> partners;
+  PartnersInForce partners;
   // The n-th working day after a date on the calendar in force.
-  std::function<PlannedDeadline(const std::string& from, int working_days)> deadline;
+  WorkingDayCount deadline;
   PersonEncoder encode_person;
 };
 

@@ -347,3 +347,18 @@ TEST_CASE("partners are suggested by room, township and need", "[work_service]")
   rejected.reason = "not_our_area";
   CHECK_FALSE(f.service->nextCandidates(rejected));
 }
+
+TEST_CASE("a partner's next progress report is counted from the directory in force",
+          "[work_service]") {
+  Fixture f;
+  auto count = routing::progressDueCounter(
+      [&f] { return std::shared_ptr<const PartnerDirectory>(f.directory); },
+      [](const std::string& from, int days) {
+        return routing::PlannedDeadline{from + "+" + std::to_string(days), false};
+      });
+  f.directory->partners[0].progress_every_working_days = 10;
+  CHECK(count("charity-a", "2026-12-02") == "2026-12-02+10");
+  f.directory->partners[0].progress_every_working_days = 0;
+  CHECK(count("charity-a", "2026-12-02").empty());
+  CHECK(count("charity-gone", "2026-12-02").empty());
+}
