@@ -179,8 +179,7 @@ int main(int argc, char** argv) {
     body.replace(body.find("@ID@"), 4, id);
     Problems p;
     if (intake.prepare(body, lines[line].kind, records[i], p) != envelope::ParseOutcome::kOk) {
-      std::fprintf(stderr, "workload line %zu does not parse (%zu problems)\n", line + 1,
-                   p.size());
+      std::fprintf(stderr, "workload line %zu does not parse (%zu problems)\n", line + 1, p.size());
       return 1;
     }
   }
