@@ -5,14 +5,16 @@
 // WorkStore::submitAction / submitExchange / sweep, OutboxStore::replayOutbound), whose
 // WriteJobFactory (policy_jobs.h) turns it into the job the writer runs. The ports, not
 // SqliteStore::write, because they keep the writer's rooms (inbound or beside it) and the
-// failure answers in one place for every caller.
+// failure answers in one place for every caller, and because they are not SQLite's: the unit
+// tests run the service over the in-memory store (tests/support/memory_work_store.h).
 //
 // The adapters (HTTP, MQTT) parse, authorize, call one function here and encode its answer;
 // they decide nothing, so the two paths cannot drift. Decided here: the follow-up of a resolved
 // ticket and its working-day deadline, where a category change is uploaded (the platform's
 // fields), a referral's partner checks (in the directory, offers the need, has capacity, serves
 // the item's township), its answer-by date, which of the person's fields leave for the partner,
-// the partners to suggest, and the sweep's cut-off for items without a deadline.
+// the partners to suggest, the sweep's cut-off for items without a deadline, and when a
+// partner's next progress report is due (progressDueCounter, for the write jobs).
 //
 // Std-only. Thread: any; every member is const or a port that is itself thread-safe. The
 // directory, route table and calendar are read at each call, so a SIGHUP reload applies to the
