@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "adapters/envelope/outbound_codec.h"
 #include "config/partners_config.h"
 #include "config/routes_config.h"
 #include "config/villages_config.h"
@@ -45,20 +46,27 @@ Status loadFiles(HubState& s) {
 }
 
 Status openStore(HubState& s) {
-  // A partner's next progress report: its progress_every_working_days on the calendar in force
-  // (directory and calendar read at each use, so SIGHUP reloads apply).
+  // The directory and the calendar in force, read at each use so that SIGHUP reloads apply.
+  routing::PartnersInForce partners = [&holder = *s.partners] { return holder.get(); };
+  routing::WorkingDayCount deadline = [&intake = *s.inbound](const std::string& from, int days) {
+    return intake.deadline(from, days);
+  };
   s.write_jobs = std::make_unique<routing::PolicyJobs>(
-      [&partners = *s.partners, &intake = *s.inbound](const std::string& partner,
-                                                      const std::string& from) {
-        auto dir = partners.get();
-        const Partner* p = dir ? dir->find(partner) : nullptr;
-        if (!p || p->progress_every_working_days <= 0) return std::string();
-        return intake.deadline(from, p->progress_every_working_days).date;
-      });
+      envelope::outboundBodies(), routing::progressDueCounter(partners, deadline));
   auto store =
       storage::SqliteStore::open(s.config.store, s.metrics, s.keys->fingerprint(), *s.write_jobs);
   if (!store.isOk()) return store.status();
   s.store = std::move(store).value();
+  s.service = std::make_unique<routing::WorkService>(routing::WorkServiceDeps{
+      .messages = *s.store,
+      .work = *s.store,
+      .outbox = s.store.get(),
+      .routes = *s.routes,
+      .clock = s.clock,
+      .partners = partners,
+      .deadline = deadline,
+      .encode_person = envelope::encodePerson,
+  });
   // The calendar: metrics and a daily warning before it runs out (a warning, not an outage).
   s.calendar = std::make_unique<CalendarWatch>(
       s.clock, [&intake = *s.inbound] { return intake.standards(); }, s.metrics);
@@ -80,7 +88,7 @@ Status startTokens(HubState& s) {
 
 // The overdue sweep and its /metrics figures; its timer is armed when serving starts.
 Status makeSweep(HubState& s) {
-  s.sweep = std::make_unique<OverdueSweep>(*s.store, *s.routes, s.clock, s.metrics);
+  s.sweep = std::make_unique<OverdueSweep>(*s.service, s.metrics);
   return Status::ok();
 }
 
@@ -105,6 +113,7 @@ http::ApiDeps apiDeps(HubState& s) {
   http::ApiDeps deps{
       .store = *s.store,
       .work = *s.store,
+      .service = *s.service,
       .tokens = s.tokens,
       .intake = *s.inbound,
       .clock = s.clock,
@@ -134,8 +143,8 @@ http::ApiDeps apiDeps(HubState& s) {
 // starts before anything is served, so that no row committed meanwhile is missed.
 Status startDelivery(HubState& s) {
   if (s.config.mqtt.enabled)
-    s.mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(s.config.mqtt, s.ioc, *s.inbound, *s.store,
-                                                         s.tokens, s.metrics, s.store.get());
+    s.mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(s.config.mqtt, s.ioc, *s.inbound,
+                                                         *s.service, s.tokens, s.metrics);
   webhook::MqttPublish mqtt_publish;
   if (s.mqtt)
     mqtt_publish = [m = s.mqtt.get()](const std::string& topic, const std::string& payload,

@@ -40,6 +40,7 @@
 #include "hub/token_refresher.h"
 #include "routing/route_table.h"
 #include "routing/work/policy_jobs.h"
+#include "routing/work/work_service.h"
 
 namespace xj {
 
@@ -64,6 +65,8 @@ struct HubState {
   // declared first and outlives it.
   std::unique_ptr<routing::PolicyJobs> write_jobs;
   std::unique_ptr<storage::SqliteStore> store;
+  // Every write the adapters and the sweep ask for goes through it (it decides, the store runs).
+  std::unique_ptr<routing::WorkService> service;
   std::unique_ptr<CalendarWatch> calendar;
   Counter* reloads_ok = nullptr;  // xianjie_standards_reloads_total
   Counter* reloads_rejected = nullptr;

@@ -1,16 +1,11 @@
 #include "hub/overdue_sweep.h"
 
-#include <chrono>
-
 #include "hub/core/log.h"
-#include "hub/core/time_format.h"
-#include "routing/rules/date.h"
 
 namespace xj {
 
-OverdueSweep::OverdueSweep(WorkStore& store, const routing::RouteTableHolder& routes,
-                           const Clock& clock, MetricsRegistry& metrics)
-    : store_(store), routes_(routes), clock_(clock), metrics_(metrics) {
+OverdueSweep::OverdueSweep(const routing::WorkService& service, MetricsRegistry& metrics)
+    : service_(service), metrics_(metrics) {
   metrics.collector([this] { return overdueMetrics(); });
 }
 
@@ -29,19 +24,10 @@ std::string OverdueSweep::overdueMetrics() {
 
 bool OverdueSweep::run(const std::string& today,
                        std::function<void(std::optional<SweepResult>)> done) {
-  // Items without a deadline are late once older than escalate_undated_after_days calendar
-  // days: created before the start (China time) of the day that many days before `today`.
-  std::string undated_before;
-  auto routes = routes_.get();
-  if (auto d = rules::parseDate(today); d && routes->escalate_undated_after_days > 0)
-    undated_before = formatRfc3339(std::chrono::sys_days(std::chrono::days(
-                                       d->plusDays(-routes->escalate_undated_after_days).days)) -
-                                   std::chrono::hours(8));
-  return store_.sweep(today, routes->escalation_queue, formatRfc3339(clock_.now()), undated_before,
-                      [this, done = std::move(done)](std::optional<SweepResult> r) {
-                        if (r) record(*r);
-                        if (done) done(std::move(r));
-                      });
+  return service_.sweep(today, [this, done = std::move(done)](std::optional<SweepResult> r) {
+    if (r) record(*r);
+    if (done) done(std::move(r));
+  });
 }
 
 void OverdueSweep::record(const SweepResult& r) {

@@ -1,5 +1,6 @@
 // OverdueSweep: the overdue sweep and what it reports. A sweep marks items past their
-// working-day deadline and escalates them (one store writer job); each sweep, the periodic one
+// working-day deadline and escalates them (one store writer job, asked of the work service, which
+// decides the escalation queue and the cut-off of undated items); each sweep, the periodic one
 // and a test's fake-clock one, refreshes the overdue counts in /metrics and counts the
 // exchanges it escalated (xianjie_exchange_escalations_total, by partner and reason).
 //
@@ -15,19 +16,16 @@
 #include <string>
 #include <utility>
 
-#include "hub/core/clock.h"
 #include "hub/core/metrics.h"
 #include "hub/core/work.h"
-#include "hub/core/work_store.h"
-#include "routing/route_table.h"
+#include "routing/work/work_service.h"
 
 namespace xj {
 
 class OverdueSweep {
  public:
   // Registers the overdue collector with `metrics` at once (its place in /metrics).
-  OverdueSweep(WorkStore& store, const routing::RouteTableHolder& routes, const Clock& clock,
-               MetricsRegistry& metrics);
+  OverdueSweep(const routing::WorkService& service, MetricsRegistry& metrics);
 
   // Sweeps as of `today` (YYYY-MM-DD, China time) with the routes in force; `done` (may be
   // empty) gets the result on the writer. False when the store refused the job (full, stopped).
@@ -38,9 +36,7 @@ class OverdueSweep {
   void record(const SweepResult& r);
   void countEscalations(const SweepResult& r);
 
-  WorkStore& store_;
-  const routing::RouteTableHolder& routes_;
-  const Clock& clock_;
+  const routing::WorkService& service_;
   MetricsRegistry& metrics_;
   std::mutex overdue_mu_;
   SweepResult last_;  // under overdue_mu_

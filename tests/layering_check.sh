@@ -27,9 +27,25 @@ check "routing includes a higher layer" '#include *"(adapters|config|hub/storage
 # std-only besides the core and the rules core (so no JSON library: RapidJSON included as
 # <rapidjson/...> is caught here): it reaches the store through hub/core/work_transaction.h alone.
 check "third-party include in routing" '#include *[<"](boost|rapidjson|mqtt|MQTTAsync|MQTTClient|curl|openssl|sqlite3|catch2)' routing
+# ... nor writes JSON by hand: what leaves the hub is encoded from domain values in one place,
+# adapters/envelope/outbound_codec.h (routing/work/outbound_bodies.h is the seam). A string
+# literal opening an object or a member ("{\"key\"", ",\"key\"") is string-built JSON.
+check "routing builds JSON by string concatenation (encode in adapters/envelope/outbound_codec)" \
+  '"\{\\"|",\\"' routing
 # Storage holds SQL and no decisions: it runs write jobs (hub/core/write_job.h) that routing/work
 # builds, and includes nothing of routing/.
 check "hub/storage includes routing/" '#include *"routing/' hub/storage
+# Adapters decide no policy: the work service (routing/work/work_service.h) is the one place that
+# decides a write, so HTTP and MQTT cannot drift. The adapters may not include the policies or
+# the write jobs' builders (only the service header) ...
+check "adapters decide no policy: a policy or job builder included (use routing/work/work_service.h)" \
+  '#include *"routing/(queues/work_policy|exchange/exchange_policy|platform/|work/(policy_jobs|exchange_job|ingest_job|item_jobs|outbox_jobs))' adapters
+# ... and the request handlers may not count deadlines, check partners or submit writes
+# themselves: the calendar and partner-directory calls and the store's write ports the service
+# owns. (adapters/inbound, the intake's wire side, is the one caller of the intake's calendar.)
+check "adapters decide no policy: a deadline, partner check or store write outside the work service" \
+  '(\.deadline\(|acceptedOn\(|servesTownship\(|(\.|->)offers\(|mayReceive\(|PartnerCapacity::kFull|accept_within_working_days|follow_up_working_days|escalate_undated_after_days|(\.|->)(submit|submitAction|submitExchange|replayOutbound|sweep)\()' \
+  adapters/http adapters/mqtt
 # Adapters translate the wire; they do not reach into storage internals.
 check "adapters include hub/storage" '#include *"hub/storage' adapters
 # Beast/Asio only in the HTTP (and later MQTT) adapters and the composition root.

@@ -27,6 +27,7 @@
 #include "hub/core/place_directory.h"
 #include "hub/core/work_store.h"
 #include "hub/security/token_registry.h"
+#include "routing/work/work_service.h"
 
 namespace xj::http {
 
@@ -74,8 +75,10 @@ struct ApiResponse {
 
 // What the API needs from the rest of the hub; all references outlive the Api.
 struct ApiDeps {
-  MessageStore& store;
-  WorkStore& work;
+  MessageStore& store;  // reads (the writes go through `service`)
+  WorkStore& work;      // reads
+  // Every write: the handlers parse, authorize, call it and encode its answer.
+  const routing::WorkService& service;
   const security::TokenRegistry& tokens;
   const inbound::Inbound& intake;
   const Clock& clock;

@@ -41,38 +41,20 @@ bool canSeeQueue(const Principal& p, const routing::Queue& q) {
          std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
 }
 
-// Partners that serve `township` and offer `need` (any need when empty) and are not full:
-// those with room first, then those with a waiting list, in directory order.
-std::vector<const Partner*> suggest(const PartnerDirectory& dir, const std::string& township,
-                                    const std::string& need, const std::string& except = "") {
-  std::vector<const Partner*> out;
-  for (auto cap : {PartnerCapacity::kAvailable, PartnerCapacity::kWaitlist})
-    for (const auto& p : dir.partners)
-      if (p.capacity == cap && p.org != except && p.servesTownship(township) &&
-          (need.empty() || p.offers(need)))
-        out.push_back(&p);
-  return out;
-}
-
-void writePartners(JsonWriter& w, const std::vector<const Partner*>& ps) {
+void writePartners(JsonWriter& w, const std::vector<Partner>& ps) {
   w.StartArray();
-  for (const auto* p : ps) {
+  for (const auto& p : ps) {
     w.StartObject();
-    str(w, "org", p->org);
-    str(w, "name", p->name);
-    str(w, "capacity", toString(p->capacity));
+    str(w, "org", p.org);
+    str(w, "name", p.name);
+    str(w, "capacity", toString(p.capacity));
     w.Key("services");
     w.StartArray();
-    for (const auto& s : p->services) w.String(s.c_str());
+    for (const auto& s : p.services) w.String(s.c_str());
     w.EndArray();
     w.EndObject();
   }
   w.EndArray();
-}
-
-// A rejection for capacity: the reason names it (the partner is full or has a waiting list).
-bool capacityReason(const std::string& reason) {
-  return reason.find("capacity") != std::string::npos || reason == "full" || reason == "waitlist";
 }
 
 void writeDeliveries(JsonWriter& w, const std::vector<ExchangeDelivery>& deliveries) {
@@ -121,40 +103,6 @@ void writeTimeline(JsonWriter& w, const std::vector<ExchangeTimelineEntry>& time
     w.EndObject();
   }
   w.EndArray();
-}
-
-// The person as the partner may see them: only the fields its directory entry allows.
-std::string minimisedPerson(const std::string& payload, const Partner& partner,
-                            const std::string& need) {
-  rapidjson::Document msg;
-  msg.Parse(payload.c_str());
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  if (!msg.HasParseError() && msg.IsObject() && msg.HasMember("subject") &&
-      msg["subject"].IsObject()) {
-    const auto& s = msg["subject"];
-    for (const char* f : {"name", "phone", "id_number", "township", "village", "address"}) {
-      if (!partner.mayReceive(f) || !s.HasMember(f) || !s[f].IsString()) continue;
-      str(w, f, s[f].GetString());
-    }
-    if (partner.mayReceive("household") && s.HasMember("household")) {
-      w.Key("household");
-      s["household"].Accept(w);
-    }
-  }
-  if (partner.mayReceive("needs")) {
-    w.Key("needs");
-    w.StartArray();
-    if (!need.empty()) w.String(need.c_str());
-    if (!msg.HasParseError() && msg.IsObject() && msg.HasMember("body") && msg["body"].IsObject() &&
-        msg["body"].HasMember("needs") && msg["body"]["needs"].IsArray())
-      for (const auto& n : msg["body"]["needs"].GetArray())
-        if (n.IsString() && need != n.GetString()) w.String(n.GetString());
-    w.EndArray();
-  }
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
 }
 
 // A text field of the referral's body (under `base`); a problem is added when it is missing
@@ -285,13 +233,9 @@ void ExchangesApi::get(ApiRequest req, Reply reply) {
         writeDeliveries(w, deliveries);
         // A partner that turned the referral down for capacity: the next candidates, so that
         // the caseworker can refer the person on at once.
-        if (staff && ex->direction == ExchangeDirection::kOutbound &&
-            ex->state == ExchangeState::kRejected && capacityReason(ex->reason)) {
-          auto dir = deps_.partners ? deps_.partners() : nullptr;
-          if (dir) {
-            w.Key("next_candidates");
-            writePartners(w, suggest(*dir, ex->township, ex->need, ex->partner));
-          }
+        if (auto next = staff ? deps_.service.nextCandidates(*ex) : std::nullopt) {
+          w.Key("next_candidates");
+          writePartners(w, *next);
         }
         w.EndObject();
         finish(*shared_req, reply,
@@ -384,19 +328,13 @@ void ExchangesApi::suggestions(ApiRequest request, Reply reply) {
       [this, req, reply, need](bool ok, std::optional<ItemRecord> it, std::vector<HistoryEntry>) {
         if (!ok) return finish(*req, reply, error(503, "storage_unavailable", "try again later"));
         if (!it) return finish(*req, reply, error(404, "not_found", "no such item in this queue"));
-        auto dir = deps_.partners ? deps_.partners() : nullptr;
         rapidjson::StringBuffer buf;
         JsonWriter w(buf);
         w.StartObject();
         str(w, "township", it->township);
         if (!need.empty()) str(w, "need", need);
         w.Key("partners");
-        if (dir) {
-          writePartners(w, suggest(*dir, it->township, need));
-        } else {
-          w.StartArray();
-          w.EndArray();
-        }
+        writePartners(w, deps_.service.suggestPartners(it->township, need));
         w.EndObject();
         finish(*req, reply,
                ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
@@ -459,10 +397,8 @@ void ExchangesApi::event(ApiRequest request, Reply reply) {
         *req, reply,
         error(400, "invalid_event", std::to_string(problems.size()) + " problem(s)", problems));
   }
-  cmd.kind = ExchangeCommand::Kind::kEvent;
   cmd.exchange_id = id;
   cmd.actor = principal.token_id;
-  cmd.at = formatRfc3339(deps_.clock.now());
   if (principal.role == Role::kCharity) {
     cmd.party = ExchangeParty::kPartner;
     cmd.partner_org = principal.org;
@@ -470,9 +406,9 @@ void ExchangesApi::event(ApiRequest request, Reply reply) {
     cmd.party = ExchangeParty::kCivilAffairs;
     if (principal.role == Role::kStaff) cmd.townships = principal.townships;
   }
-  bool queued = deps_.work.submitExchange(
-      std::move(cmd),
-      [this, req, reply](ExchangeCommandResult r) { exchangeDone(*req, reply, r, 200); });
+  bool queued = deps_.service.report(std::move(cmd), [this, req, reply](ExchangeCommandResult r) {
+    exchangeDone(*req, reply, r, 200);
+  });
   if (!queued) finish(*req, reply, error(503, "overloaded", "try again later"));
 }
 
@@ -499,72 +435,34 @@ void ExchangesApi::create(ApiRequest request, Reply reply) {
   }
   Problems problems;
   ExchangeCommand cmd;
-  cmd.kind = ExchangeCommand::Kind::kCreateOutbound;
   cmd.actor = principal.token_id;
-  cmd.at = formatRfc3339(deps_.clock.now());
   readReferral(body, cmd, problems);
-  auto dir = deps_.partners ? deps_.partners() : nullptr;
-  const Partner* partner = dir && !cmd.partner.empty() ? dir->find(cmd.partner) : nullptr;
-  if (!cmd.partner.empty() && !partner)
-    problems.push_back({"/partner", "not in the partner directory"});
-  if (partner && !cmd.need.empty() && !partner->offers(cmd.need))
-    problems.push_back({"/need", "the partner does not offer this service"});
-  if (partner && partner->capacity == PartnerCapacity::kFull)
-    problems.push_back({"/partner", "the partner has no capacity (full): see suggestions"});
-  auto table = deps_.intake.routes().get();
-  const routing::Queue* queue = cmd.queue.empty() ? nullptr : table->findQueue(cmd.queue);
-  if (!cmd.queue.empty() && !queue) problems.push_back({"/queue", "unknown queue"});
-  if (!problems.empty()) {
-    countRejected("invalid");
-    return finish(
-        *req, reply,
-        error(400, "invalid_exchange", std::to_string(problems.size()) + " problem(s)", problems));
-  }
-  if (!canSeeQueue(principal, *queue))
-    return finish(*req, reply, error(403, "forbidden", "this queue is outside your townships"));
-  if (!partner->servesTownship(queue->township.empty() ? "" : queue->township) &&
-      !queue->township.empty())
-    return finish(*req, reply,
-                  counted("invalid", error(400, "invalid_exchange", "1 problem(s)",
-                                           {{"/partner", "does not serve the item's township"}})));
-  if (partner->accept_within_working_days > 0)
-    cmd.due =
-        deps_.intake
-            .deadline(routing::acceptedOn(deps_.clock.now()), partner->accept_within_working_days)
-            .date;
-  submitReferral(std::make_shared<ExchangeCommand>(std::move(cmd)), *partner, req, reply);
+  deps_.service.referOut(
+      std::move(cmd), std::move(problems),
+      [principal](const routing::Queue& q) { return canSeeQueue(principal, q); },
+      [this, req, reply](routing::ReferralAnswer a) { referralDone(*req, reply, a); });
 }
 
-// Read the item (scope: its queue) and its message, minimise, then write in one transaction.
-void ExchangesApi::submitReferral(std::shared_ptr<ExchangeCommand> shared_cmd, Partner partner_copy,
-                                  std::shared_ptr<ApiRequest> req, Reply reply) {
-  bool queued = deps_.work.getItem(
-      shared_cmd->queue, shared_cmd->item_id,
-      [this, req, reply, shared_cmd, partner_copy](bool ok, std::optional<ItemRecord> item,
-                                                   std::vector<HistoryEntry>) {
-        if (!ok) return finish(*req, reply, error(503, "storage_unavailable", "try again later"));
-        if (!item)
-          return finish(*req, reply, error(404, "not_found", "no such item in this queue"));
-        if (!partner_copy.servesTownship(item->township))
-          return finish(
-              *req, reply,
-              counted("invalid", error(400, "invalid_exchange", "1 problem(s)",
-                                       {{"/partner", "does not serve the item's township"}})));
-        bool looked = deps_.store.lookup(
-            item->hub_id, "",
-            [this, req, reply, shared_cmd, partner_copy](std::optional<StoredMessage> m, bool ok2) {
-              if (!ok2 || !m)
-                return finish(*req, reply, error(503, "storage_unavailable", "try again later"));
-              shared_cmd->person_json = minimisedPerson(m->payload, partner_copy, shared_cmd->need);
-              bool submitted = deps_.work.submitExchange(
-                  *shared_cmd, [this, req, reply](ExchangeCommandResult r) {
-                    exchangeDone(*req, reply, r, 201);
-                  });
-              if (!submitted) finish(*req, reply, error(503, "overloaded", "try again later"));
-            });
-        if (!looked) finish(*req, reply, error(503, "overloaded", "try again later"));
-      });
-  if (!queued) finish(*req, reply, error(503, "overloaded", "try again later"));
+void ExchangesApi::referralDone(const ApiRequest& req, const Reply& reply,
+                                const routing::ReferralAnswer& a) {
+  using Outcome = routing::ReferralAnswer::Outcome;
+  switch (a.outcome) {
+    case Outcome::kInvalid:
+      countRejected("invalid");
+      return finish(req, reply,
+                    error(400, "invalid_exchange",
+                          std::to_string(a.problems.size()) + " problem(s)", a.problems));
+    case Outcome::kForbidden:
+      return finish(req, reply, error(403, "forbidden", "this queue is outside your townships"));
+    case Outcome::kItemNotFound:
+      return finish(req, reply, error(404, "not_found", "no such item in this queue"));
+    case Outcome::kUnreadable:
+      return finish(req, reply, error(503, "storage_unavailable", "try again later"));
+    case Outcome::kBusy:
+      return finish(req, reply, error(503, "overloaded", "try again later"));
+    case Outcome::kDone:
+      return exchangeDone(req, reply, a.result, 201);
+  }
 }
 
 }  // namespace xj::http

@@ -27,10 +27,8 @@ class ExchangesApi : public ApiHandlers {
  private:
   // Staff, admin or a partner charity; on refusal it has answered.
   std::optional<Principal> caller(const ApiRequest& req, const Reply& reply);
-  // Reads the item and its message, minimises the person for the partner, then submits the
-  // referral as one writer job.
-  void submitReferral(std::shared_ptr<ExchangeCommand> cmd, Partner partner,
-                      std::shared_ptr<ApiRequest> req, Reply reply);
+  // The answer to a referral out (the work service decided it).
+  void referralDone(const ApiRequest& req, const Reply& reply, const routing::ReferralAnswer& a);
   void exchangeDone(const ApiRequest& req, const Reply& reply, const ExchangeCommandResult& r,
                     int ok_status);
 };

@@ -91,8 +91,8 @@ void MessagesApi::ingest(MessageKind kind, ApiRequest req, Reply reply) {
   }
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   shared_req->body.clear();
-  bool queued = deps_.store.submit(std::move(record), [this, kind, shared_req,
-                                                       reply](IngestResult r) {
+  bool queued = deps_.service.ingest(std::move(record), [this, kind, shared_req,
+                                                         reply](IngestResult r) {
     switch (r.outcome) {
       case IngestOutcome::kAccepted:
         outcome(kind, "accepted").inc();

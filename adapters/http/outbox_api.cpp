@@ -107,8 +107,8 @@ void OutboxApi::replay(ApiRequest req, Reply reply) {
   int64_t id = 0;
   if (!parseDecimalId(shared_req->params["id"], id))
     return finish(*shared_req, reply, error(404, "not_found", "no such outbox row"));
-  bool queued = deps_.outbox->replayOutbound(
-      id, who->token_id, formatRfc3339(deps_.clock.now()),
+  bool queued = deps_.service.replay(
+      id, who->token_id,
       [this, shared_req, reply, id, token = who->token_id](ReplayResult result,
                                                            std::optional<OutboxRecord> row) {
         switch (result) {

@@ -9,7 +9,6 @@
 #include "adapters/http/exchange_json.h"
 #include "adapters/http/http_util.h"
 #include "hub/core/log.h"
-#include "hub/core/time_format.h"
 #include "hub/core/vocabulary.h"
 #include "routing/queues/item.h"
 
@@ -206,9 +205,8 @@ class BodyFields {
   Problems& problems_;
 };
 
-// Reads the fields of `action` into `ar` and returns the keys its body may hold. A resolution
-// also carries the follow-up the route table asks for and where a category change goes (the
-// partner directory in force); the writer decides the rest.
+// Reads the fields of `action` into `ar` and returns the keys its body may hold. What a
+// resolution brings with it (the follow-up, the platform upload) is the work service's.
 std::vector<std::string> readActionFields(const ApiDeps& deps, const routing::RouteTable& table,
                                           const routing::Queue& queue, const std::string& action,
                                           BodyFields& body, ItemActionRequest& ar,
@@ -246,21 +244,6 @@ std::vector<std::string> readActionFields(const ApiDeps& deps, const routing::Ro
     ar.outcome = body.oneOf("outcome", routing::outcomeVocabulary());
     ar.reason_code = body.oneOf("reason_code", routing::reasonCodeVocabulary());
     ar.text = body.text("note", false);
-    if (table.follow_up_on_resolve) {
-      ar.create_follow_up = true;
-      ar.follow_up_from = routing::acceptedOn(deps.clock.now());
-      ar.follow_up_working_days = table.follow_up_working_days;
-      auto follow_up = deps.intake.deadline(ar.follow_up_from, ar.follow_up_working_days);
-      ar.follow_up_deadline = follow_up.date;
-      ar.follow_up_provisional = follow_up.provisional;
-    }
-    // Where a category change goes (the directory in force): decided by the writer.
-    if (auto dir = deps.partners ? deps.partners() : nullptr; dir && dir->platform.enabled) {
-      ar.platform.enabled = true;
-      ar.platform.id_number = dir->platform.mayReceive("id_number");
-      ar.platform.township = dir->platform.mayReceive("township");
-      ar.platform.village = dir->platform.mayReceive("village");
-    }
     return {"outcome", "reason_code", "note"};
   }
   return {};  // claim, release: no body fields
@@ -495,7 +478,6 @@ void QueuesApi::queueAction(const Principal& who, const routing::Queue& queue, i
   ar.queue = queue.id;
   ar.item_id = item;
   ar.actor = who.token_id;
-  ar.at = formatRfc3339(deps_.clock.now());
   // The URL's action names the move; "notes" is the collection a note is added to.
   ar.action = parseItemAction(action == "notes" ? "note" : action).value_or(ItemAction::kNote);
   BodyFields fields(body, problems);
@@ -516,7 +498,7 @@ void QueuesApi::queueAction(const Principal& who, const routing::Queue& queue, i
 
 void QueuesApi::submitAction(const ItemActionRequest& ar, std::shared_ptr<ApiRequest> req,
                              Reply reply) {
-  bool queued = deps_.work.submitAction(ar, [this, req, reply](ActionResult r) {
+  bool queued = deps_.service.act(ar, [this, req, reply](ActionResult r) {
     switch (r.outcome) {
       case ActionOutcome::kOk:
         return finish(

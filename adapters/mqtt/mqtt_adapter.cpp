@@ -25,7 +25,6 @@
 #include "adapters/mqtt/paho_token.h"
 #include "adapters/mqtt/topics.h"
 #include "hub/core/log.h"
-#include "hub/core/time_format.h"
 
 namespace xj::mqtt_adapter {
 namespace {
@@ -139,8 +138,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   MqttConfig config;
   boost::asio::io_context& ioc;
   const inbound::Inbound& intake;
-  MessageStore& store;
-  WorkStore* work = nullptr;  // exchanges (feedback); set once, before start()
+  const routing::WorkService& service;  // every write: messages and feedback
   const security::TokenRegistry& tokens;
   MetricsRegistry& metrics;
   // Set before start(): told whenever drained() may have turned true (any thread). Declared
@@ -209,11 +207,11 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   std::map<std::string, Counter*> rejections;
 
   Impl(const MqttConfig& c, boost::asio::io_context& io, const inbound::Inbound& in,
-       MessageStore& st, const security::TokenRegistry& t, MetricsRegistry& m)
+       const routing::WorkService& sv, const security::TokenRegistry& t, MetricsRegistry& m)
       : config(c),
         ioc(io),
         intake(in),
-        store(st),
+        service(sv),
         tokens(t),
         metrics(m),
         receipts_out(m.counter("xianjie_mqtt_receipts_total", "Receipts published")),
@@ -453,7 +451,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     }
     in->payload = std::string();  // the record holds what is stored
     auto self = shared_from_this();
-    bool queued = store.submit(std::move(record), [self, in, org, id, kind](IngestResult r) {
+    bool queued = service.ingest(std::move(record), [self, in, org, id, kind](IngestResult r) {
       // Writer thread: hand the receipt back to the I/O threads.
       boost::asio::post(self->ioc, [self, in, org, id, kind, r = std::move(r)] {
         self->outcome(kind, outcomeName(r.outcome)).inc();
@@ -477,7 +475,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     Problems problems;
     if (envelope::parseExchangeEventJson(in->payload, cmd, problems) && cmd.exchange_id <= 0)
       problems.push_back({"/exchange", "is required: the exchange id (ex-N)"});
-    if (!problems.empty() || !work) {
+    if (!problems.empty()) {
       outcome("feedback", "rejected").inc();
       rejection("invalid").inc();
       log::info(
@@ -488,42 +486,39 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
                                  std::to_string(problems.size()) + " problem(s) in the feedback"));
     }
     in->payload = std::string();
-    cmd.kind = ExchangeCommand::Kind::kEvent;
     cmd.party = ExchangeParty::kPartner;
     cmd.partner_org = org;
     cmd.actor = org;
-    cmd.at = formatRfc3339(intake.clock().now());
     auto self = shared_from_this();
-    bool queued =
-        work->submitExchange(std::move(cmd), [self, in, org, id](ExchangeCommandResult r) {
-          // Writer thread: hand the receipt back to the I/O threads.
-          boost::asio::post(self->ioc, [self, in, org, id, r = std::move(r)] {
-            switch (r.outcome) {
-              case ExchangeCommandOutcome::kOk:
-                self->outcome("feedback", "accepted").inc();
-                return self->sendReceipt(
-                    *in, org,
-                    refusal(envelope::ReceiptStatus::kAccepted, id, {},
-                            r.exchange.ex_id + " is " + std::string(toString(r.exchange.state))));
-              case ExchangeCommandOutcome::kNotFound:
-                self->outcome("feedback", "rejected").inc();
-                return self->sendReceipt(
-                    *in, org,
-                    refusal(envelope::ReceiptStatus::kRejected, id,
-                            {{"/exchange", "no such exchange of yours"}}, "no such exchange"));
-              case ExchangeCommandOutcome::kConflict:
-                self->outcome("feedback", "rejected").inc();
-                return self->sendReceipt(*in, org,
-                                         refusal(envelope::ReceiptStatus::kRejected, id,
-                                                 {{r.path, r.problem}}, "not a legal move"));
-              case ExchangeCommandOutcome::kUnavailable:
-                self->outcome("feedback", "unavailable").inc();
-                return self->sendReceipt(*in, org,
-                                         refusal(envelope::ReceiptStatus::kUnavailable, id, {},
-                                                 "not stored: send it again later"));
-            }
-          });
-        });
+    bool queued = service.report(std::move(cmd), [self, in, org, id](ExchangeCommandResult r) {
+      // Writer thread: hand the receipt back to the I/O threads.
+      boost::asio::post(self->ioc, [self, in, org, id, r = std::move(r)] {
+        switch (r.outcome) {
+          case ExchangeCommandOutcome::kOk:
+            self->outcome("feedback", "accepted").inc();
+            return self->sendReceipt(
+                *in, org,
+                refusal(envelope::ReceiptStatus::kAccepted, id, {},
+                        r.exchange.ex_id + " is " + std::string(toString(r.exchange.state))));
+          case ExchangeCommandOutcome::kNotFound:
+            self->outcome("feedback", "rejected").inc();
+            return self->sendReceipt(
+                *in, org,
+                refusal(envelope::ReceiptStatus::kRejected, id,
+                        {{"/exchange", "no such exchange of yours"}}, "no such exchange"));
+          case ExchangeCommandOutcome::kConflict:
+            self->outcome("feedback", "rejected").inc();
+            return self->sendReceipt(*in, org,
+                                     refusal(envelope::ReceiptStatus::kRejected, id,
+                                             {{r.path, r.problem}}, "not a legal move"));
+          case ExchangeCommandOutcome::kUnavailable:
+            self->outcome("feedback", "unavailable").inc();
+            return self->sendReceipt(*in, org,
+                                     refusal(envelope::ReceiptStatus::kUnavailable, id, {},
+                                             "not stored: send it again later"));
+        }
+      });
+    });
     if (!queued) {
       outcome("feedback", "unavailable").inc();
       sendReceipt(*in, org,
@@ -665,12 +660,9 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
 };
 
 MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
-                         const inbound::Inbound& intake, MessageStore& store,
-                         const security::TokenRegistry& tokens, MetricsRegistry& metrics,
-                         WorkStore* work)
-    : impl_(std::make_shared<Impl>(config, ioc, intake, store, tokens, metrics)) {
-  impl_->work = work;
-}
+                         const inbound::Inbound& intake, const routing::WorkService& service,
+                         const security::TokenRegistry& tokens, MetricsRegistry& metrics)
+    : impl_(std::make_shared<Impl>(config, ioc, intake, service, tokens, metrics)) {}
 
 MqttAdapter::~MqttAdapter() {
   stop();

@@ -1,5 +1,5 @@
 // MqttAdapter: charities, agencies and hotline stations publish to the broker; the hub stores
-// each message through the same intake and store as HTTP and answers with a receipt.
+// each message through the same intake and work service as HTTP and answers with a receipt.
 //
 // The receipt, not the PUBACK, is the promise: Paho acknowledges a message as soon as our
 // callback returns, which only copies it (Paho C 1.3 sends the PUBACK right after the callback;
@@ -17,7 +17,7 @@
 //
 // Feedback: a charity's report on one of its exchanges (PREFIX/in/charity/{org}/feedback, the
 // body of POST /v1/exchanges/{id}/events plus `exchange`: "ex-N" and an optional `id`) goes to
-// the exchange policy through `work`, as the partner side, exactly like the HTTP endpoint; the
+// the work service's report(), as the partner side, exactly like the HTTP endpoint; the
 // receipt says accepted (with the new state) or rejected with the problems (an illegal move
 // names the state and the legal moves; another org's exchange is "no such exchange").
 //
@@ -41,20 +41,18 @@
 
 #include "adapters/inbound/inbound.h"
 #include "config/hub_config.h"
-#include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
 #include "hub/core/status.h"
-#include "hub/core/work_store.h"
 #include "hub/security/token_registry.h"
+#include "routing/work/work_service.h"
 
 namespace xj::mqtt_adapter {
 
 class MqttAdapter {
  public:
   MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
-              const inbound::Inbound& intake, MessageStore& store,
-              const security::TokenRegistry& tokens, MetricsRegistry& metrics,
-              WorkStore* work = nullptr);
+              const inbound::Inbound& intake, const routing::WorkService& service,
+              const security::TokenRegistry& tokens, MetricsRegistry& metrics);
   ~MqttAdapter();
 
   // Starts connecting (and keeps reconnecting with backoff); returns at once.

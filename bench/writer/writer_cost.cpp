@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/envelope/outbound_codec.h"
 #include "adapters/household/standards.h"
 #include "adapters/inbound/inbound.h"
 #include "config/routes_config.h"
@@ -178,8 +179,7 @@ int main(int argc, char** argv) {
     body.replace(body.find("@ID@"), 4, id);
     Problems p;
     if (intake.prepare(body, lines[line].kind, records[i], p) != envelope::ParseOutcome::kOk) {
-      std::fprintf(stderr, "workload line %zu does not parse (%zu problems)\n", line + 1,
-                   p.size());
+      std::fprintf(stderr, "workload line %zu does not parse (%zu problems)\n", line + 1, p.size());
       return 1;
     }
   }
@@ -192,7 +192,8 @@ int main(int argc, char** argv) {
   config.readers = 1;
   config.fault_injection = true;  // the VFS that counts bytes and syncs
   MetricsRegistry metrics;
-  routing::PolicyJobs jobs;  // the hub's jobs (no partners here: no progress deadlines)
+  // The hub's jobs (no partners here: no progress deadlines).
+  routing::PolicyJobs jobs{envelope::outboundBodies()};
   auto opened = storage::SqliteStore::open(config, metrics, keys.value().fingerprint(), jobs);
   if (!opened.isOk()) {
     std::fprintf(stderr, "store: %s\n", opened.status().message().c_str());

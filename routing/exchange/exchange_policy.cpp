@@ -1,7 +1,6 @@
 #include "routing/exchange/exchange_policy.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "hub/core/time_format.h"
 #include "routing/exchange/exchange.h"
@@ -11,22 +10,6 @@ namespace xj::routing {
 namespace {
 
 using Outcome = ExchangeCommandOutcome;
-
-// The status message the partner gets for every move of its exchange made by civil affairs.
-std::string statusBody(const ExchangeRecord& ex, const ExchangeTimelineEntry& t) {
-  std::string b = "{\"exchange\":" + jsonQuote(ex.ex_id) +
-                  ",\"direction\":" + jsonQuote(std::string(toString(ex.direction))) +
-                  ",\"seq\":" + std::to_string(t.seq) + ",\"event\":" + jsonQuote(t.event) +
-                  ",\"by\":" + jsonQuote(std::string(toString(t.side))) +
-                  ",\"from_state\":" + jsonQuote(t.from_state) +
-                  ",\"state\":" + jsonQuote(t.to_state);
-  if (!ex.partner_ref.empty()) b += ",\"your_id\":" + jsonQuote(ex.partner_ref);
-  if (!t.reason.empty()) b += ",\"reason\":" + jsonQuote(t.reason);
-  if (!t.outcome.empty()) b += ",\"outcome\":" + jsonQuote(t.outcome);
-  if (!t.note.empty()) b += ",\"note\":" + jsonQuote(t.note);
-  b += ",\"at\":" + jsonQuote(t.at) + "}";
-  return b;
-}
 
 Status tellPartner(WorkTransaction& tx, const ExchangeRecord& ex, const ExchangeTimelineEntry& t,
                    const std::string& kind, const std::string& body) {
@@ -66,7 +49,7 @@ Status tellCivilAffairs(WorkTransaction& tx, const ExchangeRecord& ex,
 Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const std::string& actor,
             const std::string& at, ExchangeEvent event, ExchangeState next,
             const std::string& reason, const std::string& outcome, const std::string& note,
-            const ProgressDueCounter* progress = nullptr) {
+            const OutboundBodies& bodies, const ProgressDueCounter* progress = nullptr) {
   ExchangeTimelineEntry t;
   t.seq = ex.timeline_seq + 1;
   t.at = at;
@@ -108,7 +91,7 @@ Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const 
     const bool closing = next == ExchangeState::kCompleted || next == ExchangeState::kFailed ||
                          next == ExchangeState::kRejected;
     return tellPartner(tx, ex, t, closing ? "exchange.outcome" : "exchange.status",
-                       statusBody(ex, t));
+                       bodies.exchangeStatus(ex, t));
   }
   return tellCivilAffairs(tx, ex, t);
 }
@@ -116,50 +99,18 @@ Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const 
 // A move by the hub on civil affairs' behalf, if the table allows it from where the exchange is.
 Status tryMove(WorkTransaction& tx, ExchangeRecord& ex, const std::string& actor,
                const std::string& at, ExchangeEvent event, const std::string& reason,
-               const std::string& outcome, const std::string& note) {
+               const std::string& outcome, const std::string& note, const OutboundBodies& bodies) {
   auto side = sideOf(ex.direction, ExchangeParty::kCivilAffairs);
   auto check = checkExchangeTransition(ex.state, event, side, reason, outcome);
   if (!check.ok) return Status::ok();
   return move(tx, ex, ExchangeParty::kCivilAffairs, actor, at, event, check.next, reason, outcome,
-              note);
+              note, bodies);
 }
 
 }  // namespace
 
-std::string jsonQuote(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd,
-                    ExchangeCommandResult& result) {
+Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCommandResult& result,
+                    const OutboundBodies& bodies) {
   auto loaded = tx.loadItem(cmd.item_id);
   if (!loaded.isOk()) return loaded.status();
   if (!loaded.value() || loaded.value()->queue != cmd.queue) {
@@ -195,16 +146,8 @@ Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd,
   ExchangeTimelineEntry t{
       1, cmd.at, cmd.actor, ExchangeSide::kRequester, "created", "", "requested", "", "", cmd.note};
   if (auto s = tx.appendExchangeTimeline(ex.exchange_id, t); !s.isOk()) return s;
-  std::string body = "{\"exchange\":" + jsonQuote(ex.ex_id) +
-                     ",\"direction\":\"outbound\",\"seq\":1,\"event\":\"created\",\"state\":"
-                     "\"requested\",\"need\":" +
-                     jsonQuote(ex.need) + ",\"township\":" + jsonQuote(ex.township) +
-                     ",\"person\":" + (cmd.person_json.empty() ? "{}" : cmd.person_json) +
-                     ",\"consent\":" + (cmd.consent_json.empty() ? "{}" : cmd.consent_json);
-  if (!ex.due.empty()) body += ",\"answer_by\":" + jsonQuote(ex.due);
-  if (!cmd.note.empty()) body += ",\"note\":" + jsonQuote(cmd.note);
-  body += ",\"at\":" + jsonQuote(cmd.at) + "}";
-  if (auto s = tellPartner(tx, ex, t, "exchange.referral", body); !s.isOk()) return s;
+  if (auto s = tellPartner(tx, ex, t, "exchange.referral", bodies.referral(ex, cmd)); !s.isOk())
+    return s;
   // The item says where its person was referred (ids only).
   const std::string state(toString(item.state));
   if (auto s = tx.appendHistory(item.item_id, {cmd.at, cmd.actor, "exchange", state, state,
@@ -220,7 +163,8 @@ Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd,
 }
 
 Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
-                          ExchangeCommandResult& result, const ProgressDueCounter& progress_due) {
+                          ExchangeCommandResult& result, const ProgressDueCounter& progress_due,
+                          const OutboundBodies& bodies) {
   auto loaded = tx.loadExchange(cmd.exchange_id);
   if (!loaded.isOk()) return loaded.status();
   const auto& found = loaded.value();
@@ -249,7 +193,7 @@ Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
     return Status::ok();
   }
   if (auto s = move(tx, ex, cmd.party, cmd.actor, cmd.at, event, check.next, cmd.reason,
-                    cmd.outcome, cmd.note, &progress_due);
+                    cmd.outcome, cmd.note, bodies, &progress_due);
       !s.isOk())
     return s;
   result.outcome = Outcome::kOk;
@@ -258,7 +202,7 @@ Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
 }
 
 Status openInbound(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
-                   const std::string& queue, int64_t item_id) {
+                   const std::string& queue, int64_t item_id, const OutboundBodies& bodies) {
   ExchangeRecord ex;
   ex.direction = ExchangeDirection::kInbound;
   ex.partner = rec.source;
@@ -285,10 +229,11 @@ Status openInbound(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec
   // The hub is civil affairs' system: it has the case now, and says so with the exchange id the
   // charity will hear every later change under.
   return tryMove(tx, ex, "hub", rec.received_at, ExchangeEvent::kReceive, "", "",
-                 "verification item on " + queue);
+                 "verification item on " + queue, bodies);
 }
 
-Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const ItemRecord& after) {
+Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const ItemRecord& after,
+                    const OutboundBodies& bodies) {
   if (req.action != ItemAction::kClaim && req.action != ItemAction::kResolve) return Status::ok();
   auto found = tx.findExchangeByItem(after.item_id, ExchangeDirection::kInbound);
   if (!found.isOk()) return found.status();
@@ -298,7 +243,8 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
   if (!loaded.value() || isTerminal(loaded.value()->state)) return Status::ok();
   ExchangeRecord ex = *loaded.value();
   // Verification starts when a caseworker takes the item.
-  if (auto s = tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kAccept, "", "", ""); !s.isOk())
+  if (auto s = tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kAccept, "", "", "", bodies);
+      !s.isOk())
     return s;
   if (req.action != ItemAction::kResolve) return Status::ok();
   const std::string& o = req.outcome;
@@ -308,16 +254,16 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
                                          "duplicate");
     return tryMove(tx, ex, req.actor, req.at,
                    check.ok ? ExchangeEvent::kReject : ExchangeEvent::kFail, "duplicate", "",
-                   req.text);
+                   req.text, bodies);
   }
   if (o == "unreachable")
     return tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kFail,
-                   req.reason_code.empty() ? "unreachable" : req.reason_code, "", req.text);
+                   req.reason_code.empty() ? "unreachable" : req.reason_code, "", req.text, bodies);
   std::string outcome = o;
   if (o.rfind("eligible_", 0) == 0) outcome = "taken into category " + o.substr(9);
   if (o == "not_eligible" && !req.reason_code.empty()) outcome += ": " + req.reason_code;
   return tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kComplete,
-                 o == "not_eligible" ? req.reason_code : "", outcome, req.text);
+                 o == "not_eligible" ? req.reason_code : "", outcome, req.text, bodies);
 }
 
 namespace {

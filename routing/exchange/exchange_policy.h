@@ -21,12 +21,15 @@
 #include "hub/core/status.h"
 #include "hub/core/work.h"
 #include "hub/core/work_transaction.h"
+#include "routing/work/outbound_bodies.h"
 
 namespace xj::routing {
 
 // POST /v1/exchanges: a referral out from an item to a partner. kNotFound when the item is not
-// in the command's queue; kConflict when the item is resolved.
-Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCommandResult& result);
+// in the command's queue; kConflict when the item is resolved. What the partner is sent is
+// written by `bodies`, as in every function here that tells the partner.
+Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCommandResult& result,
+                    const OutboundBodies& bodies);
 
 // A side's report (HTTP or MQTT). kNotFound when the exchange does not exist or the caller is
 // not party to it (a partner) or it is outside the caller's townships (staff); kConflict with
@@ -34,16 +37,18 @@ Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCom
 // `progress_due` counts the partner's next progress report when the move leaves a referral out
 // accepted or in progress (the partner's own report, or the move into work).
 Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
-                          ExchangeCommandResult& result, const ProgressDueCounter& progress_due);
+                          ExchangeCommandResult& result, const ProgressDueCounter& progress_due,
+                          const OutboundBodies& bodies);
 
 // A charity's referral was stored and `item_id` is its verification item: opens the inbound
 // exchange (civil affairs performs), marks it received, and tells the charity its exchange id.
 Status openInbound(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& record,
-                   const std::string& queue, int64_t item_id);
+                   const std::string& queue, int64_t item_id, const OutboundBodies& bodies);
 
 // After a staff action on an item: moves the inbound exchange the item verifies (claim accepts,
 // resolve completes/fails/rejects). Nothing when the item has none.
-Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const ItemRecord& after);
+Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const ItemRecord& after,
+                    const OutboundBodies& bodies);
 
 // The answer deadline: an exchange still awaiting the performer's accept or reject after its
 // `due` day (the partner's accept_within_working_days) is marked overdue (a timeline row) and
@@ -55,8 +60,5 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
 Status sweepExchanges(WorkTransaction& tx, const std::string& today,
                       const std::string& escalation_queue, const std::string& at,
                       const ProgressDueCounter& progress_due, SweepResult& result);
-
-// Escapes `s` as a JSON string literal (with quotes). Std-only, for the outbox bodies.
-std::string jsonQuote(const std::string& s);
 
 }  // namespace xj::routing

@@ -5,7 +5,6 @@
 
 #include "hub/core/partner_directory.h"
 #include "hub/core/time_format.h"
-#include "routing/exchange/exchange_policy.h"
 
 namespace xj::routing {
 namespace {
@@ -34,7 +33,7 @@ std::optional<std::string> categoryOfOutcome(const std::string& outcome) {
 }
 
 Status onResolvedCategory(WorkTransaction& tx, const ItemActionRequest& req,
-                          const ItemRecord& after) {
+                          const ItemRecord& after, const OutboundBodies& bodies) {
   if (req.action != ItemAction::kResolve) return Status::ok();
   auto category = categoryOfOutcome(req.outcome);
   if (!category) return Status::ok();
@@ -55,23 +54,25 @@ Status onResolvedCategory(WorkTransaction& tx, const ItemActionRequest& req,
     return s;
   if (!req.platform.enabled) return Status::ok();
   const char* change = previous == "none" ? "added" : *category == "none" ? "removed" : "changed";
-  std::string body = "{\"person_key\":" + jsonQuote(who.id_key);
-  if (req.platform.id_number && !who.id_number.empty())
-    body += ",\"id_number\":" + jsonQuote(who.id_number);
-  if (req.platform.township) body += ",\"township\":" + jsonQuote(after.township);
-  if (req.platform.village && !who.village.empty())
-    body += ",\"village\":" + jsonQuote(who.village);
-  body +=
-      ",\"previous_category\":" + jsonQuote(previous) + ",\"category\":" + jsonQuote(*category) +
-      ",\"change\":" + jsonQuote(change) + ",\"effective_date\":" + jsonQuote(now.since) +
-      ",\"item_id\":" + std::to_string(after.item_id) + ",\"outcome\":" + jsonQuote(req.outcome) +
-      ",\"reason\":" + jsonQuote(req.reason_code) + ",\"at\":" + jsonQuote(req.at) + "}";
+  CategoryChange upload;
+  upload.person_key = who.id_key;
+  if (req.platform.id_number && !who.id_number.empty()) upload.id_number = who.id_number;
+  if (req.platform.township) upload.township = after.township;
+  if (req.platform.village && !who.village.empty()) upload.village = who.village;
+  upload.previous_category = previous;
+  upload.category = *category;
+  upload.change = change;
+  upload.effective_date = now.since;
+  upload.item_id = after.item_id;
+  upload.outcome = req.outcome;
+  upload.reason = req.reason_code;
+  upload.at = req.at;
   OutboundMessage m;
   m.partner = kPlatformPartner;
   m.lane_key = who.id_key;  // one person's changes in the order they were made
   m.kind = "platform.category_change";
   m.idempotency_key = "platform-item-" + std::to_string(after.item_id);
-  m.body_json = std::move(body);
+  m.body_json = bodies.categoryChange(upload);
   m.created_at = req.at;
   auto id = tx.enqueueOutbound(m);
   if (!id.isOk()) return id.status();

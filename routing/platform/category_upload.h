@@ -25,6 +25,7 @@
 #include "hub/core/status.h"
 #include "hub/core/work.h"
 #include "hub/core/work_transaction.h"
+#include "routing/work/outbound_bodies.h"
 
 namespace xj::routing {
 
@@ -33,8 +34,8 @@ namespace xj::routing {
 std::optional<std::string> categoryOfOutcome(const std::string& outcome);
 
 // After a resolution (`after`, already written): records the person's new category and
-// enqueues the platform upload when it changed.
+// enqueues the platform upload (its body written by `bodies`) when it changed.
 Status onResolvedCategory(WorkTransaction& tx, const ItemActionRequest& req,
-                          const ItemRecord& after);
+                          const ItemRecord& after, const OutboundBodies& bodies);
 
 }  // namespace xj::routing

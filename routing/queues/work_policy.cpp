@@ -99,7 +99,7 @@ std::optional<OpenItemQuery> repeatCallQuery(const WorkPlan& p) {
 }
 
 Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
-                 MessageStatus& status) {
+                 MessageStatus& status, const OutboundBodies& bodies) {
   const auto& p = rec.plan;
   const std::string& at = rec.received_at;
   status = MessageStatus::kRouted;  // stored with the message row; changed below if need be
@@ -172,11 +172,12 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
   // 双向: a charity's referral opens an exchange in which civil affairs performs the
   // verification, so that the charity hears what became of the person.
   if (rec.kind == MessageKind::kReferral && verification_item)
-    return openInbound(tx, hub_seq, rec, verification_queue, verification_item);
+    return openInbound(tx, hub_seq, rec, verification_queue, verification_item, bodies);
   return Status::ok();
 }
 
-Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result) {
+Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result,
+                   const OutboundBodies& bodies) {
   auto loaded = tx.loadItem(req.item_id);
   if (!loaded.isOk()) return loaded.status();
   if (!loaded.value() || loaded.value()->queue != req.queue) {
@@ -267,10 +268,10 @@ Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResu
     if (!id.isOk()) return id.status();
     result.follow_up_item = id.value();
   }
-  if (auto s = onItemAction(tx, req, next); !s.isOk()) return s;
+  if (auto s = onItemAction(tx, req, next, bodies); !s.isOk()) return s;
   // 分类上传: a resolution that establishes or changes the person's category is recorded and,
   // when the designated platform is configured, uploaded by the outbox.
-  if (auto s = onResolvedCategory(tx, req, next); !s.isOk()) return s;
+  if (auto s = onResolvedCategory(tx, req, next, bodies); !s.isOk()) return s;
   result.item = std::move(next);
   result.outcome = ActionOutcome::kOk;
   return Status::ok();

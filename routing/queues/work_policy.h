@@ -14,6 +14,7 @@
 #include "hub/core/status.h"
 #include "hub/core/work.h"
 #include "hub/core/work_transaction.h"
+#include "routing/work/outbound_bodies.h"
 
 namespace xj::routing {
 
@@ -25,14 +26,17 @@ namespace xj::routing {
 std::optional<OpenItemQuery> repeatCallQuery(const WorkPlan& plan);
 
 // Right after the message row `hub_seq` was written. Returns what became of the message
-// (routed, linked, merged, alerted) in `status`.
+// (routed, linked, merged, alerted) in `status`. What a charity is told of its referral in is
+// written by `bodies`.
 Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& record,
-                 MessageStatus& status);
+                 MessageStatus& status, const OutboundBodies& bodies);
 
 // A staff action: kNotFound when the item is not in the request's queue, kConflict with the
 // transition table's reason when the move is not legal, else applied with its history and events
-// (and the follow-up of a resolved ticket when asked).
-Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result);
+// (and the follow-up of a resolved ticket when asked); what a partner or the platform is told
+// of it is written by `bodies`.
+Status applyAction(WorkTransaction& tx, const ItemActionRequest& req, ActionResult& result,
+                   const OutboundBodies& bodies);
 
 // Marks items whose deadline is before `today` overdue and escalates them to `escalation_queue`
 // (an item already escalated, or already there, is only marked). With a non-empty

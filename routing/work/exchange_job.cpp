@@ -8,13 +8,16 @@ namespace {
 class ExchangeJob final : public WriteJob {
  public:
   ExchangeJob(ExchangeCommand cmd, ProgressDueCounter progress_due,
-              std::function<void(ExchangeCommandResult)> done)
-      : cmd_(std::move(cmd)), progress_due_(std::move(progress_due)), done_(std::move(done)) {}
+              std::function<void(ExchangeCommandResult)> done, const OutboundBodies& bodies)
+      : cmd_(std::move(cmd)),
+        progress_due_(std::move(progress_due)),
+        done_(std::move(done)),
+        bodies_(bodies) {}
 
   Status apply(WorkTransaction& tx) override {
     return cmd_.kind == ExchangeCommand::Kind::kCreateOutbound
-               ? openOutbound(tx, cmd_, result_)
-               : applyExchangeEvent(tx, cmd_, result_, progress_due_);
+               ? openOutbound(tx, cmd_, result_, bodies_)
+               : applyExchangeEvent(tx, cmd_, result_, progress_due_, bodies_);
   }
 
   void done(const Status& commit) override {
@@ -25,14 +28,17 @@ class ExchangeJob final : public WriteJob {
   ExchangeCommand cmd_;
   ProgressDueCounter progress_due_;
   std::function<void(ExchangeCommandResult)> done_;
+  const OutboundBodies& bodies_;
   ExchangeCommandResult result_;
 };
 
 }  // namespace
 
 std::unique_ptr<WriteJob> exchangeJob(ExchangeCommand cmd, ProgressDueCounter progress_due,
-                                      std::function<void(ExchangeCommandResult)> done) {
-  return std::make_unique<ExchangeJob>(std::move(cmd), std::move(progress_due), std::move(done));
+                                      std::function<void(ExchangeCommandResult)> done,
+                                      const OutboundBodies& bodies) {
+  return std::make_unique<ExchangeJob>(std::move(cmd), std::move(progress_due), std::move(done),
+                                       bodies);
 }
 
 }  // namespace xj::routing

@@ -9,12 +9,14 @@
 
 #include "hub/core/exchange.h"
 #include "hub/core/write_job.h"
+#include "routing/work/outbound_bodies.h"
 
 namespace xj::routing {
 
 // `progress_due` counts the partner's next progress report when a report leaves a referral out
-// accepted or in progress.
+// accepted or in progress; `bodies` (which must outlive the job) writes what the partner is sent.
 std::unique_ptr<WriteJob> exchangeJob(ExchangeCommand cmd, ProgressDueCounter progress_due,
-                                      std::function<void(ExchangeCommandResult)> done);
+                                      std::function<void(ExchangeCommandResult)> done,
+                                      const OutboundBodies& bodies);
 
 }  // namespace xj::routing

@@ -7,8 +7,8 @@ namespace {
 
 class IngestJob final : public WriteJob {
  public:
-  IngestJob(IngestRecord record, MessageStore::IngestCallback done)
-      : record_(std::move(record)), done_(std::move(done)) {}
+  IngestJob(IngestRecord record, MessageStore::IngestCallback done, const OutboundBodies& bodies)
+      : record_(std::move(record)), done_(std::move(done)), bodies_(bodies) {}
 
   Status apply(WorkTransaction& tx) override {
     const bool routed = !record_.plan.route_rule.empty();
@@ -24,7 +24,7 @@ class IngestJob final : public WriteJob {
     }
     if (routed) {
       MessageStatus status = MessageStatus::kRouted;
-      if (auto s = applyPlan(tx, row.hub_seq, record_, status); !s.isOk()) return s;
+      if (auto s = applyPlan(tx, row.hub_seq, record_, status, bodies_); !s.isOk()) return s;
     }
     // The receipt says "accepted" whatever the plan made of it: the sender learns the rest by
     // looking the message up.
@@ -51,13 +51,15 @@ class IngestJob final : public WriteJob {
  private:
   IngestRecord record_;
   MessageStore::IngestCallback done_;
+  const OutboundBodies& bodies_;
   IngestResult result_;
 };
 
 }  // namespace
 
-std::unique_ptr<WriteJob> ingestJob(IngestRecord record, MessageStore::IngestCallback done) {
-  return std::make_unique<IngestJob>(std::move(record), std::move(done));
+std::unique_ptr<WriteJob> ingestJob(IngestRecord record, MessageStore::IngestCallback done,
+                                    const OutboundBodies& bodies) {
+  return std::make_unique<IngestJob>(std::move(record), std::move(done), bodies);
 }
 
 }  // namespace xj::routing

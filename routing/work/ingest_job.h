@@ -10,9 +10,12 @@
 
 #include "hub/core/message_store.h"
 #include "hub/core/write_job.h"
+#include "routing/work/outbound_bodies.h"
 
 namespace xj::routing {
 
-std::unique_ptr<WriteJob> ingestJob(IngestRecord record, MessageStore::IngestCallback done);
+// `bodies` (which must outlive the job) writes what a charity is told of its referral in.
+std::unique_ptr<WriteJob> ingestJob(IngestRecord record, MessageStore::IngestCallback done,
+                                    const OutboundBodies& bodies);
 
 }  // namespace xj::routing

@@ -7,10 +7,11 @@ namespace {
 
 class ItemActionJob final : public WriteJob {
  public:
-  ItemActionJob(ItemActionRequest req, std::function<void(ActionResult)> done)
-      : req_(std::move(req)), done_(std::move(done)) {}
+  ItemActionJob(ItemActionRequest req, std::function<void(ActionResult)> done,
+                const OutboundBodies& bodies)
+      : req_(std::move(req)), done_(std::move(done)), bodies_(bodies) {}
 
-  Status apply(WorkTransaction& tx) override { return applyAction(tx, req_, result_); }
+  Status apply(WorkTransaction& tx) override { return applyAction(tx, req_, result_, bodies_); }
 
   void done(const Status& commit) override {
     done_(commit.isOk() ? std::move(result_) : ActionResult{});
@@ -19,6 +20,7 @@ class ItemActionJob final : public WriteJob {
  private:
   ItemActionRequest req_;
   std::function<void(ActionResult)> done_;
+  const OutboundBodies& bodies_;
   ActionResult result_;
 };
 
@@ -74,8 +76,9 @@ class RecountDeadlinesJob final : public WriteJob {
 }  // namespace
 
 std::unique_ptr<WriteJob> itemActionJob(ItemActionRequest req,
-                                        std::function<void(ActionResult)> done) {
-  return std::make_unique<ItemActionJob>(std::move(req), std::move(done));
+                                        std::function<void(ActionResult)> done,
+                                        const OutboundBodies& bodies) {
+  return std::make_unique<ItemActionJob>(std::move(req), std::move(done), bodies);
 }
 
 std::unique_ptr<WriteJob> sweepJob(std::string today, std::string escalation_queue, std::string at,

@@ -13,11 +13,14 @@
 #include "hub/core/exchange.h"
 #include "hub/core/work.h"
 #include "hub/core/write_job.h"
+#include "routing/work/outbound_bodies.h"
 
 namespace xj::routing {
 
+// `bodies` (which must outlive the job) writes what a partner or the platform is told.
 std::unique_ptr<WriteJob> itemActionJob(ItemActionRequest req,
-                                        std::function<void(ActionResult)> done);
+                                        std::function<void(ActionResult)> done,
+                                        const OutboundBodies& bodies);
 
 // `progress_due` counts the partners' next progress reports (exchange_policy.h).
 std::unique_ptr<WriteJob> sweepJob(std::string today, std::string escalation_queue, std::string at,

@@ -9,12 +9,12 @@ namespace xj::routing {
 
 std::unique_ptr<WriteJob> PolicyJobs::ingest(IngestRecord record,
                                              MessageStore::IngestCallback done) const {
-  return ingestJob(std::move(record), std::move(done));
+  return ingestJob(std::move(record), std::move(done), bodies_);
 }
 
 std::unique_ptr<WriteJob> PolicyJobs::itemAction(ItemActionRequest req,
                                                  std::function<void(ActionResult)> done) const {
-  return itemActionJob(std::move(req), std::move(done));
+  return itemActionJob(std::move(req), std::move(done), bodies_);
 }
 
 std::unique_ptr<WriteJob> PolicyJobs::sweep(
@@ -32,7 +32,7 @@ std::unique_ptr<WriteJob> PolicyJobs::recountDeadlines(
 
 std::unique_ptr<WriteJob> PolicyJobs::exchangeCommand(
     ExchangeCommand cmd, std::function<void(ExchangeCommandResult)> done) const {
-  return exchangeJob(std::move(cmd), progress_due_, std::move(done));
+  return exchangeJob(std::move(cmd), progress_due_, std::move(done), bodies_);
 }
 
 std::unique_ptr<WriteJob> PolicyJobs::outboxOutcomes(std::vector<OutboxOutcome> outcomes,

@@ -8,15 +8,17 @@
 #pragma once
 
 #include "hub/core/write_job_factory.h"
+#include "routing/work/outbound_bodies.h"
 
 namespace xj::routing {
 
 class PolicyJobs final : public WriteJobFactory {
  public:
-  // `progress_due` counts a partner's next progress report (the directory and calendar in
-  // force, read at each use); empty: no progress deadlines.
-  explicit PolicyJobs(ProgressDueCounter progress_due = {})
-      : progress_due_(std::move(progress_due)) {}
+  // `bodies` writes what leaves the hub (adapters/envelope/outbound_codec.h; it must outlive
+  // every job). `progress_due` counts a partner's next progress report (the directory and
+  // calendar in force, read at each use); empty: no progress deadlines.
+  explicit PolicyJobs(const OutboundBodies& bodies, ProgressDueCounter progress_due = {})
+      : bodies_(bodies), progress_due_(std::move(progress_due)) {}
 
   std::unique_ptr<WriteJob> ingest(IngestRecord record,
                                    MessageStore::IngestCallback done) const override;
@@ -42,6 +44,7 @@ class PolicyJobs final : public WriteJobFactory {
                                      std::function<void(Result<int64_t>)> done) const override;
 
  private:
+  const OutboundBodies& bodies_;
   const ProgressDueCounter progress_due_;
 };
 

@@ -4,6 +4,7 @@
 // one that confirms the category, or an item that names nobody, uploads nothing.
 #include <catch2/catch.hpp>
 
+#include "adapters/envelope/outbound_codec.h"
 #include "hub/core/partner_directory.h"
 #include "routing/platform/category_upload.h"
 #include "routing/work/ingest_job.h"
@@ -24,7 +25,8 @@ int64_t claimedCase(MemoryWorkTransaction& tx, const std::string& id, const std:
   auto r = plannedMessage(MessageKind::kTicket, id, "2026-12-01T01:00:00Z");
   r.plan.id_key = id_key;
   r.plan.repeat_since = "2026-12-01T01:00:00Z";
-  auto job = routing::ingestJob(r, [](IngestResult) {});
+  auto job = routing::ingestJob(
+      r, [](IngestResult) {}, envelope::outboundBodies());
   REQUIRE(runJob(job, tx).isOk());
   ItemActionRequest claim;
   claim.queue = "451229205";
@@ -38,7 +40,8 @@ int64_t claimedCase(MemoryWorkTransaction& tx, const std::string& id, const std:
       break;
     }
   ActionResult out;
-  auto claim_job = routing::itemActionJob(claim, [&](ActionResult a) { out = std::move(a); });
+  auto claim_job = routing::itemActionJob(
+      claim, [&](ActionResult a) { out = std::move(a); }, envelope::outboundBodies());
   REQUIRE(runJob(claim_job, tx).isOk());
   REQUIRE(out.outcome == ActionOutcome::kOk);
   return claim.item_id;
@@ -56,7 +59,8 @@ ActionResult resolve(MemoryWorkTransaction& tx, int64_t item, const std::string&
   req.reason_code = "checked";
   req.platform = platform;
   ActionResult out;
-  auto job = routing::itemActionJob(req, [&](ActionResult a) { out = std::move(a); });
+  auto job = routing::itemActionJob(
+      req, [&](ActionResult a) { out = std::move(a); }, envelope::outboundBodies());
   REQUIRE(runJob(job, tx).isOk());
   REQUIRE(out.outcome == ActionOutcome::kOk);
   return out;

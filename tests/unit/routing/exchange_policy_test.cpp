@@ -5,6 +5,7 @@
 // that move it, and the answer and progress deadlines of the sweep.
 #include <catch2/catch.hpp>
 
+#include "adapters/envelope/outbound_codec.h"
 #include "routing/exchange/exchange.h"
 #include "routing/work/exchange_job.h"
 #include "routing/work/ingest_job.h"
@@ -55,8 +56,9 @@ int64_t seedExchange(MemoryWorkTransaction& tx, ExchangeDirection direction, Exc
 ExchangeCommandResult command(MemoryWorkTransaction& tx, ExchangeCommand cmd,
                               ProgressDueCounter progress = {}) {
   ExchangeCommandResult out;
-  auto job = routing::exchangeJob(std::move(cmd), std::move(progress),
-                                  [&](ExchangeCommandResult r) { out = std::move(r); });
+  auto job = routing::exchangeJob(
+      std::move(cmd), std::move(progress), [&](ExchangeCommandResult r) { out = std::move(r); },
+      envelope::outboundBodies());
   REQUIRE(runJob(job, tx).isOk());
   return out;
 }
@@ -229,7 +231,7 @@ TEST_CASE("a charity's referral in is verified by the item's claim and resolutio
   IngestResult ingested;
   auto job = routing::ingestJob(
       plannedMessage(MessageKind::kReferral, "r-1", "2026-12-01T01:00:00Z", {kQueue, "county"}),
-      [&](IngestResult r) { ingested = std::move(r); });
+      [&](IngestResult r) { ingested = std::move(r); }, envelope::outboundBodies());
   REQUIRE(runJob(job, tx).isOk());
   REQUIRE(ingested.outcome == IngestOutcome::kAccepted);
   auto ex = tx.loadExchange(1).value();
@@ -251,7 +253,8 @@ TEST_CASE("a charity's referral in is verified by the item's claim and resolutio
     req.at = "2026-12-02T02:00:00Z";
     req.outcome = outcome;
     ActionResult out;
-    auto action_job = routing::itemActionJob(req, [&](ActionResult r) { out = std::move(r); });
+    auto action_job = routing::itemActionJob(
+        req, [&](ActionResult r) { out = std::move(r); }, envelope::outboundBodies());
     REQUIRE(runJob(action_job, tx).isOk());
     REQUIRE(out.outcome == ActionOutcome::kOk);
   };

@@ -3,6 +3,7 @@
 // recount of provisional deadlines, and the answers of a batch that fails.
 #include <catch2/catch.hpp>
 
+#include "adapters/envelope/outbound_codec.h"
 #include "routing/work/ingest_job.h"
 #include "routing/work/item_jobs.h"
 #include "tests/support/memory_work_transaction.h"
@@ -18,14 +19,16 @@ namespace {
 
 IngestResult ingest(MemoryWorkTransaction& tx, const IngestRecord& record) {
   IngestResult out;
-  auto job = routing::ingestJob(record, [&](IngestResult r) { out = std::move(r); });
+  auto job = routing::ingestJob(
+      record, [&](IngestResult r) { out = std::move(r); }, envelope::outboundBodies());
   REQUIRE(runJob(job, tx).isOk());
   return out;
 }
 
 ActionResult act(MemoryWorkTransaction& tx, ItemActionRequest req) {
   ActionResult out;
-  auto job = routing::itemActionJob(std::move(req), [&](ActionResult r) { out = std::move(r); });
+  auto job = routing::itemActionJob(
+      std::move(req), [&](ActionResult r) { out = std::move(r); }, envelope::outboundBodies());
   REQUIRE(runJob(job, tx).isOk());
   return out;
 }
@@ -334,8 +337,9 @@ TEST_CASE("provisional deadlines are counted again when the notice is loaded", "
 TEST_CASE("a batch that fails answers every job unavailable", "[work_policy]") {
   IngestResult ingested;
   ingested.outcome = IngestOutcome::kAccepted;
-  auto job = routing::ingestJob(plannedMessage(MessageKind::kTicket, "t-1", "2026-12-01T01:00Z"),
-                                [&](IngestResult r) { ingested = std::move(r); });
+  auto job = routing::ingestJob(
+      plannedMessage(MessageKind::kTicket, "t-1", "2026-12-01T01:00Z"),
+      [&](IngestResult r) { ingested = std::move(r); }, envelope::outboundBodies());
   MemoryWorkTransaction tx;
   REQUIRE(job->apply(tx).isOk());
   job->done(Status::unavailable("storage full: disk"));
@@ -344,8 +348,9 @@ TEST_CASE("a batch that fails answers every job unavailable", "[work_policy]") {
 
   ActionResult acted;
   acted.outcome = ActionOutcome::kOk;
-  auto action_job = routing::itemActionJob(action(1, ItemAction::kClaim),
-                                           [&](ActionResult r) { acted = std::move(r); });
+  auto action_job = routing::itemActionJob(
+      action(1, ItemAction::kClaim), [&](ActionResult r) { acted = std::move(r); },
+      envelope::outboundBodies());
   REQUIRE(action_job->apply(tx).isOk());
   action_job->done(Status::ioError("commit: disk I/O error"));
   CHECK(acted.outcome == ActionOutcome::kUnavailable);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/envelope/outbound_codec.h"
 #include "hub/core/metrics.h"
 #include "hub/storage/fault_vfs.h"
 #include "hub/storage/sqlite_db.h"
@@ -65,7 +66,7 @@ TEST_CASE("every acknowledged batch was synced to disk first; synchronous is FUL
   config.readers = 1;
   config.fault_injection = true;  // the VFS that counts syncs
   MetricsRegistry metrics;
-  routing::PolicyJobs jobs;
+  routing::PolicyJobs jobs{envelope::outboundBodies()};
   auto opened = SqliteStore::open(config, metrics, "test-fingerprint", jobs);
   REQUIRE(opened.isOk());
   auto& store = *opened.value();

@@ -20,6 +20,7 @@
 #include "hub/core/metrics.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_store.h"
+#include "adapters/envelope/outbound_codec.h"
 #include "routing/work/policy_jobs.h"
 
 using namespace xj;
@@ -130,7 +131,7 @@ TEST_CASE("a batch with a failed job answers every job unavailable and stores no
   TempDir t;
   StoreConfig config = storeIn(t);
   MetricsRegistry metrics;
-  routing::PolicyJobs jobs;
+  routing::PolicyJobs jobs{envelope::outboundBodies()};
   auto opened = SqliteStore::open(config, metrics, "test-fingerprint", jobs);
   REQUIRE(opened.isOk());
   auto& store = *opened.value();
@@ -175,7 +176,7 @@ TEST_CASE("inbound messages count against queue_capacity; other writes have thei
   StoreConfig config = storeIn(t);
   config.queue_capacity = 2;
   MetricsRegistry metrics;
-  routing::PolicyJobs jobs;
+  routing::PolicyJobs jobs{envelope::outboundBodies()};
   auto opened = SqliteStore::open(config, metrics, "test-fingerprint", jobs);
   REQUIRE(opened.isOk());
   auto& store = *opened.value();
