@@ -1,4 +1,4 @@
-// The authorization matrix (issue 10): every endpoint the hub serves x every kind of caller, with
+// The authorization matrix: every endpoint the hub serves x every kind of caller, with
 // the expected status, generated from ONE table below and run against the real daemon over real
 // HTTP. The table must list exactly the endpoints of the OpenAPI document the daemon serves
 // (which a unit test keeps equal to the router's table), so a new endpoint fails here until its

@@ -1,4 +1,4 @@
-// `xianjie calendar import`'s parser and writer (issue 8): both input formats, every problem
+// `xianjie calendar import`'s parser and writer: both input formats, every problem
 // with its path, and a written file that the standards loader reads back unchanged.
 #include <catch2/catch.hpp>
 
