@@ -18,7 +18,7 @@
 #include <mutex>
 #include <string>
 
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "hub/core/clock.h"
 #include "hub/core/metrics.h"
 

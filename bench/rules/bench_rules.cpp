@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "bench/rules/household_gen.h"
 #include "routing/rules/engine.h"
 

@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "adapters/inbound/inbound.h"
 #include "config/routes_config.h"
 #include "hub/core/clock.h"

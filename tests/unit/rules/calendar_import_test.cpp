@@ -4,8 +4,8 @@
 
 #include <map>
 
-#include "adapters/household/calendar_import.h"
-#include "adapters/household/standards.h"
+#include "config/calendar_import.h"
+#include "config/standards.h"
 #include "routing/rules/calendar.h"
 
 using xj::household::parseArrangement;
