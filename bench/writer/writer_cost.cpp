@@ -35,9 +35,9 @@
 #include <string>
 #include <vector>
 
-#include "config/standards.h"
 #include "adapters/inbound/inbound.h"
 #include "config/routes_config.h"
+#include "config/standards.h"
 #include "hub/core/clock.h"
 #include "hub/core/metrics.h"
 #include "hub/core/time_format.h"
