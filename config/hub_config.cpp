@@ -1,27 +1,14 @@
 #include "config/hub_config.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
-#include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
+
+#include "config/jsonc_file.h"
 
 namespace xj {
 namespace {
-
-constexpr unsigned kConfigParseFlags = rapidjson::kParseCommentsFlag |
-                                       rapidjson::kParseTrailingCommasFlag |
-                                       rapidjson::kParseValidateEncodingFlag;
-
-Result<std::string> readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::notFound("cannot open " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A small schema walker: each known key has a setter that reports type/range problems itself.
 using Setter = std::function<void(const rapidjson::Value&, const std::string& path, Problems&)>;
@@ -108,19 +95,10 @@ std::string formatProblems(const Problems& problems) {
 Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
   HubConfig cfg;
   cfg.config_path = path;
-  auto text = readFile(path);
-  if (!text.isOk()) {
-    problems.push_back({"", text.status().message()});
-    return Status::invalid("config unreadable");
-  }
+  auto text = readConfigText(path, problems);
+  if (!text) return Status::invalid("config unreadable");
   rapidjson::Document doc;
-  doc.Parse<kConfigParseFlags>(text.value().data(), text.value().size());
-  if (doc.HasParseError()) {
-    problems.push_back({"", std::string("JSON error at offset ") +
-                                std::to_string(doc.GetErrorOffset()) + ": " +
-                                rapidjson::GetParseError_En(doc.GetParseError())});
-    return Status::invalid("config is not valid JSON");
-  }
+  if (!parseJsonc(*text, doc, problems)) return Status::invalid("config is not valid JSON");
   auto& h = cfg.http;
   auto& s = cfg.store;
   std::map<std::string, Setter> http_fields = {

@@ -1,20 +1,18 @@
 #include "config/partners_config.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "config/jsonc_file.h"
+
 namespace xj {
 namespace {
 
 using rapidjson::Value;
-
-constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag |
-                            rapidjson::kParseValidateEncodingFlag;
 
 // A webhook secret shorter than this is refused: HMAC-SHA256 keys should carry >= 128 bits.
 constexpr size_t kMinSecretBytes = 16;
@@ -220,12 +218,7 @@ Result<std::shared_ptr<const PartnerDirectory>> parsePartners(const std::string&
                                                               const TownshipDirectory& townships,
                                                               Problems& p) {
   rapidjson::Document doc;
-  doc.Parse<kFlags>(text.data(), text.size());
-  if (doc.HasParseError()) {
-    p.push_back({"", std::string("JSON error at offset ") + std::to_string(doc.GetErrorOffset()) +
-                         ": " + rapidjson::GetParseError_En(doc.GetParseError())});
-    return Status::invalid("partners are not valid JSON");
-  }
+  if (!parseJsonc(text, doc, p)) return Status::invalid("partners are not valid JSON");
   if (!doc.IsObject()) {
     p.push_back({"", "must be an object"});
     return Status::invalid("partners");
@@ -297,14 +290,9 @@ Result<std::shared_ptr<const PartnerDirectory>> parsePartners(const std::string&
 Result<std::shared_ptr<const PartnerDirectory>> loadPartners(const std::string& path,
                                                              const TownshipDirectory& townships,
                                                              Problems& problems) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    problems.push_back({"", "cannot open " + path});
-    return Status::invalid("partners unreadable");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parsePartners(ss.str(), townships, problems);
+  auto text = readConfigText(path, problems);
+  if (!text) return Status::invalid("partners unreadable");
+  return parsePartners(*text, townships, problems);
 }
 
 }  // namespace xj

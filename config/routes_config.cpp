@@ -1,14 +1,12 @@
 #include "config/routes_config.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "config/jsonc_file.h"
 #include "hub/core/vocabulary.h"
 
 namespace xj {
@@ -17,9 +15,6 @@ namespace {
 using rapidjson::Value;
 using routing::RouteTable;
 using routing::Rule;
-
-constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag |
-                            rapidjson::kParseValidateEncodingFlag;
 
 // FNV-1a: a stable, dependency-free fingerprint of the file for the table version.
 std::string fingerprint(const std::string& text) {
@@ -102,12 +97,7 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text,
                                                       const TownshipDirectory& townships,
                                                       Problems& p) {
   rapidjson::Document doc;
-  doc.Parse<kFlags>(text.data(), text.size());
-  if (doc.HasParseError()) {
-    p.push_back({"", std::string("JSON error at offset ") + std::to_string(doc.GetErrorOffset()) +
-                         ": " + rapidjson::GetParseError_En(doc.GetParseError())});
-    return Status::invalid("routes are not valid JSON");
-  }
+  if (!parseJsonc(text, doc, p)) return Status::invalid("routes are not valid JSON");
   if (!doc.IsObject()) {
     p.push_back({"", "must be an object"});
     return Status::invalid("routes");
@@ -360,14 +350,9 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text,
 Result<std::shared_ptr<const RouteTable>> loadRoutes(const std::string& path,
                                                      const TownshipDirectory& townships,
                                                      Problems& problems) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    problems.push_back({"", "cannot open " + path});
-    return Status::notFound(path);
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parseRoutes(ss.str(), townships, problems);
+  auto text = readConfigText(path, problems);
+  if (!text) return Status::notFound(path);
+  return parseRoutes(*text, townships, problems);
 }
 
 }  // namespace xj

@@ -1,20 +1,16 @@
 #include "config/villages_config.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
+
+#include "config/jsonc_file.h"
 
 namespace xj {
 namespace {
 
 using rapidjson::Value;
-
-constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag |
-                            rapidjson::kParseValidateEncodingFlag;
 
 // What subject.village takes (adapters/envelope): a picked name must fit there as it is.
 constexpr size_t kMaxVillageChars = 64;
@@ -90,12 +86,7 @@ Result<std::shared_ptr<const PlaceDirectory>> parseVillages(const std::string& t
                                                             const TownshipDirectory& townships,
                                                             Problems& p) {
   rapidjson::Document doc;
-  doc.Parse<kFlags>(text_in.data(), text_in.size());
-  if (doc.HasParseError()) {
-    p.push_back({"", std::string("JSON error at offset ") + std::to_string(doc.GetErrorOffset()) +
-                         ": " + rapidjson::GetParseError_En(doc.GetParseError())});
-    return Status::invalid("villages are not valid JSON");
-  }
+  if (!parseJsonc(text_in, doc, p)) return Status::invalid("villages are not valid JSON");
   if (!doc.IsObject()) {
     p.push_back({"", "must be an object"});
     return Status::invalid("villages");
@@ -167,14 +158,9 @@ Result<std::shared_ptr<const PlaceDirectory>> parseVillages(const std::string& t
 Result<std::shared_ptr<const PlaceDirectory>> loadVillages(const std::string& path,
                                                            const TownshipDirectory& townships,
                                                            Problems& problems) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    problems.push_back({"", "cannot open " + path});
-    return Status::invalid("villages unreadable");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parseVillages(ss.str(), townships, problems);
+  auto text = readConfigText(path, problems);
+  if (!text) return Status::invalid("villages unreadable");
+  return parseVillages(*text, townships, problems);
 }
 
 }  // namespace xj

@@ -1,4 +1,4 @@
-// CalendarWatch: says ahead of time that the working-day calendar is running out (issue 8).
+// CalendarWatch: says ahead of time that the working-day calendar is running out.
 // The State Council publishes a year's holiday arrangement only weeks before it starts; until it
 // is loaded (config/standards/holidays-YYYY.json + SIGHUP) deadlines in that year are
 // provisional. A missing year is a warning, never an outage: /readyz does not look at this.
@@ -18,7 +18,7 @@
 #include <mutex>
 #include <string>
 
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "hub/core/clock.h"
 #include "hub/core/metrics.h"
 

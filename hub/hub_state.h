@@ -20,13 +20,13 @@
 #include <thread>
 #include <vector>
 
-#include "adapters/household/standards.h"
+#include "adapters/delivery/outbox_dispatcher.h"
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
 #include "adapters/inbound/inbound.h"
 #include "adapters/mqtt/mqtt_adapter.h"
-#include "adapters/webhook/outbox_dispatcher.h"
 #include "config/hub_config.h"
+#include "config/standards.h"
 #include "hub/calendar_watch.h"
 #include "hub/core/clock.h"
 #include "hub/core/metrics.h"

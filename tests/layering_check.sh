@@ -23,6 +23,11 @@ check "third-party include in hub/core or routing/rules" '#include *<(boost|rapi
 # The core knows nothing above it.
 check "hub/core includes a higher layer" '#include *"(adapters|config|hub/storage|hub/security|hub/hub)' hub/core
 check "routing includes a higher layer" '#include *"(adapters|config|hub/storage|hub/security|hub/hub)' routing
+# Config (and the standards it loads) sits below the adapters and the composition root.
+check "config includes a higher layer" '#include *"(adapters|hub/storage|hub/security|hub/hub|hub/cli)' config
+# The CLI's commands live in hub/cli: no adapter includes them or prints to a terminal.
+check "adapters include hub/cli" '#include *"hub/cli' adapters
+check "adapters/household prints (CLI commands belong in hub/cli)" '#include *<iostream>' adapters/household
 # The domain (routing: intake, queues and the work policy, the write jobs, the router) is
 # std-only besides the core and the rules core (so no JSON library: RapidJSON included as
 # <rapidjson/...> is caught here): it reaches the store through hub/core/work_transaction.h alone.
@@ -50,8 +55,8 @@ check "adapters decide no policy: a deadline, partner check or store write outsi
 check "adapters include hub/storage" '#include *"hub/storage' adapters
 # Beast/Asio only in the HTTP (and later MQTT) adapters and the composition root.
 check "Boost outside adapters/http, adapters/mqtt, hub.cpp" '#include *<boost' config hub/storage hub/security adapters/envelope adapters/household adapters/inbound routing
-# libcurl only in the webhook adapter (the outbox dispatcher).
-check "curl outside adapters/webhook" '#include *<curl/' hub config routing adapters/http adapters/envelope adapters/inbound adapters/household adapters/mqtt
+# libcurl only in the delivery adapter (the outbox dispatcher's webhook channel).
+check "curl outside adapters/delivery" '#include *<curl/' hub config routing adapters/http adapters/envelope adapters/inbound adapters/household adapters/mqtt adapters/console
 # Paho only in the MQTT adapter (and the tests' clients).
 check "Paho outside adapters/mqtt" '#include *<mqtt/' hub config routing adapters/http adapters/envelope adapters/inbound adapters/household
 # Domain types hold no wire types.

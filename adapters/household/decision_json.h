@@ -7,7 +7,7 @@
 #include <string>
 
 #include "adapters/household/household_json.h"
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "routing/rules/decision.h"
 
 namespace xj::household {

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "adapters/household/household_json.h"
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "hub/core/problem.h"
 #include "routing/rules/decision.h"
 

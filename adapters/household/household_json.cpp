@@ -213,7 +213,7 @@ const std::map<std::string, std::vector<std::string>>& fieldTable() {
 }
 
 // Every member of the object `r` reads must be one of `known`: a misspelled or invented field
-// would otherwise be ignored without a word and the decision silently wrong (issue 10.4).
+// would otherwise be ignored without a word and the decision silently wrong.
 void refuseUnknownKeys(const Reader& r, const std::string& object) {
   const auto& known = fieldTable().at(object);
   const Value* obj = r.obj();
@@ -540,7 +540,7 @@ std::optional<ParsedHousehold> parseHouseholdJson(std::string_view json, const S
     else if (!v->IsString() || !(as_of = rules::parseDate(v->GetString())))
       problems.push_back({path, "must be a date YYYY-MM-DD"});
   }
-  // The calendar is not consulted: a category never depends on working days (issue 8); only
+  // The calendar is not consulted: a category never depends on working days; only
   // the review deadline does, and it says so when its year is provisional or missing.
   if (as_of) h.as_of = *as_of;
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "hub/core/problem.h"
 #include "routing/rules/household.h"
 

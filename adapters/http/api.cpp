@@ -14,6 +14,7 @@
 #include "adapters/http/outbox_api.h"
 #include "adapters/http/queues_api.h"
 #include "adapters/http/reports_api.h"
+#include "adapters/http/vocabulary_api.h"
 
 namespace xj::http {
 
@@ -21,9 +22,10 @@ namespace xj::http {
 struct ApiResources {
   explicit ApiResources(ApiShared& s)
       : all(ConsoleFiles(s), HealthApi(s), MessagesApi(s), EligibilityApi(s), QueuesApi(s),
-            OutboxApi(s), ExchangesApi(s), ReportsApi(s), ConsoleApi(s), AdminApi(s)) {}
+            OutboxApi(s), ExchangesApi(s), ReportsApi(s), ConsoleApi(s), VocabularyApi(s),
+            AdminApi(s)) {}
   std::tuple<ConsoleFiles, HealthApi, MessagesApi, EligibilityApi, QueuesApi, OutboxApi,
-             ExchangesApi, ReportsApi, ConsoleApi, AdminApi>
+             ExchangesApi, ReportsApi, ConsoleApi, VocabularyApi, AdminApi>
       all;
 };
 
@@ -86,6 +88,7 @@ const std::vector<Route>& routes() {
       {{"GET", "/v1/reports/exchanges"}, on<&ReportsApi::exchanges>},
       {{"GET", "/v1/whoami"}, on<&ConsoleApi::whoami>},
       {{"GET", "/v1/directory/townships"}, on<&ConsoleApi::directory>},
+      {{"GET", "/v1/vocabulary"}, on<&VocabularyApi::get>},
       {{"POST", "/v1/lookups/repeat-caller"}, on<&ConsoleApi::repeatCaller>},
       {{"GET", "/v1/messages"}, on<&MessagesApi::listOwn>},
       {{"GET", "/v1/reports/townships"}, on<&ReportsApi::townships>},

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "routing/intake/prescreen.h"
 
 namespace xj::inbound {

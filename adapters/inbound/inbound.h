@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "adapters/envelope/envelope_codec.h"
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "adapters/inbound/household_prescreen.h"
 #include "hub/core/clock.h"
 #include "hub/core/message.h"

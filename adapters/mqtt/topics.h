@@ -15,7 +15,7 @@ struct InboundTopic {
   std::string role;  // charity, agency, hotline
   std::string org;   // the principal the broker authenticated on this topic (by its ACL)
   MessageKind kind = MessageKind::kTicket;
-  // charity/{org}/feedback: a partner's report on one of its exchanges (issue 11), not a message
+  // charity/{org}/feedback: a partner's report on one of its exchanges, not a message
   // to store; `kind` is then kReferral (the charity's own kind, for counters).
   bool feedback = false;
 };

@@ -1,4 +1,4 @@
-// mqtt_load: the load tool of bench/mqtt-ingest (issue 5), on Paho MQTT C++ (MQTT 5).
+// mqtt_load: the load tool of bench/mqtt-ingest, on Paho MQTT C++ (MQTT 5).
 //
 //   mqtt_load hub  --uri tcp://127.0.0.1:PORT --n N --run ID [--publishers P] [--window W] [--org bench]
 //   mqtt_load echo --uri tcp://127.0.0.1:PORT --n N --run ID [--publishers P] [--window W]

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "adapters/household/standards.h"
 #include "bench/rules/household_gen.h"
+#include "config/standards.h"
 #include "routing/rules/engine.h"
 
 namespace {

@@ -1,6 +1,6 @@
 // writer_cost: what the store's writer costs per message of the seeded workload, measured in
 // quantities that do not depend on the machine's load: statements run, bytes written to the WAL
-// and to the database file, syncs, and (under callgrind) instructions (issue 9 point 4).
+// and to the database file, syncs, and (under callgrind) instructions.
 //
 //   writer_cost WORKLOAD.tsv N BATCH DB [--preload M]
 //
@@ -36,9 +36,9 @@
 #include <vector>
 
 #include "adapters/envelope/outbound_codec.h"
-#include "adapters/household/standards.h"
 #include "adapters/inbound/inbound.h"
 #include "config/routes_config.h"
+#include "config/standards.h"
 #include "hub/core/clock.h"
 #include "hub/core/metrics.h"
 #include "hub/core/time_format.h"

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "adapters/household/calendar_import.h"
-#include "adapters/household/standards.h"
+#include "config/calendar_import.h"
+#include "config/standards.h"
 #include "hub/cli/cli.h"
 
 namespace xj::cli {

@@ -4,9 +4,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "adapters/household/standards.h"
 #include "adapters/inbound/inbound.h"
 #include "config/routes_config.h"
+#include "config/standards.h"
 #include "hub/cli/cli.h"
 #include "hub/core/clock.h"
 #include "hub/security/person_keys.h"

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 #include "hub/cli/cli.h"
 #include "hub/core/time_format.h"
 #include "hub/security/token_registry.h"

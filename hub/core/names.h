@@ -54,7 +54,7 @@ enum class EventType {
   kMerged,
   kReassigned,
   kDeadlineChanged,  // a provisional deadline counted again after a calendar load
-  kExchange  // an exchange the item belongs to moved (the partner reported, issue 11)
+  kExchange  // an exchange the item belongs to moved (the partner reported)
 };
 
 // A message's status as its receipt shows it: accepted, then what the work policy made of it.

@@ -23,7 +23,8 @@ inline const std::vector<std::string> kPartnerServices = {
 // The fields of a person that may leave the hub for a partner (its `fields` list).
 inline const std::vector<std::string> kPartnerFields = {
     "name", "phone", "id_number", "township", "village", "address", "needs", "household"};
-// When a partner entry names no `fields`: no ID number and no exact address (issue 11 point 7).
+// When a partner entry names no `fields`: no ID number and no exact address
+// (data minimisation: what a partner needs to help, no more).
 inline const std::vector<std::string> kDefaultPartnerFields = {"name", "phone", "township",
                                                                "village", "needs"};
 
@@ -63,7 +64,7 @@ struct Partner {
 inline const std::vector<std::string> kPlatformFields = {"id_number", "township", "village"};
 inline const std::vector<std::string> kDefaultPlatformFields = {"township", "village"};
 
-// The designated information platform (issue 11 point 8): its outbox partner name is "platform".
+// The designated information platform: its outbox partner name is "platform".
 // Disabled: category changes are still recorded per person, nothing is enqueued.
 struct PlatformUpload {
   bool enabled = false;

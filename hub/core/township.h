@@ -1,5 +1,5 @@
 // TownshipDirectory: the 16 township-level units of Dahua county (SPEC.md §9), loaded once at
-// start-up with the standards (adapters/household/standards.h) and then read-only (any thread).
+// start-up with the standards (config/standards.h) and then read-only (any thread).
 #pragma once
 
 #include <string>

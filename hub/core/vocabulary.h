@@ -1,6 +1,9 @@
-// The closed vocabularies of the message envelope, shared by the codec (validation), the route
-// loader (a rule naming a value outside them can never match) and the docs. Adding a value is a
-// compatible change; removing one is not. Immutable; any thread.
+// The closed vocabularies of the domain, each in ONE table of terms: the value that is sent,
+// stored and compared, with its labels for people in zh-CN and English. The codec (validation),
+// the route loader (a rule naming a value outside them can never match), the work policy
+// (outcomes) and GET /v1/vocabulary (which the console reads instead of keeping its own copies)
+// all read these tables. Adding a value is a compatible change; removing one is not. Immutable;
+// any thread.
 #pragma once
 
 #include <string>
@@ -8,11 +11,75 @@
 
 namespace xj::vocabulary {
 
-inline const std::vector<std::string> kTicketCategories = {
-    "dibao",         "tekun",      "low_income",    "medical",    "education",
-    "housing",       "employment", "temporary_aid", "disability", "elderly_care",
-    "child_welfare", "disaster",   "complaint",     "inquiry",    "other"};
-inline const std::vector<std::string> kUrgencies = {"low", "normal", "high", "critical"};
+// A value and its labels (zh-CN, English).
+struct Term {
+  std::string value;
+  std::string zh;
+  std::string en;
+};
+
+inline std::vector<std::string> valuesOf(const std::vector<Term>& terms) {
+  std::vector<std::string> out;
+  out.reserve(terms.size());
+  for (const auto& t : terms) out.push_back(t.value);
+  return out;
+}
+
+// A ticket's body.category.
+inline const std::vector<Term> kTicketCategoryTerms = {
+    {"dibao", "最低生活保障", "dibao (minimum living guarantee)"},
+    {"tekun", "特困供养", "tekun (destitute support)"},
+    {"low_income", "低收入", "low income"},
+    {"medical", "医疗救助", "medical aid"},
+    {"education", "教育救助", "education aid"},
+    {"housing", "住房救助", "housing aid"},
+    {"employment", "就业救助", "employment aid"},
+    {"temporary_aid", "临时救助", "temporary aid"},
+    {"disability", "残疾人帮扶", "disability"},
+    {"elderly_care", "养老服务", "elderly care"},
+    {"child_welfare", "儿童福利", "child welfare"},
+    {"disaster", "灾害救助", "disaster relief"},
+    {"complaint", "投诉", "complaint"},
+    {"inquiry", "政策咨询", "inquiry"},
+    {"other", "其他", "other"},
+};
+inline const std::vector<std::string> kTicketCategories = valuesOf(kTicketCategoryTerms);
+
+inline const std::vector<Term> kUrgencyTerms = {
+    {"low", "一般(不急)", "low"},
+    {"normal", "普通", "normal"},
+    {"high", "紧急", "high"},
+    {"critical", "特急(危及生命安全)", "critical"},
+};
+inline const std::vector<std::string> kUrgencies = valuesOf(kUrgencyTerms);
+
+// A staff resolution's outcome (the work policy refuses any other).
+inline const std::vector<Term> kOutcomeTerms = {
+    {"eligible_dibao", "符合低保条件", "eligible: dibao"},
+    {"eligible_tekun", "符合特困条件", "eligible: tekun"},
+    {"eligible_dibao_edge", "符合低保边缘条件", "eligible: dibao edge"},
+    {"eligible_rigid_expense", "符合刚性支出困难条件", "eligible: rigid expense"},
+    {"referred_to_charity", "已转介社会组织", "referred to a charity"},
+    {"temporary_aid_granted", "已给予临时救助", "temporary aid granted"},
+    {"not_eligible", "不符合条件", "not eligible"},
+    {"unreachable", "联系不上", "unreachable"},
+    {"duplicate", "重复事项", "duplicate"},
+    {"other", "其他", "other"},
+};
+inline const std::vector<std::string> kOutcomes = valuesOf(kOutcomeTerms);
+
+// An item's states (hub/core/names.h holds the enum and its names; a unit test checks that this
+// table names each exactly once), in the order of a case's life, the end last.
+inline const std::vector<Term> kItemStateTerms = {
+    {"new", "待认领", "new"},
+    {"claimed", "已认领", "claimed"},
+    {"in_progress", "办理中", "in progress"},
+    {"waiting_on_other", "等待他方", "waiting on others"},
+    {"escalated", "已上报", "escalated"},
+    {"transferred", "已转交", "transferred"},
+    {"resolved", "已办结", "resolved"},
+};
+
 inline const std::vector<std::string> kCallerRelations = {
     "self", "family", "neighbour", "village_cadre", "social_worker", "other"};
 inline const std::vector<std::string> kReferralNeeds = {
@@ -37,8 +104,15 @@ inline const std::vector<std::string> kSignals = {"large_medical_bill",    "disa
                                                   "income_drop",           "other"};
 // Pre-screen categories as routing sees them: the rules core's, plus "unknown" when the
 // message describes no household.
-inline const std::vector<std::string> kPrescreenCategories = {
-    "tekun", "dibao", "dibao_edge", "rigid_expense", "none", "unknown"};
+inline const std::vector<Term> kPrescreenCategoryTerms = {
+    {"tekun", "特困供养", "tekun (destitute support)"},
+    {"dibao", "最低生活保障", "dibao (minimum living guarantee)"},
+    {"dibao_edge", "低保边缘家庭", "dibao edge household"},
+    {"rigid_expense", "刚性支出困难家庭", "rigid-expenditure hardship household"},
+    {"none", "无救助类别", "no assistance category"},
+    {"unknown", "信息不足", "not enough information"},
+};
+inline const std::vector<std::string> kPrescreenCategories = valuesOf(kPrescreenCategoryTerms);
 inline const std::vector<std::string> kHouseholdTags = {"monitored", "monitoring_risk_eliminated",
                                                         "monitored_without_category",
                                                         "monitoring_referral_suggested"};

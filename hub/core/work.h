@@ -132,7 +132,7 @@ struct TownshipReportRow {
   std::string resolved_at;
 };
 
-// The designated information platform's upload (issue 11 point 8) as the partner directory in
+// The designated information platform's upload as the partner directory in
 // force has it (partners.jsonc `platform`), handed to the writer with a resolution.
 struct PlatformUploadPolicy {
   bool enabled = false;    // false: a category change is recorded, nothing is enqueued

@@ -55,7 +55,7 @@ class WorkStore {
       std::function<void(bool ok, std::optional<ItemRecord>, std::vector<HistoryEntry>)> done) = 0;
   virtual bool events(std::string queue, int64_t after, int limit,
                       std::function<void(std::optional<std::vector<QueueEvent>>)> done) = 0;
-  // Exchanges (issue 11): a referral out or a side's report, applied by routing/exchange in the
+  // Exchanges: a referral out or a side's report, applied by routing/exchange in the
   // writer's transaction; the reads of one exchange (with its timeline) and of a list.
   virtual bool submitExchange(ExchangeCommand cmd,
                               std::function<void(ExchangeCommandResult)> done) = 0;
@@ -74,7 +74,7 @@ class WorkStore {
       std::string from, std::string to,
       std::function<void(std::optional<std::vector<ExchangeReportRow>>)> done) = 0;
 
-  // The console (issue 12). Open items as the repeat-call rule finds them (oldest first, at most
+  // The console. Open items as the repeat-call rule finds them (oldest first, at most
   // `limit`); an organisation's messages; the items created in [from, to) (RFC 3339) for the
   // township report; an item with its message, pre-screen and exchanges (item empty when it is
   // not in that queue).

@@ -136,7 +136,7 @@ class WorkTransaction {
   // The message's status and the item it went to (linked, merged, alerted).
   virtual Status setMessageStatus(int64_t hub_seq, MessageStatus status, int64_t item_id) = 0;
 
-  // Categories (issue 11 point 8): who the item is about, and the category a resolution last
+  // Categories: who the item is about, and the category a resolution last
   // established for a person (nullopt: never one).
   virtual Result<ItemPerson> itemPerson(int64_t item_id) = 0;
   virtual Result<std::optional<PersonCategory>> personCategory(const std::string& id_key) = 0;
@@ -160,7 +160,7 @@ class WorkTransaction {
   // what it came to); returns how many rows became pending (handed over likewise).
   virtual Result<int> applyRequestedReplays(const std::string& at) = 0;
 
-  // Exchanges (issue 11) and their timelines (append only).
+  // Exchanges and their timelines (append only).
   virtual Result<int64_t> insertExchange(const ExchangeRecord& exchange) = 0;
   virtual Result<std::optional<ExchangeRecord>> loadExchange(int64_t exchange_id) = 0;
   // Writes the mutable fields (state, reason, outcome, updated_at, timeline_seq, due, overdue).

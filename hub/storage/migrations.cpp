@@ -143,7 +143,7 @@ CREATE INDEX outbox_pending ON outbox(id) WHERE state = 'pending';
 CREATE INDEX outbox_state ON outbox(state, id);
 )sql",
     // 7: provisional deadlines (counted in a year without its holiday notice) and how each
-    // deadline was counted, so that loading the notice recounts the open ones (issue 8).
+    // deadline was counted, so that loading the notice recounts the open ones.
     R"sql(
 ALTER TABLE items ADD COLUMN deadline_provisional INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE items ADD COLUMN deadline_from TEXT;
@@ -163,7 +163,7 @@ CREATE TABLE outbox_replays (
 );
 CREATE INDEX outbox_replays_unapplied ON outbox_replays(seq) WHERE applied_at IS NULL;
 )sql",
-    // 9: exchanges (referrals out to partners and cases in from them, issue 11) and their
+    // 9: exchanges (referrals out to partners and cases in from them) and their
     // timelines. Looked up by partner (a charity's own list), by township (staff), by the item
     // they belong to (a staff resolution moves the inbound exchange).
     R"sql(
@@ -225,7 +225,7 @@ CREATE TABLE exchange_timeline (
   UNIQUE (exchange_id, seq)
 );
 )sql",
-    // 10: the console's reads (issue 12): an organisation's recent messages newest first, the
+    // 10: the console's reads: an organisation's recent messages newest first, the
     // items a message became, the items created in a period (the township report).
     R"sql(
 CREATE INDEX messages_source_seq ON messages(source, hub_seq);
@@ -234,7 +234,7 @@ CREATE INDEX items_created ON items(created_at);
 )sql",
     // 11: each identified person's category as civil affairs' resolutions last established it
     // (dibao, tekun, dibao_edge, rigid_expense, or none once removed), by person key: the
-    // "previous category" of the designated platform's upload (issue 11 point 8).
+    // "previous category" of the designated platform's upload.
     R"sql(
 CREATE TABLE person_categories (
   id_key     TEXT PRIMARY KEY,
@@ -244,7 +244,7 @@ CREATE TABLE person_categories (
   updated_at TEXT NOT NULL
 );
 )sql",
-    // 12: a partner's progress reports (issue 11 point 6): the day the next one is due while it
+    // 12: a partner's progress reports: the day the next one is due while it
     // works on an exchange, and whether it was escalated for none.
     R"sql(
 ALTER TABLE exchanges ADD COLUMN progress_due TEXT NOT NULL DEFAULT '';
@@ -261,7 +261,7 @@ CREATE INDEX outbox_partner_pending ON outbox(partner, id) WHERE state = 'pendin
     R"sql(
 CREATE INDEX outbox_lane ON outbox(lane_key, id);
 )sql",
-    // 15: one index of open items by queue and state instead of two (issue 9 point 4: every
+    // 15: one index of open items by queue and state instead of two (every
     // index on items costs each new item a B-tree insert and its commit a dirtied page per
     // queue). It serves the queue counts (covering: overdue is in it) and the staff list filtered
     // by an open state; a list of resolved items walks items_queue, where they are the majority.
@@ -274,7 +274,8 @@ CREATE INDEX items_open_queue ON items(queue, state, item_id, overdue) WHERE sta
     // hub/storage/person_key_column.h), and one row per person: persons, keyed by the key alone
     // (WITHOUT ROWID: no second B-tree for the rowid), takes in person_households as
     // household_seq. Each message's random inserts into these indexes are half the size, and a
-    // household's members get one row each instead of two (issue 9 point 4).
+    // household's members get one row each instead of two
+    // (fewer B-tree inserts per message).
     R"sql(
 CREATE TABLE persons_by_key (
   id_key        BLOB PRIMARY KEY,

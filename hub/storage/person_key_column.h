@@ -1,7 +1,7 @@
 // How person keys (hub/core/person_keys.h: 64 lower-case hex characters of an HMAC-SHA256) are
 // stored: as the 32 bytes they spell (a BLOB), half the size of the text in every row and index
 // entry that holds one (persons, items.id_key/phone_key, person_categories), so that the indexes
-// taking a random insert per message are half as large (issue 9 point 4). The domain keeps the
+// taking a random insert per message are half as large. The domain keeps the
 // hex text; the conversion happens only here, at the binding and the reading of a column.
 // A value that is not 64 lower-case hex characters is stored as it is (text): nothing is lost,
 // and a lookup binds it the same way. Pure; any thread.

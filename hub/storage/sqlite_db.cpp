@@ -162,7 +162,7 @@ Result<Db> Db::open(const std::string& path, bool read_only) {
     // is what makes "202 after commit" a promise that survives power loss.
     // A new database gets 2,048-byte pages (SQLite's default is 4,096). Most of what a commit
     // writes are pages dirtied by a single random insert (the person-key indexes), each copied
-    // whole into the WAL: half-size pages halve that. Measured with bench/writer (issue 9):
+    // whole into the WAL: half-size pages halve that. Measured with bench/writer:
     // -30 % WAL bytes per message for +1 % instructions. Set before the first table exists; on
     // an existing database it changes nothing (WAL mode keeps the page size it was made with).
     if (auto s = db.exec("PRAGMA page_size=2048"); !s.isOk()) return s;
@@ -170,7 +170,7 @@ Result<Db> Db::open(const std::string& path, bool read_only) {
     // Checkpoint every 10,000 pages (~40 MB of WAL) instead of every 1,000: a page that many
     // commits dirty (the tails of the append-only tables and indexes, hot index pages) is copied
     // into the database once per checkpoint, not once per 1,000 pages. Measured with the mixed
-    // workload (issue 9): ~22 % fewer bytes written per message.
+    // workload: ~22 % fewer bytes written per message.
     if (auto s = db.exec("PRAGMA wal_autocheckpoint=10000"); !s.isOk()) return s;
     // 32 MiB of page cache (default 2 MB): the indexes on person keys take random inserts, and
     // at a million stored messages their pages no longer fit the default cache.

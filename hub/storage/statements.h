@@ -63,7 +63,7 @@ enum class Sql {
   kInsertReplay,        // the replay log: one row per replay or CLI request
   kUnappliedReplays,    // CLI requests the hub has not applied yet
   kMarkReplayApplied,
-  // exchanges (issue 11)
+  // exchanges
   kInsertExchange,
   kLoadExchange,       // every exchange column, by exchange_id
   kUpdateExchange,     // state, reason, outcome, updated_at, timeline_seq, due, overdue
@@ -78,7 +78,7 @@ enum class Sql {
   kExchangesOverdue,     // overdue exchanges by partner
   kExchangeReport,       // exchanges created in [from, to) with their first accept
   kExchangeStateCounts,  // exchanges by state (a table of at most one row per state)
-  // the console (issue 12)
+  // the console
   kOpenItemsById,       // the open items a ticket with this ID number key would join, oldest first
   kOpenItemsByPhone,    // the same by phone key
   kMessagesBySource,    // an organisation's messages before a hub_seq cursor, newest first
@@ -86,11 +86,11 @@ enum class Sql {
   kPrescreenBySeq,      // the pre-screen decision stored beside a message
   kExchangesOfItem,     // every exchange of an item, oldest first
   kTownshipReport,      // items created in [from, to) with their first contact and resolution
-  // categories and the platform upload (issue 11 point 8)
+  // categories and the platform upload
   kItemPerson,         // an item's person key, and village and ID number from its message
   kPersonCategory,     // a person's category as last established, by person key
   kSetPersonCategory,  // insert or replace it
-  // a partner's progress reports (issue 11 point 6)
+  // a partner's progress reports
   kExchangesProgressDueBefore,  // a progress report due before a date
   kExchangesProgressOverdue,    // exchanges escalated for no progress, by partner
   // the outbox's bounded memory

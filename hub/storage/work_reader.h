@@ -31,7 +31,7 @@ bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& ex
 std::optional<std::vector<ExchangeReportRow>> readExchangeReport(Db& db, const std::string& from,
                                                                  const std::string& to);
 
-// The console (issue 12): see WorkStore. nullopt (or false) on a storage error.
+// The console's reads: see WorkStore. nullopt (or false) on a storage error.
 std::optional<std::vector<ItemRecord>> readOpenItems(Db& db, const OpenItemQuery& q, int limit);
 std::optional<std::vector<OwnMessage>> readOwnMessages(Db& db, const MessageQuery& q);
 std::optional<std::vector<TownshipReportRow>> readTownshipReport(Db& db, const std::string& from,

@@ -1,7 +1,7 @@
 // OutboxLanes: which pending outbox rows may be attempted now, and what an attempt's result
 // means for its row. Pure and std-only (no I/O, no clock of its own: times are passed in), so
 // the ordering and retry rules are unit-tested without sockets; the delivery thread
-// (adapters/webhook/outbox_dispatcher.h) owns one instance and is its only user.
+// (adapters/delivery/outbox_dispatcher.h) owns one instance and is its only user.
 //
 // Rules:
 // - A lane is (partner, lane_key). Its rows go strictly in outbox-id order, one at a time: the

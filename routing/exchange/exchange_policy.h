@@ -53,7 +53,7 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
 // The answer deadline: an exchange still awaiting the performer's accept or reject after its
 // `due` day (the partner's accept_within_working_days) is marked overdue (a timeline row) and
 // escalated: a follow-up item on `escalation_queue` pointing at the exchange's item. The progress
-// deadline likewise (issue 11 point 6): a referral out accepted or in progress whose partner has
+// deadline likewise: a referral out accepted or in progress whose partner has
 // not reported by its `progress_due` is escalated (category exchange_progress_overdue), once per
 // period: the next period, counted by `progress_due` from `today`, starts at the escalation.
 // Counts go into `result`, with each escalation's partner and reason.

@@ -1,4 +1,4 @@
-// Indicators for the county task force (issue 11.9): per township and partner, referrals sent
+// Indicators for the county task force: per township and partner, referrals sent
 // (outbound) and received (inbound), how many were accepted and how long that took, how many were
 // closed, and why exchanges were rejected or failed. Computed from the exchanges created in a
 // period; the rows come from the store's reader, the figures from here. Pure; any thread.

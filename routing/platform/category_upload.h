@@ -1,5 +1,5 @@
-// Categories and the designated information platform (issue 11 point 8; the plan: the identified
-// low-income population is uploaded by category to a designated information platform).
+// Categories and the designated information platform (the pilot's plan: the
+// identified low-income population is uploaded by category to a designated information platform).
 //
 // A staff resolution establishes or changes a person's category: `eligible_dibao`,
 // `eligible_tekun`, `eligible_dibao_edge`, `eligible_rigid_expense` put the person in that

@@ -1,17 +1,12 @@
 #include "routing/queues/item.h"
 
+#include "hub/core/vocabulary.h"
+
 namespace xj::routing {
 
 bool isOpen(ItemState s) { return s != ItemState::kResolved; }
 
-const std::vector<std::string>& outcomeVocabulary() {
-  static const std::vector<std::string> v = {"eligible_dibao",      "eligible_tekun",
-                                             "eligible_dibao_edge", "eligible_rigid_expense",
-                                             "referred_to_charity", "temporary_aid_granted",
-                                             "not_eligible",        "unreachable",
-                                             "duplicate",           "other"};
-  return v;
-}
+const std::vector<std::string>& outcomeVocabulary() { return vocabulary::kOutcomes; }
 
 const std::vector<std::string>& reasonCodeVocabulary() {
   static const std::vector<std::string> v = {"income_below_standard",

@@ -1,4 +1,4 @@
-// The county task force's figures per township (issue 12, the dashboard): for the items created
+// The county task force's figures per township (the console's dashboard): for the items created
 // in a period, how many are still open and how many of those overdue, how many were resolved,
 // and the median hours from creation to the first staff contact (claim, progress or note) and to
 // the decision (resolve). Case items and risk alerts count; follow-up calls (回访) do not: they

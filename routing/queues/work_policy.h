@@ -50,7 +50,7 @@ Status sweep(WorkTransaction& tx, const std::string& today, const std::string& e
 
 // When a year's holiday notice is loaded: every open item whose deadline is provisional is
 // counted again from the same day with the same working days (`count`, pure, from the calendar
-// in force); a changed one is stored with a history row and a deadline_changed event (issue 8).
+// in force); a changed one is stored with a history row and a deadline_changed event.
 Status recountProvisional(WorkTransaction& tx, const DeadlineCounter& count, const std::string& at,
                           int& changed);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The console's end-to-end tests (issue 12) in Debian's headless Chromium, driven by
+// The console's end-to-end tests in Debian's headless Chromium, driven by
 // playwright-core, against the real xianjied with real data:
 //
 //   node tests/browser/run.mjs --daemon build/dev/hub/xianjied --cli build/dev/hub/xianjie \

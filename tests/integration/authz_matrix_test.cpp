@@ -1,4 +1,4 @@
-// The authorization matrix (issue 10): every endpoint the hub serves x every kind of caller, with
+// The authorization matrix: every endpoint the hub serves x every kind of caller, with
 // the expected status, generated from ONE table below and run against the real daemon over real
 // HTTP. The table must list exactly the endpoints of the OpenAPI document the daemon serves
 // (which a unit test keeps equal to the router's table), so a new endpoint fails here until its
@@ -78,6 +78,7 @@ const std::vector<Row> kMatrix = {
     {"GET",  "/v1/reports/exchanges",                    "401 401 403 403 403 403 200 200 200 200 200"},
     {"GET",  "/v1/whoami",                               "401 401 200 200 200 200 200 200 200 200 200"},
     {"GET",  "/v1/directory/townships",                  "401 401 200 200 200 200 200 200 200 200 200"},
+    {"GET",  "/v1/vocabulary",                           "401 401 200 200 200 200 200 200 200 200 200"},
     {"POST", "/v1/lookups/repeat-caller",                "401 401 200 200 403 403 200 200 200 200 200"},
     {"GET",  "/v1/messages",                             "401 401 200 200 200 200 200 200 200 200 200"},
     {"GET",  "/v1/reports/townships",                    "401 401 403 403 403 403 200 200 200 200 200"},

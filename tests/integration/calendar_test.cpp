@@ -1,4 +1,4 @@
-// The calendar cliff (issue 8) against the real daemon: a year without its holiday notice still
+// The calendar cliff against the real daemon: a year without its holiday notice still
 // takes work with provisional deadlines; `xianjie calendar import` + SIGHUP loads the notice and
 // recounts the open items; a bad calendar is refused and the old one kept; metrics, the daily
 // warning and /readyz. The hub's clock is set (fault injection): nothing depends on today.
@@ -17,6 +17,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 
 using namespace xj::test;
 
@@ -24,12 +25,6 @@ namespace {
 
 using Headers = std::map<std::string, std::string>;
 Headers auth(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
-
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
-}
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path);

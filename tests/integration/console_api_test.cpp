@@ -1,4 +1,4 @@
-// The console's API (issue 12) against the real daemon over real HTTP: who is signed in, the
+// The console's API against the real daemon over real HTTP: who is signed in, the
 // place pickers, the repeat-caller hint, an organisation's recent messages, the township report
 // and the item page. Scopes are those of the rest of the API; the authorization matrix
 // (authz_matrix_test.cpp) covers every caller, these tests what each answer holds.
@@ -16,6 +16,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 #include "tests/support/test_env.h"
 
 using namespace xj::test;
@@ -23,12 +24,6 @@ using namespace xj::test;
 namespace {
 
 using Headers = std::map<std::string, std::string>;
-
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
-}
 
 std::string s(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : "<not a string>"; }
 

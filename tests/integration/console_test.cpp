@@ -1,4 +1,4 @@
-// The web console (issue 12) as the real xianjied serves it: the page at "/" and every file it
+// The web console as the real xianjied serves it: the page at "/" and every file it
 // loads under /console/, with the Content-Type a browser needs (module scripts are refused with a
 // wrong one), the security headers, and the bytes of adapters/console/static/ as embedded at
 // build time. What a browser does with them is tests/browser's part.

@@ -1,4 +1,4 @@
-// Outbox delivery by MQTT (issue 11 point 5, the mqtt channel): the real daemon publishes outbox
+// Outbox delivery by MQTT (a partner's `mqtt` channel): the real daemon publishes outbox
 // rows at QoS 1 through a real mosquitto, marks a row delivered only on the broker's PUBACK, and
 // carries the idempotency key and the signature as MQTT 5 user properties that a subscriber can
 // verify. A broker that is down holds the rows pending; they go, in order, when it is back.

@@ -1,4 +1,4 @@
-// Outbox delivery end to end (issue 11 point 5): the real daemon delivers outbox rows over real
+// Outbox delivery end to end: the real daemon delivers outbox rows over real
 // HTTP to real receivers (tests/support/webhook_sink.h) that verify every signature. Rows are
 // made through the fault-injection endpoint's enqueue_outbound (a row with no change behind it).
 // Every wait polls a condition with a deadline; every claim in a test's name is asserted.

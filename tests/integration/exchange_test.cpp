@@ -1,4 +1,4 @@
-// The two-way exchange (issue 11) against the real daemon over real HTTP: a referral out needs
+// The two-way exchange against the real daemon over real HTTP: a referral out needs
 // the person's recorded consent and leaves minimised (the outbox row); the partner's feedback
 // moves it through the transition table and reaches the item's queue; a charity's referral in
 // opens an exchange that the staff's resolution closes, with the outcome enqueued for the
@@ -16,6 +16,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 #include "tests/support/mosquitto.h"
 #include "tests/support/mqtt_client.h"
 #include "tests/support/webhook_sink.h"
@@ -40,12 +41,6 @@ const char* kPartners = R"({
   ],
   "platform": {"enabled": false}
 })";
-
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
-}
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();

@@ -1,4 +1,4 @@
-// The household input schema over every way in (issue 10.4): `xianjie eval`, POST
+// The household input schema over every way in: `xianjie eval`, POST
 // /v1/eligibility/evaluate and a message's subject.household all refuse an unknown or misspelled
 // field with its path, where before it was ignored and the decision silently wrong.
 #include <catch2/catch.hpp>

@@ -12,6 +12,7 @@
 #include "tests/integration/messages.h"
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 #include "tests/support/test_env.h"
 
 using namespace xj::test;
@@ -22,10 +23,12 @@ std::map<std::string, std::string> auth(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
 }
 
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
+// A charity referral about one ID number (the one fact the test varies).
+std::string referral(const std::string& id, const std::string& id_number) {
+  return R"({"id":")" + id +
+         R"(","kind":"referral","source":"charity-1","occurred_at":"2025-03-10T09:30:00Z","subject":{"id_number":")" +
+         id_number +
+         R"(","township":"451229202"},"body":{"needs":["medical"],"charity_case_id":"c-1","consent":true}})";
 }
 
 // The set of problem paths in an error body.
@@ -403,4 +406,30 @@ TEST_CASE("pipelined requests on one connection are answered in order", "[http][
   }
   CHECK(c.readResponse(5000).status == 200);
   CHECK(d.sql("SELECT count(*) FROM messages") == "3\n");
+}
+
+// The hub's clock, not the machine's, decides whether an ID number's birth date is in the future.
+TEST_CASE("an ID number born after the hub's acceptance date is refused", "[http][id_future]") {
+  Daemon d(R"("fault_injection": true)");
+  std::string charity = d.token("charity-1", "charity");
+  std::string admin = d.token("bureau-admin", "admin");
+  d.start();
+  const std::string born_2025_06_01 = "451229202506010016";
+  // The hub's clock says 2025-03-10 (whatever the machine's clock says): not born yet.
+  REQUIRE(
+      httpRequest(d.port(), "POST", "/v1/admin/faults", "clock 2025-03-10T02:00:00Z", auth(admin))
+          .status == 200);
+  auto r = httpRequest(d.port(), "POST", "/v1/referrals", referral("r-1", born_2025_06_01),
+                       auth(charity));
+  CHECK(r.status == 400);
+  CHECK(r.body.find("/subject/id_number") != std::string::npos);
+  CHECK(r.body.find("after the date the message was accepted") != std::string::npos);
+  CHECK(r.body.find(born_2025_06_01) == std::string::npos);  // the number is not echoed
+  // On the birthday itself (China time) the same message is accepted.
+  REQUIRE(
+      httpRequest(d.port(), "POST", "/v1/admin/faults", "clock 2025-05-31T16:30:00Z", auth(admin))
+          .status == 200);
+  r = httpRequest(d.port(), "POST", "/v1/referrals", referral("r-1", born_2025_06_01),
+                  auth(charity));
+  CHECK(r.status == 202);
 }

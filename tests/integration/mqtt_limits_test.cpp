@@ -1,4 +1,4 @@
-// MQTT: who may publish and how much (issue 10, points 2 and 3), against a real mosquitto and the
+// MQTT: who may publish and how much, against a real mosquitto and the
 // real daemon: revocation honoured by the hub itself, payload and pending limits at the Paho
 // callback, retained messages ignored and receipts never retained.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// MQTT and a clean stop (issue 10, point 8): after SIGTERM the hub takes no more messages, stores
+// MQTT and a clean stop: after SIGTERM the hub takes no more messages, stores
 // and answers every message it had taken, then disconnects; what it had not taken stays queued
 // in its persistent session at the broker. A real mosquitto, the real daemon, a real SQLite file.
 #include <algorithm>

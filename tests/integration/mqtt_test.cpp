@@ -1,4 +1,4 @@
-// MQTT adapter against a real mosquitto started here on a free port (issue 5).
+// MQTT adapter against a real mosquitto started here on a free port.
 #include <catch2/catch.hpp>
 
 #include <atomic>

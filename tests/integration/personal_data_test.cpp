@@ -1,4 +1,4 @@
-// Personal data at rest (issue 10.7): person keys are HMAC-SHA256 under the key file, never a
+// Personal data at rest: person keys are HMAC-SHA256 under the key file, never a
 // plain hash; the key file is required and checked; the database and its WAL/SHM are 0600
 // whatever the umask; a database keyed with another key is refused; keys from before keyed
 // hashing are erased; no organisation may take the hub's broker user name.

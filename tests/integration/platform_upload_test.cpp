@@ -1,4 +1,4 @@
-// Upload to the designated information platform (issue 11 point 8) against the real daemon: a
+// Upload to the designated information platform against the real daemon: a
 // staff resolution that puts a person into a category (or takes them out of one) is written to
 // the outbox in the resolution's transaction and delivered, signed, to the platform's webhook (a
 // real receiver, tests/support/webhook_sink.h, that verifies every signature); a platform that
@@ -17,6 +17,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 #include "tests/support/webhook_sink.h"
 
 using namespace xj::test;
@@ -30,12 +31,6 @@ const std::string kSecret = "secret-of-the-platform-0123456789abcdef";
 const char* kIdNumber = "451229199011302426";
 const char* kOtherId = "45122919800101002X";
 constexpr int64_t kClockSeconds = 1741572000;  // 2025-03-10T02:00:00Z, the hub's clock
-
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
-}
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();

@@ -1,5 +1,5 @@
-// Routing, queues and staff work over real HTTP against the real daemon (issue 4), and the
-// eligibility endpoint and pre-screen of the rules core (issue 3).
+// Routing, queues and staff work over real HTTP against the real daemon, and the
+// eligibility endpoint and pre-screen of the rules core.
 #include <catch2/catch.hpp>
 
 #include <rapidjson/document.h>
@@ -14,6 +14,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 #include "tests/support/test_env.h"
 
 using namespace xj::test;
@@ -22,12 +23,6 @@ namespace {
 
 using Headers = std::map<std::string, std::string>;
 Headers auth(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
-
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
-}
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path);
@@ -302,7 +297,7 @@ TEST_CASE("a repeat caller is linked to the open item instead of opening a secon
   CHECK(h.items("township-451229205", h.jiangnan).size() == 2);
 }
 
-TEST_CASE("a village cadre reporting two families from one phone opens two items (issue 10)",
+TEST_CASE("a village cadre reporting two families from one phone opens two items",
           "[queues][hotline]") {
   Hub h;
   const std::string phone = "13912345678", family_a = "451229195703081312",
@@ -482,7 +477,7 @@ TEST_CASE("deadlines follow the calendar across the 2024 Spring Festival; the sw
   CHECK(m.find("xianjie_items_overdue{queue=\"county-task-force\",township=\"451229205\"} 1") !=
         std::string::npos);
   // A date past the calendar's last year gets a provisional deadline from the statutory
-  // holidays (Tue 2027-06-01 + 1 working day), marked as such (issue 8).
+  // holidays (Tue 2027-06-01 + 1 working day), marked as such.
   h.fault("clock 2027-06-01T10:00:00+08:00");
   REQUIRE(
       h.post("/v1/tickets", ticket({.id = "future", .phone = "13500000000"}), h.hotline).status ==

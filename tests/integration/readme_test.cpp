@@ -1,4 +1,4 @@
-// The README a newcomer reads (issue 10.11): its code fences are balanced, it names no file
+// The README a newcomer reads: its code fences are balanced, it names no file
 // outside the repository, and the example commands of "Administration" run as written (token
 // create and list, eval, routes test, mqtt-acl, --check-config on the example config), from a
 // directory laid out like the repository root with build/release/hub pointing at this build.

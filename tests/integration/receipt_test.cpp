@@ -1,4 +1,4 @@
-// One receipt for both transports (issue 10, point 10): HTTP bodies and MQTT receipts come from
+// One receipt for both transports: HTTP bodies and MQTT receipts come from
 // the same codec, and a resend is answered with the original receipt (status accepted, marked
 // duplicate), not with the message's current status.
 #include <rapidjson/document.h>
@@ -12,20 +12,11 @@
 #include "tests/integration/messages.h"
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 #include "tests/support/mosquitto.h"
 #include "tests/support/mqtt_client.h"
 
 using namespace xj::test;
-
-namespace {
-
-rapidjson::Document parse(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
-}
-
-}  // namespace
 
 TEST_CASE("Receipts: one shape over HTTP and MQTT; a resend gets the original receipt",
           "[receipt]") {
@@ -48,7 +39,7 @@ TEST_CASE("Receipts: one shape over HTTP and MQTT; a resend gets the original re
   auto first = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("rc-1", "hotline-9"), auth);
   REQUIRE(first.status == 202);
   INFO(first.body);
-  auto r1 = parse(first.body);
+  auto r1 = json(first.body);
   REQUIRE(r1.IsObject());
   for (const char* key : {"id", "status", "hub_id", "source", "kind", "received_at"})
     REQUIRE(r1.HasMember(key));
@@ -60,7 +51,7 @@ TEST_CASE("Receipts: one shape over HTTP and MQTT; a resend gets the original re
   // The message has moved on (routed); GET shows that, beside the receipt as it was given.
   auto got = httpRequest(d.port(), "GET", "/v1/messages/rc-1", "", auth);
   REQUIRE(got.status == 200);
-  auto g = parse(got.body);
+  auto g = json(got.body);
   REQUIRE((g.HasMember("status") && g.HasMember("receipt") && g["receipt"].HasMember("status")));
   CHECK(std::string(g["status"].GetString()) == "routed");
   CHECK(std::string(g["receipt"]["status"].GetString()) == "accepted");
@@ -70,7 +61,7 @@ TEST_CASE("Receipts: one shape over HTTP and MQTT; a resend gets the original re
   auto again = httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("rc-1", "hotline-9"), auth);
   REQUIRE(again.status == 200);
   INFO(again.body);
-  auto r2 = parse(again.body);
+  auto r2 = json(again.body);
   REQUIRE(r2.IsObject());
   for (const char* key : {"status", "duplicate", "hub_id", "received_at"})
     REQUIRE(r2.HasMember(key));
@@ -82,14 +73,14 @@ TEST_CASE("Receipts: one shape over HTTP and MQTT; a resend gets the original re
   // The same resend over MQTT gets the very same receipt.
   CHECK(c.publish(topic, ticketJson("rc-1", "hotline-9")) == 0);
   REQUIRE(c.waitForReceipts({"rc-1"}, 10000));
-  auto m2 = parse(c.receipts()["rc-1"].json);
+  auto m2 = json(c.receipts()["rc-1"].json);
   INFO(c.receipts()["rc-1"].json);
   CHECK(m2 == r2);
 
   // A first send over MQTT: the same shape as the HTTP 202 (same keys, same meaning).
   CHECK(c.publish(topic, ticketJson("rc-2", "hotline-9")) == 0);
   REQUIRE(c.waitForReceipts({"rc-2"}, 10000));
-  auto m1 = parse(c.receipts()["rc-2"].json);
+  auto m1 = json(c.receipts()["rc-2"].json);
   std::vector<std::string> http_keys, mqtt_keys;
   for (auto& kv : r1.GetObject()) http_keys.push_back(kv.name.GetString());
   for (auto& kv : m1.GetObject()) mqtt_keys.push_back(kv.name.GetString());
@@ -100,12 +91,12 @@ TEST_CASE("Receipts: one shape over HTTP and MQTT; a resend gets the original re
   auto changed =
       httpRequest(d.port(), "POST", "/v1/tickets", ticketJson("rc-1", "hotline-9", "变了"), auth);
   REQUIRE(changed.status == 409);
-  auto r3 = parse(changed.body);
+  auto r3 = json(changed.body);
   REQUIRE((r3.HasMember("status") && r3.HasMember("hub_id")));
   CHECK(std::string(r3["status"].GetString()) == "conflict");
   CHECK(std::string(r3["hub_id"].GetString()) == r1["hub_id"].GetString());
   CHECK(c.publish(topic, ticketJson("rc-1", "hotline-9", "变了")) == 0);
   for (int i = 0; i < 200 && c.receipts()["rc-1"].status != "conflict"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  CHECK(parse(c.receipts()["rc-1"].json) == r3);
+  CHECK(json(c.receipts()["rc-1"].json) == r3);
 }

@@ -11,6 +11,14 @@
 
 using namespace xj::test;
 
+namespace {
+
+std::map<std::string, std::string> auth(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+}  // namespace
+
 TEST_CASE("a full database gives 503, loses nothing and recovers", "[storage]") {
   Daemon d(R"("fault_injection": true)");
   std::string t = d.token("hotline-1", "hotline");
@@ -99,4 +107,33 @@ TEST_CASE("a real I/O error is survived: 503, nothing half-stored, the connectio
   CHECK(d.sql("SELECT group_concat(message_id, ',') FROM (SELECT message_id FROM messages ORDER "
               "BY message_id)") == "io-after,io-before,io-burst,io-failed\n");
   CHECK(d.sql("PRAGMA integrity_check") == "ok\n");
+}
+
+// The cap is set on each connection the writer opens, so a reconnection must set it again.
+TEST_CASE("store.max_page_count holds after the writer reconnects (as after an I/O error)",
+          "[storage]") {
+  // A fresh database has fewer pages than this; a few dozen 1.5 kB tickets fill the rest.
+  Daemon d(R"("fault_injection": true, "max_page_count": 60)");
+  std::string t = d.token("hotline-1", "hotline");
+  std::string admin = d.token("bureau-admin", "admin");
+  d.start();
+  HttpConnection c(d.port());
+  REQUIRE(c.request("POST", "/v1/tickets", ticketJson("first", "hotline-1"), auth(t)).status ==
+          202);
+  REQUIRE(httpRequest(d.port(), "POST", "/v1/admin/faults", "reconnect", auth(admin)).status ==
+          200);
+  int accepted = 0, full = 0;
+  for (int i = 0; i < 400 && full == 0; ++i) {
+    auto r = c.request("POST", "/v1/tickets",
+                       ticketJson("f-" + std::to_string(i), "hotline-1", std::string(1500, 'x')),
+                       auth(t));
+    if (r.status == 202)
+      ++accepted;
+    else if (r.status == 503)
+      ++full;
+  }
+  CHECK(full == 1);  // the cap still holds on the new connection
+  CHECK(d.log().find("store_commit_failed") != std::string::npos);
+  CHECK(std::stoi(d.sql("PRAGMA page_count")) <= 60);
+  CHECK(std::stoi(d.sql("SELECT count(*) FROM messages")) == accepted + 1);
 }

@@ -1,4 +1,4 @@
-// Items that could get stuck (issue 10.6): a claimed item whose owner's token is revoked is
+// Items that could get stuck: a claimed item whose owner's token is revoked is
 // reassigned by an admin (with a history row); an item without a deadline is escalated once older
 // than routes' escalate_undated_after_days, through the same transition table as overdue ones.
 #include <catch2/catch.hpp>
@@ -10,6 +10,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 
 using namespace xj::test;
 
@@ -17,12 +18,6 @@ namespace {
 
 std::map<std::string, std::string> auth(const std::string& t) {
   return {{"Authorization", "Bearer " + t}};
-}
-
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
 }
 
 std::string tokenId(const std::string& token) { return token.substr(4, 12); }

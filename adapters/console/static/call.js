@@ -10,11 +10,8 @@ import * as validate from './validate.js';
 import { townships, nameOf, rememberTownships, townshipName, queueName } from './directory.js';
 import { field, setFieldError, select, notice, errorText, table, badge } from './ui.js';
 import { dateTime, deadline, today } from './format.js';
+import { values } from './vocabulary.js';
 
-const CATEGORIES = ['dibao', 'tekun', 'low_income', 'medical', 'education', 'housing',
-  'employment', 'temporary_aid', 'disability', 'elderly_care', 'child_welfare', 'disaster',
-  'complaint', 'inquiry', 'other'];
-const URGENCIES = ['low', 'normal', 'high', 'critical'];
 
 // Where the API names a problem -> the form field that shows it.
 const FIELD_OF = {
@@ -42,9 +39,9 @@ export async function render(view, _params, ctx) {
     township: field('township', t('call.township'), select(places.map((p) => [p.code, nameOf(p)]),
       { testid: 'call-township', placeholder: t('call.choose'), required: true })),
     village: field('village', t('call.village'), select([], { testid: 'call-village', placeholder: t('call.choose_township_first'), disabled: true })),
-    category: field('category', t('call.category'), select(CATEGORIES.map((c) => [c, label('category', c)]),
+    category: field('category', t('call.category'), select(values('categories').map((c) => [c, label('category', c)]),
       { testid: 'call-category', value: 'other', required: true })),
-    urgency: field('urgency', t('call.urgency'), select(URGENCIES.map((u) => [u, label('urgency', u)]),
+    urgency: field('urgency', t('call.urgency'), select(values('urgencies').map((u) => [u, label('urgency', u)]),
       { testid: 'call-urgency', value: 'normal', required: true })),
     description: field('description', t('call.description'), h('textarea', { testid: 'call-description', rows: 4, required: true })),
   };

@@ -262,33 +262,8 @@ const D = {
   'msg.raw': ['原始内容', 'Raw message'],
   'msg.household': ['家庭信息', 'Household'],
 
-  // Enumerations
-  'category.dibao': ['最低生活保障', 'dibao (minimum living guarantee)'],
-  'category.tekun': ['特困供养', 'tekun (destitute support)'],
-  'category.low_income': ['低收入', 'low income'],
-  'category.medical': ['医疗救助', 'medical aid'],
-  'category.education': ['教育救助', 'education aid'],
-  'category.housing': ['住房救助', 'housing aid'],
-  'category.employment': ['就业救助', 'employment aid'],
-  'category.temporary_aid': ['临时救助', 'temporary aid'],
-  'category.disability': ['残疾人帮扶', 'disability'],
-  'category.elderly_care': ['养老服务', 'elderly care'],
-  'category.child_welfare': ['儿童福利', 'child welfare'],
-  'category.disaster': ['灾害救助', 'disaster relief'],
-  'category.complaint': ['投诉', 'complaint'],
-  'category.inquiry': ['政策咨询', 'inquiry'],
-  'category.other': ['其他', 'other'],
-  'urgency.low': ['一般(不急)', 'low'],
-  'urgency.normal': ['普通', 'normal'],
-  'urgency.high': ['紧急', 'high'],
-  'urgency.critical': ['特急(危及生命安全)', 'critical'],
-  'state.new': ['待认领', 'new'],
-  'state.claimed': ['已认领', 'claimed'],
-  'state.in_progress': ['办理中', 'in progress'],
-  'state.waiting_on_other': ['等待他方', 'waiting on others'],
-  'state.resolved': ['已办结', 'resolved'],
-  'state.escalated': ['已上报', 'escalated'],
-  'state.transferred': ['已转交', 'transferred'],
+  // Enumerations (categories, urgencies, outcomes and item states come from the hub:
+  // vocabulary.js adds them with addLabels)
   'state.accepted': ['已受理', 'accepted'],
   'state.routed': ['已分派', 'routed'],
   'state.linked': ['已关联', 'linked'],
@@ -300,16 +275,6 @@ const D = {
   'kind.ticket': ['热线工单', 'ticket'],
   'kind.referral': ['转介', 'referral'],
   'kind.notification': ['部门通报', 'notification'],
-  'outcome.eligible_dibao': ['符合低保条件', 'eligible: dibao'],
-  'outcome.eligible_tekun': ['符合特困条件', 'eligible: tekun'],
-  'outcome.eligible_dibao_edge': ['符合低保边缘条件', 'eligible: dibao edge'],
-  'outcome.eligible_rigid_expense': ['符合刚性支出困难条件', 'eligible: rigid expense'],
-  'outcome.referred_to_charity': ['已转介社会组织', 'referred to a charity'],
-  'outcome.temporary_aid_granted': ['已给予临时救助', 'temporary aid granted'],
-  'outcome.not_eligible': ['不符合条件', 'not eligible'],
-  'outcome.unreachable': ['联系不上', 'unreachable'],
-  'outcome.duplicate': ['重复事项', 'duplicate'],
-  'outcome.other': ['其他', 'other'],
   'reason.income_below_standard': ['收入低于标准', 'income below the standard'],
   'reason.income_above_line': ['收入高于标准', 'income above the line'],
   'reason.assets_over_limit': ['财产超过限额', 'assets over the limit'],
@@ -409,6 +374,11 @@ export function t(key, vars) {
 
 export function has(key) {
   return key in D;
+}
+
+// Labels served by the hub (vocabulary.js): terms [{value, zh, en}] of one group.
+export function addLabels(group, terms) {
+  for (const term of terms) D[group + '.' + term.value] = [term.zh, term.en];
 }
 
 // label('state', 'in_progress') -> '办理中'; an unknown value is shown as it is.

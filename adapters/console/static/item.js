@@ -9,12 +9,10 @@ import { townshipName, rememberTownships, townships, queueName } from './directo
 import { notice, errorText, select, badge, field, setFieldError } from './ui.js';
 import { dateTime, deadline } from './format.js';
 import { referForm } from './refer.js';
+import { values, openStates } from './vocabulary.js';
 
-const OPEN = new Set(['new', 'claimed', 'in_progress', 'waiting_on_other', 'escalated', 'transferred']);
 const CLAIMABLE = new Set(['new', 'transferred', 'escalated']);
 const HELD = new Set(['claimed', 'in_progress', 'waiting_on_other']);
-const OUTCOMES = ['eligible_dibao', 'eligible_tekun', 'eligible_dibao_edge', 'eligible_rigid_expense',
-  'referred_to_charity', 'temporary_aid_granted', 'not_eligible', 'unreachable', 'duplicate', 'other'];
 const REASONS = ['income_below_standard', 'income_above_line', 'assets_over_limit', 'has_able_supporter',
   'rigid_expense_verified', 'needs_outside_government_aid', 'emergency_need', 'household_verified',
   'no_contact_after_attempts', 'same_case_open', 'moved_away', 'deceased', 'declined_by_person', 'other'];
@@ -91,7 +89,7 @@ export async function render(view, [queue, itemId], ctx) {
       r.addEventListener('click', () => act(post(actionPath('release'), undefined, { signal: ctx.signal }), r));
       buttons.append(r);
     }
-    if (OPEN.has(item.state)) {
+    if (openStates().has(item.state)) {
       const n = h('button', { type: 'button', testid: 'action-note' }, t('action.note'));
       n.addEventListener('click', () => open(noteForm()));
       const tr = h('button', { type: 'button', testid: 'action-transfer' }, t('action.transfer'));
@@ -134,7 +132,7 @@ export async function render(view, [queue, itemId], ctx) {
   // (a datalist: the code with its words).
   function resolveForm() {
     const outcome = field('outcome', t('action.outcome'),
-      select(OUTCOMES.map((o) => [o, label('outcome', o)]), { testid: 'resolve-outcome', placeholder: t('call.choose'), required: true }));
+      select(values('outcomes').map((o) => [o, label('outcome', o)]), { testid: 'resolve-outcome', placeholder: t('call.choose'), required: true }));
     const reason = field('reason_code', t('action.reason_code'),
       h('input', { type: 'text', testid: 'resolve-reason', list: 'reason-codes', autocomplete: 'off', required: true }),
       REASONS.map((r) => `${r}:${label('reason', r)}`).join(';'));

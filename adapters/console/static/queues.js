@@ -7,12 +7,8 @@ import { get } from './api.js';
 import { townshipName, rememberTownships, townships, queueName } from './directory.js';
 import { notice, errorText, select, table, badge } from './ui.js';
 import { dateTime, deadline } from './format.js';
+import { values, openStates, itemCategories } from './vocabulary.js';
 
-const STATES = ['new', 'claimed', 'in_progress', 'waiting_on_other', 'escalated', 'transferred', 'resolved'];
-const OPEN = new Set(['new', 'claimed', 'in_progress', 'waiting_on_other', 'escalated', 'transferred']);
-const CATEGORIES = ['dibao', 'tekun', 'low_income', 'medical', 'education', 'housing',
-  'employment', 'temporary_aid', 'disability', 'elderly_care', 'child_welfare', 'disaster',
-  'complaint', 'inquiry', 'other', 'dibao_edge', 'rigid_expense'];
 
 function queueTitle(q) {
   return (lang() === 'en' ? q.name_en : q.name_zh) || q.name_zh || q.id;
@@ -50,9 +46,9 @@ export async function renderQueues(view, _params, ctx) {
 export async function renderQueue(view, [queue], ctx) {
   rememberTownships(await townships().catch(() => []));
   const filters = { state: 'open', category: '', overdue: false, text: '' };
-  const stateSel = select([['open', t('queue.filter.open')], ...STATES.map((s) => [s, label('state', s)])],
+  const stateSel = select([['open', t('queue.filter.open')], ...values('states').map((s) => [s, label('state', s)])],
     { id: 'flt-state', value: 'open', placeholder: t('queue.filter.any') });
-  const catSel = select(CATEGORIES.map((c) => [c, label('category', c)]), { id: 'flt-cat', placeholder: t('queue.filter.any') });
+  const catSel = select(itemCategories().map((c) => [c, label('category', c)]), { id: 'flt-cat', placeholder: t('queue.filter.any') });
   const overdue = h('input', { type: 'checkbox', id: 'flt-overdue' });
   const text = h('input', { type: 'search', id: 'flt-text' });
   const filterForm = h('form', { class: 'card filters', 'aria-label': t('queue.filters'), onsubmit: (e) => { e.preventDefault(); apply(); } },
@@ -92,7 +88,7 @@ export async function renderQueue(view, [queue], ctx) {
       if (!r.next_after) break;
       after = r.next_after;
     }
-    if (filters.state === 'open') items = items.filter((i) => OPEN.has(i.state));
+    if (filters.state === 'open') items = items.filter((i) => openStates().has(i.state));
     return items.sort(byUrgency);
   }
 

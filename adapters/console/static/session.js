@@ -1,5 +1,6 @@
 // Who is signed in: the token (sessionStorage: gone when the tab closes) and GET /v1/whoami.
 import { get, token, setToken, clearToken } from './api.js';
+import { loadVocabulary } from './vocabulary.js';
 
 let current = null;
 
@@ -19,7 +20,11 @@ export function homeFor(role) {
 // revoked or mistyped) throws an ApiError with status 401 and clears the token.
 export async function loadSession() {
   if (!token()) return null;
-  if (!current) current = await get('/v1/whoami');
+  if (!current) {
+    const who = await get('/v1/whoami');
+    await loadVocabulary();  // every page after sign-in offers and names its values
+    current = who;
+  }
   return current;
 }
 

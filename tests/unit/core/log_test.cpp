@@ -1,4 +1,4 @@
-// The log escaper (issue 10): no value can end a line, forge the next one or reach the terminal
+// The log escaper: no value can end a line, forge the next one or reach the terminal
 // of whoever reads the log as a control sequence.
 #include <catch2/catch.hpp>
 

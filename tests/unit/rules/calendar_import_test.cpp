@@ -1,11 +1,11 @@
-// `xianjie calendar import`'s parser and writer (issue 8): both input formats, every problem
+// `xianjie calendar import`'s parser and writer: both input formats, every problem
 // with its path, and a written file that the standards loader reads back unchanged.
 #include <catch2/catch.hpp>
 
 #include <map>
 
-#include "adapters/household/calendar_import.h"
-#include "adapters/household/standards.h"
+#include "config/calendar_import.h"
+#include "config/standards.h"
 #include "routing/rules/calendar.h"
 
 using xj::household::parseArrangement;

@@ -1,4 +1,4 @@
-// The household input schema (issue 10.4): every field of a household, a member, an obligor and
+// The household input schema: every field of a household, a member, an obligor and
 // the case-file wrapper is known by name; an unknown or misspelled field, or a field of the
 // wrong type, is a problem with its path, never silently ignored.
 #include <catch2/catch.hpp>

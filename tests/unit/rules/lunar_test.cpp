@@ -1,5 +1,6 @@
 // The lunar calendar, the Qingming term and the statutory holidays behind provisional deadlines
-// (issue 8): known dates, an independent formula, and the official 2024-2026 notices.
+// (the years whose notice is not yet loaded): known dates, an independent formula, and the
+// official 2024-2026 notices.
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 
 namespace xj::testing {
 

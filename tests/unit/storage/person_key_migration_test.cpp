@@ -1,4 +1,4 @@
-// Migration 16 (issue 9 point 4): person keys stored as 32-byte BLOBs instead of 64 hex
+// Migration 16: person keys stored as 32-byte BLOBs instead of 64 hex
 // characters, and person_households folded into persons. A database as the previous build left
 // it (schema 15, hex keys, both tables) is migrated on a real SQLite file, and the store's own
 // transaction then works on it as before: the people it knew are still known, their open items

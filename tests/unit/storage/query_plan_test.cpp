@@ -1,6 +1,6 @@
 // Every statement the store prepares for the write path and for staff reads (the registry in
 // hub/storage/statements.h) uses an index: EXPLAIN QUERY PLAN on each, against a freshly
-// migrated database, must show no full scan of a table that grows with use. Issue 9: the
+// migrated database, must show no full scan of a table that grows with use. Once, the
 // repeat-call lookup `(phone_key=?1 AND ?1 != '') OR (id_key=?2 AND ?2 != '')` planned as
 // `SCAN items` and made every ingest cost O(items).
 #include <catch2/catch.hpp>
@@ -101,7 +101,7 @@ TEST_CASE("every registered statement prepares and uses an index on growing tabl
   }
 }
 
-TEST_CASE("the plan check catches the lookups that scanned before issue 9", "[storage][plan]") {
+TEST_CASE("the plan check catches the lookups that once scanned", "[storage][plan]") {
   TempDb t;
   // The statements as they were: an OR across two partial indexes, and a partial index whose
   // `id_key != ''` term the query did not carry. Both must be caught, or the check above

@@ -3,7 +3,7 @@
 // a day; anything else is ignored.
 #include <catch2/catch.hpp>
 
-#include "adapters/webhook/retry_after.h"
+#include "adapters/delivery/retry_after.h"
 
 using xj::webhook::retryAfterMs;
 

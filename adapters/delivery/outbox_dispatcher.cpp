@@ -1,4 +1,4 @@
-#include "adapters/webhook/outbox_dispatcher.h"
+#include "adapters/delivery/outbox_dispatcher.h"
 
 #include <curl/curl.h>
 
@@ -10,7 +10,7 @@
 #include <random>
 #include <thread>
 
-#include "adapters/webhook/retry_after.h"
+#include "adapters/delivery/retry_after.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
 #include "hub/security/webhook_signature.h"

@@ -1,4 +1,4 @@
-#include "adapters/household/standards.h"
+#include "config/standards.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>

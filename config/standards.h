@@ -2,7 +2,8 @@
 // directory (config/standards/ in the daemon; tests/data/rules in tests): the effective-dated
 // parameters (parameters.json), the working-day calendar (holidays-*.json) and the townships
 // (dahua-townships.json). Immutable after loading; share one instance read-only across threads
-// (e.g. as std::shared_ptr<const Standards>).
+// (e.g. as std::shared_ptr<const Standards>). The names stay in namespace household: these are the
+// household rules' standards, whichever layer loads them.
 #pragma once
 
 #include <memory>

@@ -1,4 +1,4 @@
-// README promises that had no test (issue 8, point 10), each against the real daemon over real
+// What the HTTP API promises about its limits and paging, against the real daemon over real
 // sockets: paging and every filter of a queue's items, http.max_connections, the 30 s long-poll
 // cap, and /readyz while the MQTT broker is down.
 #include <catch2/catch.hpp>
@@ -15,6 +15,7 @@
 #include "tests/integration/messages.h"
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/json_doc.h"
 #include "tests/support/mosquitto.h"
 
 using namespace xj::test;
@@ -23,12 +24,6 @@ namespace {
 
 using Headers = std::map<std::string, std::string>;
 Headers auth(const std::string& t) { return {{"Authorization", "Bearer " + t}}; }
-
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  return d;
-}
 
 // A ticket from its own phone (so no two are linked as repeat calls).
 std::string ticket(const std::string& id, const std::string& township, const std::string& phone,
@@ -68,7 +63,7 @@ Page page(int port, const std::string& token, const std::string& path) {
 }  // namespace
 
 TEST_CASE("queue items: pages with limit and after, and each filter selects what it names",
-          "[promises][paging]") {
+          "[api_limits][paging]") {
   Daemon d(R"("fault_injection": true)");
   std::string hotline = d.token("hotline-1", "hotline");
   std::string county = d.token("county-bureau", "staff");
@@ -168,7 +163,7 @@ TEST_CASE("queue items: pages with limit and after, and each filter selects what
 }
 
 TEST_CASE("http.max_connections: one more connection is answered 503 and closed; room returns",
-          "[promises][http_limits]") {
+          "[api_limits][http_limits]") {
   Daemon d("", R"("max_connections": 3, "header_timeout_ms": 20000)");
   d.start();
   std::vector<std::unique_ptr<HttpConnection>> held;
@@ -195,8 +190,8 @@ TEST_CASE("http.max_connections: one more connection is answered 503 and closed;
   std::optional<double> counted;
   CHECK(waitUntil(
       [&] {
-        counted = metricValue(d.port(),
-                              "xianjie_http_rejections_total{reason=\"too_many_connections\"}");
+        counted =
+            metricValue(d.port(), "xianjie_http_rejections_total{reason=\"too_many_connections\"}");
         return counted.has_value();
       },
       5000));
@@ -230,7 +225,7 @@ TEST_CASE("the event long-poll is capped at 30 s: a longer wait is refused, 30 s
 }
 
 TEST_CASE("/readyz is 503 while the MQTT broker is down and 200 again once it is back",
-          "[promises][mqtt_ready]") {
+          "[api_limits][mqtt_ready]") {
   Mosquitto broker;
   broker.start();
   Daemon d("", "", "",

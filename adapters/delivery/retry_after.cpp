@@ -1,4 +1,4 @@
-#include "adapters/webhook/retry_after.h"
+#include "adapters/delivery/retry_after.h"
 
 #include <algorithm>
 #include <array>

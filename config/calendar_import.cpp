@@ -1,4 +1,4 @@
-#include "adapters/household/calendar_import.h"
+#include "config/calendar_import.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>

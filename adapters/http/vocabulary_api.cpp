@@ -1,0 +1,54 @@
+#include "adapters/http/vocabulary_api.h"
+
+#include <vector>
+
+#include "adapters/http/json_out.h"
+#include "hub/core/names.h"
+#include "hub/core/vocabulary.h"
+#include "routing/queues/item.h"
+
+namespace xj::http {
+namespace {
+
+// `states`: each term also says whether an item in that state is still open, by the queues' own
+// rule, so that the console's filters cannot disagree with the hub's counts.
+void writeTerms(jsonout::Writer& w, const char* key, const std::vector<vocabulary::Term>& terms,
+                bool states = false) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& t : terms) {
+    w.StartObject();
+    jsonout::string(w, "value", t.value);
+    jsonout::string(w, "zh", t.zh);
+    jsonout::string(w, "en", t.en);
+    if (states) {
+      auto state = parseItemState(t.value);
+      jsonout::boolean(w, "open", state && routing::isOpen(*state));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+std::string vocabularyJson() {
+  // Built once: the tables are immutable.
+  static const std::string kDocument = jsonout::document([](jsonout::Writer& w) {
+    w.StartObject();
+    writeTerms(w, "categories", vocabulary::kTicketCategoryTerms);
+    writeTerms(w, "prescreen_categories", vocabulary::kPrescreenCategoryTerms);
+    writeTerms(w, "urgencies", vocabulary::kUrgencyTerms);
+    writeTerms(w, "outcomes", vocabulary::kOutcomeTerms);
+    writeTerms(w, "states", vocabulary::kItemStateTerms, true);
+    w.EndObject();
+  });
+  return kDocument;
+}
+
+void VocabularyApi::get(ApiRequest req, Reply reply) {
+  if (!authorize(req, reply, {}, "the vocabulary")) return;
+  replyJson(req, reply, vocabularyJson());
+}
+
+}  // namespace xj::http
