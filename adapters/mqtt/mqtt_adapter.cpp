@@ -539,41 +539,51 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
 
   // The first connect may fail (broker not up yet): keep trying in the background, so the hub
   // starts anyway and /readyz says not ready until the broker answers. Paho's automatic
-  // reconnect takes over once connected. One thread connects `out`, then `in` (Paho C's connect
+  // reconnect takes over once connected. One thread asks for both connections (Paho C's connect
   // is not safe to call from two threads at once: it crashed copying the options' properties).
   // The thread is joined by closeClients(), so it never outlives the clients: it gives up when
   // the hub stops, waiting at most kConnectGrace for a connect already under way.
   void connectInBackground() {
     connector = std::thread([this] {
-      for (bool in : {false, true}) {
-        for (int attempt = 0; !stopping.load(); ++attempt) {
-          std::string error;
-          if (connectOnce(in, error)) break;
-          if (attempt == 0 && !stopping.load())
-            log::warn("mqtt_connect_failed", {{"uri", config.uri}, {"reason", error}});
-          for (int slept = 0,
-                   pause = std::min(config.reconnect_max_ms, 250 << std::min(attempt, 5));
-               slept < pause && !stopping.load(); slept += 50)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
+      bool connected[2] = {false, false};  // out, in
+      for (int attempt = 0; !stopping.load(); ++attempt) {
+        // Both connects are asked before either is waited on: Paho's receive thread takes up a
+        // new socket only on its next turn (up to a second), so waiting for `out` before asking
+        // for `in` cost a second at every start. `out` is asked first; a receipt ready before
+        // it is up waits in Paho's offline buffer.
+        mqtt::token_ptr asked[2];
+        std::string error;
+        for (int i : {0, 1})
+          if (!connected[i]) asked[i] = startConnect(i == 1, error);
+        for (int i : {0, 1})
+          if (asked[i]) connected[i] = waitConnected(asked[i], error);
+        if (connected[0] && connected[1]) return;
+        if (attempt == 0 && !stopping.load())
+          log::warn("mqtt_connect_failed", {{"uri", config.uri}, {"reason", error}});
+        for (int slept = 0, pause = std::min(config.reconnect_max_ms, 250 << std::min(attempt, 5));
+             slept < pause && !stopping.load(); slept += 50)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
     });
   }
 
-  // One connect attempt of `in` or `out`; true when connected, else why in `error`. Connector
-  // thread.
-  bool connectOnce(bool in, std::string& error) {
-    static constexpr auto kConnectGrace = std::chrono::seconds(2);
-    mqtt::token_ptr token;
+  // Asks Paho to connect `in` or `out`; the token, or null with why in `error`. Connector thread.
+  mqtt::token_ptr startConnect(bool in, std::string& error) {
     try {
       std::shared_lock lock(clients_mu);
       auto* client = in ? in_client.get() : out_client.get();
-      if (!client) return false;
-      token = client->connect(in ? in_options : out_options);  // the client keeps it too
+      if (!client) return nullptr;
+      return client->connect(in ? in_options : out_options);  // the client keeps it too
     } catch (const mqtt::exception& e) {
       error = e.get_message();
-      return false;
+      return nullptr;
     }
+  }
+
+  // Waits for a connect; true when connected, else why in `error`. Once the hub stops, waits at
+  // most kConnectGrace more. Connector thread.
+  bool waitConnected(const mqtt::token_ptr& token, std::string& error) {
+    static constexpr auto kConnectGrace = std::chrono::seconds(2);
     auto stopped_at = std::chrono::steady_clock::time_point::max();
     try {
       while (!token->wait_for(std::chrono::milliseconds(50))) {
