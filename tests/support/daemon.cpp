@@ -196,7 +196,10 @@ std::string Daemon::token(const std::string& org, const std::string& role,
 }
 
 std::string Daemon::sql(const std::string& query) const {
-  return runCommand("sqlite3 '" + dbPath() + "' \"" + query + "\"");
+  // A busy timeout: in WAL mode a reader can still meet the writer's lock for a moment (a WAL
+  // restart or checkpoint), and the sqlite3 shell has none by default, so it exited 5
+  // ("database is locked") in a test that read while the hub committed.
+  return runCommand("sqlite3 -cmd '.timeout 5000' '" + dbPath() + "' \"" + query + "\"");
 }
 
 }  // namespace xj::test
