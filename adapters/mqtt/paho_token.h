@@ -4,8 +4,9 @@
 // token::on_success notifies its condition variable, then removes the token from its client
 // (async_client::remove_token, under the client's lock). So a wait that returns does not mean
 // Paho's thread has let go: destroying the token, or the client, right then races that thread
-// (paho.mqtt.cpp issue 453; ThreadSanitizer shows pthread_cond_destroy against
-// pthread_cond_broadcast, and a destroyed client is a use after free in remove_token).
+// (reported upstream as a crash in token::on_success on a destroyed mutex; ThreadSanitizer shows
+// pthread_cond_destroy against pthread_cond_broadcast, and a destroyed client is a use after
+// free in remove_token).
 //
 // settleToken waits (at most `timeout`) until the token is complete and the client has dropped
 // its reference, i.e. only the caller's `ours` references remain, then takes the client's lock
