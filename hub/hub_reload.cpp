@@ -59,7 +59,7 @@ Reloadable standardsFiles(HubState& s) {
             if (!next.isOk()) return nullptr;
             return [&s, loaded = next.value()] {
               auto last = loaded->calendar.lastOfficialDay();
-              s.inbound->setStandards(loaded);
+              s.reception->setStandards(loaded);
               s.reloads_ok->inc();
               log::info("standards_reloaded",
                         {{"rule_set_version", loaded->rules.version()},
@@ -73,7 +73,7 @@ Reloadable standardsFiles(HubState& s) {
             log::error("standards_reload_rejected",
                        {{"problems", std::to_string(problems.size())},
                         {"first", firstProblem(problems)},
-                        {"kept", s.inbound->standards()->rules.version()}});
+                        {"kept", s.reception->standards()->rules.version()}});
           }};
 }
 

@@ -39,7 +39,7 @@ Status loadFiles(HubState& s) {
   auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
   if (!keys.isOk()) return keys.status();
   s.keys.emplace(std::move(keys).value());
-  s.inbound = std::make_unique<inbound::Inbound>(
+  s.reception = std::make_unique<reception::Reception>(
       s.standards_at_start, townships, *s.routes, s.clock,
       envelope::Limits{cfg.http.max_json_depth, std::nullopt}, *s.keys);
   return Status::ok();
@@ -48,8 +48,8 @@ Status loadFiles(HubState& s) {
 Status openStore(HubState& s) {
   // The directory and the calendar in force, read at each use so that SIGHUP reloads apply.
   routing::PartnersInForce partners = [&holder = *s.partners] { return holder.get(); };
-  routing::WorkingDayCount deadline = [&intake = *s.inbound](const std::string& from, int days) {
-    return intake.deadline(from, days);
+  routing::WorkingDayCount deadline = [&reception = *s.reception](const std::string& from, int days) {
+    return reception.deadline(from, days);
   };
   s.write_jobs = std::make_unique<routing::PolicyJobs>(
       envelope::outboundBodies(), routing::progressDueCounter(partners, deadline));
@@ -69,7 +69,7 @@ Status openStore(HubState& s) {
   });
   // The calendar: metrics and a daily warning before it runs out (a warning, not an outage).
   s.calendar = std::make_unique<CalendarWatch>(
-      s.clock, [&intake = *s.inbound] { return intake.standards(); }, s.metrics);
+      s.clock, [&reception = *s.reception] { return reception.standards(); }, s.metrics);
   recountDeadlines(s, "start");
   const char* help = "SIGHUP reloads of the standards (parameters, calendar)";
   s.reloads_ok = &s.metrics.counter("xianjie_standards_reloads_total", help, "result=\"ok\"");
@@ -115,7 +115,7 @@ http::ApiDeps apiDeps(HubState& s) {
       .work = *s.store,
       .service = *s.service,
       .tokens = s.tokens,
-      .intake = *s.inbound,
+      .reception = *s.reception,
       .clock = s.clock,
       .metrics = s.metrics,
       .schedule =
@@ -143,7 +143,7 @@ http::ApiDeps apiDeps(HubState& s) {
 // starts before anything is served, so that no row committed meanwhile is missed.
 Status startDelivery(HubState& s) {
   if (s.config.mqtt.enabled)
-    s.mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(s.config.mqtt, s.ioc, *s.inbound,
+    s.mqtt = std::make_unique<mqtt_adapter::MqttAdapter>(s.config.mqtt, s.ioc, *s.reception,
                                                          *s.service, s.tokens, s.metrics);
   webhook::MqttPublish mqtt_publish;
   if (s.mqtt)
@@ -217,8 +217,8 @@ Status startServing(HubState& s) {
 // The provisional deadlines of open items are counted again whenever the standards are loaded
 // (at start: a notice added while the hub was down; on SIGHUP). A job on the store writer.
 void recountDeadlines(HubState& s, const char* why) {
-  DeadlineCounter count = [&intake = *s.inbound](const std::string& from, int working_days) {
-    auto d = intake.deadline(from, working_days);
+  DeadlineCounter count = [&reception = *s.reception](const std::string& from, int working_days) {
+    auto d = reception.deadline(from, working_days);
     return RecountedDeadline{d.date, d.provisional};
   };
   s.store->recountProvisionalDeadlines(

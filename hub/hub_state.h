@@ -23,7 +23,7 @@
 #include "adapters/delivery/outbox_dispatcher.h"
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
-#include "adapters/inbound/inbound.h"
+#include "adapters/reception/reception.h"
 #include "adapters/mqtt/mqtt_adapter.h"
 #include "config/hub_config.h"
 #include "config/standards.h"
@@ -59,7 +59,7 @@ struct HubState {
   std::unique_ptr<PartnerDirectoryHolder> partners;
   std::shared_ptr<const PlaceDirectory> places;
   std::optional<security::HmacPersonKeyer> keys;
-  std::unique_ptr<inbound::Inbound> inbound;
+  std::unique_ptr<reception::Reception> reception;
 
   // The write jobs the store runs (the policies); the store holds a reference, so it is
   // declared first and outlives it.

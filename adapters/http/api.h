@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "adapters/inbound/inbound.h"
+#include "adapters/reception/reception.h"
 #include "hub/core/clock.h"
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
@@ -80,7 +80,7 @@ struct ApiDeps {
   // Every write: the handlers parse, authorize, call it and encode its answer.
   const routing::WorkService& service;
   const security::TokenRegistry& tokens;
-  const inbound::Inbound& intake;
+  const reception::Reception& reception;
   const Clock& clock;
   MetricsRegistry& metrics;
   // Runs `fn` on the I/O context after `delay` (long-polls); provided by the hub.

@@ -96,7 +96,7 @@ void ConsoleApi::repeatCaller(ApiRequest req, Reply reply) {
   }
   std::optional<OpenItemQuery> query;
   Problems problems;
-  auto parsed = deps_.intake.repeatLookup(req.body, query, problems);
+  auto parsed = deps_.reception.repeatLookup(req.body, query, problems);
   if (parsed == envelope::ParseOutcome::kMalformed) {
     countRejected("malformed");
     return finish(

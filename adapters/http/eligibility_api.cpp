@@ -20,12 +20,12 @@ void EligibilityApi::evaluate(ApiRequest req, Reply reply) {
   auto query = parseQuery(req.target);
   if (query.count("as_of")) er.as_of_override = query["as_of"];
   er.explain = query["explain"] == "1" || query["explain"] == "true";
-  if (envelope::nestingDepth(req.body) > deps_.intake.limits().max_depth)
+  if (envelope::nestingDepth(req.body) > deps_.reception.limits().max_depth)
     return finish(req, reply,
                   error(400, "malformed_json", "1 problem(s)", {{"", "nested too deep"}}));
   Problems problems;
   std::string out =
-      household::evaluateHouseholdJson(req.body, *deps_.intake.standards(), problems, er);
+      household::evaluateHouseholdJson(req.body, *deps_.reception.standards(), problems, er);
   if (out.empty()) {
     return finish(
         req, reply,

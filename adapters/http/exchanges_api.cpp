@@ -305,7 +305,7 @@ void ExchangesApi::suggestions(ApiRequest request, Reply reply) {
     return finish(*req, reply, error(403, "forbidden", "suggestions are for staff and admin"));
   auto q = parseQuery(req->target);
   Problems problems;
-  auto table = deps_.intake.routes().get();
+  auto table = deps_.reception.routes().get();
   const routing::Queue* queue = nullptr;
   int64_t item = 0;
   if (!q.count("queue"))

@@ -67,7 +67,7 @@ void MessagesApi::ingest(MessageKind kind, ApiRequest req, Reply reply) {
   }
   IngestRecord record;
   Problems problems;
-  auto parsed = deps_.intake.prepare(req.body, kind, record, problems);
+  auto parsed = deps_.reception.prepare(req.body, kind, record, problems);
   if (parsed != envelope::ParseOutcome::kOk) {
     const char* reason = parsed == envelope::ParseOutcome::kMalformed ? "malformed" : "invalid";
     countRejected(reason);

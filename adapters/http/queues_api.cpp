@@ -265,7 +265,7 @@ std::optional<Principal> QueuesApi::staffCaller(const ApiRequest& req, const Rep
 std::optional<QueuesApi::QueueCall> QueuesApi::openQueue(ApiRequest req, const Reply& reply) {
   auto who = staffCaller(req, reply);
   if (!who) return std::nullopt;
-  QueueCall call{*who, deps_.intake.routes().get(), nullptr,
+  QueueCall call{*who, deps_.reception.routes().get(), nullptr,
                  std::make_shared<ApiRequest>(std::move(req))};
   call.queue = call.table->findQueue(call.req->params["queue"]);
   if (!call.queue) {
@@ -284,7 +284,7 @@ std::optional<QueuesApi::QueueCall> QueuesApi::openQueue(ApiRequest req, const R
 void QueuesApi::list(ApiRequest req, Reply reply) {
   auto who = staffCaller(req, reply);
   if (!who) return;
-  auto table = deps_.intake.routes().get();
+  auto table = deps_.reception.routes().get();
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   const Principal principal = *who;
   bool queued = deps_.work.listQueues(
@@ -473,7 +473,7 @@ void QueuesApi::queueAction(const Principal& who, const routing::Queue& queue, i
   } else {
     body.SetObject();
   }
-  auto table = deps_.intake.routes().get();
+  auto table = deps_.reception.routes().get();
   ItemActionRequest ar;
   ar.queue = queue.id;
   ar.item_id = item;

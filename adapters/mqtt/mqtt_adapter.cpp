@@ -137,7 +137,7 @@ void disableNagleTowards(const std::string& uri) {
 struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl> {
   MqttConfig config;
   boost::asio::io_context& ioc;
-  const inbound::Inbound& intake;
+  const reception::Reception& reception;
   const routing::WorkService& service;  // every write: messages and feedback
   const security::TokenRegistry& tokens;
   MetricsRegistry& metrics;
@@ -206,11 +206,11 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   std::map<std::string, Counter*> outcomes;
   std::map<std::string, Counter*> rejections;
 
-  Impl(const MqttConfig& c, boost::asio::io_context& io, const inbound::Inbound& in,
+  Impl(const MqttConfig& c, boost::asio::io_context& io, const reception::Reception& in,
        const routing::WorkService& sv, const security::TokenRegistry& t, MetricsRegistry& m)
       : config(c),
         ioc(io),
-        intake(in),
+        reception(in),
         service(sv),
         tokens(t),
         metrics(m),
@@ -430,7 +430,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     if (topic->feedback) return feedback(in, org, id);
     IngestRecord record;
     Problems problems;
-    auto parsed = intake.prepare(in->payload, topic->kind, record, problems);
+    auto parsed = reception.prepare(in->payload, topic->kind, record, problems);
     if (parsed != envelope::ParseOutcome::kOk) {
       outcome(kind, "rejected").inc();
       rejection("invalid").inc();
@@ -670,9 +670,9 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
 };
 
 MqttAdapter::MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
-                         const inbound::Inbound& intake, const routing::WorkService& service,
+                         const reception::Reception& reception, const routing::WorkService& service,
                          const security::TokenRegistry& tokens, MetricsRegistry& metrics)
-    : impl_(std::make_shared<Impl>(config, ioc, intake, service, tokens, metrics)) {}
+    : impl_(std::make_shared<Impl>(config, ioc, reception, service, tokens, metrics)) {}
 
 MqttAdapter::~MqttAdapter() {
   stop();

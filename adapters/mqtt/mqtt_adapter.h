@@ -39,7 +39,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "adapters/inbound/inbound.h"
+#include "adapters/reception/reception.h"
 #include "config/hub_config.h"
 #include "hub/core/metrics.h"
 #include "hub/core/status.h"
@@ -51,7 +51,7 @@ namespace xj::mqtt_adapter {
 class MqttAdapter {
  public:
   MqttAdapter(const MqttConfig& config, boost::asio::io_context& ioc,
-              const inbound::Inbound& intake, const routing::WorkService& service,
+              const reception::Reception& reception, const routing::WorkService& service,
               const security::TokenRegistry& tokens, MetricsRegistry& metrics);
   ~MqttAdapter();
 

@@ -36,7 +36,7 @@
 #include <vector>
 
 #include "adapters/envelope/outbound_codec.h"
-#include "adapters/inbound/inbound.h"
+#include "adapters/reception/reception.h"
 #include "config/routes_config.h"
 #include "config/standards.h"
 #include "hub/core/clock.h"
@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
   }
   SettableClock clock;
   clock.set(*parseRfc3339("2026-11-30T10:00:00+08:00"));
-  inbound::Inbound intake(standards.value(), standards.value()->townships, route_table, clock,
+  reception::Reception reception(standards.value(), standards.value()->townships, route_table, clock,
                           envelope::Limits{64, std::nullopt}, keys.value());
 
   auto lines = readWorkload(workload, preload + n);
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
     std::snprintf(id, sizeof id, "w-%09zu", line + 1);
     body.replace(body.find("@ID@"), 4, id);
     Problems p;
-    if (intake.prepare(body, lines[line].kind, records[i], p) != envelope::ParseOutcome::kOk) {
+    if (reception.prepare(body, lines[line].kind, records[i], p) != envelope::ParseOutcome::kOk) {
       std::fprintf(stderr, "workload line %zu does not parse (%zu problems)\n", line + 1, p.size());
       return 1;
     }

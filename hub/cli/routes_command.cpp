@@ -4,7 +4,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "adapters/inbound/inbound.h"
+#include "adapters/reception/reception.h"
 #include "config/routes_config.h"
 #include "config/standards.h"
 #include "hub/cli/cli.h"
@@ -86,11 +86,11 @@ int routesCommand(int argc, char** argv) {
   SystemClock clock;
   // A dry run stores nothing: its person keys need not match the hub's, so no key file is read.
   auto keys = security::HmacPersonKeyer::ephemeral();
-  inbound::Inbound intake(standards.value(), townships, holder, clock, envelope::Limits{}, keys);
+  reception::Reception reception(standards.value(), townships, holder, clock, envelope::Limits{}, keys);
   IngestRecord record;
   Problems bad;
   routing::RouteDecision d;
-  if (intake.prepare(bytes, *kind, record, bad, &d) != envelope::ParseOutcome::kOk) {
+  if (reception.prepare(bytes, *kind, record, bad, &d) != envelope::ParseOutcome::kOk) {
     std::fprintf(stderr, "the message is not valid: %zu problem(s):\n%s", bad.size(),
                  formatProblems(bad).c_str());
     return 2;

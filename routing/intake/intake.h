@@ -3,7 +3,7 @@
 // compute the working-day deadlines from the calendar, and key the people it names. The result
 // is the record's WorkPlan, stored in the same transaction as the message and applied there by
 // the work policy (routing/queues/work_policy.h). The wire is the adapters' business
-// (adapters/inbound parses the envelope and calls this).
+// (adapters/reception parses the envelope and calls this).
 // Pure apart from its ports; const after construction; any thread.
 #pragma once
 

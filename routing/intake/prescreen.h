@@ -1,6 +1,6 @@
 // Prescreener: the port through which the intake has a described household pre-screened by the
 // shared rules core (routing/rules). The household arrives as the envelope carried it; the
-// implementation (adapters/inbound/household_prescreen.h) translates it to the rules core's
+// implementation (adapters/reception/household_prescreen.h) translates it to the rules core's
 // input and the decision back to the stored form. Const; any thread.
 #pragma once
 

@@ -8,7 +8,7 @@
 #include "config/standards.h"
 #include "routing/intake/prescreen.h"
 
-namespace xj::inbound {
+namespace xj::reception {
 
 class HouseholdPrescreener final : public routing::Prescreener {
  public:
@@ -22,4 +22,4 @@ class HouseholdPrescreener final : public routing::Prescreener {
   std::shared_ptr<const household::Standards> standards_;
 };
 
-}  // namespace xj::inbound
+}  // namespace xj::reception

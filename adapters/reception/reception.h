@@ -1,4 +1,4 @@
-// Inbound: the wire side of taking in a message, shared by the HTTP and MQTT adapters: parse and
+// Reception: the wire side of taking in a message, shared by the HTTP and MQTT adapters: parse and
 // validate the envelope (adapters/envelope), hand the parsed facts to the intake
 // (routing/intake, which pre-screens, routes and sets deadlines), and hash the normalised
 // payload for idempotency. Owns the household pre-screen port the intake uses.
@@ -14,7 +14,7 @@
 
 #include "adapters/envelope/envelope_codec.h"
 #include "config/standards.h"
-#include "adapters/inbound/household_prescreen.h"
+#include "adapters/reception/household_prescreen.h"
 #include "hub/core/clock.h"
 #include "hub/core/message.h"
 #include "hub/core/person_keys.h"
@@ -23,12 +23,12 @@
 #include "routing/intake/intake.h"
 #include "routing/route_table.h"
 
-namespace xj::inbound {
+namespace xj::reception {
 
-class Inbound {
+class Reception {
  public:
   // `keys` makes the stored person keys (id_key, phone_key) from ID numbers and phones.
-  Inbound(std::shared_ptr<const household::Standards> standards, const TownshipDirectory& townships,
+  Reception(std::shared_ptr<const household::Standards> standards, const TownshipDirectory& townships,
           const routing::RouteTableHolder& routes, const Clock& clock, envelope::Limits limits,
           const PersonKeyer& keys);
 
@@ -81,4 +81,4 @@ class Inbound {
   std::shared_ptr<const Current> current_;
 };
 
-}  // namespace xj::inbound
+}  // namespace xj::reception

@@ -1,10 +1,10 @@
-#include "adapters/inbound/household_prescreen.h"
+#include "adapters/reception/household_prescreen.h"
 
 #include "adapters/household/decision_json.h"
 #include "adapters/household/evaluate.h"
 #include "routing/rules/decision.h"
 
-namespace xj::inbound {
+namespace xj::reception {
 namespace {
 
 std::vector<std::string> householdTags(uint32_t bits) {
@@ -34,4 +34,4 @@ std::optional<routing::Prescreen> HouseholdPrescreener::prescreen(const std::str
   return p;
 }
 
-}  // namespace xj::inbound
+}  // namespace xj::reception

@@ -1,10 +1,10 @@
-#include "adapters/inbound/inbound.h"
+#include "adapters/reception/reception.h"
 
 #include "hub/security/crypto.h"
 
-namespace xj::inbound {
+namespace xj::reception {
 
-Inbound::Inbound(std::shared_ptr<const household::Standards> standards,
+Reception::Reception(std::shared_ptr<const household::Standards> standards,
                  const TownshipDirectory& townships, const routing::RouteTableHolder& routes,
                  const Clock& clock, envelope::Limits limits, const PersonKeyer& keys)
     : townships_(townships),
@@ -14,16 +14,16 @@ Inbound::Inbound(std::shared_ptr<const household::Standards> standards,
       keys_(keys),
       current_(std::make_shared<const Current>(std::move(standards), routes, keys)) {}
 
-std::shared_ptr<const routing::Intake> Inbound::intake() const {
+std::shared_ptr<const routing::Intake> Reception::intake() const {
   auto c = current();
   return std::shared_ptr<const routing::Intake>(c, &c->intake);
 }
 
-std::shared_ptr<const household::Standards> Inbound::standards() const {
+std::shared_ptr<const household::Standards> Reception::standards() const {
   return current()->standards;
 }
 
-void Inbound::setStandards(std::shared_ptr<const household::Standards> next) {
+void Reception::setStandards(std::shared_ptr<const household::Standards> next) {
   auto c = std::make_shared<const Current>(std::move(next), routes_, keys_);
   std::lock_guard lock(mu_);
   current_ = std::move(c);
@@ -41,7 +41,7 @@ envelope::Limits limitsAt(envelope::Limits limits, std::chrono::system_clock::ti
 
 }  // namespace
 
-envelope::ParseOutcome Inbound::repeatLookup(std::string_view bytes,
+envelope::ParseOutcome Reception::repeatLookup(std::string_view bytes,
                                              std::optional<OpenItemQuery>& query,
                                              Problems& problems) const {
   envelope::Facts facts;
@@ -51,7 +51,7 @@ envelope::ParseOutcome Inbound::repeatLookup(std::string_view bytes,
   return outcome;
 }
 
-envelope::ParseOutcome Inbound::prepare(std::string_view bytes, MessageKind kind,
+envelope::ParseOutcome Reception::prepare(std::string_view bytes, MessageKind kind,
                                         IngestRecord& record, Problems& problems,
                                         routing::RouteDecision* why) const {
   envelope::Facts facts;
@@ -65,4 +65,4 @@ envelope::ParseOutcome Inbound::prepare(std::string_view bytes, MessageKind kind
   return outcome;
 }
 
-}  // namespace xj::inbound
+}  // namespace xj::reception
