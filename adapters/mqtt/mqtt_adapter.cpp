@@ -198,8 +198,16 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     std::string body;
     size_t bytes = 0;  // the payload bytes its message still counts in pending_bytes
   };
+  // A receipt that travels alone: MQTT 5 correlation data belongs to one message.
+  struct Alone {
+    std::string topic;
+    std::string body;
+    std::string correlation;
+    size_t bytes = 0;
+  };
   std::mutex batch_mu;
   std::map<std::string, std::vector<Ready>> batch;  // topic -> receipts not yet published
+  std::vector<Alone> alone;                          // correlated receipts not yet published
   bool flush_posted = false;
   std::atomic<int> connections{0};
   std::mutex counters_mu;
@@ -265,7 +273,10 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     if (on_settled) on_settled();
   }
 
-  void sendReceipt(const Inbound& in, const std::string& org, const std::string& body) {
+  // Any thread (an I/O thread, or the writer in a store callback): queues the receipt; the
+  // flush, posted once per batch to the I/O threads, hands it to Paho. The writer never calls
+  // Paho (its publish takes Paho's mutex, which its receive thread may hold for a while).
+  void sendReceipt(const Inbound& in, const std::string& org, std::string body) {
     if (org.empty()) return answered(1, in.bytes);  // not one of our topics: nobody to answer
     // The hub's broker account may write anywhere under out/: answer only under the sender's
     // own out/{org}/, or a publisher could use the hub to write into another org's topics.
@@ -279,30 +290,35 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     }
     std::string topic = own_topic ? in.response_topic : receiptTopic(config.topic_prefix, org);
     receipts_out.inc();
-    if (config.protocol == 5 && in.has_correlation) {
-      // Correlation data belongs to one message: such a receipt travels alone.
-      mqtt::properties props;
-      props.add(mqtt::property(mqtt::property::CORRELATION_DATA, in.correlation));
-      publishReceipts(topic, body, std::move(props));
-      return answered(1, in.bytes);
-    }
     // Receipts for the same topic that become ready together (one commit's worth: the writer
-    // posts them back to back) leave as one MQTT message holding a JSON array. A Paho publish
-    // costs tens of microseconds; one per receipt would cap the rate.
+    // calls the store callbacks back to back) leave as one MQTT message holding a JSON array.
+    // A Paho publish costs tens of microseconds; one per receipt would cap the rate.
     std::lock_guard lock(batch_mu);
-    batch[topic].push_back({body, in.bytes});
+    if (config.protocol == 5 && in.has_correlation)
+      alone.push_back({std::move(topic), std::move(body), in.correlation, in.bytes});
+    else
+      batch[topic].push_back({std::move(body), in.bytes});
     if (!flush_posted) {
       flush_posted = true;
       boost::asio::post(ioc, [self = shared_from_this()] { self->flushReceipts(); });
     }
   }
 
+  // An I/O thread: publishes every receipt queued since the last flush.
   void flushReceipts() {
     std::map<std::string, std::vector<Ready>> ready;
+    std::vector<Alone> single;
     {
       std::lock_guard lock(batch_mu);
       ready.swap(batch);
+      single.swap(alone);
       flush_posted = false;
+    }
+    for (auto& a : single) {
+      mqtt::properties props;
+      props.add(mqtt::property(mqtt::property::CORRELATION_DATA, a.correlation));
+      publishReceipts(a.topic, a.body, std::move(props));
+      answered(1, static_cast<int64_t>(a.bytes));
     }
     for (auto& [topic, receipts] : ready) {
       std::string payload;
@@ -452,13 +468,12 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     in->payload = std::string();  // the record holds what is stored
     auto self = shared_from_this();
     bool queued = service.ingest(std::move(record), [self, in, org, id, kind](IngestResult r) {
-      // Writer thread: hand the receipt back to the I/O threads.
-      boost::asio::post(self->ioc, [self, in, org, id, kind, r = std::move(r)] {
-        self->outcome(kind, outcomeName(r.outcome)).inc();
-        auto receipt = envelope::receiptFor(r);
-        if (receipt.id.empty()) receipt.id = id;
-        self->sendReceipt(*in, org, envelope::encodeReceipt(receipt));
-      });
+      // Writer thread: the receipt is a few hundred bytes encoded here and queued; the flush
+      // (once per batch, not per message) publishes it from an I/O thread.
+      self->outcome(kind, outcomeName(r.outcome)).inc();
+      auto receipt = envelope::receiptFor(r);
+      if (receipt.id.empty()) receipt.id = id;
+      self->sendReceipt(*in, org, envelope::encodeReceipt(receipt));
     });
     if (!queued) {
       outcome(kind, "unavailable").inc();
@@ -491,33 +506,31 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     cmd.actor = org;
     auto self = shared_from_this();
     bool queued = service.report(std::move(cmd), [self, in, org, id](ExchangeCommandResult r) {
-      // Writer thread: hand the receipt back to the I/O threads.
-      boost::asio::post(self->ioc, [self, in, org, id, r = std::move(r)] {
-        switch (r.outcome) {
-          case ExchangeCommandOutcome::kOk:
-            self->outcome("feedback", "accepted").inc();
-            return self->sendReceipt(
-                *in, org,
-                refusal(envelope::ReceiptStatus::kAccepted, id, {},
-                        r.exchange.ex_id + " is " + std::string(toString(r.exchange.state))));
-          case ExchangeCommandOutcome::kNotFound:
-            self->outcome("feedback", "rejected").inc();
-            return self->sendReceipt(
-                *in, org,
-                refusal(envelope::ReceiptStatus::kRejected, id,
-                        {{"/exchange", "no such exchange of yours"}}, "no such exchange"));
-          case ExchangeCommandOutcome::kConflict:
-            self->outcome("feedback", "rejected").inc();
-            return self->sendReceipt(*in, org,
-                                     refusal(envelope::ReceiptStatus::kRejected, id,
-                                             {{r.path, r.problem}}, "not a legal move"));
-          case ExchangeCommandOutcome::kUnavailable:
-            self->outcome("feedback", "unavailable").inc();
-            return self->sendReceipt(*in, org,
-                                     refusal(envelope::ReceiptStatus::kUnavailable, id, {},
-                                             "not stored: send it again later"));
-        }
-      });
+      // Writer thread: the receipt is queued (sendReceipt), as for messages.
+      switch (r.outcome) {
+        case ExchangeCommandOutcome::kOk:
+          self->outcome("feedback", "accepted").inc();
+          return self->sendReceipt(
+              *in, org,
+              refusal(envelope::ReceiptStatus::kAccepted, id, {},
+                      r.exchange.ex_id + " is " + std::string(toString(r.exchange.state))));
+        case ExchangeCommandOutcome::kNotFound:
+          self->outcome("feedback", "rejected").inc();
+          return self->sendReceipt(
+              *in, org,
+              refusal(envelope::ReceiptStatus::kRejected, id,
+                      {{"/exchange", "no such exchange of yours"}}, "no such exchange"));
+        case ExchangeCommandOutcome::kConflict:
+          self->outcome("feedback", "rejected").inc();
+          return self->sendReceipt(*in, org,
+                                   refusal(envelope::ReceiptStatus::kRejected, id,
+                                           {{r.path, r.problem}}, "not a legal move"));
+        case ExchangeCommandOutcome::kUnavailable:
+          self->outcome("feedback", "unavailable").inc();
+          return self->sendReceipt(*in, org,
+                                   refusal(envelope::ReceiptStatus::kUnavailable, id, {},
+                                           "not stored: send it again later"));
+      }
     });
     if (!queued) {
       outcome("feedback", "unavailable").inc();

@@ -27,7 +27,8 @@
 // counted; receipts are never published retained.
 //
 // Threads: Paho's callback thread applies the limits, copies the message and posts it to the
-// hub's io_context; parsing, intake and publishing happen there; store callbacks post back to it.
+// hub's io_context; parsing and the intake happen there. The store callback (writer thread)
+// encodes the receipt and queues it; one flush per batch, posted to the io_context, publishes.
 #pragma once
 
 #include <atomic>
