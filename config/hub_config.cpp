@@ -6,6 +6,7 @@
 #include <map>
 
 #include "config/jsonc_file.h"
+#include "hub/core/secret_file.h"
 
 namespace xj {
 namespace {
@@ -167,6 +168,10 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
   if (m.tls_cert.empty() != m.tls_key.empty())
     problems.push_back(
         {"/mqtt/tls_key", "a client certificate needs its key, and a key its certificate"});
+  // Paho opens the client key itself; the hub checks it as every secret file it reads.
+  if (m.enabled && !m.tls_key.empty())
+    if (Status key = checkSecretFile("mqtt.tls_key", m.tls_key); !key.isOk())
+      problems.push_back({"/mqtt/tls_key", key.message()});
   if (!problems.empty())
     return Status::invalid("config has " + std::to_string(problems.size()) + " problem(s)");
   return cfg;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/jsonc_file.h"
+#include "hub/core/secret_file.h"
 
 namespace xj {
 namespace {
@@ -97,12 +98,12 @@ std::vector<std::string> readList(const Value& v, const std::string& path,
   return out;
 }
 
+// The secret is the file's text without its trailing line ends; the file is a secret file
+// (hub/core/secret_file.h: 0600, refused otherwise), its content never in an error.
 Result<std::string> readSecret(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::notFound("cannot read the secret file " + file);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
+  auto read = readSecretFile("secret file", file, 64 * 1024);
+  if (!read.isOk()) return read.status();
+  std::string s = std::move(read.value());
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   if (s.size() < kMinSecretBytes)
     return Status::invalid("the secret in " + file + " is shorter than " +

@@ -10,6 +10,11 @@ std::optional<Evaluation> evaluateHousehold(std::string_view body, const Standar
   auto parsed = parseHouseholdJson(body, standards, request.as_of_override, problems);
   if (!parsed) return std::nullopt;
   Evaluation e{std::move(*parsed), {}};
+  // After parsing, members are referred to by index (obligors, medical costs): the pids are only
+  // labels from here on, so replacing them changes no figure of the decision.
+  if (request.members_by_position)
+    for (size_t i = 0; i < e.input.household.members.size(); ++i)
+      e.input.household.members[i].pid = "member " + std::to_string(i + 1);
   rules::EvalOptions opts;
   opts.trace = request.trace || request.explain;
   Status s = rules::evaluate(e.input.household, standards.rules, opts, e.decision);

@@ -18,6 +18,10 @@ struct EvalRequest {
   std::string as_of_override;  // "YYYY-MM-DD" or empty (use the file's as_of)
   bool trace = true;           // include the full trace in the decision
   bool explain = false;        // evaluateHouseholdJson returns the readable text instead of JSON
+  // Members named by their position ("member 1", "member 2", ...) instead of their pid in the
+  // decision, its trace and its explanation. A pid is the caller's free text and may hold a name:
+  // a decision kept by the hub and shown to others (the pre-screen of a message) never shows it.
+  bool members_by_position = false;
 };
 
 struct Evaluation {

@@ -18,7 +18,12 @@ void EligibilityApi::evaluate(ApiRequest req, Reply reply) {
   // Query: as_of=YYYY-MM-DD, explain=1 (the readable bilingual trace as text/plain).
   household::EvalRequest er;
   auto query = parseQuery(req.target);
-  if (query.count("as_of")) er.as_of_override = query["as_of"];
+  if (query.count("as_of")) {
+    Problems problems;
+    if (!parseServedDay("as_of", query["as_of"], problems))
+      return replyProblems(req, reply, "invalid_query", problems);
+    er.as_of_override = query["as_of"];
+  }
   er.explain = query["explain"] == "1" || query["explain"] == "true";
   if (envelope::nestingDepth(req.body) > deps_.reception.limits().max_depth)
     return finish(req, reply,

@@ -1,10 +1,6 @@
 #include "adapters/http/http_util.h"
 
 #include <cctype>
-#include <chrono>
-
-#include "hub/core/time_format.h"
-#include "routing/rules/date.h"
 
 namespace xj::http {
 
@@ -68,21 +64,36 @@ std::vector<std::string> splitPath(const std::string& path) {
   return out;
 }
 
+std::optional<rules::Date> parseServedDay(std::string_view key, const std::string& value,
+                                          Problems& problems) {
+  static const rules::Date first = *rules::parseDate(kFirstServedDay);
+  static const rules::Date last = *rules::parseDate(kLastServedDay);
+  const std::string range = std::string(kFirstServedDay) + " to " + std::string(kLastServedDay);
+  auto d = rules::parseDate(value);
+  if (!d) {
+    problems.push_back({std::string(key), "must be a date YYYY-MM-DD from " + range});
+    return std::nullopt;
+  }
+  if (*d < first || *d > last) {
+    problems.push_back({std::string(key), "must be a day from " + range});
+    return std::nullopt;
+  }
+  return d;
+}
+
 DayRange parseDayRange(const std::map<std::string, std::string>& query, Problems& problems) {
   const size_t before = problems.size();
+  // China Standard Time is UTC+8: a day starts at 16:00 UTC the day before. Written from the
+  // calendar day itself, with no trip through the system clock, so no instant can overflow.
   auto dayStart = [&](const char* key, int plus_days) -> std::string {
     auto it = query.find(key);
     if (it == query.end()) {
       problems.push_back({key, "is required: YYYY-MM-DD"});
       return {};
     }
-    auto d = rules::parseDate(it->second);
-    if (!d) {
-      problems.push_back({key, "must be a date YYYY-MM-DD"});
-      return {};
-    }
-    return formatRfc3339(std::chrono::sys_days(std::chrono::days(d->plusDays(plus_days).days)) -
-                         std::chrono::hours(8));
+    auto d = parseServedDay(key, it->second, problems);
+    if (!d) return {};
+    return rules::formatDate(d->plusDays(plus_days - 1)) + "T16:00:00.000Z";
   };
   DayRange r{dayStart("from", 0), dayStart("to", 1)};
   if (problems.size() == before && r.to <= r.from)

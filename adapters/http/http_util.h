@@ -3,10 +3,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/core/problem.h"
+#include "routing/rules/date.h"
 
 namespace xj::http {
 
@@ -20,6 +23,17 @@ std::string percentDecode(const std::string& s);
 // An id or count from a path segment or query value: 1 to 18 ASCII digits (never negative, never
 // overflowing int64); false for anything else, `out` then untouched.
 bool parseDecimalId(const std::string& s, int64_t& out);
+
+// The days the API answers about (a report's period, an eligibility as_of): the hub, its
+// standards and its calendar know this century only, and every instant of these days fits the
+// system clock's 64-bit nanoseconds (1677-09-21 .. 2262-04-11), so nothing downstream overflows.
+// README "Reports" names the same range.
+inline constexpr std::string_view kFirstServedDay = "2000-01-01";
+inline constexpr std::string_view kLastServedDay = "2099-12-31";
+// The one check of a day taken from a query parameter: YYYY-MM-DD, a real day, within the served
+// days. Else nullopt, and a problem on `key` naming the format and the range.
+std::optional<rules::Date> parseServedDay(std::string_view key, const std::string& value,
+                                          Problems& problems);
 
 // A report's period from the query: `from` and `to` are days (YYYY-MM-DD, China Standard Time),
 // both included; as RFC 3339 instants (UTC), [start of from, start of the day after to).

@@ -100,8 +100,9 @@ std::string itemJson(const ItemRecord& it, const std::vector<HistoryEntry>* hist
 }
 
 // The item page (console): the item, its history, the message it came from (null when out of
-// the caller's scope), the pre-screen decision with its trace (reasons in zh and en), and the
-// exchanges of the item. Stored JSON (message, decision) is embedded as it was stored.
+// the caller's scope), the pre-screen decision with its trace (reasons in zh and en; null with
+// the message; members named by position), and the exchanges of the item. Stored JSON
+// (message, decision) is embedded as it was stored.
 std::string itemPageJson(const ItemDetail& d) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
@@ -432,7 +433,13 @@ void QueuesApi::item(ApiRequest req, Reply reply) {
           return finish(*shared_req, reply, error(404, "not_found", "no such item in this queue"));
         // The message holds personal data: shown only to whom GET /v1/messages/{id} shows it
         // (an item transferred into a county queue does not widen a township token's scope).
-        if (detail->message && !mayRead(principal, *detail->message)) detail->message.reset();
+        // The decision is read from the message's household (ages, incomes, assets, the trace):
+        // hidden with it.
+        if (detail->message && !mayRead(principal, *detail->message)) {
+          detail->message.reset();
+          detail->prescreen.reset();
+          detail->prescreen_carried_from = 0;
+        }
         finish(*shared_req, reply, ApiResponse{200, itemPageJson(*detail), "application/json", {}});
       });
   if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));

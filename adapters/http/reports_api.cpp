@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "adapters/http/csv_cell.h"
 #include "adapters/http/http_util.h"
 #include "adapters/http/json_out.h"
 #include "routing/exchange/exchange_report.h"
@@ -39,18 +40,14 @@ std::string reasonsText(const std::map<std::string, int64_t>& m) {
 }
 
 std::string exchangeReportCsv(const std::vector<routing::ExchangeReportLine>& lines) {
-  // Reasons are free text from partners: quoted, with quotes doubled.
-  auto quoted = [](const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-  };
+  // Partners and reasons are always quoted: reasons are partners' free text.
+  auto quoted = [](const std::string& s) { return csvTextCell(s, CsvQuoting::kAlways); };
   std::string csv =
       "township,partner,sent,received,accepted,mean_hours_to_accept,closed,completed,"
       "closure_rate,rejected_reasons,failed_reasons\r\n";
   char buf[64];
   for (const auto& l : lines) {
-    csv += l.township + "," + quoted(l.partner) + "," + std::to_string(l.sent) + "," +
+    csv += csvTextCell(l.township) + "," + quoted(l.partner) + "," + std::to_string(l.sent) + "," +
            std::to_string(l.received) + "," + std::to_string(l.accepted) + ",";
     std::snprintf(buf, sizeof buf, "%.1f", l.mean_hours_to_accept);
     csv +=
@@ -148,10 +145,11 @@ void ReportsApi::townships(ApiRequest req, Reply reply) {
               "median_decision_hours\r\n";
           for (const auto& l : lines) {
             auto [zh, en] = nameOf(l.township);
-            csv += l.township + "," + zh + "," + en + "," + std::to_string(l.created) + "," +
-                   std::to_string(l.open) + "," + std::to_string(l.overdue) + "," +
-                   std::to_string(l.resolved) + "," + hoursText(l.median_first_contact_hours) +
-                   "," + hoursText(l.median_decision_hours) + "\r\n";
+            csv += csvTextCell(l.township) + "," + csvTextCell(zh) + "," + csvTextCell(en) + "," +
+                   std::to_string(l.created) + "," + std::to_string(l.open) + "," +
+                   std::to_string(l.overdue) + "," + std::to_string(l.resolved) + "," +
+                   hoursText(l.median_first_contact_hours) + "," +
+                   hoursText(l.median_decision_hours) + "\r\n";
           }
           ApiResponse res{200, std::move(csv), "text/csv; charset=utf-8", {}};
           res.headers.emplace_back("Content-Disposition", "attachment; filename=\"townships-" +

@@ -24,6 +24,9 @@ std::optional<routing::Prescreen> HouseholdPrescreener::prescreen(const std::str
   household::EvalRequest req;
   req.as_of_override = as_of;
   req.trace = true;
+  // Stored with the item and shown on its page (and wherever a decision leaves the hub): the
+  // household's free-text member ids stay in the message only.
+  req.members_by_position = true;
   auto e = household::evaluateHousehold(household, *standards_, problems, req);
   if (!e) return std::nullopt;
   routing::Prescreen p;

@@ -7,6 +7,7 @@
 // delivery, deliveries/s, duplicates and unverified requests (both must be 0).
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,7 +106,10 @@ int main(int argc, char** argv) {
     std::string secret = "bench-secret-of-partner-" + std::to_string(p) + "-0123456789";
     sinks.push_back(std::make_unique<WebhookSink>(secret));
     std::string key = d.dir() + "/p" + std::to_string(p) + ".key";
-    std::ofstream(key) << secret;
+    {  // a secret file: 0600, or the hub refuses it
+      std::ofstream(key) << secret;
+      chmod(key.c_str(), 0600);
+    }
     list +=
         (list.empty() ? "" : ",") + std::string(R"({"org": "p)") + std::to_string(p) +
         R"(", "name": "P", "services": ["food"], "townships": ["*"], "channel": {"type": "webhook", "url": ")" +

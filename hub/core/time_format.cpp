@@ -83,8 +83,14 @@ std::optional<std::chrono::system_clock::time_point> parseRfc3339(std::string_vi
   }
   if (pos != s.size()) return std::nullopt;
   if (ss == 60) ss = 59;  // leap second: clamp, the instant is within a second either way
+  // In milliseconds any four-digit year fits; the system clock's nanoseconds hold only
+  // 1677-09-21 .. 2262-04-11, so an instant outside them is refused before the cast (which would
+  // be a signed overflow).
   auto tp = sys_days{*date} + hours{hh} + minutes{mm} + seconds{ss} + milliseconds{millis} -
             minutes{offset_min};
+  constexpr auto kEarliest = time_point_cast<milliseconds>(system_clock::time_point::min());
+  constexpr auto kLatest = time_point_cast<milliseconds>(system_clock::time_point::max());
+  if (tp <= kEarliest || tp >= kLatest) return std::nullopt;
   return time_point_cast<system_clock::duration>(tp);
 }
 

@@ -1,54 +1,19 @@
 #include "hub/security/person_keys.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
+#include "hub/core/secret_file.h"
 #include "hub/security/crypto.h"
 
 namespace xj::security {
 
 Result<HmacPersonKeyer> HmacPersonKeyer::load(const std::string& path) {
-  const std::string what = "store.key_file " + path + ": ";
-  if (path.empty()) return Status::invalid("store.key_file is not set");
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    int e = errno;
-    return Status::invalid(
-        what + std::strerror(e) +
-        (e == ENOENT ? " (make one: umask 077; head -c 32 /dev/urandom > FILE)" : ""));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Status::invalid(what + "not a regular file");
-  }
-  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-    ::close(fd);
-    return Status::invalid(what + "readable or writable by group or others (chmod 600 it)");
-  }
-  std::string key;
-  char buf[256];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      return Status::invalid(what + std::strerror(e));
-    }
-    if (n == 0) break;
-    key.append(buf, static_cast<size_t>(n));
-    if (key.size() > 4096) break;
-  }
-  ::close(fd);
-  if (key.size() < kMinKeyBytes)
-    return Status::invalid(what + "too short (" + std::to_string(key.size()) + " bytes; at least " +
+  auto key = readSecretFile("store.key_file", path, 4097,
+                            " (make one: umask 077; head -c 32 /dev/urandom > FILE)");
+  if (!key.isOk()) return key.status();
+  if (key.value().size() < kMinKeyBytes)
+    return Status::invalid("store.key_file " + path + ": too short (" +
+                           std::to_string(key.value().size()) + " bytes; at least " +
                            std::to_string(kMinKeyBytes) + " random bytes are needed)");
-  return HmacPersonKeyer(std::move(key));
+  return HmacPersonKeyer(std::move(key.value()));
 }
 
 HmacPersonKeyer HmacPersonKeyer::ephemeral() { return HmacPersonKeyer(randomHex(kMinKeyBytes)); }

@@ -20,6 +20,7 @@
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
 #include "tests/support/mosquitto.h"
+#include "tests/support/test_env.h"
 
 using namespace xj::test;
 using namespace std::chrono_literals;
@@ -111,7 +112,7 @@ TEST_CASE("mqtt partner: published at QoS 1 with a verifiable signature, deliver
   Daemon d(R"("fault_injection": true)", "", "",
            "\"uri\": \"" + broker.uri() + "\", \"client_id\": \"hub-" +
                std::to_string(broker.port()) + "\"");
-  std::ofstream(d.dir() + "/m.key") << kSecret;
+  writeSecretFile(d.dir() + "/m.key", kSecret);
   d.writePartners(R"({"partners": [{"org": "ngo-m", "name": "M", "services": ["food"],
       "townships": ["*"], "channel": {"type": "mqtt", "topic": ")" +
                   kTopic + R"(", "secret_file": ")" + d.dir() + R"(/m.key"}}],

@@ -17,6 +17,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/test_env.h"
 #include "tests/support/webhook_sink.h"
 
 using namespace xj::test;
@@ -39,7 +40,7 @@ bool waitFor(F cond, std::chrono::milliseconds timeout) {
 
 std::string writeSecret(const Daemon& d, const std::string& name, const std::string& secret) {
   std::string path = d.dir() + "/" + name + ".key";
-  std::ofstream(path) << secret << "\n";
+  writeSecretFile(path, secret + "\n");
   return path;
 }
 

@@ -19,6 +19,7 @@
 #include "tests/support/json_doc.h"
 #include "tests/support/mosquitto.h"
 #include "tests/support/mqtt_client.h"
+#include "tests/support/test_env.h"
 #include "tests/support/webhook_sink.h"
 
 using namespace xj::test;
@@ -700,7 +701,7 @@ TEST_CASE(
            "\"uri\": \"" + broker.uri() + "\", \"client_id\": \"hub-" +
                std::to_string(broker.port()) + "\"");
   std::string key = d.dir() + "/charity-1.key";
-  std::ofstream(key) << secret << "\n";
+  writeSecretFile(key, secret + "\n");
   d.writePartners(R"({"partners": [{"org": "charity-1", "name": "一号", "services": ["food"],
     "townships": ["*"], "channel": {"type": "webhook", "url": ")" +
                   sink.url() + R"(", "secret_file": ")" + key + R"("}}]})");

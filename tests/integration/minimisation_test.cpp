@@ -14,6 +14,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/test_env.h"
 #include "tests/support/webhook_sink.h"
 
 using namespace xj::test;
@@ -75,7 +76,7 @@ TEST_CASE("a referral out with a household leaves with exactly each partner's fi
   Daemon d(R"("fault_injection": true)");
   auto secret = [&](const std::string& name, const std::string& value) {
     std::string path = d.dir() + "/" + name + ".key";
-    std::ofstream(path) << value << "\n";
+    writeSecretFile(path, value + "\n");
     return path;
   };
   d.writePartners(R"({"partners": [)" +

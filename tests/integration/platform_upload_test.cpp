@@ -18,6 +18,7 @@
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_doc.h"
+#include "tests/support/test_env.h"
 #include "tests/support/webhook_sink.h"
 
 using namespace xj::test;
@@ -46,7 +47,7 @@ std::string ticket(const std::string& id, const std::string& idn) {
 
 std::string webhookPlatform(const Daemon& d, const WebhookSink& sink, const std::string& extra) {
   std::string key = d.dir() + "/platform.key";
-  std::ofstream(key) << kSecret << "\n";
+  writeSecretFile(key, kSecret + "\n");
   return R"({"enabled": true, "channel": {"type": "webhook", "url": ")" + sink.url("/upload") +
          R"(", "secret_file": ")" + key + "\"}" + extra + "}";
 }

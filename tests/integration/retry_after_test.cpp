@@ -12,6 +12,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
+#include "tests/support/test_env.h"
 #include "tests/support/webhook_sink.h"
 
 using namespace xj::test;
@@ -28,7 +29,7 @@ struct Hub {
 
   Hub() {
     std::string secret_file = d.dir() + "/ngo.key";
-    std::ofstream(secret_file) << kSecret << "\n";
+    writeSecretFile(secret_file, kSecret + "\n");
     d.writePartners(
         R"({"partners": [{"org": "ngo-r", "name": "ngo-r", "services": ["food"], "townships": ["*"],)"
         R"( "channel": {"type": "webhook", "url": ")" +

@@ -1,5 +1,7 @@
 #include "tests/support/test_env.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -29,6 +31,16 @@ std::string makeTempDir(const std::string& prefix) {
   buf.push_back('\0');
   if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed for " + tmpl);
   return buf.data();
+}
+
+void writeSecretFile(const std::string& path, const std::string& text) {
+  ::unlink(path.c_str());  // O_EXCL below: a new file, so the mode is the one given here
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create the secret file " + path);
+  bool ok = ::fchmod(fd, 0600) == 0 &&
+            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot write the secret file " + path);
 }
 
 uint32_t testSeed(const std::string& what) {

@@ -12,6 +12,11 @@ namespace xj::test {
 // A new private directory $TMPDIR/<prefix>XXXXXX (TMPDIR unset: /tmp). Throws on failure.
 std::string makeTempDir(const std::string& prefix);
 
+// Writes `text` to a new file at mode 0600 whatever the umask, as scripts/run makes the hub's
+// secret files (the hub refuses a secret file that group or others may read or write). An
+// existing file is replaced. Throws on failure.
+void writeSecretFile(const std::string& path, const std::string& text);
+
 // A seed for a test's random choices: XJ_TEST_SEED if set, else a fresh random one. Always
 // printed (with `what`), so that a failure can be replayed with XJ_TEST_SEED=<seed>.
 uint32_t testSeed(const std::string& what);

@@ -27,3 +27,15 @@ TEST_CASE("format round-trips", "[time]") {
   REQUIRE(t);
   CHECK(xj::formatRfc3339(*t) == "2026-11-28T16:37:42.123Z");
 }
+
+TEST_CASE("RFC 3339 refuses an instant the system clock cannot hold", "[time]") {
+  // The clock counts 64-bit nanoseconds: 1677-09-21T00:12:43Z .. 2262-04-11T23:47:16Z.
+  for (const char* far :
+       {"0000-01-01T00:00:00Z", "1677-01-01T00:00:00Z", "1677-09-21T00:00:00Z",
+        "2262-04-12T00:00:00Z", "9999-12-31T23:59:59Z", "2262-04-11T23:00:00-08:00"}) {
+    INFO(far);
+    CHECK_FALSE(parseRfc3339(far));
+  }
+  CHECK(parseRfc3339("1677-09-22T00:00:00Z"));
+  CHECK(parseRfc3339("2262-04-10T23:59:59Z"));
+}
