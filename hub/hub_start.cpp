@@ -5,42 +5,30 @@
 #include <csignal>
 
 #include "adapters/envelope/outbound_codec.h"
-#include "config/partners_config.h"
-#include "config/routes_config.h"
-#include "config/villages_config.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
 #include "hub/hub_state.h"
+#include "hub/start_files.h"
 #include "hub/storage/fault_vfs.h"
 #include "routing/intake/intake.h"
 
 namespace xj {
 namespace {
 
+// The files, through the one loader --check-config uses too (hub/start_files.h).
 Status loadFiles(HubState& s) {
   const auto& cfg = s.config;
   Problems problems;
-  auto standards = household::loadStandards(cfg.standards_dir, problems);
-  if (!standards.isOk())
-    return Status::invalid("standards in " + cfg.standards_dir + ":\n" + formatProblems(problems));
-  s.standards_at_start = standards.value();
-  const TownshipDirectory& townships = s.standards_at_start->townships;
-  auto routes = loadRoutes(cfg.routes_path, townships, problems);
-  if (!routes.isOk()) return Status::invalid(cfg.routes_path + ":\n" + formatProblems(problems));
-  s.routes = std::make_unique<routing::RouteTableHolder>(routes.value());
-  auto partners = loadPartners(cfg.partners_path, townships, problems);
-  if (!partners.isOk())
-    return Status::invalid(cfg.partners_path + ":\n" + formatProblems(problems));
-  s.partners = std::make_unique<PartnerDirectoryHolder>(partners.value());
-  auto villages = loadVillages(cfg.villages_path, townships, problems);
-  if (!villages.isOk())
-    return Status::invalid(cfg.villages_path + ":\n" + formatProblems(problems));
-  s.places = villages.value();
-  auto keys = security::HmacPersonKeyer::load(cfg.store.key_file);
-  if (!keys.isOk()) return keys.status();
-  s.keys.emplace(std::move(keys).value());
+  StartFiles files;
+  if (auto st = loadStartFiles(cfg, files, problems); !st.isOk())
+    return Status::invalid(st.message() + ":\n" + formatProblems(problems));
+  s.standards_at_start = files.standards;
+  s.routes = std::make_unique<routing::RouteTableHolder>(files.routes);
+  s.partners = std::make_unique<PartnerDirectoryHolder>(files.partners);
+  s.places = files.places;
+  s.keys.emplace(std::move(*files.keys));
   s.reception = std::make_unique<reception::Reception>(
-      s.standards_at_start, townships, *s.routes, s.clock,
+      s.standards_at_start, s.standards_at_start->townships, *s.routes, s.clock,
       envelope::Limits{cfg.http.max_json_depth, std::nullopt}, *s.keys);
   return Status::ok();
 }

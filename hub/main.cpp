@@ -6,7 +6,7 @@
 #include "config/hub_config.h"
 #include "hub/core/log.h"
 #include "hub/hub.h"
-#include "hub/security/person_keys.h"
+#include "hub/start_files.h"
 
 namespace {
 int usage() {
@@ -43,16 +43,18 @@ int main(int argc, char** argv) {
     }
     config = loaded.value();
   }
-  // The person-key file is part of a working configuration: missing, unreadable, too short or
-  // open to others is an error here as it is at start-up.
-  if (auto keys = xj::security::HmacPersonKeyer::load(config.store.key_file); !keys.isOk()) {
-    std::fprintf(stderr, "%s: 1 problem(s):\n  /store/key_file: %s\n",
-                 config_path.empty() ? "(defaults)" : config_path.c_str(),
-                 keys.status().message().c_str());
-    return 1;
-  }
+  // Every file the daemon loads at start, through the loader start-up uses (hub/start_files.h):
+  // ok here means the daemon would start with them.
   if (check_only) {
-    std::printf("%s: ok\n", config_path.c_str());
+    const std::string name = config_path.empty() ? "(defaults)" : config_path;
+    xj::Problems problems;
+    xj::StartFiles files;
+    if (auto st = xj::loadStartFiles(config, files, problems); !st.isOk()) {
+      std::fprintf(stderr, "%s: %zu problem(s):\n%s", name.c_str(), problems.size(),
+                   xj::formatProblems(problems).c_str());
+      return 1;
+    }
+    std::printf("%s: ok\n", name.c_str());
     return 0;
   }
   xj::log::setLevel(config.log_level == "debug"   ? xj::log::Level::kDebug

@@ -2,11 +2,54 @@
 
 #include <rapidjson/document.h>
 
+#include "hub/security/crypto.h"
 #include "routing/exchange/exchange.h"
 
 namespace xj::envelope {
+namespace {
 
-bool parseExchangeEventJson(const std::string& text, ExchangeCommand& cmd, Problems& problems) {
+// An event id is named like a message id: 1 to 64 letters, digits and . _ - :
+bool isEventId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+          c == '_' || c == '-' || c == ':'))
+      return false;
+  return true;
+}
+const char* kEventIdRule = "must be 1 to 64 letters, digits and . _ - :";
+
+// The event's fields, each with its length, so that no two different events hash alike.
+std::string eventHash(const std::string& event, const std::string& status,
+                      const ExchangeCommand& cmd) {
+  std::string canon;
+  for (const std::string* f : {&event, &status, &cmd.reason, &cmd.outcome, &cmd.note})
+    canon += std::to_string(f->size()) + ":" + *f + ";";
+  return security::sha256Hex(canon);
+}
+
+// The event id from the body's `id` and the transport's (the HTTP Idempotency-Key header): either
+// names it; both must name the same.
+void readEventId(const rapidjson::Document& body, const std::string& header, ExchangeCommand& cmd,
+                 Problems& problems) {
+  std::string from_body;
+  if (auto it = body.FindMember("id"); it != body.MemberEnd()) {
+    if (!it->value.IsString() || !isEventId(it->value.GetString()))
+      problems.push_back({"/id", kEventIdRule});
+    else
+      from_body = it->value.GetString();
+  }
+  if (!header.empty() && !isEventId(header))
+    problems.push_back({"Idempotency-Key", kEventIdRule});
+  else if (!header.empty() && !from_body.empty() && header != from_body)
+    problems.push_back({"/id", "differs from the Idempotency-Key header: give one, or the same"});
+  cmd.event_id = header.empty() ? from_body : header;
+}
+
+}  // namespace
+
+bool parseExchangeEventJson(const std::string& text, ExchangeCommand& cmd, Problems& problems,
+                            const std::string& idempotency_key) {
   rapidjson::Document body;
   body.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.c_str(),
                                                                                      text.size());
@@ -31,6 +74,7 @@ bool parseExchangeEventJson(const std::string& text, ExchangeCommand& cmd, Probl
   cmd.outcome = field("outcome", 500);
   cmd.note = field("note", 2000);
   std::string exchange = field("exchange", 32);  // MQTT: which exchange (HTTP: the path)
+  readEventId(body, idempotency_key, cmd, problems);
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
     std::string k = it->name.GetString();
     if (k != "event" && k != "status" && k != "reason" && k != "outcome" && k != "note" &&
@@ -68,6 +112,7 @@ bool parseExchangeEventJson(const std::string& text, ExchangeCommand& cmd, Probl
       cmd.status_target = s;
     }
   }
+  cmd.event_hash = eventHash(event, status, cmd);
   return problems.empty();
 }
 

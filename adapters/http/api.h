@@ -60,7 +60,8 @@ struct ApiRequest {
   std::string target;  // path and query
   std::string content_type;
   std::string authorization;
-  std::string accept;  // the Accept header (reports: text/csv)
+  std::string accept;           // the Accept header (reports: text/csv)
+  std::string idempotency_key;  // the Idempotency-Key header (exchange events)
   std::string body;
   std::chrono::steady_clock::time_point started;
   PathParams params;  // filled by the router from the matched row

@@ -352,9 +352,9 @@ void ExchangesApi::exchangeDone(const ApiRequest& req, const Reply& reply,
       w.Key("exchange");
       writeExchange(w, r.exchange, true);
       w.EndObject();
-      return finish(
-          req, reply,
-          ApiResponse{ok_status, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+      ApiResponse res{ok_status, {buf.GetString(), buf.GetSize()}, "application/json", {}};
+      if (r.replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
+      return finish(req, reply, std::move(res));
     }
     case ExchangeCommandOutcome::kNotFound:
       return finish(req, reply, error(404, "not_found", "no such exchange or item"));
@@ -364,6 +364,11 @@ void ExchangesApi::exchangeDone(const ApiRequest& req, const Reply& reply,
       res.body += ",\"state\":\"" + std::string(toString(r.exchange.state)) + "\"}";
       return finish(req, reply, std::move(res));
     }
+    case ExchangeCommandOutcome::kEventIdReused:
+      return finish(req, reply,
+                    error(409, "idempotency_conflict",
+                          "the event id was used for another event; nothing was changed",
+                          {{r.path, r.problem}}));
     case ExchangeCommandOutcome::kUnavailable: {
       auto res = error(503, "storage_unavailable", "nothing was changed; try again later");
       res.headers.emplace_back("Retry-After", "5");
@@ -386,7 +391,7 @@ void ExchangesApi::event(ApiRequest request, Reply reply) {
   }
   ExchangeCommand cmd;
   Problems problems;
-  if (!envelope::parseExchangeEventJson(req->body, cmd, problems)) {
+  if (!envelope::parseExchangeEventJson(req->body, cmd, problems, req->idempotency_key)) {
     // Bad input like any other: counted, by whether the body was JSON at all.
     const bool malformed = problems.size() == 1 && problems[0].path.empty();
     countRejected(malformed ? "malformed" : "invalid");
@@ -399,6 +404,7 @@ void ExchangesApi::event(ApiRequest request, Reply reply) {
   }
   cmd.exchange_id = id;
   cmd.actor = principal.token_id;
+  cmd.caller_org = principal.org;
   if (principal.role == Role::kCharity) {
     cmd.party = ExchangeParty::kPartner;
     cmd.partner_org = principal.org;

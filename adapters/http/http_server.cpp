@@ -137,6 +137,7 @@ class Session : public std::enable_shared_from_this<Session> {
     api_req.content_type = std::string(req[bhttp::field::content_type]);
     api_req.authorization = std::string(req[bhttp::field::authorization]);
     api_req.accept = std::string(req[bhttp::field::accept]);
+    api_req.idempotency_key = std::string(req["Idempotency-Key"]);
     api_req.body = std::move(req.body());
     version_ = req.version();
     head_ = req.method() == bhttp::verb::head;

@@ -503,6 +503,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     in->payload = std::string();
     cmd.party = ExchangeParty::kPartner;
     cmd.partner_org = org;
+    cmd.caller_org = org;
     cmd.actor = org;
     auto self = shared_from_this();
     bool queued = service.report(std::move(cmd), [self, in, org, id](ExchangeCommandResult r) {
@@ -525,6 +526,11 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
           return self->sendReceipt(*in, org,
                                    refusal(envelope::ReceiptStatus::kRejected, id,
                                            {{r.path, r.problem}}, "not a legal move"));
+        case ExchangeCommandOutcome::kEventIdReused:
+          self->outcome("feedback", "conflict").inc();
+          return self->sendReceipt(*in, org,
+                                   refusal(envelope::ReceiptStatus::kConflict, id,
+                                           {{r.path, r.problem}}, "the id names another event"));
         case ExchangeCommandOutcome::kUnavailable:
           self->outcome("feedback", "unavailable").inc();
           return self->sendReceipt(*in, org,

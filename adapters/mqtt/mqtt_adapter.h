@@ -19,7 +19,9 @@
 // body of POST /v1/exchanges/{id}/events plus `exchange`: "ex-N" and an optional `id`) goes to
 // the work service's report(), as the partner side, exactly like the HTTP endpoint; the
 // receipt says accepted (with the new state) or rejected with the problems (an illegal move
-// names the state and the legal moves; another org's exchange is "no such exchange").
+// names the state and the legal moves; another org's exchange is "no such exchange"). The `id`
+// is the event id too: a resend is answered with the original receipt and changes nothing, the
+// id reused for another event gets a conflict receipt.
 //
 // Limits, at Paho's callback (before any copy): a payload over `max_payload_bytes` is answered
 // `rejected` ("payload too large"); beyond `max_pending` messages or `max_pending_bytes` held

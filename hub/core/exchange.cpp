@@ -43,7 +43,14 @@ constexpr bool complete(const Names<E, N>& t) {
     if (static_cast<size_t>(t[i].first) != i) return false;
   return true;
 }
-static_assert(complete(kStates) && complete(kEvents) && complete(kSides) && complete(kDirections));
+constexpr Names<ExchangeCommandOutcome, 5> kCommandOutcomes = {
+    {{ExchangeCommandOutcome::kOk, "ok"},
+     {ExchangeCommandOutcome::kNotFound, "not_found"},
+     {ExchangeCommandOutcome::kConflict, "conflict"},
+     {ExchangeCommandOutcome::kUnavailable, "unavailable"},
+     {ExchangeCommandOutcome::kEventIdReused, "event_id_reused"}}};
+static_assert(complete(kStates) && complete(kEvents) && complete(kSides) && complete(kDirections) &&
+              complete(kCommandOutcomes));
 
 template <class E, size_t N>
 std::optional<E> parse(const Names<E, N>& t, std::string_view s) {
@@ -60,7 +67,13 @@ std::string_view toString(ExchangeSide v) { return kSides[static_cast<size_t>(v)
 std::string_view toString(ExchangeDirection v) {
   return kDirections[static_cast<size_t>(v)].second;
 }
+std::string_view toString(ExchangeCommandOutcome v) {
+  return kCommandOutcomes[static_cast<size_t>(v)].second;
+}
 std::optional<ExchangeState> parseExchangeState(std::string_view s) { return parse(kStates, s); }
+std::optional<ExchangeCommandOutcome> parseExchangeCommandOutcome(std::string_view s) {
+  return parse(kCommandOutcomes, s);
+}
 std::optional<ExchangeEvent> parseExchangeEvent(std::string_view s) { return parse(kEvents, s); }
 std::optional<ExchangeSide> parseExchangeSide(std::string_view s) { return parse(kSides, s); }
 std::optional<ExchangeDirection> parseExchangeDirection(std::string_view s) {

@@ -148,15 +148,42 @@ struct ExchangeCommand {
   std::string reason;
   std::string outcome;
   std::string note;
+  // kEvent named by its sender (HTTP: the Idempotency-Key header or the body's `id`; MQTT: the
+  // feedback's `id`): applied once; a resend gets the answer the first one got. Empty: not
+  // deduplicated. `event_hash` fingerprints the event's fields (not the id and not the
+  // exchange), so that a resend is told from another event under the same id.
+  std::string event_id;
+  std::string event_hash;
+  std::string caller_org;   // the caller's organisation (its token's org, or the topic's)
+  std::string event_scope;  // whose ids these are: set by the work service from party and org
 };
 
-enum class ExchangeCommandOutcome { kOk, kNotFound, kConflict, kUnavailable };
+// kEventIdReused: the command's event id was used before for another event (other fields or
+// another exchange); nothing was changed.
+enum class ExchangeCommandOutcome { kOk, kNotFound, kConflict, kUnavailable, kEventIdReused };
+
+std::string_view toString(ExchangeCommandOutcome v);
+std::optional<ExchangeCommandOutcome> parseExchangeCommandOutcome(std::string_view s);
 
 struct ExchangeCommandResult {
   ExchangeCommandOutcome outcome = ExchangeCommandOutcome::kUnavailable;
   std::string problem;  // kConflict: the current state and the legal moves
   std::string path;     // kConflict: the request field at fault
   ExchangeRecord exchange;
+  bool replayed = false;  // the answer recorded for the command's event id; nothing changed
+};
+
+// An exchange event stored under its sender's event id with the answer it got, in the
+// transaction that applied it. Of `result.exchange` the store keeps the fields an event changes
+// (state, reason, outcome, updated_at, timeline_seq, due, overdue, progress_due,
+// progress_overdue) as they were answered; the others are the exchange's, which no event changes.
+struct ExchangeEventRecord {
+  std::string scope;  // whose ids: ExchangeCommand::event_scope
+  std::string event_id;
+  std::string event_hash;
+  int64_t exchange_id = 0;  // the exchange the event named
+  std::string at;
+  ExchangeCommandResult result;
 };
 
 // Which exchanges a reader asks for: those of one partner, those of some townships, or all.

@@ -181,6 +181,14 @@ class WorkTransaction {
   virtual Result<std::vector<int64_t>> exchangesProgressDueBefore(const std::string& date) = 0;
   // Exchanges escalated for no progress report (and none since), counted by partner.
   virtual Result<std::vector<std::pair<std::string, int64_t>>> progressOverdueExchanges() = 0;
+
+  // Exchange events by their sender's event id (exchange.h: ExchangeEventRecord): the one
+  // recorded under (scope, event_id), nullopt when none.
+  virtual Result<std::optional<ExchangeEventRecord>> findExchangeEvent(
+      const std::string& scope, const std::string& event_id) = 0;
+  // Records one; a (scope, event_id) already recorded is a kConflict (the caller's bug: it looks
+  // first; the batch rolls back).
+  virtual Status recordExchangeEvent(const ExchangeEventRecord& event) = 0;
 };
 
 }  // namespace xj

@@ -295,6 +295,32 @@ UPDATE items SET id_key = xj_person_key(id_key) WHERE id_key != '';
 UPDATE items SET phone_key = xj_person_key(phone_key) WHERE phone_key != '';
 UPDATE person_categories SET id_key = xj_person_key(id_key);
 )sql",
+    // 17: exchange events named by their sender's event id, with the answer each got, so that a
+    // resend (MQTT publishers resend until they hold a receipt) is answered the same and changes
+    // nothing. Keyed by whose ids they are and the id (WITHOUT ROWID: the key is the lookup); the
+    // exchange's fields an event changes are kept as answered.
+    R"sql(
+CREATE TABLE exchange_events (
+  scope            TEXT NOT NULL,
+  event_id         TEXT NOT NULL,
+  event_hash       TEXT NOT NULL,
+  exchange_id      INTEGER NOT NULL,
+  at               TEXT NOT NULL,
+  outcome          TEXT NOT NULL,
+  problem          TEXT NOT NULL,
+  path             TEXT NOT NULL,
+  state            TEXT NOT NULL,
+  reason           TEXT NOT NULL,
+  ex_outcome       TEXT NOT NULL,
+  updated_at       TEXT NOT NULL,
+  timeline_seq     INTEGER NOT NULL,
+  due              TEXT NOT NULL,
+  overdue          INTEGER NOT NULL,
+  progress_due     TEXT NOT NULL,
+  progress_overdue INTEGER NOT NULL,
+  PRIMARY KEY (scope, event_id)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -488,6 +488,66 @@ SqliteWorkTransaction::progressOverdueExchanges() {
   return out;
 }
 
+Result<std::optional<ExchangeEventRecord>> SqliteWorkTransaction::findExchangeEvent(
+    const std::string& scope, const std::string& event_id) {
+  auto st = db_.cached(Sql::kFindExchangeEvent);
+  st.bind(1, scope).bind(2, event_id);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<ExchangeEventRecord>();
+  if (rc != SQLITE_ROW) return fail("find exchange event");
+  ExchangeEventRecord r;
+  r.scope = scope;
+  r.event_id = event_id;
+  r.event_hash = st.text(0);
+  r.exchange_id = st.int64(1);
+  r.at = st.text(2);
+  r.result.outcome =
+      parseExchangeCommandOutcome(st.text(3)).value_or(ExchangeCommandOutcome::kUnavailable);
+  r.result.problem = st.text(4);
+  r.result.path = st.text(5);
+  ExchangeRecord& e = r.result.exchange;
+  e.exchange_id = r.exchange_id;
+  e.ex_id = exchangeIdOf(e.exchange_id);
+  e.state = parseExchangeState(st.text(6)).value_or(ExchangeState::kRequested);
+  e.reason = st.text(7);
+  e.outcome = st.text(8);
+  e.updated_at = st.text(9);
+  e.timeline_seq = st.int64(10);
+  e.due = st.text(11);
+  e.overdue = st.int64(12) != 0;
+  e.progress_due = st.text(13);
+  e.progress_overdue = st.int64(14) != 0;
+  return std::optional<ExchangeEventRecord>(std::move(r));
+}
+
+Status SqliteWorkTransaction::recordExchangeEvent(const ExchangeEventRecord& ev) {
+  const ExchangeRecord& e = ev.result.exchange;
+  auto st = db_.cached(Sql::kInsertExchangeEvent);
+  st.bind(1, ev.scope)
+      .bind(2, ev.event_id)
+      .bind(3, ev.event_hash)
+      .bind(4, ev.exchange_id)
+      .bind(5, ev.at)
+      .bind(6, toString(ev.result.outcome))
+      .bind(7, ev.result.problem)
+      .bind(8, ev.result.path)
+      .bind(9, toString(e.state))
+      .bind(10, e.reason)
+      .bind(11, e.outcome)
+      .bind(12, e.updated_at)
+      .bind(13, e.timeline_seq)
+      .bind(14, e.due)
+      .bind(15, static_cast<int64_t>(e.overdue ? 1 : 0))
+      .bind(16, e.progress_due)
+      .bind(17, static_cast<int64_t>(e.progress_overdue ? 1 : 0));
+  if (st.step() != SQLITE_DONE) {
+    if ((db_.lastErrorCode() & 0xff) == SQLITE_CONSTRAINT)
+      return Status::conflict("exchange event: id already recorded");
+    return fail("record exchange event");
+  }
+  return Status::ok();
+}
+
 Result<std::vector<std::pair<std::string, int64_t>>> SqliteWorkTransaction::exchangesByState() {
   auto st = db_.cached(Sql::kExchangeStateCounts);
   std::vector<std::pair<std::string, int64_t>> out;

@@ -60,6 +60,9 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Result<std::vector<std::pair<std::string, int64_t>>> exchangesByState() override;
   Result<std::vector<int64_t>> exchangesProgressDueBefore(const std::string& date) override;
   Result<std::vector<std::pair<std::string, int64_t>>> progressOverdueExchanges() override;
+  Result<std::optional<ExchangeEventRecord>> findExchangeEvent(
+      const std::string& scope, const std::string& event_id) override;
+  Status recordExchangeEvent(const ExchangeEventRecord& event) override;
 
   // Whether this transaction inserted or changed an exchange (the store then refreshes the
   // exchange counts in /metrics after the commit).

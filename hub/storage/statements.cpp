@@ -243,6 +243,15 @@ constexpr Entry kTable[] = {
     {Sql::kOutboxPendingOfPartner, "outbox_pending_of_partner",
      "SELECT " XJ_OUTBOX_COLUMNS " FROM outbox WHERE partner=?1 AND state = 'pending' AND "
      "id > ?2 ORDER BY id LIMIT ?3"},
+    {Sql::kFindExchangeEvent, "find_exchange_event",
+     "SELECT event_hash, exchange_id, at, outcome, problem, path, state, reason, ex_outcome, "
+     "updated_at, timeline_seq, due, overdue, progress_due, progress_overdue FROM exchange_events "
+     "WHERE scope=?1 AND event_id=?2"},
+    {Sql::kInsertExchangeEvent, "insert_exchange_event",
+     "INSERT INTO exchange_events(scope, event_id, event_hash, exchange_id, at, outcome, problem, "
+     "path, state, reason, ex_outcome, updated_at, timeline_seq, due, overdue, progress_due, "
+     "progress_overdue) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+     "?16, ?17)"},
 };
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS

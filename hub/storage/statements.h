@@ -95,6 +95,9 @@ enum class Sql {
   kExchangesProgressOverdue,    // exchanges escalated for no progress, by partner
   // the outbox's bounded memory
   kOutboxPendingOfPartner,  // one partner's pending rows after an id, oldest first
+  // exchange events by their sender's id
+  kFindExchangeEvent,  // by (scope, event_id)
+  kInsertExchangeEvent,
   kCount
 };
 

@@ -1,5 +1,7 @@
 // The write job of an exchange command (WorkStore::submitExchange): a referral out from an item
 // to a partner, or a side's report on an exchange, decided by routing/exchange/exchange_policy.h.
+// A report named by an event id is applied once: the id and the answer are recorded in the same
+// transaction, and a resend gets that answer with nothing changed.
 //
 // Thread: built on any thread; run by the store's writer (write_job.h).
 #pragma once

@@ -129,6 +129,11 @@ bool WorkService::report(ExchangeCommand cmd,
                          std::function<void(ExchangeCommandResult)> done) const {
   cmd.kind = ExchangeCommand::Kind::kEvent;
   cmd.at = formatRfc3339(deps_.clock.now());
+  // A partner's event ids are its organisation's, over HTTP and MQTT alike (a report resent over
+  // the other transport is still a resend); civil affairs' are its staff organisation's.
+  if (!cmd.event_id.empty())
+    cmd.event_scope = cmd.party == ExchangeParty::kPartner ? "partner:" + cmd.partner_org
+                                                           : "civil_affairs:" + cmd.caller_org;
   return deps_.work.submitExchange(std::move(cmd), std::move(done));
 }
 

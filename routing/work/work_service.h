@@ -115,7 +115,10 @@ class WorkService {
                 std::function<void(ReferralAnswer)> done) const;
 
   // A side's report on an exchange (HTTP for staff and partners, MQTT feedback for partners):
-  // the caller has set the party, its scope and the event. False: not queued.
+  // the caller has set the party, its scope and the event. An event with an event id is applied
+  // once per organisation and id (the partner's org, or the staff's): a resend gets the recorded
+  // answer and changes nothing; the id used for another event is kEventIdReused (the write job,
+  // exchange_job.h, decides in the event's transaction). False: not queued.
   bool report(ExchangeCommand cmd, std::function<void(ExchangeCommandResult)> done) const;
 
   // The overdue sweep as of `today` (YYYY-MM-DD, China Standard Time): the escalation queue

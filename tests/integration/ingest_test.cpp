@@ -371,8 +371,10 @@ TEST_CASE("config errors are all reported and the daemon refuses to start", "[co
   CHECK(out.find("/http/port") != std::string::npos);
   CHECK(out.find("/http/threads") != std::string::npos);
   CHECK(out.find("/store/bogus") != std::string::npos);
-  // The example config is valid where its key file (store.key_file, var/xianjie.key) exists.
+  // The example config is valid where its key file (store.key_file, var/xianjie.key) exists
+  // and its relative paths (config/...) lead to the shipped files, as from the repository root.
   std::string example = std::string(XJ_SOURCE_DIR) + "/config/hub.example.jsonc";
+  runCommand("ln -s '" + std::string(XJ_SOURCE_DIR) + "/config' '" + dir + "/config'");
   out =
       runCommand("cd " + dir + " && " + XJ_DAEMON + " --check-config " + example + " 2>&1", &code);
   CHECK(code == 1);

@@ -414,6 +414,37 @@ MemoryWorkTransaction::progressOverdueExchanges() {
   return countByPartner(exchanges_, [](const ExchangeRecord& e) { return e.progress_overdue; });
 }
 
+Result<std::optional<ExchangeEventRecord>> MemoryWorkTransaction::findExchangeEvent(
+    const std::string& scope, const std::string& event_id) {
+  auto it = exchange_events_.find({scope, event_id});
+  if (it == exchange_events_.end()) return std::optional<ExchangeEventRecord>();
+  return std::optional<ExchangeEventRecord>(it->second);
+}
+
+Status MemoryWorkTransaction::recordExchangeEvent(const ExchangeEventRecord& event) {
+  if (exchange_events_.count({event.scope, event.event_id}))
+    return Status::conflict("exchange event: id already recorded");
+  // What the SQLite store keeps of the answer's exchange: the fields events change.
+  ExchangeEventRecord kept = event;
+  const ExchangeRecord& e = event.result.exchange;
+  ExchangeRecord& k = kept.result.exchange;
+  k = ExchangeRecord{};
+  k.exchange_id = event.exchange_id;  // the exchange the event named
+  k.ex_id = exchangeIdOf(event.exchange_id);
+  k.state = e.state;
+  k.reason = e.reason;
+  k.outcome = e.outcome;
+  k.updated_at = e.updated_at;
+  k.timeline_seq = e.timeline_seq;
+  k.due = e.due;
+  k.overdue = e.overdue;
+  k.progress_due = e.progress_due;
+  k.progress_overdue = e.progress_overdue;
+  kept.result.replayed = false;
+  exchange_events_[{event.scope, event.event_id}] = std::move(kept);
+  return Status::ok();
+}
+
 void MemoryWorkTransaction::requestReplay(int64_t outbox_id, const std::string& actor,
                                           const std::string& at) {
   replay_requests_.push_back({outbox_id, actor, at, false});

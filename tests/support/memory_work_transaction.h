@@ -74,6 +74,9 @@ class MemoryWorkTransaction final : public WorkTransaction {
   Result<std::vector<std::pair<std::string, int64_t>>> overdueExchanges() override;
   Result<std::vector<int64_t>> exchangesProgressDueBefore(const std::string& date) override;
   Result<std::vector<std::pair<std::string, int64_t>>> progressOverdueExchanges() override;
+  Result<std::optional<ExchangeEventRecord>> findExchangeEvent(
+      const std::string& scope, const std::string& event_id) override;
+  Status recordExchangeEvent(const ExchangeEventRecord& event) override;
 
   // What `xianjie outbox replay` writes: a request the running hub applies later.
   void requestReplay(int64_t outbox_id, const std::string& actor, const std::string& at);
@@ -122,6 +125,7 @@ class MemoryWorkTransaction final : public WorkTransaction {
   std::map<int64_t, ExchangeRecord> exchanges_;
   std::vector<std::pair<int64_t, ExchangeTimelineEntry>> timelines_;
   std::map<std::string, int64_t> exchange_states_;  // every state that ever had one
+  std::map<std::pair<std::string, std::string>, ExchangeEventRecord> exchange_events_;
   std::vector<OutboxRecord> enqueued_;
   int events_appended_ = 0;
   bool exchanges_changed_ = false;

@@ -601,3 +601,65 @@ CONTRACT_TEST("late exchanges come by due day; exchanges are counted by state an
   CHECK(tx.exchangesByState().value() == std::vector<std::pair<std::string, int64_t>>{
                                              {"accepted", 1}, {"received", 1}, {"requested", 1}});
 }
+
+CONTRACT_TEST("an exchange event is recorded once per scope and id, with its answer") {
+  TestType s;
+  auto& tx = s.tx();
+  CHECK_FALSE(tx.findExchangeEvent("partner:charity-a", "fb-1").value().has_value());
+  ExchangeEventRecord rec;
+  rec.scope = "partner:charity-a";
+  rec.event_id = "fb-1";
+  rec.event_hash = "hash-1";
+  rec.exchange_id = 7;
+  rec.at = "2026-12-07T10:00:00Z";
+  rec.result.outcome = ExchangeCommandOutcome::kOk;
+  ExchangeRecord& e = rec.result.exchange;
+  e.exchange_id = 7;
+  e.ex_id = "ex-7";
+  e.partner = "charity-a";  // not kept: no event changes it
+  e.state = ExchangeState::kOnHold;
+  e.reason = "in hospital";
+  e.updated_at = "2026-12-07T10:00:00Z";
+  e.timeline_seq = 4;
+  e.due = "2026-12-09";
+  e.progress_due = "2026-12-20";
+  e.progress_overdue = true;
+  REQUIRE(tx.recordExchangeEvent(rec).isOk());
+
+  auto found = tx.findExchangeEvent("partner:charity-a", "fb-1").value();
+  REQUIRE(found.has_value());
+  CHECK(found->event_hash == "hash-1");
+  CHECK(found->exchange_id == 7);
+  CHECK(found->at == "2026-12-07T10:00:00Z");
+  CHECK(found->result.outcome == ExchangeCommandOutcome::kOk);
+  CHECK_FALSE(found->result.replayed);
+  const ExchangeRecord& f = found->result.exchange;
+  CHECK(f.exchange_id == 7);
+  CHECK(f.ex_id == "ex-7");
+  CHECK(f.partner.empty());
+  CHECK(f.state == ExchangeState::kOnHold);
+  CHECK(f.reason == "in hospital");
+  CHECK(f.outcome.empty());
+  CHECK(f.updated_at == "2026-12-07T10:00:00Z");
+  CHECK(f.timeline_seq == 4);
+  CHECK(f.due == "2026-12-09");
+  CHECK_FALSE(f.overdue);
+  CHECK(f.progress_due == "2026-12-20");
+  CHECK(f.progress_overdue);
+
+  // The ids are per scope; a taken one is refused.
+  CHECK_FALSE(tx.findExchangeEvent("partner:charity-b", "fb-1").value().has_value());
+  CHECK(tx.recordExchangeEvent(rec).code() == StatusCode::kConflict);
+  ExchangeEventRecord refused = rec;
+  refused.scope = "civil_affairs:jiangnan-team";
+  refused.result = {};
+  refused.result.outcome = ExchangeCommandOutcome::kConflict;
+  refused.result.path = "/event";
+  refused.result.problem = "not from requested";
+  REQUIRE(tx.recordExchangeEvent(refused).isOk());
+  auto back = tx.findExchangeEvent("civil_affairs:jiangnan-team", "fb-1").value();
+  REQUIRE(back.has_value());
+  CHECK(back->result.outcome == ExchangeCommandOutcome::kConflict);
+  CHECK(back->result.path == "/event");
+  CHECK(back->result.problem == "not from requested");
+}
