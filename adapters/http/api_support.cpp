@@ -48,6 +48,14 @@ ApiShared::ApiShared(ApiDeps d)
 
 // Who may read a stored message (it holds names, ID numbers, phones): its own source; admin;
 // county-wide staff; staff whose townships include the message's township.
+bool maySeeQueue(const Principal& p, const routing::Queue& q) {
+  if (p.role == Role::kAdmin) return true;
+  if (p.role != Role::kStaff) return false;
+  if (p.townships.empty()) return true;  // county staff
+  return !q.township.empty() &&
+         std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
+}
+
 bool ApiHandlers::mayRead(const Principal& p, const StoredMessage& m) {
   switch (p.role) {
     case Role::kAdmin:

@@ -23,6 +23,10 @@ namespace xj::http {
 ApiResponse errorResponse(int status, const std::string& code, const std::string& message,
                           const Problems& problems = {});
 
+// Who may see a queue and its items: admin, county staff (no township), and staff of the
+// queue's township. One rule for the queues and the exchanges handlers.
+bool maySeeQueue(const Principal& p, const routing::Queue& q);
+
 // Owned by Api and outlives every handler; shared by all connections.
 struct ApiShared {
   explicit ApiShared(ApiDeps d);

@@ -33,14 +33,6 @@ bool inScope(const Principal& p, const ExchangeRecord& ex) {
          std::find(p.townships.begin(), p.townships.end(), ex.township) != p.townships.end();
 }
 
-bool canSeeQueue(const Principal& p, const routing::Queue& q) {
-  if (p.role == Role::kAdmin) return true;
-  if (p.role != Role::kStaff) return false;
-  if (p.townships.empty()) return true;
-  return !q.township.empty() &&
-         std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
-}
-
 void writePartners(JsonWriter& w, const std::vector<Partner>& ps) {
   w.StartArray();
   for (const auto& p : ps) {
@@ -321,7 +313,7 @@ void ExchangesApi::suggestions(ApiRequest request, Reply reply) {
   if (!problems.empty())
     return finish(*req, reply,
                   counted("invalid", error(400, "invalid_query", "bad query", problems)));
-  if (!canSeeQueue(principal, *queue))
+  if (!maySeeQueue(principal, *queue))
     return finish(*req, reply, error(403, "forbidden", "this queue is outside your townships"));
   bool queued = deps_.work.getItem(
       queue->id, item,
@@ -445,7 +437,7 @@ void ExchangesApi::create(ApiRequest request, Reply reply) {
   readReferral(body, cmd, problems);
   deps_.service.referOut(
       std::move(cmd), std::move(problems),
-      [principal](const routing::Queue& q) { return canSeeQueue(principal, q); },
+      [principal](const routing::Queue& q) { return maySeeQueue(principal, q); },
       [this, req, reply](routing::ReferralAnswer a) { referralDone(*req, reply, a); });
 }
 

@@ -163,14 +163,6 @@ std::string itemPageJson(const ItemDetail& d) {
   return {buf.GetString(), buf.GetSize()};
 }
 
-bool canSee(const Principal& p, const routing::Queue& q) {
-  if (p.role == Role::kAdmin) return true;
-  if (p.role != Role::kStaff) return false;
-  if (p.townships.empty()) return true;  // county staff
-  return !q.township.empty() &&
-         std::find(p.townships.begin(), p.townships.end(), q.township) != p.townships.end();
-}
-
 // The fields of an action's body; every problem is added to `problems`.
 class BodyFields {
  public:
@@ -231,7 +223,7 @@ std::vector<std::string> readActionFields(const ApiDeps& deps, const routing::Ro
       auto target = deps.tokens.active(ar.new_owner);
       if (!target || (target->role != Role::kStaff && target->role != Role::kAdmin))
         problems.push_back({"/to", "must be the id of an active staff or admin token"});
-      else if (!canSee(*target, queue))
+      else if (!maySeeQueue(*target, queue))
         problems.push_back({"/to", "that token may not see this queue (outside its townships)"});
     }
     return {"to", "reason"};
@@ -273,7 +265,7 @@ std::optional<QueuesApi::QueueCall> QueuesApi::openQueue(ApiRequest req, const R
     finish(*call.req, reply, error(404, "not_found", "no such queue"));
     return std::nullopt;
   }
-  if (!canSee(call.who, *call.queue)) {
+  if (!maySeeQueue(call.who, *call.queue)) {
     // Logged with ids only: who (token id) and which queue, never what is in it.
     log::info("queue_forbidden", {{"token", call.who.token_id}, {"queue", call.queue->id}});
     finish(*call.req, reply, error(403, "forbidden", "this queue is outside your townships"));
@@ -298,7 +290,7 @@ void QueuesApi::list(ApiRequest req, Reply reply) {
         w.Key("queues");
         w.StartArray();
         for (const auto& q : table->queues) {
-          if (!canSee(principal, q)) continue;
+          if (!maySeeQueue(principal, q)) continue;
           const QueueCount* c = nullptr;
           for (const auto& x : *counts)
             if (x.queue == q.id) c = &x;

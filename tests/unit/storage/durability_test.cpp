@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
 #include "adapters/envelope/outbound_codec.h"
 #include "hub/core/metrics.h"
 #include "hub/storage/fault_vfs.h"
@@ -26,18 +27,6 @@ using namespace xj::storage;
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path dir;
-  TempDir() {
-    dir = std::filesystem::temp_directory_path() / ("xj-durability-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-};
 
 // A message with no person in it: durability does not depend on what is stored.
 IngestRecord record(int n) {
@@ -59,7 +48,7 @@ IngestRecord record(int n) {
 
 TEST_CASE("every acknowledged batch was synced to disk first; synchronous is FULL",
           "[storage][durability]") {
-  TempDir t;
+  xj::test::TempDir t("durability");
   StoreConfig config;
   config.path = (t.dir / "hub.db").string();
   config.key_file = (t.dir / "hub.key").string();

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/temp_dir.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/sqlite_db.h"
 
@@ -16,18 +17,6 @@ using namespace xj::storage;
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path dir;
-  TempDir() {
-    dir = std::filesystem::temp_directory_path() / ("xj-pagesize-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-};
 
 int64_t pageSize(Db& db) {
   auto st = db.prepare("PRAGMA page_size");
@@ -38,7 +27,7 @@ int64_t pageSize(Db& db) {
 }  // namespace
 
 TEST_CASE("a new database gets 2,048-byte pages; an existing one keeps its own", "[storage]") {
-  TempDir t;
+  xj::test::TempDir t("pagesize");
   SECTION("new") {
     auto db = Db::open((t.dir / "new.db").string(), false);
     REQUIRE(db.isOk());

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "tests/support/temp_dir.h"
 #include "hub/core/metrics.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_store.h"
@@ -28,20 +29,6 @@ using namespace xj::storage;
 
 namespace {
 
-struct TempDir {
-  std::filesystem::path dir;
-  TempDir() {
-    static std::atomic<int> n{0};
-    dir = std::filesystem::temp_directory_path() /
-          ("xj-writer-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-};
 
 // A message with no person in it: what the writer does with it does not depend on its content.
 IngestRecord record(const std::string& id) {
@@ -107,7 +94,7 @@ class NoopJob final : public WriteJob {
   Answers& answers_;
 };
 
-StoreConfig storeIn(const TempDir& t) {
+StoreConfig storeIn(const xj::test::TempDir& t) {
   StoreConfig config;
   config.path = (t.dir / "hub.db").string();
   config.key_file = (t.dir / "hub.key").string();
@@ -128,7 +115,7 @@ std::string messageIds(const std::string& path) {
 
 TEST_CASE("a batch with a failed job answers every job unavailable and stores none of it",
           "[storage][writer]") {
-  TempDir t;
+  xj::test::TempDir t("writer");
   StoreConfig config = storeIn(t);
   MetricsRegistry metrics;
   routing::PolicyJobs jobs{envelope::outboundBodies()};
@@ -172,7 +159,7 @@ TEST_CASE("a batch with a failed job answers every job unavailable and stores no
 
 TEST_CASE("inbound messages count against queue_capacity; other writes have their own room",
           "[storage][rooms]") {
-  TempDir t;
+  xj::test::TempDir t("writer");
   StoreConfig config = storeIn(t);
   config.queue_capacity = 2;
   MetricsRegistry metrics;
