@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "adapters/http/tls_context.h"
 #include "config/hub_config.h"
 #include "hub/core/log.h"
 #include "hub/hub.h"
@@ -50,6 +51,15 @@ int main(int argc, char** argv) {
                  config_path.empty() ? "(defaults)" : config_path.c_str(),
                  keys.status().message().c_str());
     return 1;
+  }
+  // So are the HTTPS certificate and key (present, matching, the key not open to others).
+  if (!config.http.tls.cert_file.empty()) {
+    if (auto tls = xj::http::loadTlsContext(config.http.tls); !tls.isOk()) {
+      std::fprintf(stderr, "%s: 1 problem(s):\n  /http/tls: %s\n",
+                   config_path.empty() ? "(defaults)" : config_path.c_str(),
+                   tls.status().message().c_str());
+      return 1;
+    }
   }
   if (check_only) {
     std::printf("%s: ok\n", config_path.c_str());
