@@ -1,7 +1,9 @@
 #include "config/hub_config.h"
 
+#include <arpa/inet.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -93,6 +95,17 @@ std::string formatProblems(const Problems& problems) {
   return out;
 }
 
+bool isLoopbackAddress(const std::string& address) {
+  unsigned char v4[4];
+  if (::inet_pton(AF_INET, address.c_str(), v4) == 1) return v4[0] == 127;
+  unsigned char v6[16];
+  if (::inet_pton(AF_INET6, address.c_str(), v6) != 1) return false;
+  static const unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(v6, v6 + 16, kLoopback)) return true;
+  return std::equal(v6, v6 + 12, kMapped) && v6[12] == 127;
+}
+
 Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
   HubConfig cfg;
   cfg.config_path = path;
@@ -112,6 +125,15 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
       {"max_connections", intField(h.max_connections, 1, 1'000'000)},
       {"max_pipelined_bytes", intField(h.max_pipelined_bytes, 16 * 1024, 64 << 20)},
       {"max_json_depth", intField(h.max_json_depth, 4, 256)},
+      {"allow_plaintext", boolField(h.allow_plaintext)},
+  };
+  std::map<std::string, Setter> tls_fields = {
+      {"cert_file", stringField(h.tls.cert_file, true)},
+      {"key_file", stringField(h.tls.key_file, true)},
+      {"expiry_warn_days", intField(h.tls.expiry_warn_days, 0, 3650)},
+  };
+  http_fields["tls"] = [&](const rapidjson::Value& v, const std::string& p, Problems& pr) {
+    walkObject(v, p, tls_fields, pr);
   };
   std::map<std::string, Setter> store_fields = {
       {"path", stringField(s.path)},
@@ -165,6 +187,15 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
     problems.push_back({"/mqtt/uri", "must start with tcp://, ssl://, mqtt:// or mqtts://"});
   if (m.topic_prefix.find_first_of("+#") != std::string::npos)
     problems.push_back({"/mqtt/topic_prefix", "must not contain + or #"});
+  if (h.tls.cert_file.empty() != h.tls.key_file.empty())
+    problems.push_back(
+        {"/http/tls/key_file", "a certificate needs its key, and a key its certificate"});
+  if (h.tls.cert_file.empty() && !h.allow_plaintext && !isLoopbackAddress(h.listen))
+    problems.push_back(
+        {"/http/listen", "plain HTTP on " + h.listen +
+                             " would carry tokens and personal data readable on the network: set "
+                             "http.tls.cert_file and key_file (or http.allow_plaintext: true, "
+                             "e.g. behind a TLS-terminating proxy)"});
   if (m.tls_cert.empty() != m.tls_key.empty())
     problems.push_back(
         {"/mqtt/tls_key", "a client certificate needs its key, and a key its certificate"});

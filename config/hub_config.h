@@ -10,6 +10,14 @@
 
 namespace xj {
 
+// HTTPS on the listener (adapters/http/tls_context.h). Off while cert_file is empty.
+struct HttpTlsConfig {
+  std::string cert_file;  // PEM: the server certificate, then any intermediates
+  std::string key_file;   // PEM private key: a secret, refused if group or others may read it
+  // /metrics always shows the seconds left; under this many days the log warns once a day.
+  int expiry_warn_days = 30;
+};
+
 struct HttpConfig {
   std::string listen = "127.0.0.1";
   int port = 8080;  // 0 picks a free port (tests)
@@ -20,6 +28,10 @@ struct HttpConfig {
   int max_connections = 4096;
   int max_pipelined_bytes = 256 * 1024;  // read buffer cap: bounds what a client can pipeline
   int max_json_depth = 32;
+  HttpTlsConfig tls;
+  // Plain HTTP on an address other than loopback sends tokens and ID numbers readable over the
+  // network: refused at start unless this is set (a TLS-terminating proxy in front, say).
+  bool allow_plaintext = false;
 };
 
 struct StoreConfig {
@@ -79,5 +91,9 @@ struct HubConfig {
 Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems);
 
 std::string formatProblems(const Problems& problems);
+
+// Whether `address` (a numeric IPv4 or IPv6 address) is a loopback address (127.0.0.0/8, ::1,
+// or IPv4 loopback mapped into IPv6).
+bool isLoopbackAddress(const std::string& address);
 
 }  // namespace xj

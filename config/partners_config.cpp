@@ -129,11 +129,17 @@ DeliveryChannel readChannel(const Value& v, const std::string& path, bool allow_
   };
   if (type == "webhook") {
     c.type = ChannelType::kWebhook;
-    checkKeys(v, path, {"type", "url", "secret_file"}, p);
+    checkKeys(v, path, {"type", "url", "secret_file", "ca_file"}, p);
     if (readString(v, "url", path, true, c.url, p) && c.url.rfind("https://", 0) != 0 &&
         c.url.rfind("http://", 0) != 0)
       p.push_back({path + "/url", "must start with https:// or http://"});
     readSecretFile(true);
+    if (v.HasMember("ca_file") && readString(v, "ca_file", path, true, c.ca_file, p)) {
+      if (!std::ifstream(c.ca_file).good())
+        p.push_back({path + "/ca_file", "cannot read " + c.ca_file});
+      else if (c.url.rfind("https://", 0) != 0)
+        p.push_back({path + "/ca_file", "a CA file needs an https:// url"});
+    }
   } else if (type == "mqtt") {
     c.type = ChannelType::kMqtt;
     checkKeys(v, path, {"type", "topic", "secret_file"}, p);

@@ -10,6 +10,7 @@
 #include "config/partners_config.h"
 #include "config/routes_config.h"
 #include "hub/core/log.h"
+#include "hub/core/time_format.h"
 #include "hub/hub_state.h"
 #include "routing/rules/date.h"
 
@@ -94,6 +95,29 @@ Reloadable partnersFile(HubState& s) {
       }};
 }
 
+// The HTTPS certificate and key: new connections get the new context, open ones keep theirs.
+Reloadable tlsFiles(HubState& s) {
+  return {"tls",
+          [&s](Problems& problems) -> SwapIn {
+            auto next = http::loadTlsContext(s.config.http.tls);
+            if (!next.isOk()) {
+              problems.push_back({"/http/tls", next.status().message()});
+              return nullptr;
+            }
+            return [&s, loaded = next.value()] {
+              s.tls->set(loaded);
+              log::info("tls_reloaded", {{"subject", loaded->subject},
+                                         {"serial", loaded->serial},
+                                         {"not_after", formatRfc3339(loaded->not_after)}});
+              s.tls_watch->check();
+            };
+          },
+          [&s](const Problems& problems) {
+            log::error("tls_reload_rejected", {{"problems", std::to_string(problems.size())},
+                                               {"kept", s.tls->get()->serial}});
+          }};
+}
+
 // Every problem first, the outcome line last: a reader (or a test) that sees the outcome line
 // has the whole reload in the log. Nothing is swapped when there is a problem.
 void reload(const Reloadable& file) {
@@ -116,8 +140,9 @@ void awaitHangup(HubState& s, std::shared_ptr<const std::vector<Reloadable>> fil
 
 void armReload(HubState& s) {
   s.hangups.emplace(s.ioc, SIGHUP);
-  awaitHangup(s, std::make_shared<const std::vector<Reloadable>>(
-                     std::vector<Reloadable>{routesFile(s), standardsFiles(s), partnersFile(s)}));
+  std::vector<Reloadable> files{routesFile(s), standardsFiles(s), partnersFile(s)};
+  if (s.tls) files.push_back(tlsFiles(s));
+  awaitHangup(s, std::make_shared<const std::vector<Reloadable>>(std::move(files)));
 }
 
 }  // namespace xj

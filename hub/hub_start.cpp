@@ -33,10 +33,26 @@ Status loadFiles(HubState& s) {
   return Status::ok();
 }
 
+// HTTPS on the listener when http.tls names a certificate (the config refused a non-loopback
+// plaintext listener already, unless http.allow_plaintext).
+Status loadTls(HubState& s) {
+  const auto& tls = s.config.http.tls;
+  if (tls.cert_file.empty()) return Status::ok();
+  auto ctx = http::loadTlsContext(tls);
+  if (!ctx.isOk()) return ctx.status();
+  s.tls = std::make_unique<http::TlsContextHolder>(std::move(ctx).value());
+  s.tls_watch = std::make_unique<TlsWatch>(s.clock, *s.tls, tls.expiry_warn_days, s.metrics);
+  log::info("tls_loaded", {{"subject", s.tls->get()->subject},
+                           {"serial", s.tls->get()->serial},
+                           {"not_after", formatRfc3339(s.tls->get()->not_after)}});
+  return Status::ok();
+}
+
 Status openStore(HubState& s) {
   // The directory and the calendar in force, read at each use so that SIGHUP reloads apply.
   routing::PartnersInForce partners = [&holder = *s.partners] { return holder.get(); };
-  routing::WorkingDayCount deadline = [&reception = *s.reception](const std::string& from, int days) {
+  routing::WorkingDayCount deadline = [&reception = *s.reception](const std::string& from,
+                                                                  int days) {
     return reception.deadline(from, days);
   };
   s.write_jobs = std::make_unique<routing::PolicyJobs>(
@@ -89,6 +105,7 @@ void addFaultHooks(HubState& s, http::ApiDeps& deps) {
   deps.set_clock = [&s](std::chrono::system_clock::time_point t) {
     s.clock.set(t);
     s.calendar->check();  // the warning of the new day, at once
+    if (s.tls_watch) s.tls_watch->check();
   };
   deps.fail_writes = [](int64_t writes) { storage::failNextWrites(writes); };
   deps.sweep_as_of = [&sweep = *s.sweep](std::string today,
@@ -172,13 +189,14 @@ void scheduleSweep(HubState& s, std::chrono::seconds after) {
     if (ec || s.shutdown.requested()) return;
     s.sweep->run(routing::acceptedOn(s.clock.now()), nullptr);
     s.calendar->check();
+    if (s.tls_watch) s.tls_watch->check();
     scheduleSweep(s, std::chrono::seconds(s.routes->get()->sweep_interval_seconds));
   });
 }
 
 Status startServing(HubState& s) {
   s.api = std::make_unique<http::Api>(apiDeps(s));
-  s.server = std::make_unique<http::HttpServer>(s.ioc, s.config.http, *s.api);
+  s.server = std::make_unique<http::HttpServer>(s.ioc, s.config.http, *s.api, s.tls.get());
   s.server->setOnAnswered([&latch = s.shutdown] { latch.poke(); });
   if (s.mqtt) s.mqtt->setOnSettled([&latch = s.shutdown] { latch.poke(); });
   auto port = s.server->start();
@@ -189,9 +207,11 @@ Status startServing(HubState& s) {
   scheduleSweep(s, std::chrono::seconds(1));
   // Readiness line for scripts and tests: the port is real (config port 0 picks a free one).
   log::info("listening", {{"http", s.config.http.listen + ":" + std::to_string(port.value())},
+                          {"tls", s.tls ? "1" : "0"},
                           {"db", s.config.store.path},
                           {"tokens", std::to_string(s.tokens.size())}});
   s.calendar->check();
+  if (s.tls_watch) s.tls_watch->check();
   s.work.emplace(boost::asio::make_work_guard(s.ioc));
   if (s.mqtt)
     if (auto st = s.mqtt->start(); !st.isOk()) return st;
@@ -220,7 +240,8 @@ void recountDeadlines(HubState& s, const char* why) {
 }
 
 Status start(HubState& s) {
-  for (auto step : {loadFiles, openStore, startTokens, makeSweep, startDelivery, startServing})
+  for (auto step :
+       {loadFiles, loadTls, openStore, startTokens, makeSweep, startDelivery, startServing})
     if (auto st = step(s); !st.isOk()) return st;
   return Status::ok();
 }

@@ -23,8 +23,8 @@
 #include "adapters/delivery/outbox_dispatcher.h"
 #include "adapters/http/api.h"
 #include "adapters/http/http_server.h"
-#include "adapters/reception/reception.h"
 #include "adapters/mqtt/mqtt_adapter.h"
+#include "adapters/reception/reception.h"
 #include "config/hub_config.h"
 #include "config/standards.h"
 #include "hub/calendar_watch.h"
@@ -37,6 +37,7 @@
 #include "hub/security/token_registry.h"
 #include "hub/shutdown_latch.h"
 #include "hub/storage/sqlite_store.h"
+#include "hub/tls_watch.h"
 #include "hub/token_refresher.h"
 #include "routing/route_table.h"
 #include "routing/work/policy_jobs.h"
@@ -60,6 +61,9 @@ struct HubState {
   std::shared_ptr<const PlaceDirectory> places;
   std::optional<security::HmacPersonKeyer> keys;
   std::unique_ptr<reception::Reception> reception;
+  // HTTPS (http.tls): the context new connections get, swapped by SIGHUP; null for plain HTTP.
+  std::unique_ptr<http::TlsContextHolder> tls;
+  std::unique_ptr<TlsWatch> tls_watch;  // its expiry: /metrics and the log
 
   // The write jobs the store runs (the policies); the store holds a reference, so it is
   // declared first and outlives it.

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "adapters/http/tls_context.h"
 #include "config/partners_config.h"
 #include "config/routes_config.h"
 #include "config/villages_config.h"
@@ -56,6 +57,10 @@ Status loadStartFiles(const HubConfig& cfg, StartFiles& out, Problems& problems)
     out.keys.emplace(std::move(keys).value());
   else
     problems.push_back({"/store/key_file", keys.status().message()});
+  // The HTTPS certificate and key: present, matching, the key not open to others.
+  if (!cfg.http.tls.cert_file.empty())
+    if (auto tls = http::loadTlsContext(cfg.http.tls); !tls.isOk())
+      problems.push_back({"/http/tls", tls.status().message()});
   if (cfg.mqtt.enabled) {
     checkReadable(cfg.mqtt.tls_ca, "mqtt.tls_ca", problems);
     checkReadable(cfg.mqtt.tls_cert, "mqtt.tls_cert", problems);

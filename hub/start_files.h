@@ -1,6 +1,6 @@
 // StartFiles: every file the daemon reads at start besides its config (the standards directory,
 // the routes, the partner directory with its secret files, the villages, the person-key file,
-// and the broker's TLS files when MQTT uses them), loaded and checked by one function that both
+// the broker's TLS files when MQTT uses them, and the HTTPS certificate and key when set), loaded and checked by one function that both
 // start-up (hub_start.cpp) and `xianjied --check-config` (main.cpp) call, so the check cannot
 // answer ok for a configuration the daemon then refuses.
 //

@@ -454,6 +454,11 @@ void OutboxDispatcher::Impl::startAttempt(const OutboxRecord& r) {
   const auto& policy = directory->delivery;
   curl_easy_setopt(easy, CURLOPT_URL, channel->url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  // libcurl's defaults, stated so that no later change turns them off: the partner's certificate
+  // and its host name are verified, against the partner's own CA file when it has one.
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!channel->ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, channel->ca_file.c_str());
   curl_easy_setopt(easy, CURLOPT_POST, 1L);
   curl_easy_setopt(easy, CURLOPT_POSTFIELDS, attempt->body.data());
   curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,

@@ -39,8 +39,9 @@ ApiShared::ApiShared(ApiDeps d)
       outcomes[{static_cast<int>(kind), o}] = &deps.metrics.counter(
           "xianjie_messages_total", "Inbound messages by kind and outcome",
           "kind=\"" + std::string(toString(kind)) + "\",outcome=\"" + o + "\"");
-  for (const char* r : {"malformed", "invalid", "too_large", "unsupported_media_type",
-                        "bad_request", "header_too_large", "timeout", "too_many_connections"})
+  for (const char* r :
+       {"malformed", "invalid", "too_large", "unsupported_media_type", "bad_request",
+        "header_too_large", "timeout", "too_many_connections", "tls_handshake"})
     rejections[r] = &deps.metrics.counter("xianjie_http_rejections_total",
                                           "Requests refused for bad input, by reason",
                                           "reason=\"" + std::string(r) + "\"");

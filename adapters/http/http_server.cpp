@@ -5,8 +5,10 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <optional>
+#include <type_traits>
 
 #include "hub/core/log.h"
 
@@ -29,35 +31,76 @@ struct ServerState {
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection, plain (beast::tcp_stream) or TLS (TlsStream): the same request loop, with a
+// handshake first and a close_notify last when it is TLS.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<ServerState> state)
+  Session(tcp::socket&& socket, std::shared_ptr<ServerState> state) requires(!kTls)
       : stream_(std::move(socket)),
         buffer_(static_cast<size_t>(state->config.max_pipelined_bytes)),
         state_(std::move(state)) {
     state_->connections.fetch_add(1);
   }
+  // The session keeps the context it was accepted with: a SIGHUP swap affects new ones only.
+  Session(tcp::socket&& socket, std::shared_ptr<ServerState> state,
+          std::shared_ptr<TlsContext> tls) requires kTls
+      : stream_(std::move(socket), tls->ssl),
+        buffer_(static_cast<size_t>(state->config.max_pipelined_bytes)),
+        state_(std::move(state)),
+        tls_(std::move(tls)) {
+    state_->connections.fetch_add(1);
+  }
   ~Session() { state_->connections.fetch_sub(1); }
 
-  void run() {
-    asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&Session::readHeader, shared_from_this()));
-  }
-
-  void refuse(int status, const std::string& code, const std::string& message) {
-    auto self = shared_from_this();
-    asio::dispatch(stream_.get_executor(), [self, status, code, message] {
-      self->sendAndClose(Api::error(status, code, message));
+  // Serves requests; with a refusal, answers it (after the handshake) and closes.
+  void run(std::optional<ApiResponse> refusal = std::nullopt) {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), r = std::move(refusal)] {
+      self->handshake(std::move(r));
     });
   }
 
  private:
+  beast::tcp_stream& lowestLayer() { return beast::get_lowest_layer(stream_); }
+
+  // The handshake has the header timeout: a client that never finishes it cannot hold a slot.
+  void handshake(std::optional<ApiResponse> refusal) {
+    if constexpr (kTls) {
+      lowestLayer().expires_after(std::chrono::milliseconds(state_->config.header_timeout_ms));
+      stream_.async_handshake(
+          asio::ssl::stream_base::server,
+          [self = shared_from_this(), r = std::move(refusal)](beast::error_code ec) mutable {
+            if (ec) return self->onHandshakeError(ec);
+            self->begin(std::move(r));
+          });
+    } else {
+      begin(std::move(refusal));
+    }
+  }
+
+  void onHandshakeError(beast::error_code ec) {
+    state_->api.countRejected("tls_handshake");
+    // OpenSSL's reason ("unsupported protocol", "no shared cipher", a timeout): no client data.
+    log::info("http_tls_handshake_failed", {{"error", ec.message()}});
+    closeSocket();
+  }
+
+  void begin(std::optional<ApiResponse> refusal) {
+    if (refusal) return sendAndClose(std::move(*refusal));
+    readHeader();
+  }
+
   void readHeader() {
     if (state_->stopping.load()) return close();
     parser_.emplace();
     parser_->header_limit(16 * 1024);
     parser_->body_limit(state_->config.body_limit_bytes);
-    stream_.expires_after(std::chrono::milliseconds(state_->config.header_timeout_ms));
+    lowestLayer().expires_after(std::chrono::milliseconds(state_->config.header_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::onHeader, shared_from_this()));
   }
@@ -71,7 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
           413, "too_large",
           "the body is larger than " + std::to_string(state_->config.body_limit_bytes) + " bytes"));
     }
-    stream_.expires_after(std::chrono::milliseconds(state_->config.body_timeout_ms));
+    lowestLayer().expires_after(std::chrono::milliseconds(state_->config.body_timeout_ms));
     if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
       // curl and others wait up to a second for this before sending a larger body.
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
@@ -100,8 +143,8 @@ class Session : public std::enable_shared_from_this<Session> {
       bool idle = between_requests && buffer_.size() == 0 && !(parser_ && parser_->got_some());
       if (!idle) state_->api.countRejected("timeout");
       log::info("http_timeout", {{"between_requests", between_requests ? "1" : "0"},
-                                  {"buffered", std::to_string(buffer_.size())},
-                                  {"got_some", parser_ && parser_->got_some() ? "1" : "0"}});
+                                 {"buffered", std::to_string(buffer_.size())},
+                                 {"got_some", parser_ && parser_->got_some() ? "1" : "0"}});
       return close();
     }
     if (ec == bhttp::error::body_limit) {
@@ -143,7 +186,7 @@ class Session : public std::enable_shared_from_this<Session> {
     head_ = req.method() == bhttp::verb::head;
     state_->in_flight.fetch_add(1);
     // No timer runs while the hub works on the request: the store answers (or fails) every job.
-    stream_.expires_never();
+    lowestLayer().expires_never();
     state_->api.handle(std::move(api_req), [self = shared_from_this()](ApiResponse res) {
       asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
         self->state_->in_flight.fetch_sub(1);
@@ -168,7 +211,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(r.body);
     res->prepare_payload();
     if (head_) res->body().clear();
-    stream_.expires_after(std::chrono::milliseconds(state_->config.body_timeout_ms));
+    lowestLayer().expires_after(std::chrono::milliseconds(state_->config.body_timeout_ms));
     bhttp::async_write(stream_, *res,
                        [self = shared_from_this(), res](beast::error_code ec, size_t) {
                          if (ec || !res->keep_alive()) return self->close();
@@ -177,15 +220,28 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    if constexpr (kTls) {
+      // close_notify tells the client the answer is complete; a peer that does not answer it
+      // within a second is closed anyway.
+      lowestLayer().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown(
+          [self = shared_from_this()](beast::error_code) { self->closeSocket(); });
+    } else {
+      closeSocket();
+    }
   }
 
-  beast::tcp_stream stream_;
+  void closeSocket() {
+    beast::error_code ec;
+    lowestLayer().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowestLayer().socket().close(ec);
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<ServerState> state_;
+  std::shared_ptr<TlsContext> tls_;  // null for plain HTTP
   bool keep_alive_ = true;
   bool head_ = false;
   unsigned version_ = 11;
@@ -193,9 +249,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& ioc, const HttpConfig& config, Api& api)
+HttpServer::HttpServer(asio::io_context& ioc, const HttpConfig& config, Api& api,
+                       const TlsContextHolder* tls)
     : ioc_(ioc),
       config_(config),
+      tls_(tls),
       acceptor_(ioc),
       state_(std::make_shared<ServerState>(config, api)) {}
 
@@ -222,18 +280,27 @@ void HttpServer::accept() {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      auto session = std::make_shared<Session>(std::move(socket), state_);
-      if (state_->connections.load() > config_.max_connections) {
-        state_->api.countRejected("too_many_connections");
-        session->refuse(503, "too_many_connections", "the hub has too many open connections");
-      } else {
-        session->run();
-      }
+      startSession(std::move(socket));
     } else {
       log::warn("http_accept_failed", {{"error", ec.message()}});
     }
     accept();
   });
+}
+
+void HttpServer::startSession(tcp::socket socket) {
+  std::optional<ApiResponse> refusal;
+  // Counted before this session adds itself: the one that would go over the cap is refused.
+  if (state_->connections.load() >= config_.max_connections) {
+    state_->api.countRejected("too_many_connections");
+    refusal = Api::error(503, "too_many_connections", "the hub has too many open connections");
+  }
+  if (tls_)
+    std::make_shared<Session<TlsStream>>(std::move(socket), state_, tls_->get())
+        ->run(std::move(refusal));
+  else
+    std::make_shared<Session<beast::tcp_stream>>(std::move(socket), state_)
+        ->run(std::move(refusal));
 }
 
 void HttpServer::stopAccepting() {

@@ -7,6 +7,10 @@
 // Limits: request head (16 KiB) and body (body_limit_bytes) caps, a header timeout that is also
 // the keep-alive idle time, a body timeout, a cap on connections, and a read buffer cap that
 // bounds pipelining: pipelined requests are answered one at a time, in order.
+//
+// TLS: with a TlsContextHolder, every connection is HTTPS; each new one takes the holder's
+// context of the moment (so a SIGHUP swap reaches new connections and leaves open ones alone),
+// and the handshake must finish within the header timeout.
 #pragma once
 
 #include <atomic>
@@ -17,6 +21,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "adapters/http/api.h"
+#include "adapters/http/tls_context.h"
 #include "config/hub_config.h"
 #include "hub/core/status.h"
 
@@ -26,7 +31,9 @@ struct ServerState;
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& ioc, const HttpConfig& config, Api& api);
+  // `tls` null: plain HTTP. Otherwise it must outlive the server.
+  HttpServer(boost::asio::io_context& ioc, const HttpConfig& config, Api& api,
+             const TlsContextHolder* tls = nullptr);
   ~HttpServer();
 
   // Binds and starts accepting. Returns the bound port (useful when config.port is 0).
@@ -41,9 +48,11 @@ class HttpServer {
 
  private:
   void accept();
+  void startSession(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& ioc_;
   HttpConfig config_;
+  const TlsContextHolder* tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<ServerState> state_;
 };

@@ -34,7 +34,10 @@ const char* toString(ChannelType t);
 // How outbound messages reach a partner.
 struct DeliveryChannel {
   ChannelType type = ChannelType::kPoll;
-  std::string url;          // webhook: http:// or https://
+  std::string url;  // webhook: http:// or https://
+  // webhook over https: the CA file (PEM) the partner's certificate must chain to; empty: the
+  // system's CAs. Either way the certificate and its host name are verified.
+  std::string ca_file;
   std::string secret_file;  // webhook (required) and mqtt (optional): the HMAC key's file
   std::string secret;       // its contents, read at load time; never logged
   std::string topic;        // mqtt: where the hub publishes (QoS 1, PUBACK awaited)

@@ -18,6 +18,7 @@
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_env.h"
+#include "tests/support/tls_client.h"
 #include "tests/support/webhook_sink.h"
 
 using namespace xj::test;
@@ -472,4 +473,32 @@ TEST_CASE("rows for a poll partner or an unknown partner end delivered or dead, 
   REQUIRE(waitFor([&] { return hub.count("state='pending'") == 0; }, 10s));
   CHECK(hub.state(polled) == "delivered 1 ");
   CHECK(hub.state(unknown) == "dead 1 unknown partner");
+}
+
+TEST_CASE("webhook delivery over HTTPS verifies the partner's certificate against its CA file",
+          "[delivery]") {
+  TestCa ca(makeTempDir("xianjie-ca-"));
+  ca.issue("receiver", "DNS:localhost,IP:127.0.0.1");
+  TestCa stranger(makeTempDir("xianjie-ca-"));
+  // The receiver: a second hub serving HTTPS with the CA's certificate. It answers the webhook's
+  // POST with an HTTP error, which is enough: an HTTP status means the TLS connection was made
+  // and its certificate trusted.
+  Daemon receiver("", R"("tls": {"cert_file": ")" + ca.certFile("receiver") +
+                          R"(", "key_file": ")" + ca.keyFile("receiver") + R"("})");
+  receiver.start();
+  const std::string url = "https://localhost:" + std::to_string(receiver.port()) + "/hook";
+  auto partner = [&](const std::string& org, const std::string& ca_file) {
+    std::string p = webhookPartner(org, url, writeSecret(receiver, org, kSecretA));
+    return p.replace(p.rfind("\"}}"), 3, R"(", "ca_file": ")" + ca_file + "\"}}");
+  };
+  Hub hub;
+  hub.start({partner("ngo-trusting", ca.caFile()), partner("ngo-stranger", stranger.caFile())},
+            R"({"max_attempts": 1, "backoff_initial_ms": 50, "backoff_max_ms": 100})");
+  int64_t trusted = hub.enqueue("ngo-trusting", "ex-1", 1);
+  int64_t refused = hub.enqueue("ngo-stranger", "ex-2", 1);
+  auto attempted = [&](int64_t id) { return hub.state(id).rfind("pending 0", 0) != 0; };
+  REQUIRE(waitFor([&] { return attempted(trusted) && attempted(refused); }, 10s));
+  INFO(hub.state(trusted) << " / " << hub.state(refused));
+  CHECK(hub.state(trusted).find("http 4") != std::string::npos);
+  CHECK(hub.state(refused).find("SSL peer certificate") != std::string::npos);
 }

@@ -64,3 +64,37 @@ TEST_CASE("a missing file or bad JSON is an error, not defaults", "[config]") {
   CHECK(ps2.size() == 1);
   std::remove(path.c_str());
 }
+
+TEST_CASE("loopback addresses are told from the others", "[config]") {
+  for (const char* a : {"127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"}) {
+    INFO(a);
+    CHECK(isLoopbackAddress(a));
+  }
+  for (const char* a : {"0.0.0.0", "10.0.0.1", "::", "::ffff:10.0.0.1", "localhost", "", "::2"}) {
+    INFO(a);
+    CHECK_FALSE(isLoopbackAddress(a));
+  }
+}
+
+TEST_CASE("plain HTTP beyond loopback needs allow_plaintext; a certificate needs its key",
+          "[config]") {
+  auto load = [](const std::string& http, Problems& ps) {
+    auto path = writeTemp("{\"http\": {" + http + "}}");
+    auto c = loadHubConfig(path, ps);
+    std::remove(path.c_str());
+    return c.isOk();
+  };
+  Problems ps;
+  CHECK_FALSE(load(R"("listen": "0.0.0.0")", ps));
+  CHECK(formatProblems(ps).find("/http/listen: plain HTTP on 0.0.0.0") != std::string::npos);
+  Problems ps2;
+  CHECK(load(R"("listen": "0.0.0.0", "allow_plaintext": true)", ps2));
+  Problems ps3;
+  CHECK(load(R"("listen": "10.1.2.3", "tls": {"cert_file": "c.pem", "key_file": "k.pem"})", ps3));
+  Problems ps4;
+  CHECK_FALSE(load(R"("tls": {"cert_file": "c.pem"})", ps4));
+  CHECK(formatProblems(ps4).find("/http/tls/key_file") != std::string::npos);
+  Problems ps5;
+  CHECK_FALSE(load(R"("tls": {"expiry_warn_days": -1, "bogus": 1})", ps5));
+  CHECK(ps5.size() == 2);
+}

@@ -83,6 +83,33 @@ TEST_CASE("a webhook partner's secret is read from its file; defaults apply",
   std::remove(secret.c_str());
 }
 
+TEST_CASE("a webhook partner may name its own CA file, for an https url only",
+          "[config][partners]") {
+  auto secret = tempSecret("0123456789abcdef0123456789abcdef\n");
+  auto ca = tempSecret("-----BEGIN CERTIFICATE-----\n");
+  auto directory = [&](const std::string& url, const std::string& ca_file, Problems& ps) {
+    return parsePartners(R"({"partners": [{"org": "ngo-a", "name": "A",
+        "services": ["food"], "townships": ["*"],
+        "channel": {"type": "webhook", "url": ")" +
+                             url + R"(", "secret_file": ")" + secret + R"(", "ca_file": ")" +
+                             ca_file + R"("}}]})",
+                         townships(), ps);
+  };
+  Problems ps;
+  auto d = directory("https://a.example/hook", ca, ps);
+  INFO(formatProblems(ps));
+  REQUIRE(d.isOk());
+  CHECK(d.value()->find("ngo-a")->channel.ca_file == ca);
+  Problems missing;
+  CHECK_FALSE(directory("https://a.example/hook", "/nonexistent/ca.pem", missing).isOk());
+  CHECK(hasProblem(missing, "/partners/0/channel/ca_file"));
+  Problems plain;
+  CHECK_FALSE(directory("http://a.example/hook", ca, plain).isOk());
+  CHECK(hasProblem(plain, "/partners/0/channel/ca_file"));
+  std::remove(secret.c_str());
+  std::remove(ca.c_str());
+}
+
 TEST_CASE("every partner problem is reported at once with its path", "[config][partners]") {
   auto short_secret = tempSecret("short");
   Problems ps;
