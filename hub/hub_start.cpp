@@ -36,7 +36,8 @@ Status loadFiles(HubState& s) {
 Status openStore(HubState& s) {
   // The directory and the calendar in force, read at each use so that SIGHUP reloads apply.
   routing::PartnersInForce partners = [&holder = *s.partners] { return holder.get(); };
-  routing::WorkingDayCount deadline = [&reception = *s.reception](const std::string& from, int days) {
+  routing::WorkingDayCount deadline = [&reception = *s.reception](const std::string& from,
+                                                                  int days) {
     return reception.deadline(from, days);
   };
   s.write_jobs = std::make_unique<routing::PolicyJobs>(
@@ -45,6 +46,12 @@ Status openStore(HubState& s) {
       storage::SqliteStore::open(s.config.store, s.metrics, s.keys->fingerprint(), *s.write_jobs);
   if (!store.isOk()) return store.status();
   s.store = std::move(store).value();
+  // The access record's chain key is derived from the person-key secret, never the secret itself.
+  s.access = std::make_unique<security::AccessRecorder>(
+      security::AccessChain(s.keys->derivedKey(security::AccessChain::kLabel)),
+      [store = s.store.get()](std::unique_ptr<WriteJob> job) {
+        return store->write(std::move(job), WriteRoom::kPriority);
+      });
   s.service = std::make_unique<routing::WorkService>(routing::WorkServiceDeps{
       .messages = *s.store,
       .work = *s.store,
@@ -122,6 +129,7 @@ http::ApiDeps apiDeps(HubState& s) {
       // platform's fields) applies to the next request, as it does to delivery.
       .partners = [&partners = *s.partners] { return partners.get(); },
       .places = s.places,
+      .access = s.access.get(),
   };
   if (s.config.store.fault_injection) addFaultHooks(s, deps);
   return deps;

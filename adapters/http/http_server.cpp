@@ -100,8 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
       bool idle = between_requests && buffer_.size() == 0 && !(parser_ && parser_->got_some());
       if (!idle) state_->api.countRejected("timeout");
       log::info("http_timeout", {{"between_requests", between_requests ? "1" : "0"},
-                                  {"buffered", std::to_string(buffer_.size())},
-                                  {"got_some", parser_ && parser_->got_some() ? "1" : "0"}});
+                                 {"buffered", std::to_string(buffer_.size())},
+                                 {"got_some", parser_ && parser_->got_some() ? "1" : "0"}});
       return close();
     }
     if (ec == bhttp::error::body_limit) {
@@ -138,6 +138,7 @@ class Session : public std::enable_shared_from_this<Session> {
     api_req.authorization = std::string(req[bhttp::field::authorization]);
     api_req.accept = std::string(req[bhttp::field::accept]);
     api_req.idempotency_key = std::string(req["Idempotency-Key"]);
+    api_req.purpose = std::string(req["X-Purpose"]);
     api_req.body = std::move(req.body());
     version_ = req.version();
     head_ = req.method() == bhttp::verb::head;
