@@ -36,10 +36,18 @@ class AccessRecorder::Job final : public WriteJob {
 };
 
 void AccessRecorder::record(AccessRecord r) {
+  uint64_t dropped = 0;
   {
     std::lock_guard lock(mu_);
-    waiting_.push_back(std::move(r));
+    if (waiting_.size() < kMaxWaiting)
+      waiting_.push_back(std::move(r));
+    else
+      dropped = ++dropped_;
   }
+  // A storage that stays full must not grow the hub's memory without end: beyond the bound the
+  // newest records are dropped, and said so (the first, then every thousandth).
+  if (dropped % 1000 == 1)
+    log::error("access_records_dropped", {{"count", std::to_string(dropped)}});
   submitIfIdle();
 }
 
@@ -77,8 +85,9 @@ void AccessRecorder::putBack(std::vector<AccessRecord> records) {
                    std::make_move_iterator(waiting_.end()));
     waiting_.swap(records);
   }
+  // Not submitted again from here: while the storage fails (a full disk) that would spin the
+  // writer. The next record() or flush() submits them, as the next ingest retries a message.
   log::warn("access_records_requeued", {{"count", std::to_string(waiting())}});
-  submitIfIdle();
 }
 
 }  // namespace xj::security

@@ -6,15 +6,18 @@
 //
 // At most one job waits in the store at a time: records arriving meanwhile join it. A job that
 // the store refuses (its room full) leaves the records waiting for the next record() or flush();
-// a batch that fails to commit puts its records back in front. A record is stored a moment after
-// the answer it describes: a hub killed in that moment loses the records not yet committed (at
-// most one batch); the log line access_records_lost counts any dropped at a clean stop.
+// a batch that fails to commit puts its records back in front, for the next record() or flush()
+// to submit (not at once: a full disk would spin the writer). At most kMaxWaiting records wait;
+// beyond, new ones are dropped and logged (access_records_dropped). A record is stored a moment
+// after the answer it describes: a hub killed in that moment loses the records not yet committed
+// (at most one batch); the log line access_records_lost counts any dropped at a clean stop.
 //
 // Threads: record() and flush() from any thread; the job runs on the store's writer thread. The
 // mutex guards only the waiting records and the queued flag and is never held while calling the
 // store. It must outlive the store's stop() (the store runs and answers the last jobs then).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -28,6 +31,7 @@ namespace xj::security {
 
 class AccessRecorder final : public AccessLog {
  public:
+  static constexpr size_t kMaxWaiting = 100000;
   // `submit` queues a job on the store's writer (false: not taken).
   using Submit = std::function<bool(std::unique_ptr<WriteJob>)>;
   AccessRecorder(AccessChain chain, Submit submit)
@@ -52,6 +56,7 @@ class AccessRecorder final : public AccessLog {
   mutable std::mutex mu_;
   std::vector<AccessRecord> waiting_;  // guarded by mu_
   bool job_queued_ = false;            // guarded by mu_
+  uint64_t dropped_ = 0;               // guarded by mu_
 };
 
 }  // namespace xj::security
