@@ -61,6 +61,12 @@ Status openStore(HubState& s) {
       storage::SqliteStore::open(s.config.store, s.metrics, s.keys->fingerprint(), *s.write_jobs);
   if (!store.isOk()) return store.status();
   s.store = std::move(store).value();
+  // The access record's chain key is derived from the person-key secret, never the secret itself.
+  s.access = std::make_unique<security::AccessRecorder>(
+      security::AccessChain(s.keys->derivedKey(security::AccessChain::kLabel)),
+      [store = s.store.get()](std::unique_ptr<WriteJob> job) {
+        return store->write(std::move(job), WriteRoom::kPriority);
+      });
   s.service = std::make_unique<routing::WorkService>(routing::WorkServiceDeps{
       .messages = *s.store,
       .work = *s.store,
@@ -139,6 +145,7 @@ http::ApiDeps apiDeps(HubState& s) {
       // platform's fields) applies to the next request, as it does to delivery.
       .partners = [&partners = *s.partners] { return partners.get(); },
       .places = s.places,
+      .access = s.access.get(),
   };
   if (s.config.store.fault_injection) addFaultHooks(s, deps);
   return deps;

@@ -33,6 +33,7 @@
 #include "hub/core/partner_directory.h"
 #include "hub/core/place_directory.h"
 #include "hub/overdue_sweep.h"
+#include "hub/security/access_recorder.h"
 #include "hub/security/person_keys.h"
 #include "hub/security/token_registry.h"
 #include "hub/shutdown_latch.h"
@@ -68,6 +69,8 @@ struct HubState {
   // The write jobs the store runs (the policies); the store holds a reference, so it is
   // declared first and outlives it.
   std::unique_ptr<routing::PolicyJobs> write_jobs;
+  // The access record: its jobs run on the store's writer, so it outlives the store too.
+  std::unique_ptr<security::AccessRecorder> access;
   std::unique_ptr<storage::SqliteStore> store;
   // Every write the adapters and the sweep ask for goes through it (it decides, the store runs).
   std::unique_ptr<routing::WorkService> service;

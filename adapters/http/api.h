@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "adapters/reception/reception.h"
+#include "hub/core/access_record.h"
 #include "hub/core/clock.h"
 #include "hub/core/message_store.h"
 #include "hub/core/metrics.h"
@@ -31,12 +32,24 @@
 
 namespace xj::http {
 
+// What a route does with personal data, for the access record (hub/core/access_record.h). Each
+// row of the route table states it, and a test walks the table against its own list, so a new
+// route cannot go unclassified. A successful answer (2xx) of a kRead or kChange route to a
+// known token is recorded by ApiShared::finish, the one place every answer passes through.
+enum class AccessUse {
+  kUnstated,  // a row that forgot: recorded as a read (and the route-table test fails)
+  kNone,      // touches no stored personal data (probes, counts, the caller's own input)
+  kRead,      // shows stored personal data
+  kChange,    // changes work about a person or sends their data out
+};
+
 // One row of the router: a method and an OpenAPI path template ("/v1/queues/{queue}/items").
 // The router dispatches from this table only; the OpenAPI document lists the same rows (a unit
 // test compares them) and the authorization matrix test must cover every row.
 struct RouteSpec {
   std::string_view method;
   std::string_view path;
+  AccessUse access = AccessUse::kUnstated;
   bool fault_injection_only = false;  // served only when store.fault_injection is on
 };
 const std::vector<RouteSpec>& routeTable();
@@ -50,9 +63,19 @@ class PathParams {
   }
   // The segment's value; empty when the row has no such parameter.
   const std::string& operator[](std::string_view name) const;
+  const std::vector<std::pair<std::string_view, std::string>>& all() const { return values_; }
 
  private:
   std::vector<std::pair<std::string_view, std::string>> values_;  // names point into the table
+};
+
+// What the access record will say of a request, beyond its route and path: who (set by
+// ApiHandlers::authorize) and which persons the answer showed (added by the handler, on the
+// store's thread before it answers). Shared by the copies of the request a handler makes.
+struct AccessNote {
+  std::optional<Principal> who;
+  std::vector<std::string> person_keys;  // PersonKeyer id keys, hex
+  std::string objects;                   // ids beyond the path's ("exchange=12")
 };
 
 struct ApiRequest {
@@ -62,9 +85,12 @@ struct ApiRequest {
   std::string authorization;
   std::string accept;           // the Accept header (reports: text/csv)
   std::string idempotency_key;  // the Idempotency-Key header (exchange events)
+  std::string purpose;          // the X-Purpose header: why personal data is read (access record)
   std::string body;
   std::chrono::steady_clock::time_point started;
-  PathParams params;  // filled by the router from the matched row
+  PathParams params;                 // filled by the router from the matched row
+  const RouteSpec* route = nullptr;  // the matched row (set by the router)
+  std::shared_ptr<AccessNote> access = std::make_shared<AccessNote>();
 };
 
 struct ApiResponse {
@@ -102,6 +128,8 @@ struct ApiDeps {
   std::function<std::shared_ptr<const PartnerDirectory>()> partners;
   // The townships (with English names) and their villages: whoami, the directory (read-only).
   std::shared_ptr<const PlaceDirectory> places;
+  // The access record (hub/security/access_recorder.h); null: nothing is recorded (unit tests).
+  AccessLog* access = nullptr;
 };
 
 struct ApiShared;

@@ -7,6 +7,7 @@
 
 #include "adapters/envelope/problems_json.h"
 #include "hub/core/log.h"
+#include "hub/core/time_format.h"
 
 namespace xj::http {
 
@@ -72,14 +73,60 @@ bool ApiHandlers::mayRead(const Principal& p, const StoredMessage& m) {
 void ApiShared::finish(const ApiRequest& req, const Api::Reply& reply, ApiResponse res) {
   latency.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
+  recordAccess(req, res.status);
   reply(std::move(res));
+}
+
+namespace {
+// The X-Purpose header is the client's text: kept short and printable, so a record is a line.
+std::string purposeOf(std::string_view header) {
+  std::string out;
+  for (char c : header.substr(0, 200)) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u == 0x7f ? '?' : c);
+  }
+  return out;
+}
+}  // namespace
+
+// Every answer passes here, so the access record is made in one place: a route that shows or
+// changes personal data (its AccessUse) answered with success to a known token. A refusal (4xx)
+// or a failure (5xx) showed and changed nothing, so it is not recorded.
+void ApiShared::recordAccess(const ApiRequest& req, int status) {
+  if (!deps.access || !req.route || !req.access || !req.access->who) return;
+  if (req.route->access == AccessUse::kNone || status < 200 || status >= 300) return;
+  const AccessNote& note = *req.access;
+  AccessRecord r;
+  r.at = formatRfc3339(deps.clock.now());
+  r.token_id = note.who->token_id;
+  r.org = note.who->org;
+  r.role = std::string(toString(note.who->role));
+  r.action = toString(req.route->access == AccessUse::kChange ? AccessAction::kChange
+                                                              : AccessAction::kRead);
+  r.endpoint = std::string(req.route->method) + " " + std::string(req.route->path);
+  for (const auto& [name, value] : req.params.all())
+    r.objects += (r.objects.empty() ? "" : " ") + std::string(name) + "=" + value;
+  if (!note.objects.empty()) r.objects += (r.objects.empty() ? "" : " ") + note.objects;
+  std::vector<std::string> keys = note.person_keys;
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  for (const auto& k : keys)
+    if (!k.empty()) r.person_keys += (r.person_keys.empty() ? "" : ",") + k;
+  r.purpose = purposeOf(req.purpose);
+  deps.access->record(std::move(r));
+}
+
+void ApiHandlers::notePerson(const ApiRequest& req, const std::string& id_key) {
+  if (!id_key.empty()) req.access->person_keys.push_back(id_key);
 }
 
 std::optional<Principal> ApiHandlers::authenticate(const ApiRequest& req) const {
   const std::string& h = req.authorization;
   if (h.size() < 7 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0))
     return std::nullopt;
-  return deps_.tokens.verify(std::string_view(h).substr(7));
+  auto who = deps_.tokens.verify(std::string_view(h).substr(7));
+  if (who) req.access->who = *who;  // who the access record names, whichever handler asked
+  return who;
 }
 
 std::optional<Principal> ApiHandlers::authorize(const ApiRequest& req, const Reply& reply,

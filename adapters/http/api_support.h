@@ -38,8 +38,12 @@ struct ApiShared {
   std::map<std::string, Counter*> rejections;
   std::atomic<bool> stopping{false};
 
-  // Every answer goes out here: the request's latency is observed, then `reply` called.
+  // Every answer goes out here: the request's latency is observed, the access record made (for
+  // a route that shows or changes personal data), then `reply` called.
   void finish(const ApiRequest& req, const Api::Reply& reply, ApiResponse res);
+
+ private:
+  void recordAccess(const ApiRequest& req, int status);
 };
 
 // The base of each resource's handlers (queues_api.h, exchanges_api.h, ...). A handler takes the
@@ -58,7 +62,11 @@ class ApiHandlers {
   // Who may read a stored message (names, ID numbers, phones): see api_support.cpp.
   static bool mayRead(const Principal& p, const StoredMessage& m);
 
+  // The token's principal, also kept in the request's AccessNote for the access record.
   std::optional<Principal> authenticate(const ApiRequest& req) const;
+  // Names a person the answer shows (their id key) in the access record; empty keys are skipped.
+  // Call before finish(), on whichever thread builds the answer.
+  static void notePerson(const ApiRequest& req, const std::string& id_key);
   // The common start of a handler: a valid token (else 401 with WWW-Authenticate) whose role is
   // one of `roles` (else 403; an empty list admits every role). On refusal it has answered and
   // returns nullopt; the refusal is logged with the token id only.

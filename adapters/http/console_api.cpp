@@ -121,6 +121,7 @@ void ConsoleApi::repeatCaller(ApiRequest req, Reply reply) {
           w.Key("open_items");
           w.StartArray();
           for (const auto& it : *items) {
+            notePerson(*shared_req, it.id_key);
             w.StartObject();
             jsonout::string(w, "queue", it.queue);
             jsonout::integer(w, "item_id", it.item_id);

@@ -181,6 +181,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     api_req.authorization = std::string(req[bhttp::field::authorization]);
     api_req.accept = std::string(req[bhttp::field::accept]);
     api_req.idempotency_key = std::string(req["Idempotency-Key"]);
+    api_req.purpose = std::string(req["X-Purpose"]);
     api_req.body = std::move(req.body());
     version_ = req.version();
     head_ = req.method() == bhttp::verb::head;

@@ -394,7 +394,10 @@ void QueuesApi::items(ApiRequest req, Reply reply) {
         w.StartObject();
         w.Key("items");
         w.StartArray();
-        for (const auto& it : *items) writeItem(w, it);
+        for (const auto& it : *items) {
+          writeItem(w, it);
+          notePerson(*shared_req, it.id_key);
+        }
         w.EndArray();
         w.Key("next_after");
         if (more) {
@@ -432,6 +435,7 @@ void QueuesApi::item(ApiRequest req, Reply reply) {
           detail->prescreen.reset();
           detail->prescreen_carried_from = 0;
         }
+        notePerson(*shared_req, detail->item.id_key);
         finish(*shared_req, reply, ApiResponse{200, itemPageJson(*detail), "application/json", {}});
       });
   if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
@@ -500,6 +504,7 @@ void QueuesApi::submitAction(const ItemActionRequest& ar, std::shared_ptr<ApiReq
   bool queued = deps_.service.act(ar, [this, req, reply](ActionResult r) {
     switch (r.outcome) {
       case ActionOutcome::kOk:
+        notePerson(*req, r.item.id_key);
         return finish(
             *req, reply,
             ApiResponse{200, itemJson(r.item, nullptr, r.follow_up_item), "application/json", {}});

@@ -34,5 +34,6 @@ int routesCommand(int argc, char** argv);    // routes_command.cpp
 int mqttAclCommand(int argc, char** argv);   // mqtt_acl_command.cpp
 int calendarCommand(int argc, char** argv);  // calendar_command.cpp
 int outboxCommand(int argc, char** argv);    // outbox_command.cpp
+int auditCommand(int argc, char** argv);     // audit_command.cpp
 
 }  // namespace xj::cli

@@ -17,7 +17,10 @@ int usage() {
       "  xianjie calendar import FILE.json [--config FILE] [--out DIR]\n"
       "  xianjie mqtt-acl [--config FILE] --out DIR\n"
       "  xianjie outbox list [--config FILE] [--state pending|delivered|dead] [--after ID]\n"
-      "  xianjie outbox replay [--config FILE] ID\n");
+      "  xianjie outbox replay [--config FILE] ID\n"
+      "  xianjie audit verify [--config FILE]\n"
+      "  xianjie audit query  [--config FILE] [--person ID_NUMBER] [--org ORG] [--from YYYY-MM-DD] "
+      "[--to YYYY-MM-DD]\n");
   return 2;
 }
 

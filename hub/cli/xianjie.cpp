@@ -8,6 +8,8 @@
 //   xianjie mqtt-acl [--config FILE] --out DIR
 //   xianjie outbox list [--config FILE] [--state pending|delivered|dead] [--after ID]
 //   xianjie outbox replay [--config FILE] ID
+//   xianjie audit verify [--config FILE]
+//   xianjie audit query  [--config FILE] [--person ID_NUMBER] [--org ORG] [--from DAY] [--to DAY]
 // Each command group lives in its own file (hub/cli/cli.h lists them).
 #include <string>
 
@@ -17,6 +19,7 @@ int main(int argc, char** argv) {
   using namespace xj::cli;
   const std::string command = argc >= 2 ? argv[1] : "";
   if (command == "outbox") return outboxCommand(argc, argv);
+  if (command == "audit") return auditCommand(argc, argv);
   if (command == "token") return tokenCommand(argc, argv);
   if (command == "mqtt-acl") return mqttAclCommand(argc, argv);
   if (command == "eval") return evalCommand(argc, argv);

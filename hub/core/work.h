@@ -66,6 +66,8 @@ struct ItemRecord {
   std::string reason_code;
   int64_t parent_item = 0;  // follow-ups: the resolved item
   int linked_messages = 0;  // repeat calls and merged signals
+  std::string id_key;       // PersonKeyer key of the subject's ID number (the access record's
+                            // person); never shown by the API; empty if none
 };
 
 struct HistoryEntry {

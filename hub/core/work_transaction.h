@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/core/access_record.h"
 #include "hub/core/exchange.h"
 #include "hub/core/message.h"
 #include "hub/core/names.h"
@@ -189,6 +190,11 @@ class WorkTransaction {
   // Records one; a (scope, event_id) already recorded is a kConflict (the caller's bug: it looks
   // first; the batch rolls back).
   virtual Status recordExchangeEvent(const ExchangeEventRecord& event) = 0;
+
+  // The access record (access_record.h), append only: there is no call that changes or removes
+  // a record. The last record's seq and chain ({0, ""} when there is none), and one more.
+  virtual Result<AccessTail> accessTail() = 0;
+  virtual Status appendAccess(const AccessRecord& record) = 0;
 };
 
 }  // namespace xj

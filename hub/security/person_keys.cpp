@@ -29,5 +29,8 @@ std::string HmacPersonKeyer::mac(std::string_view domain, std::string_view value
 std::string HmacPersonKeyer::idKey(std::string_view id) const { return mac("id:", id); }
 std::string HmacPersonKeyer::phoneKey(std::string_view d) const { return mac("phone:", d); }
 std::string HmacPersonKeyer::fingerprint() const { return mac("key-check:", "xianjie"); }
+std::string HmacPersonKeyer::derivedKey(std::string_view label) const {
+  return mac("derive:", label);
+}
 
 }  // namespace xj::security

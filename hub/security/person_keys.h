@@ -29,6 +29,10 @@ class HmacPersonKeyer final : public PersonKeyer {
   // A value that identifies the key without revealing it: stored in the database, so that the
   // hub refuses to start with a different key than the one its stored keys were made with.
   std::string fingerprint() const;
+  // A separate key for another use of the same secret, named by `label` (the access record's
+  // chain: "access-log-chain"), so that the person-key secret itself is used for one thing only
+  // and a key made for one use never works for another.
+  std::string derivedKey(std::string_view label) const;
 
  private:
   explicit HmacPersonKeyer(std::string key) : key_(std::move(key)) {}

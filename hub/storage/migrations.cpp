@@ -321,6 +321,24 @@ CREATE TABLE exchange_events (
   PRIMARY KEY (scope, event_id)
 ) WITHOUT ROWID;
 )sql",
+    // 18: the access record (hub/core/access_record.h): who read or changed personal data,
+    // chained by a keyed hash. Append only: the hub has no UPDATE or DELETE on it. Person keys
+    // are the hex id keys (never an ID number); the rows are few beside the messages.
+    R"sql(
+CREATE TABLE access_log (
+  seq         INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,
+  token_id    TEXT NOT NULL,
+  org         TEXT NOT NULL,
+  role        TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  endpoint    TEXT NOT NULL,
+  objects     TEXT NOT NULL,
+  person_keys TEXT NOT NULL,
+  purpose     TEXT NOT NULL,
+  chain       TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -41,6 +41,7 @@ ItemRecord readItemRow(const Stmt& st) {
   r.parent_item = st.int64(16);
   r.linked_messages = static_cast<int>(st.int64(17));
   r.deadline_provisional = st.int64(18) != 0;
+  r.id_key = st.personKey(19);
   return r;
 }
 
@@ -518,6 +519,30 @@ Result<std::optional<ExchangeEventRecord>> SqliteWorkTransaction::findExchangeEv
   e.progress_due = st.text(13);
   e.progress_overdue = st.int64(14) != 0;
   return std::optional<ExchangeEventRecord>(std::move(r));
+}
+
+Result<AccessTail> SqliteWorkTransaction::accessTail() {
+  auto st = db_.cached(Sql::kAccessTail);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return AccessTail{};
+  if (rc != SQLITE_ROW) return fail("access tail");
+  return AccessTail{st.int64(0), st.text(1)};
+}
+
+Status SqliteWorkTransaction::appendAccess(const AccessRecord& r) {
+  auto st = db_.cached(Sql::kInsertAccess);
+  st.bind(1, r.seq)
+      .bind(2, r.at)
+      .bind(3, r.token_id)
+      .bind(4, r.org)
+      .bind(5, r.role)
+      .bind(6, r.action)
+      .bind(7, r.endpoint)
+      .bind(8, r.objects)
+      .bind(9, r.person_keys)
+      .bind(10, r.purpose)
+      .bind(11, r.chain);
+  return done(st, "access record");
 }
 
 Status SqliteWorkTransaction::recordExchangeEvent(const ExchangeEventRecord& ev) {

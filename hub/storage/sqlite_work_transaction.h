@@ -63,6 +63,8 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Result<std::optional<ExchangeEventRecord>> findExchangeEvent(
       const std::string& scope, const std::string& event_id) override;
   Status recordExchangeEvent(const ExchangeEventRecord& event) override;
+  Result<AccessTail> accessTail() override;
+  Status appendAccess(const AccessRecord& record) override;
 
   // Whether this transaction inserted or changed an exchange (the store then refreshes the
   // exchange counts in /metrics after the commit).

@@ -7,7 +7,7 @@ namespace xj::storage {
 const char* const kItemColumns =
     "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, "
     "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages, "
-    "deadline_provisional";
+    "deadline_provisional, id_key";
 
 const char* const kOutboxColumns =
     "id, partner, lane_key, kind, idempotency_key, body, created_at, state, attempts, "
@@ -36,7 +36,7 @@ struct Entry {
 #define XJ_ITEM_COLUMNS                                                                   \
   "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, " \
   "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages, " \
-  "deadline_provisional"
+  "deadline_provisional, id_key"
 
 // In the order of the enum (checked below).
 constexpr Entry kTable[] = {
@@ -252,6 +252,11 @@ constexpr Entry kTable[] = {
      "path, state, reason, ex_outcome, updated_at, timeline_seq, due, overdue, progress_due, "
      "progress_overdue) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
      "?16, ?17)"},
+    {Sql::kAccessTail, "access_tail",
+     "SELECT seq, chain FROM access_log WHERE seq = (SELECT max(seq) FROM access_log)"},
+    {Sql::kInsertAccess, "insert_access",
+     "INSERT INTO access_log(seq, at, token_id, org, role, action, endpoint, objects, "
+     "person_keys, purpose, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
 };
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS

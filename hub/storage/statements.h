@@ -98,6 +98,9 @@ enum class Sql {
   // exchange events by their sender's id
   kFindExchangeEvent,  // by (scope, event_id)
   kInsertExchangeEvent,
+  // the access record (append only: no statement changes or removes a row)
+  kAccessTail,    // the last record's seq and chain
+  kInsertAccess,  // one record
   kCount
 };
 

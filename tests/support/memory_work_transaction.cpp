@@ -491,6 +491,18 @@ std::vector<OutboxRecord> MemoryWorkTransaction::outbox() const {
   return out;
 }
 
+Result<AccessTail> MemoryWorkTransaction::accessTail() {
+  if (access_log_.empty()) return AccessTail{};
+  return AccessTail{access_log_.back().seq, access_log_.back().chain};
+}
+
+Status MemoryWorkTransaction::appendAccess(const AccessRecord& record) {
+  if (!access_log_.empty() && record.seq <= access_log_.back().seq)
+    return Status::conflict("access record: seq already used");
+  access_log_.push_back(record);
+  return Status::ok();
+}
+
 std::vector<OutboxRecord> MemoryWorkTransaction::takeEnqueued() {
   std::vector<OutboxRecord> out;
   out.swap(enqueued_);

@@ -77,6 +77,10 @@ class MemoryWorkTransaction final : public WorkTransaction {
   Result<std::optional<ExchangeEventRecord>> findExchangeEvent(
       const std::string& scope, const std::string& event_id) override;
   Status recordExchangeEvent(const ExchangeEventRecord& event) override;
+  Result<AccessTail> accessTail() override;
+  Status appendAccess(const AccessRecord& record) override;
+  // The access records appended, in order (what a test checks).
+  const std::vector<AccessRecord>& accessLog() const { return access_log_; }
 
   // What `xianjie outbox replay` writes: a request the running hub applies later.
   void requestReplay(int64_t outbox_id, const std::string& actor, const std::string& at);
@@ -126,6 +130,7 @@ class MemoryWorkTransaction final : public WorkTransaction {
   std::vector<std::pair<int64_t, ExchangeTimelineEntry>> timelines_;
   std::map<std::string, int64_t> exchange_states_;  // every state that ever had one
   std::map<std::pair<std::string, std::string>, ExchangeEventRecord> exchange_events_;
+  std::vector<AccessRecord> access_log_;
   std::vector<OutboxRecord> enqueued_;
   int events_appended_ = 0;
   bool exchanges_changed_ = false;

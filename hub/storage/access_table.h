@@ -1,0 +1,39 @@
+// AccessTable: the access record (the access_log table) as the admin CLI reads it: every record
+// in seq order, or those matching a filter. It reads only: the hub writes the table (through its
+// writer's WorkTransaction) and nothing changes or removes a row. Owns its own connection; one
+// thread uses it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "hub/core/access_record.h"
+#include "hub/core/status.h"
+
+namespace xj::storage {
+
+// Which records a query wants; empty fields match every record.
+struct AccessFilter {
+  std::string person_key;  // a PersonKeyer id key (hex): records that name it
+  std::string org;
+  std::string from_day;  // YYYY-MM-DD (UTC), inclusive
+  std::string to_day;    // YYYY-MM-DD (UTC), inclusive
+};
+
+class AccessTable {
+ public:
+  // Opens (and migrates, as the other CLI tables do) the database at `path`; kNotFound if absent.
+  static Result<std::unique_ptr<AccessTable>> open(const std::string& path);
+  ~AccessTable();
+
+  // Calls `each` for every matching record in seq order; `each` returning false stops the walk.
+  Status forEach(const AccessFilter& filter, const std::function<bool(const AccessRecord&)>& each);
+
+ private:
+  struct Impl;
+  explicit AccessTable(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace xj::storage
