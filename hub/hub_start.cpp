@@ -71,6 +71,8 @@ Status startTokens(HubState& s) {
   auto refresher = TokenRefresher::start(s.config.store.path, s.tokens);
   if (!refresher.isOk()) return refresher.status();
   s.refresher = std::move(refresher).value();
+  s.token_expiry = std::make_unique<TokenExpiryWatch>(
+      s.clock, s.tokens, s.config.tokens.expiry_warning_days, s.metrics);
   return Status::ok();
 }
 
@@ -88,7 +90,8 @@ void addFaultHooks(HubState& s, http::ApiDeps& deps) {
   deps.drop_writer_connection = [store] { store->dropWriterConnection(); };
   deps.set_clock = [&s](std::chrono::system_clock::time_point t) {
     s.clock.set(t);
-    s.calendar->check();  // the warning of the new day, at once
+    s.calendar->check();  // the warnings of the new day, at once
+    s.token_expiry->check();
   };
   deps.fail_writes = [](int64_t writes) { storage::failNextWrites(writes); };
   deps.sweep_as_of = [&sweep = *s.sweep](std::string today,
@@ -172,6 +175,7 @@ void scheduleSweep(HubState& s, std::chrono::seconds after) {
     if (ec || s.shutdown.requested()) return;
     s.sweep->run(routing::acceptedOn(s.clock.now()), nullptr);
     s.calendar->check();
+    s.token_expiry->check();
     scheduleSweep(s, std::chrono::seconds(s.routes->get()->sweep_interval_seconds));
   });
 }
@@ -192,6 +196,7 @@ Status startServing(HubState& s) {
                           {"db", s.config.store.path},
                           {"tokens", std::to_string(s.tokens.size())}});
   s.calendar->check();
+  s.token_expiry->check();
   s.work.emplace(boost::asio::make_work_guard(s.ioc));
   if (s.mqtt)
     if (auto st = s.mqtt->start(); !st.isOk()) return st;

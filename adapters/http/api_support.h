@@ -58,7 +58,11 @@ class ApiHandlers {
   // Who may read a stored message (names, ID numbers, phones): see api_support.cpp.
   static bool mayRead(const Principal& p, const StoredMessage& m);
 
-  std::optional<Principal> authenticate(const ApiRequest& req) const;
+  // The 401 for a refused token: WWW-Authenticate, and `token_expired` for an expired one.
+  static ApiResponse unauthorized(security::TokenRefusal why);
+  // `why`: set to why a token was refused (kExpired only for the right secret past its end).
+  std::optional<Principal> authenticate(const ApiRequest& req,
+                                        security::TokenRefusal* why = nullptr) const;
   // The common start of a handler: a valid token (else 401 with WWW-Authenticate) whose role is
   // one of `roles` (else 403; an empty list admits every role). On refusal it has answered and
   // returns nullopt; the refusal is logged with the token id only.

@@ -321,6 +321,11 @@ CREATE TABLE exchange_events (
   PRIMARY KEY (scope, event_id)
 ) WITHOUT ROWID;
 )sql",
+    // 18: tokens that end: an optional expiry (RFC 3339 UTC), set at creation or by a rotation
+    // (the old token keeps working for the configured overlap, then ends).
+    R"sql(
+ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+)sql",
 };
 
 }  // namespace
