@@ -165,7 +165,13 @@ Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
       {"max_pending_bytes", u64Field(m.max_pending_bytes, 1024, 16ull << 30)},
       {"max_payload_bytes", u64Field(m.max_payload_bytes, 1024, 64ull << 20)},
   };
+  std::map<std::string, Setter> tokens_fields = {
+      {"rotation_overlap_hours", intField(cfg.tokens.rotation_overlap_hours, 0, 24 * 90)},
+      {"expiry_warning_days", intField(cfg.tokens.expiry_warning_days, 0, 365)},
+  };
   std::map<std::string, Setter> top = {
+      {"tokens", [&](const rapidjson::Value& v, const std::string& p,
+                     Problems& pr) { walkObject(v, p, tokens_fields, pr); }},
       {"mqtt", [&](const rapidjson::Value& v, const std::string& p,
                    Problems& pr) { walkObject(v, p, mqtt_fields, pr); }},
       {"http", [&](const rapidjson::Value& v, const std::string& p,

@@ -71,10 +71,21 @@ struct MqttConfig {
   uint64_t max_payload_bytes = 64 * 1024;
 };
 
+// API tokens that end (xianjie token create --expires-in-days, xianjie token rotate).
+struct TokensConfig {
+  // How long the old token of a rotation keeps working beside the new one, so that a partner can
+  // switch without a gap (`xianjie token rotate` uses it unless --overlap-hours is given).
+  int rotation_overlap_hours = 24;
+  // A token ending within this many days is a warning: the log once a day per token and the
+  // xianjie_tokens_expiring gauge in /metrics (an ending token is an outage announced ahead).
+  int expiry_warning_days = 14;
+};
+
 struct HubConfig {
   HttpConfig http;
   StoreConfig store;
   MqttConfig mqtt;
+  TokensConfig tokens;
   std::string standards_dir = "config/standards";
   std::string routes_path = "config/routes.jsonc";
   // The partner directory and outbox delivery policy (config/partners_config.h).

@@ -93,6 +93,8 @@ Status startTokens(HubState& s) {
   auto refresher = TokenRefresher::start(s.config.store.path, s.tokens);
   if (!refresher.isOk()) return refresher.status();
   s.refresher = std::move(refresher).value();
+  s.token_expiry = std::make_unique<TokenExpiryWatch>(
+      s.clock, s.tokens, s.config.tokens.expiry_warning_days, s.metrics);
   return Status::ok();
 }
 
@@ -112,6 +114,7 @@ void addFaultHooks(HubState& s, http::ApiDeps& deps) {
     s.clock.set(t);
     s.calendar->check();  // the warning of the new day, at once
     if (s.tls_watch) s.tls_watch->check();
+    s.token_expiry->check();
   };
   deps.fail_writes = [](int64_t writes) { storage::failNextWrites(writes); };
   deps.sweep_as_of = [&sweep = *s.sweep](std::string today,
@@ -197,6 +200,7 @@ void scheduleSweep(HubState& s, std::chrono::seconds after) {
     s.sweep->run(routing::acceptedOn(s.clock.now()), nullptr);
     s.calendar->check();
     if (s.tls_watch) s.tls_watch->check();
+    s.token_expiry->check();
     scheduleSweep(s, std::chrono::seconds(s.routes->get()->sweep_interval_seconds));
   });
 }
@@ -219,6 +223,7 @@ Status startServing(HubState& s) {
                           {"tokens", std::to_string(s.tokens.size())}});
   s.calendar->check();
   if (s.tls_watch) s.tls_watch->check();
+  s.token_expiry->check();
   s.work.emplace(boost::asio::make_work_guard(s.ioc));
   if (s.mqtt)
     if (auto st = s.mqtt->start(); !st.isOk()) return st;

@@ -39,6 +39,7 @@
 #include "hub/shutdown_latch.h"
 #include "hub/storage/sqlite_store.h"
 #include "hub/tls_watch.h"
+#include "hub/token_expiry_watch.h"
 #include "hub/token_refresher.h"
 #include "routing/route_table.h"
 #include "routing/work/policy_jobs.h"
@@ -78,6 +79,7 @@ struct HubState {
   Counter* reloads_ok = nullptr;  // xianjie_standards_reloads_total
   Counter* reloads_rejected = nullptr;
   std::unique_ptr<TokenRefresher> refresher;
+  std::unique_ptr<TokenExpiryWatch> token_expiry;  // warnings before tokens end
   std::unique_ptr<OverdueSweep> sweep;
 
   boost::asio::io_context ioc;

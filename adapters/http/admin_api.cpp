@@ -12,9 +12,9 @@
 namespace xj::http {
 
 void AdminApi::faults(ApiRequest req, Reply reply) {
-  auto who = authenticate(req);
-  if (!who)
-    return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
+  security::TokenRefusal why;
+  auto who = authenticate(req, &why);
+  if (!who) return finish(req, reply, unauthorized(why));
   if (who->role != Role::kAdmin) return finish(req, reply, error(403, "forbidden", "admin only"));
   // Body: "pause" or "resume" (the writer), "reconnect" (the writer drops its connection before
   // its next commit, as after an I/O error), "ioerror N" (the next N file writes fail with a

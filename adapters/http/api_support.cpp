@@ -120,22 +120,41 @@ void ApiHandlers::notePerson(const ApiRequest& req, const std::string& id_key) {
   if (!id_key.empty()) req.access->person_keys.push_back(id_key);
 }
 
-std::optional<Principal> ApiHandlers::authenticate(const ApiRequest& req) const {
+std::optional<Principal> ApiHandlers::authenticate(const ApiRequest& req,
+                                                   security::TokenRefusal* why) const {
+  if (why) *why = security::TokenRefusal::kInvalid;
   const std::string& h = req.authorization;
   if (h.size() < 7 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0))
     return std::nullopt;
-  auto who = deps_.tokens.verify(std::string_view(h).substr(7));
+  auto who = deps_.tokens.verify(std::string_view(h).substr(7), deps_.clock.now(), why);
   if (who) req.access->who = *who;  // who the access record names, whichever handler asked
   return who;
+}
+
+ApiResponse ApiHandlers::unauthorized(security::TokenRefusal why) {
+  // RFC 6750: an expired token is `invalid_token` with a description; only the holder of the
+  // right secret learns that it ended (so it asks for its replacement instead of guessing).
+  if (why == security::TokenRefusal::kExpired) {
+    auto res = errorResponse(401, "token_expired",
+                             "the bearer token has expired: ask the hub's administrator for its "
+                             "replacement (xianjie token rotate)");
+    res.headers.emplace_back("WWW-Authenticate",
+                             "Bearer error=\"invalid_token\", error_description=\"the token has "
+                             "expired\"");
+    return res;
+  }
+  auto res = errorResponse(401, "unauthorized", "a valid bearer token is required");
+  res.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return res;
 }
 
 std::optional<Principal> ApiHandlers::authorize(const ApiRequest& req, const Reply& reply,
                                                 std::initializer_list<Role> roles,
                                                 const char* what) {
-  auto who = authenticate(req);
+  security::TokenRefusal why = security::TokenRefusal::kInvalid;
+  auto who = authenticate(req, &why);
   if (!who) {
-    auto res = error(401, "unauthorized", "a valid bearer token is required");
-    res.headers.emplace_back("WWW-Authenticate", "Bearer");
+    auto res = unauthorized(why);
     finish(req, reply, std::move(res));
     return std::nullopt;
   }

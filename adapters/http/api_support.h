@@ -62,8 +62,12 @@ class ApiHandlers {
   // Who may read a stored message (names, ID numbers, phones): see api_support.cpp.
   static bool mayRead(const Principal& p, const StoredMessage& m);
 
-  // The token's principal, also kept in the request's AccessNote for the access record.
-  std::optional<Principal> authenticate(const ApiRequest& req) const;
+  // The 401 for a refused token: WWW-Authenticate, and `token_expired` for an expired one.
+  static ApiResponse unauthorized(security::TokenRefusal why);
+  // The token's principal, also kept in the request's AccessNote for the access record. `why`:
+  // set to why a token was refused (kExpired only for the right secret past its end).
+  std::optional<Principal> authenticate(const ApiRequest& req,
+                                        security::TokenRefusal* why = nullptr) const;
   // Names a person the answer shows (their id key) in the access record; empty keys are skipped.
   // Call before finish(), on whichever thread builds the answer.
   static void notePerson(const ApiRequest& req, const std::string& id_key);

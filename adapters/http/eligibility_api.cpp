@@ -6,9 +6,9 @@
 namespace xj::http {
 
 void EligibilityApi::evaluate(ApiRequest req, Reply reply) {
-  auto who = authenticate(req);
-  if (!who)
-    return finish(req, reply, error(401, "unauthorized", "a valid bearer token is required"));
+  security::TokenRefusal why;
+  auto who = authenticate(req, &why);
+  if (!who) return finish(req, reply, unauthorized(why));
   if (who->role != Role::kStaff && who->role != Role::kAdmin)
     return finish(req, reply,
                   error(403, "forbidden", "only staff and admin may evaluate households"));

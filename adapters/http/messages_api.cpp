@@ -42,12 +42,11 @@ void MessagesApi::notification(ApiRequest req, Reply reply) {
 }
 
 void MessagesApi::ingest(MessageKind kind, ApiRequest req, Reply reply) {
-  auto who = authenticate(req);
+  security::TokenRefusal why;
+  auto who = authenticate(req, &why);
   if (!who) {
     outcome(kind, "unauthorized").inc();
-    auto res = error(401, "unauthorized", "a valid bearer token is required");
-    res.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return finish(req, reply, std::move(res));
+    return finish(req, reply, unauthorized(why));
   }
   if (who->role != roleFor(kind)) {
     outcome(kind, "forbidden").inc();

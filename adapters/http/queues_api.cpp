@@ -220,7 +220,7 @@ std::vector<std::string> readActionFields(const ApiDeps& deps, const routing::Ro
     ar.new_owner = body.text("to", true, 64);
     ar.text = body.text("reason", true);
     if (!ar.new_owner.empty()) {
-      auto target = deps.tokens.active(ar.new_owner);
+      auto target = deps.tokens.active(ar.new_owner, deps.clock.now());
       if (!target || (target->role != Role::kStaff && target->role != Role::kAdmin))
         problems.push_back({"/to", "must be the id of an active staff or admin token"});
       else if (!maySeeQueue(*target, queue))

@@ -433,7 +433,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     // The broker's password and ACL files are a snapshot: a revoked organisation may still be
     // able to publish. Refuse it here, with the same registry that HTTP verifies tokens against.
     auto role = parseRole(topic->role);
-    if (!role || !tokens.hasActive(topic->org, *role)) {
+    if (!role || !tokens.hasActive(topic->org, *role, reception.clock().now())) {
       outcome(kind, "rejected").inc();
       rejection("no_active_principal").inc();
       log::info("mqtt_rejected", {{"org", org}, {"reason", "no_active_principal"}});

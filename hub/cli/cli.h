@@ -20,6 +20,8 @@ struct Args {
   std::string role;
   std::vector<std::string> townships;
   std::vector<std::string> positional;
+  int expires_in_days = -1;  // token create/rotate: -1 when not given
+  int overlap_hours = -1;    // token rotate: -1 when not given (tokens.rotation_overlap_hours)
   bool ok = true;
 };
 Args parseArgs(int argc, char** argv, int from);

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 
 #include "hub/cli/cli.h"
 
@@ -9,8 +10,9 @@ int usage() {
       stderr,
       "usage:\n"
       "  xianjie token create [--config FILE] --org ID --role hotline|charity|agency|staff|admin "
-      "[--township CODE ...]\n"
+      "[--township CODE ...] [--expires-in-days N]\n"
       "  xianjie token list   [--config FILE]\n"
+      "  xianjie token rotate [--config FILE] TOKEN_ID [--overlap-hours H] [--expires-in-days N]\n"
       "  xianjie token revoke [--config FILE] TOKEN_ID\n"
       "  xianjie eval FILE.json [--config FILE] [--as-of YYYY-MM-DD] [--explain] [--no-trace]\n"
       "  xianjie routes test [--config FILE] MESSAGE.json\n"
@@ -46,6 +48,17 @@ Args parseArgs(int argc, char** argv, int from) {
       std::string t;
       next(t);
       a.townships.push_back(t);
+    } else if (k == "--expires-in-days" || k == "--overlap-hours") {
+      std::string v;
+      next(v);
+      char* end = nullptr;
+      long n = v.empty() ? -1 : std::strtol(v.c_str(), &end, 10);
+      if (n < 0 || n > 3650 || (end && *end)) {
+        std::fprintf(stderr, "%s needs a whole number from 0 to 3650\n", k.c_str());
+        a.ok = false;
+      } else {
+        (k == "--expires-in-days" ? a.expires_in_days : a.overlap_hours) = static_cast<int>(n);
+      }
     } else if (k.rfind("--", 0) == 0) {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       a.ok = false;

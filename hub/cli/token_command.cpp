@@ -1,5 +1,7 @@
-// xianjie token create|list|revoke: API tokens in the hub's database (hashes only). The running
-// hub picks changes up within a second (its token refresher).
+// xianjie token create|list|rotate|revoke: API tokens in the hub's database (hashes only). The
+// running hub picks changes up within a second (its token refresher). A token may end
+// (--expires-in-days); `rotate` makes its successor and lets the old one work for an overlap
+// (tokens.rotation_overlap_hours) so that its holder can switch without a gap.
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -47,8 +49,14 @@ std::vector<std::string> createProblems(const HubConfig& config, Args& a) {
   return problems;
 }
 
-int tokenCreate(const HubConfig& config, Args& a, storage::TokenTable& table,
-                const std::string& now) {
+using SysTime = std::chrono::system_clock::time_point;
+
+std::string daysAfter(SysTime now, int days) {
+  return formatRfc3339(now + std::chrono::hours(24) * days);
+}
+
+int tokenCreate(const HubConfig& config, Args& a, storage::TokenTable& table, SysTime at) {
+  const std::string now = formatRfc3339(at);
   if (auto problems = createProblems(config, a); !problems.empty()) {
     for (const auto& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
     return 2;
@@ -58,6 +66,7 @@ int tokenCreate(const HubConfig& config, Args& a, storage::TokenTable& table,
   p.role = *parseRole(a.role);
   p.townships = a.townships;
   auto made = security::makeToken(p, now);
+  if (a.expires_in_days >= 0) made.record.expires_at = daysAfter(at, a.expires_in_days);
   if (auto s = table.insert(made.record); !s.isOk()) {
     std::fprintf(stderr, "%s\n", s.toString().c_str());
     return 1;
@@ -76,16 +85,68 @@ int tokenList(storage::TokenTable& table) {
     std::fprintf(stderr, "%s\n", rows.status().toString().c_str());
     return 1;
   }
-  std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %s\n", "TOKEN_ID", "ORG", "ROLE", "STATE",
-              "CREATED", "TOWNSHIPS");
+  std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %-24s  %s\n", "TOKEN_ID", "ORG", "ROLE", "STATE",
+              "CREATED", "EXPIRES", "TOWNSHIPS");
+  const auto now = std::chrono::system_clock::now();
   for (const auto& r : rows.value()) {
     std::string t;
     for (const auto& x : r.principal.townships) t += (t.empty() ? "" : ",") + x;
-    std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %s\n", r.principal.token_id.c_str(),
-                r.principal.org.c_str(), std::string(toString(r.principal.role)).c_str(),
-                r.revoked ? "revoked" : "active", r.created_at.c_str(),
+    auto ends = r.expires_at.empty() ? std::nullopt : parseRfc3339(r.expires_at);
+    const char* state = r.revoked                                      ? "revoked"
+                        : (!r.expires_at.empty() && (!ends || *ends <= now)) ? "expired"
+                                                                             : "active";
+    std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %-24s  %s\n", r.principal.token_id.c_str(),
+                r.principal.org.c_str(), std::string(toString(r.principal.role)).c_str(), state,
+                r.created_at.c_str(), r.expires_at.empty() ? "-" : r.expires_at.c_str(),
                 t.empty() ? "*" : t.c_str());
   }
+  return 0;
+}
+
+// A successor with the same organisation, role and townships; the old token ends after the
+// overlap (or keeps its earlier end). The new token ends after --expires-in-days, else after the
+// old one's lifetime (if it had one), else never.
+int tokenRotate(const HubConfig& config, const Args& a, storage::TokenTable& table, SysTime at) {
+  if (a.positional.size() != 1) return usage();
+  const std::string& id = a.positional[0];
+  auto rows = table.list();
+  if (!rows.isOk()) {
+    std::fprintf(stderr, "%s\n", rows.status().toString().c_str());
+    return 1;
+  }
+  const TokenRecord* old = nullptr;
+  for (const auto& r : rows.value())
+    if (r.principal.token_id == id && !r.revoked) old = &r;
+  if (!old) {
+    std::fprintf(stderr, "no active token %s\n", id.c_str());
+    return 2;
+  }
+  auto made = security::makeToken(old->principal, formatRfc3339(at));
+  if (a.expires_in_days >= 0) {
+    made.record.expires_at = daysAfter(at, a.expires_in_days);
+  } else if (!old->expires_at.empty()) {
+    auto created = parseRfc3339(old->created_at);
+    auto ended = parseRfc3339(old->expires_at);
+    if (created && ended && *ended > *created)
+      made.record.expires_at = formatRfc3339(at + (*ended - *created));
+  }
+  const int overlap =
+      a.overlap_hours >= 0 ? a.overlap_hours : config.tokens.rotation_overlap_hours;
+  const std::string old_ends = formatRfc3339(at + std::chrono::hours(overlap));
+  if (auto s = table.insert(made.record); !s.isOk()) {
+    std::fprintf(stderr, "%s\n", s.toString().c_str());
+    return 1;
+  }
+  if (auto s = table.endBy(id, old_ends); !s.isOk()) {
+    std::fprintf(stderr, "%s\n", s.toString().c_str());
+    return 1;
+  }
+  std::printf("%s\n", made.token.c_str());
+  std::fprintf(stderr,
+               "rotated %s: new token %s for org=%s (store it now: it cannot be shown again); "
+               "the old one works until %s\n",
+               id.c_str(), made.record.principal.token_id.c_str(), old->principal.org.c_str(),
+               old_ends.c_str());
   return 0;
 }
 
@@ -121,10 +182,11 @@ int tokenCommand(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", table.status().toString().c_str());
     return 1;
   }
-  auto now = formatRfc3339(std::chrono::system_clock::now());
-  if (verb == "create") return tokenCreate(config, a, *table.value(), now);
+  const auto at = std::chrono::system_clock::now();
+  if (verb == "create") return tokenCreate(config, a, *table.value(), at);
   if (verb == "list") return tokenList(*table.value());
-  if (verb == "revoke") return tokenRevoke(a, *table.value(), now);
+  if (verb == "rotate") return tokenRotate(config, a, *table.value(), at);
+  if (verb == "revoke") return tokenRevoke(a, *table.value(), formatRfc3339(at));
   return usage();
 }
 

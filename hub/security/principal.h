@@ -26,6 +26,9 @@ struct TokenRecord {
   std::string secret_hash;  // sha256 hex of the secret part
   std::string created_at;
   bool revoked = false;
+  // RFC 3339 UTC; empty: the token does not end. Set at creation (--expires-in-days) or by a
+  // rotation, which gives the old token an overlap before it ends.
+  std::string expires_at;
 };
 
 }  // namespace xj

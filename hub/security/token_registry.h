@@ -11,6 +11,8 @@
 // as soon as HTTP refuses them (the same registry, the same refresh).
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <optional>
 #include <set>
 #include <shared_mutex>
@@ -32,20 +34,39 @@ struct NewToken {
 // Makes a fresh token for `principal` (its token_id is filled in).
 NewToken makeToken(Principal principal, std::string created_at);
 
+// Why verify() refused a bearer (the 401's description; never which part of a guess was right).
+enum class TokenRefusal { kNone, kInvalid, kExpired };
+
 class TokenRegistry {
  public:
-  std::optional<Principal> verify(std::string_view bearer) const;
-  // Whether `org` holds at least one unrevoked token of `role`.
-  bool hasActive(std::string_view org, Role role) const;
-  // The principal of an unrevoked token, by its public id (reassigning an item to it).
-  std::optional<Principal> active(std::string_view token_id) const;
+  using TimePoint = std::chrono::system_clock::time_point;
+  // `now` is the hub's clock (time is input: tests set it). A token past its expires_at is
+  // refused as kExpired, exactly like a revoked one otherwise.
+  std::optional<Principal> verify(std::string_view bearer, TimePoint now,
+                                  TokenRefusal* why = nullptr) const;
+  // Whether `org` holds at least one unrevoked, unexpired token of `role`.
+  bool hasActive(std::string_view org, Role role, TimePoint now) const;
+  // The principal of an unrevoked, unexpired token, by its public id (reassigning an item to it).
+  std::optional<Principal> active(std::string_view token_id, TimePoint now) const;
+  // Unrevoked tokens that end after `now` but within `window` (the expiry warning), and the
+  // ids of those, for the log.
+  std::vector<std::string> expiringWithin(TimePoint now, std::chrono::seconds window) const;
+  // When the token ends (TimePoint::max(): never, or unknown id).
+  TimePoint endsAt(std::string_view token_id) const;
   void replace(const std::vector<TokenRecord>& records);
   size_t size() const;
 
  private:
+  struct Entry {
+    TokenRecord record;
+    TimePoint expires = TimePoint::max();  // parsed expires_at; max: never
+  };
+  bool live(const Entry& e, TimePoint now) const { return !e.record.revoked && now < e.expires; }
+
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, TokenRecord> by_id_;
-  std::set<std::pair<std::string, Role>, std::less<>> active_;  // (org, role) with a live token
+  std::unordered_map<std::string, Entry> by_id_;
+  // (org, role) -> the latest end among its unrevoked tokens
+  std::map<std::pair<std::string, Role>, TimePoint, std::less<>> active_;
 };
 
 }  // namespace xj::security

@@ -339,6 +339,11 @@ CREATE TABLE access_log (
   chain       TEXT NOT NULL
 );
 )sql",
+    // 19: tokens that end: an optional expiry (RFC 3339 UTC), set at creation or by a rotation
+    // (the old token keeps working for the configured overlap, then ends).
+    R"sql(
+ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+)sql",
 };
 
 }  // namespace

@@ -30,21 +30,23 @@ Status TokenTable::insert(const TokenRecord& r) {
   std::string townships;
   for (const auto& t : r.principal.townships) townships += (townships.empty() ? "" : ",") + t;
   auto st = impl_->db.prepare(
-      "INSERT INTO tokens(token_id, org, role, townships, secret_hash, created_at) "
-      "VALUES(?1,?2,?3,?4,?5,?6)");
+      "INSERT INTO tokens(token_id, org, role, townships, secret_hash, created_at, expires_at) "
+      "VALUES(?1,?2,?3,?4,?5,?6,NULLIF(?7,''))");
   st.bind(1, r.principal.token_id)
       .bind(2, r.principal.org)
       .bind(3, toString(r.principal.role))
       .bind(4, townships)
       .bind(5, r.secret_hash)
-      .bind(6, r.created_at);
+      .bind(6, r.created_at)
+      .bind(7, r.expires_at);
   if (st.step() != SQLITE_DONE) return Status::ioError("insert token: " + impl_->db.lastError());
   return Status::ok();
 }
 
 Result<std::vector<TokenRecord>> TokenTable::list() {
   auto st = impl_->db.prepare(
-      "SELECT token_id, org, role, townships, secret_hash, created_at, revoked_at FROM tokens "
+      "SELECT token_id, org, role, townships, secret_hash, created_at, revoked_at, "
+      "coalesce(expires_at, '') FROM tokens "
       "ORDER BY created_at, token_id");
   if (!st.valid()) return Status::ioError("list tokens: " + impl_->db.lastError());
   std::vector<TokenRecord> out;
@@ -65,6 +67,7 @@ Result<std::vector<TokenRecord>> TokenTable::list() {
     r.secret_hash = st.text(4);
     r.created_at = st.text(5);
     r.revoked = !st.isNull(6);
+    r.expires_at = st.text(7);
     out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) return Status::ioError("list tokens: " + impl_->db.lastError());
@@ -76,6 +79,17 @@ Status TokenTable::revoke(const std::string& token_id, const std::string& revoke
       impl_->db.prepare("UPDATE tokens SET revoked_at=?2 WHERE token_id=?1 AND revoked_at IS NULL");
   st.bind(1, token_id).bind(2, revoked_at);
   if (st.step() != SQLITE_DONE) return Status::ioError("revoke token: " + impl_->db.lastError());
+  if (sqlite3_changes(impl_->db.raw()) == 0) return Status::notFound("no active token " + token_id);
+  return Status::ok();
+}
+
+Status TokenTable::endBy(const std::string& token_id, const std::string& expires_at) {
+  // RFC 3339 UTC strings of one format compare as times: the earlier end wins.
+  auto st = impl_->db.prepare(
+      "UPDATE tokens SET expires_at = CASE WHEN expires_at IS NULL OR expires_at > ?2 THEN ?2 "
+      "ELSE expires_at END WHERE token_id=?1 AND revoked_at IS NULL");
+  st.bind(1, token_id).bind(2, expires_at);
+  if (st.step() != SQLITE_DONE) return Status::ioError("end token: " + impl_->db.lastError());
   if (sqlite3_changes(impl_->db.raw()) == 0) return Status::notFound("no active token " + token_id);
   return Status::ok();
 }

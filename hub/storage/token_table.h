@@ -21,6 +21,9 @@ class TokenTable {
   Result<std::vector<TokenRecord>> list();
   // kNotFound when no such token.
   Status revoke(const std::string& token_id, const std::string& revoked_at);
+  // Sets the token's end to `expires_at` unless it already ends earlier (a rotation's overlap).
+  // kNotFound when no such unrevoked token.
+  Status endBy(const std::string& token_id, const std::string& expires_at);
   // Changes whenever another connection commits: lets the refresher skip unchanged tables.
   int64_t dataVersion();
 
