@@ -26,8 +26,8 @@ rules::RawValue toRaw(const rapidjson::Value& v) {
   } else if (v.IsObject()) {
     r.kind = rules::RawValue::Kind::kObject;
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
-      r.object.emplace_back(std::string(it->name.GetString(), it->name.GetStringLength()),
-                            toRaw(it->value));
+      r.object.push_back(rules::RawMember{
+          std::string(it->name.GetString(), it->name.GetStringLength()), toRaw(it->value)});
   } else if (v.IsArray()) {
     r.kind = rules::RawValue::Kind::kList;
     for (const auto& e : v.GetArray()) r.list.push_back(toRaw(e));
