@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/http/route_match.h"
 #include "adapters/reception/reception.h"
 #include "hub/core/clock.h"
 #include "hub/core/message_store.h"
@@ -40,20 +41,6 @@ struct RouteSpec {
   bool fault_injection_only = false;  // served only when store.fault_injection is on
 };
 const std::vector<RouteSpec>& routeTable();
-
-// The {name} segments of the route row a request matched, percent-decoded: for
-// /v1/queues/{queue}/items/{item}, "queue" and "item". Filled by the router.
-class PathParams {
- public:
-  void add(std::string_view name, std::string value) {
-    values_.emplace_back(name, std::move(value));
-  }
-  // The segment's value; empty when the row has no such parameter.
-  const std::string& operator[](std::string_view name) const;
-
- private:
-  std::vector<std::pair<std::string_view, std::string>> values_;  // names point into the table
-};
 
 struct ApiRequest {
   std::string method;
