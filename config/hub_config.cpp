@@ -107,12 +107,19 @@ bool isLoopbackAddress(const std::string& address) {
 }
 
 Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems) {
-  HubConfig cfg;
-  cfg.config_path = path;
   auto text = readConfigText(path, problems);
   if (!text) return Status::invalid("config unreadable");
+  auto cfg = parseHubConfig(*text, problems);
+  if (!cfg.isOk()) return cfg.status();
+  HubConfig loaded = std::move(cfg).value();
+  loaded.config_path = path;
+  return loaded;
+}
+
+Result<HubConfig> parseHubConfig(const std::string& text, Problems& problems) {
+  HubConfig cfg;
   rapidjson::Document doc;
-  if (!parseJsonc(*text, doc, problems)) return Status::invalid("config is not valid JSON");
+  if (!parseJsonc(text, doc, problems)) return Status::invalid("config is not valid JSON");
   auto& h = cfg.http;
   auto& s = cfg.store;
   std::map<std::string, Setter> http_fields = {

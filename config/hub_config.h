@@ -100,6 +100,9 @@ struct HubConfig {
 // JSON path; on any problem the config must not be used. Relative paths in the file are taken
 // relative to the current directory, like the daemon's working directory.
 Result<HubConfig> loadHubConfig(const std::string& path, Problems& problems);
+// The same check of the file's text (config_path left empty): the fuzz target's entry point, so
+// that the loader is exercised on bytes without a file per input.
+Result<HubConfig> parseHubConfig(const std::string& text, Problems& problems);
 
 std::string formatProblems(const Problems& problems);
 

@@ -26,8 +26,8 @@ rules::RawValue toRaw(const rapidjson::Value& v) {
   } else if (v.IsObject()) {
     r.kind = rules::RawValue::Kind::kObject;
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
-      r.object.emplace_back(std::string(it->name.GetString(), it->name.GetStringLength()),
-                            toRaw(it->value));
+      r.object.push_back(rules::RawMember{
+          std::string(it->name.GetString(), it->name.GetStringLength()), toRaw(it->value)});
   } else if (v.IsArray()) {
     r.kind = rules::RawValue::Kind::kList;
     for (const auto& e : v.GetArray()) r.list.push_back(toRaw(e));
@@ -59,6 +59,15 @@ bool readFile(const std::filesystem::path& p, std::string& out) {
   return true;
 }
 
+// The member `name` of `v` when `v` is an object that has it, else null. RapidJSON asserts (and
+// without asserts reads the wrong union member) when an object call meets another type, so
+// every lookup in a file from outside goes through a type check first.
+const rapidjson::Value* objectMember(const rapidjson::Value& v, const char* name) {
+  if (!v.IsObject()) return nullptr;
+  auto it = v.FindMember(name);
+  return it == v.MemberEnd() ? nullptr : &it->value;
+}
+
 void prefixProblems(Problems& problems, size_t from, const std::string& file) {
   for (size_t i = from; i < problems.size(); ++i) problems[i].path = file + problems[i].path;
 }
@@ -73,22 +82,21 @@ Result<rules::RuleSet> parseParametersJson(std::string_view json, Problems& prob
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     std::string name(it->name.GetString(), it->name.GetStringLength());
     if (name == "_meta") continue;
-    const auto& node = it->value;
-    auto values = node.IsObject() ? node.FindMember("values") : node.MemberEnd();
-    if (!node.IsObject() || values == node.MemberEnd() || !values->value.IsObject()) {
+    const rapidjson::Value* values = objectMember(it->value, "values");
+    if (!values || !values->IsObject()) {
       problems.push_back({"/" + name, "must be an object with \"values\" keyed by date"});
       continue;
     }
     rules::RawParameter p;
     p.name = name;
-    for (auto e = values->value.MemberBegin(); e != values->value.MemberEnd(); ++e) {
+    for (auto e = values->MemberBegin(); e != values->MemberEnd(); ++e) {
       std::string start(e->name.GetString(), e->name.GetStringLength());
-      auto value = e->value.IsObject() ? e->value.FindMember("value") : e->value.MemberEnd();
-      if (!e->value.IsObject() || value == e->value.MemberEnd()) {
+      const rapidjson::Value* value = objectMember(e->value, "value");
+      if (!value) {
         problems.push_back({"/" + name + "/values/" + start, "entry must hold a \"value\""});
         continue;
       }
-      p.entries.push_back({start, toRaw(value->value)});
+      p.entries.push_back({start, toRaw(*value)});
     }
     params.push_back(std::move(p));
   }

@@ -14,6 +14,7 @@
 #include "adapters/http/outbox_api.h"
 #include "adapters/http/queues_api.h"
 #include "adapters/http/reports_api.h"
+#include "adapters/http/route_match.h"
 #include "adapters/http/vocabulary_api.h"
 
 namespace xj::http {
@@ -104,35 +105,7 @@ const std::vector<Route>& routes() {
   return kRoutes;
 }
 
-// Does `segments` (a decoded request path) fit the template? "{name}" takes one non-empty
-// segment, added to `params` when given.
-bool matches(std::string_view tmpl, const std::vector<std::string>& segments, PathParams* params) {
-  size_t i = 0, pos = 0;
-  while (pos < tmpl.size()) {
-    if (tmpl[pos] == '/') {
-      ++pos;
-      continue;
-    }
-    size_t e = tmpl.find('/', pos);
-    if (e == std::string_view::npos) e = tmpl.size();
-    std::string_view part = tmpl.substr(pos, e - pos);
-    if (i >= segments.size() || segments[i].empty()) return false;
-    if (part.front() != '{' && part != segments[i]) return false;
-    if (part.front() == '{' && params) params->add(part.substr(1, part.size() - 2), segments[i]);
-    ++i;
-    pos = e;
-  }
-  return i == segments.size();
-}
-
 }  // namespace
-
-const std::string& PathParams::operator[](std::string_view name) const {
-  static const std::string kNone;
-  for (const auto& [n, v] : values_)
-    if (n == name) return v;
-  return kNone;
-}
 
 const std::vector<RouteSpec>& routeTable() {
   static const std::vector<RouteSpec> kSpecs = [] {
@@ -165,9 +138,9 @@ void Api::handle(ApiRequest req, Reply reply) {
   std::string allow;
   for (const auto& r : routes()) {
     if (r.spec.fault_injection_only && !shared_->deps.set_max_page_count) continue;
-    if (!matches(r.spec.path, segments, nullptr)) continue;
+    if (!matchesRoute(r.spec.path, segments, nullptr)) continue;
     if (r.spec.method == method) {
-      matches(r.spec.path, segments, &req.params);
+      matchesRoute(r.spec.path, segments, &req.params);
       req.route = &r.spec;
       return r.handler(*resources_, std::move(req), std::move(reply));
     }

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/http/route_match.h"
 #include "adapters/reception/reception.h"
 #include "hub/core/access_record.h"
 #include "hub/core/clock.h"
@@ -53,21 +54,6 @@ struct RouteSpec {
   bool fault_injection_only = false;  // served only when store.fault_injection is on
 };
 const std::vector<RouteSpec>& routeTable();
-
-// The {name} segments of the route row a request matched, percent-decoded: for
-// /v1/queues/{queue}/items/{item}, "queue" and "item". Filled by the router.
-class PathParams {
- public:
-  void add(std::string_view name, std::string value) {
-    values_.emplace_back(name, std::move(value));
-  }
-  // The segment's value; empty when the row has no such parameter.
-  const std::string& operator[](std::string_view name) const;
-  const std::vector<std::pair<std::string_view, std::string>>& all() const { return values_; }
-
- private:
-  std::vector<std::pair<std::string_view, std::string>> values_;  // names point into the table
-};
 
 // What the access record will say of a request, beyond its route and path: who (set by
 // ApiHandlers::authorize) and which persons the answer showed (added by the handler, on the

@@ -119,14 +119,21 @@ struct SlotValue {
 };
 
 // What a JSON (or other) loader hands over: the file's shape without the file format.
+struct RawMember;
 struct RawValue {
   enum class Kind : uint8_t { kNull, kNumber, kBool, kText, kObject, kList };
   Kind kind = Kind::kNull;
   double number = 0;
   bool boolean = false;
   std::string text;
-  std::vector<std::pair<std::string, RawValue>> object;  // kObject
-  std::vector<RawValue> list;                            // kList
+  // A named member type rather than std::pair<std::string, RawValue>: clang (the fuzz build)
+  // with libstdc++ cannot instantiate a pair of a type still incomplete here.
+  std::vector<RawMember> object;  // kObject, in document order
+  std::vector<RawValue> list;     // kList
+};
+struct RawMember {
+  std::string key;
+  RawValue value;
 };
 struct RawEntry {
   std::string start;  // "YYYY-MM-DD" as written

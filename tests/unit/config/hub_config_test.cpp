@@ -98,3 +98,21 @@ TEST_CASE("plain HTTP beyond loopback needs allow_plaintext; a certificate needs
   CHECK_FALSE(load(R"("tls": {"expiry_warn_days": -1, "bogus": 1})", ps5));
   CHECK(ps5.size() == 2);
 }
+
+TEST_CASE("the config parses from bytes as from its file, only the origin differs", "[config]") {
+  const std::string text = "{ \"http\": { \"port\": 9001 }, \"log_level\": \"warn\" }";
+  auto path = writeTemp(text);
+  Problems from_file, from_bytes;
+  auto loaded = loadHubConfig(path, from_file);
+  auto parsed = parseHubConfig(text, from_bytes);
+  REQUIRE(loaded.isOk());
+  REQUIRE(parsed.isOk());
+  CHECK(parsed.value().http.port == loaded.value().http.port);
+  CHECK(parsed.value().log_level == "warn");
+  CHECK(loaded.value().config_path == path);
+  CHECK(parsed.value().config_path.empty());
+  Problems bad;
+  CHECK_FALSE(parseHubConfig("{\"http\": {\"port\": -1}}", bad).isOk());
+  CHECK(formatProblems(bad).find("/http/port") != std::string::npos);
+  std::remove(path.c_str());
+}

@@ -2,11 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "adapters/http/route_match.h"
 #include "routing/rules/date.h"
 
 using xj::Problems;
+using xj::http::matchesRoute;
 using xj::http::parseDayRange;
 using xj::http::parseServedDay;
+using xj::http::PathParams;
+using xj::http::splitPath;
 
 TEST_CASE("a query day is served from 2000-01-01 to 2099-12-31, the edges included", "[dates]") {
   Problems p;
@@ -50,4 +54,17 @@ TEST_CASE("a report period is written as UTC instants of China Standard Time day
   parseDayRange({{"from", "2025-03-31"}, {"to", "2025-03-01"}}, backwards);
   REQUIRE(backwards.size() == 1);
   CHECK(backwards[0].path == "to");
+}
+
+TEST_CASE("a route template binds its {name} segments and nothing else", "[http]") {
+  PathParams params;
+  CHECK(matchesRoute("/v1/queues/{queue}/items/{item}/claim",
+                     splitPath("/v1/queues/q%201/items/7/claim"), &params));
+  CHECK(params["queue"] == "q 1");
+  CHECK(params["item"] == "7");
+  CHECK(params["other"].empty());
+  CHECK_FALSE(matchesRoute("/v1/queues/{queue}/items", {"v1", "queues", "", "items"}, nullptr));
+  CHECK_FALSE(matchesRoute("/v1/messages/{id}", splitPath("/v1/messages"), nullptr));
+  CHECK_FALSE(matchesRoute("/v1/messages", splitPath("/v1/messages/7"), nullptr));
+  CHECK(matchesRoute("/v1/messages", splitPath("/v1/messages"), nullptr));
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -168,4 +169,25 @@ TEST_CASE("the shared standards load, and the config copy is identical", "[param
     CHECK(std::filesystem::exists(config_dir + "/" + name));
   }
   CHECK(compared >= 3);
+}
+
+TEST_CASE("a parameter or an entry of another JSON type is a problem, not a crash",
+          "[parameters]") {
+  // Found by the config fuzz target: the townships file given as the parameters file, whose
+  // "source" is a string, failed RapidJSON's IsObject assertion instead of being refused.
+  for (const char* json : {R"({"source": "a string"})", R"({"x": [1, 2]})", R"({"x": 3})",
+                           R"({"x": {"values": {"2024-01-01": "5640"}}})",
+                           R"({"x": {"values": {"2024-01-01": [5640]}}})"}) {
+    INFO(json);
+    xj::Problems problems;
+    auto rs = xj::household::parseParametersJson(json, problems);
+    CHECK_FALSE(rs.isOk());
+    CHECK_FALSE(problems.empty());
+  }
+  xj::Problems problems;
+  auto rs = xj::household::parseParametersJson(
+      xj::testing::readFile(xj::testing::sharedRulesDir() + "/dahua-townships.json"), problems);
+  CHECK_FALSE(rs.isOk());
+  CHECK(std::any_of(problems.begin(), problems.end(),
+                    [](const xj::Problem& p) { return p.path == "/source"; }));
 }
