@@ -26,6 +26,13 @@ struct HttpConfig {
   int header_timeout_ms = 10'000;  // whole request head, also the keep-alive idle time
   int body_timeout_ms = 30'000;
   int max_connections = 4096;
+  // Open connections from one client address: beyond, 429 and close, so that one address (a
+  // flood of half-sent requests, each held up to header_timeout_ms) cannot starve the others.
+  int max_connections_per_address = 256;
+  // Requests a second per bearer token on average (0: no limit) and at once: beyond, 429 with
+  // Retry-After. Generous for a hotline system or a charity's tool; a runaway loop meets it.
+  int rate_limit_per_token = 1000;
+  int rate_burst_per_token = 2000;
   int max_pipelined_bytes = 256 * 1024;  // read buffer cap: bounds what a client can pipeline
   int max_json_depth = 32;
   HttpTlsConfig tls;

@@ -149,6 +149,8 @@ http::ApiDeps apiDeps(HubState& s) {
       .partners = [&partners = *s.partners] { return partners.get(); },
       .places = s.places,
       .access = s.access.get(),
+      .rate_limit_per_token = s.config.http.rate_limit_per_token,
+      .rate_burst_per_token = s.config.http.rate_burst_per_token,
   };
   if (s.config.store.fault_injection) addFaultHooks(s, deps);
   return deps;

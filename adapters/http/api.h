@@ -116,6 +116,9 @@ struct ApiDeps {
   std::shared_ptr<const PlaceDirectory> places;
   // The access record (hub/security/access_recorder.h); null: nothing is recorded (unit tests).
   AccessLog* access = nullptr;
+  // Requests a second per bearer token (0: no limit) and its burst (http.rate_limit_per_token).
+  int rate_limit_per_token = 0;
+  int rate_burst_per_token = 1;
 };
 
 struct ApiShared;

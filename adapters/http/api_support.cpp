@@ -32,7 +32,8 @@ ApiShared::ApiShared(ApiDeps d)
     : deps(std::move(d)),
       latency(deps.metrics.histogram(
           "xianjie_http_request_duration_seconds", "HTTP request latency, receipt to answer",
-          {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})) {
+          {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})),
+      token_rates(deps.rate_limit_per_token, deps.rate_burst_per_token) {
   // Register the families up front so /metrics shows zeros before the first message.
   for (auto kind : {MessageKind::kTicket, MessageKind::kReferral, MessageKind::kNotification})
     for (const char* o : {"accepted", "duplicate", "conflict", "invalid", "unauthorized",
@@ -42,7 +43,8 @@ ApiShared::ApiShared(ApiDeps d)
           "kind=\"" + std::string(toString(kind)) + "\",outcome=\"" + o + "\"");
   for (const char* r :
        {"malformed", "invalid", "too_large", "unsupported_media_type", "bad_request",
-        "header_too_large", "timeout", "too_many_connections", "tls_handshake"})
+        "header_too_large", "timeout", "too_many_connections", "tls_handshake", "rate_limited",
+        "address_connections"})
     rejections[r] = &deps.metrics.counter("xianjie_http_rejections_total",
                                           "Requests refused for bad input, by reason",
                                           "reason=\"" + std::string(r) + "\"");
@@ -127,11 +129,26 @@ std::optional<Principal> ApiHandlers::authenticate(const ApiRequest& req,
   if (h.size() < 7 || (h.compare(0, 7, "Bearer ") != 0 && h.compare(0, 7, "bearer ") != 0))
     return std::nullopt;
   auto who = deps_.tokens.verify(std::string_view(h).substr(7), deps_.clock.now(), why);
-  if (who) req.access->who = *who;  // who the access record names, whichever handler asked
+  if (!who) return who;
+  // A valid token over its request rate: refused before any work and counted. The rate is a
+  // whole number of requests a second, so one request's worth refills within a second:
+  // Retry-After is always 1.
+  if (!shared_.token_rates.take(who->token_id, std::chrono::steady_clock::now(), nullptr)) {
+    if (why) *why = security::TokenRefusal::kRateLimited;
+    shared_.rejections.at("rate_limited")->inc();
+    return std::nullopt;
+  }
+  req.access->who = *who;  // who the access record names, whichever handler asked
   return who;
 }
 
 ApiResponse ApiHandlers::unauthorized(security::TokenRefusal why) {
+  if (why == security::TokenRefusal::kRateLimited) {
+    auto res = errorResponse(429, "rate_limited",
+                             "too many requests with this token: send it again after Retry-After");
+    res.headers.emplace_back("Retry-After", "1");
+    return res;
+  }
   // RFC 6750: an expired token is `invalid_token` with a description; only the holder of the
   // right secret learns that it ended (so it asks for its replacement instead of guessing).
   if (why == security::TokenRefusal::kExpired) {

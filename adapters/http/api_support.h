@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "adapters/http/api.h"
+#include "adapters/http/rate_limiter.h"
 
 namespace xj::http {
 
@@ -37,6 +38,7 @@ struct ApiShared {
   std::map<std::pair<int, std::string>, Counter*> outcomes;
   std::map<std::string, Counter*> rejections;
   std::atomic<bool> stopping{false};
+  RateLimiter token_rates;  // per bearer token: 429 with Retry-After beyond it
 
   // Every answer goes out here: the request's latency is observed, the access record made (for
   // a route that shows or changes personal data), then `reply` called.
@@ -62,7 +64,8 @@ class ApiHandlers {
   // Who may read a stored message (names, ID numbers, phones): see api_support.cpp.
   static bool mayRead(const Principal& p, const StoredMessage& m);
 
-  // The 401 for a refused token: WWW-Authenticate, and `token_expired` for an expired one.
+  // The answer for a refused token: 401 with WWW-Authenticate (`token_expired` for an expired
+  // one), or 429 with Retry-After for a valid token over its request rate.
   static ApiResponse unauthorized(security::TokenRefusal why);
   // The token's principal, also kept in the request's AccessNote for the access record. `why`:
   // set to why a token was refused (kExpired only for the right secret past its end).

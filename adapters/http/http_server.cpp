@@ -7,7 +7,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <type_traits>
 
 #include "hub/core/log.h"
@@ -27,6 +29,25 @@ struct ServerState {
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   std::function<void()> on_answered;  // set before start(); called after in_flight drops
+
+  // Open connections per client address (http.max_connections_per_address). Any I/O thread.
+  bool admitAddress(const std::string& address) {
+    std::lock_guard lock(addresses_mu);
+    int& n = addresses[address];
+    if (n >= config.max_connections_per_address) {
+      if (n == 0) addresses.erase(address);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void releaseAddress(const std::string& address) {
+    std::lock_guard lock(addresses_mu);
+    auto it = addresses.find(address);
+    if (it != addresses.end() && --it->second <= 0) addresses.erase(it);
+  }
+  std::mutex addresses_mu;
+  std::unordered_map<std::string, int> addresses;  // only addresses with a connection open
 };
 
 namespace {
@@ -56,7 +77,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         tls_(std::move(tls)) {
     state_->connections.fetch_add(1);
   }
-  ~Session() { state_->connections.fetch_sub(1); }
+  ~Session() {
+    state_->connections.fetch_sub(1);
+    if (!address_.empty()) state_->releaseAddress(address_);
+  }
+  // The client address this session holds a place for (released when it ends).
+  void holdAddress(std::string address) { address_ = std::move(address); }
 
   // Serves requests; with a refusal, answers it (after the handshake) and closes.
   void run(std::optional<ApiResponse> refusal = std::nullopt) {
@@ -243,6 +269,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<TlsContext> tls_;  // null for plain HTTP
+  std::string address_;              // the client address whose place it holds, if any
   bool keep_alive_ = true;
   bool head_ = false;
   unsigned version_ = 11;
@@ -291,17 +318,31 @@ void HttpServer::accept() {
 
 void HttpServer::startSession(tcp::socket socket) {
   std::optional<ApiResponse> refusal;
+  beast::error_code ec;
+  std::string address = socket.remote_endpoint(ec).address().to_string();
+  if (ec) address.clear();
   // Counted before this session adds itself: the one that would go over the cap is refused.
   if (state_->connections.load() >= config_.max_connections) {
     state_->api.countRejected("too_many_connections");
     refusal = Api::error(503, "too_many_connections", "the hub has too many open connections");
+    address.clear();
+  } else if (!address.empty() && !state_->admitAddress(address)) {
+    // One address holds its share: the others keep theirs (a flood of half-sent requests from
+    // one place cannot starve the county's other clients).
+    state_->api.countRejected("address_connections");
+    refusal = Api::error(429, "too_many_connections_from_address",
+                         "too many open connections from this address: close some, then retry");
+    refusal->headers.emplace_back("Retry-After", "1");
+    address.clear();
   }
+  auto run = [&](auto session) {
+    if (!address.empty()) session->holdAddress(std::move(address));
+    session->run(std::move(refusal));
+  };
   if (tls_)
-    std::make_shared<Session<TlsStream>>(std::move(socket), state_, tls_->get())
-        ->run(std::move(refusal));
+    run(std::make_shared<Session<TlsStream>>(std::move(socket), state_, tls_->get()));
   else
-    std::make_shared<Session<beast::tcp_stream>>(std::move(socket), state_)
-        ->run(std::move(refusal));
+    run(std::make_shared<Session<beast::tcp_stream>>(std::move(socket), state_));
 }
 
 void HttpServer::stopAccepting() {

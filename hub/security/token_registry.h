@@ -35,7 +35,9 @@ struct NewToken {
 NewToken makeToken(Principal principal, std::string created_at);
 
 // Why verify() refused a bearer (the 401's description; never which part of a guess was right).
-enum class TokenRefusal { kNone, kInvalid, kExpired };
+// kRateLimited is the HTTP layer's (a valid token over its request rate), kept here so that one
+// value says why a request's authentication failed.
+enum class TokenRefusal { kNone, kInvalid, kExpired, kRateLimited };
 
 class TokenRegistry {
  public:
