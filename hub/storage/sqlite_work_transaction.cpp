@@ -406,19 +406,25 @@ Result<std::optional<ExchangeRecord>> SqliteWorkTransaction::loadExchange(int64_
   return fail("load exchange");
 }
 
+// The fields a move changes, in one order, from `first` on: the exchange row's update and the
+// answer an exchange event keeps (exchange_events) bind the same nine.
+static void bindExchangeState(ScopedStmt& st, int first, const ExchangeRecord& e) {
+  st.bind(first, toString(e.state))
+      .bind(first + 1, e.reason)
+      .bind(first + 2, e.outcome)
+      .bind(first + 3, e.updated_at)
+      .bind(first + 4, e.timeline_seq)
+      .bind(first + 5, e.due)
+      .bind(first + 6, static_cast<int64_t>(e.overdue ? 1 : 0))
+      .bind(first + 7, e.progress_due)
+      .bind(first + 8, static_cast<int64_t>(e.progress_overdue ? 1 : 0));
+}
+
 Status SqliteWorkTransaction::updateExchange(const ExchangeRecord& e) {
   exchanges_changed_ = true;
   auto st = db_.cached(Sql::kUpdateExchange);
-  st.bind(1, e.exchange_id)
-      .bind(2, toString(e.state))
-      .bind(3, e.reason)
-      .bind(4, e.outcome)
-      .bind(5, e.updated_at)
-      .bind(6, e.timeline_seq)
-      .bind(7, e.due)
-      .bind(8, static_cast<int64_t>(e.overdue ? 1 : 0))
-      .bind(9, e.progress_due)
-      .bind(10, static_cast<int64_t>(e.progress_overdue ? 1 : 0));
+  st.bind(1, e.exchange_id);
+  bindExchangeState(st, 2, e);
   return done(st, "update exchange");
 }
 
@@ -555,16 +561,8 @@ Status SqliteWorkTransaction::recordExchangeEvent(const ExchangeEventRecord& ev)
       .bind(5, ev.at)
       .bind(6, toString(ev.result.outcome))
       .bind(7, ev.result.problem)
-      .bind(8, ev.result.path)
-      .bind(9, toString(e.state))
-      .bind(10, e.reason)
-      .bind(11, e.outcome)
-      .bind(12, e.updated_at)
-      .bind(13, e.timeline_seq)
-      .bind(14, e.due)
-      .bind(15, static_cast<int64_t>(e.overdue ? 1 : 0))
-      .bind(16, e.progress_due)
-      .bind(17, static_cast<int64_t>(e.progress_overdue ? 1 : 0));
+      .bind(8, ev.result.path);
+  bindExchangeState(st, 9, e);
   if (st.step() != SQLITE_DONE) {
     if ((db_.lastErrorCode() & 0xff) == SQLITE_CONSTRAINT)
       return Status::conflict("exchange event: id already recorded");
