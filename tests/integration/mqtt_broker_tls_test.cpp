@@ -1,9 +1,10 @@
 // The hub's own link to the broker over TLS (mqtt.uri ssl://, mqtt.tls_ca, tls_cert, tls_key),
 // against a real mosquitto serving the shipped TLS listener (config/mosquitto/
 // tls-listener.conf.in) with certificates made here by a test CA: a message published over TLS
-// is stored before its receipt; a broker whose certificate the hub's CA did not sign, or one
-// that wants a client certificate the hub does not have, is never linked to, and the hub stays
-// up, says so in its log, /readyz and /metrics, and exits 0 on SIGTERM.
+// is stored before its receipt; a broker whose certificate the hub's CA did not sign, or signed
+// for another host, or one that wants a client certificate the hub does not have, is never
+// linked to, and the hub stays up, says so in its log, /readyz and /metrics, and exits 0 on
+// SIGTERM.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -115,6 +116,21 @@ TEST_CASE(
   d.start();
   // The broker hears the hub abort the handshake: the refusal is the hub's, not the broker's.
   checkNeverLinks(d, broker, "alert unknown ca");
+}
+
+TEST_CASE("MQTT over TLS: a certificate of the right CA for another host is refused",
+          "[mqtt_tls]") {
+  TestCa ca(makeTempDir("xianjie-ca-"));
+  ca.issue("broker", "DNS:other.example");  // mqtt.uri names 127.0.0.1
+  Mosquitto broker;
+  broker.enableTls(ca.certFile("broker"), ca.keyFile("broker"));
+  broker.start();
+  Daemon d("", "", "", tlsMqttConfig(broker, ca.caFile()));
+  d.token("hotline-1", "hotline");
+  d.start();
+  // The handshake completes (the chain is good); the hub hangs up on the name before it sends
+  // its CONNECT, so the broker never learns a client id.
+  checkNeverLinks(d, broker, "Client <unknown> closed its connection");
 }
 
 TEST_CASE("MQTT over TLS: a broker that wants a client certificate the hub lacks is not linked to",
