@@ -82,9 +82,14 @@ Result<rules::RuleSet> parseParametersJson(std::string_view json, Problems& prob
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     std::string name(it->name.GetString(), it->name.GetStringLength());
     if (name == "_meta") continue;
+    if (!it->value.IsObject()) {
+      problems.push_back({"/" + name, "must be an object with \"values\" keyed by date"});
+      continue;
+    }
     const rapidjson::Value* values = objectMember(it->value, "values");
     if (!values || !values->IsObject()) {
-      problems.push_back({"/" + name, "must be an object with \"values\" keyed by date"});
+      problems.push_back({"/" + name + "/values", values ? "must be an object keyed by date"
+                                                         : "is required: an object keyed by date"});
       continue;
     }
     rules::RawParameter p;
@@ -146,7 +151,7 @@ Result<std::vector<rules::CalendarYearData>> parseHolidaysJson(std::string_view 
         }
         auto date = d && d->IsString() ? rules::parseDate(d->GetString()) : std::nullopt;
         if (!date) {
-          problems.push_back({path, "date must be YYYY-MM-DD"});
+          problems.push_back({e.IsObject() ? path + "/date" : path, "date must be YYYY-MM-DD"});
           continue;
         }
         (std::string_view(list) == "holidays" ? data.holidays : data.makeup_workdays)
@@ -172,15 +177,29 @@ Result<std::vector<TownshipInfo>> parseTownshipsJson(std::string_view json, Prob
   size_t i = 0;
   for (const auto& t : list->value.GetArray()) {
     std::string path = "/townships/" + std::to_string(i++);
-    if (!t.IsObject() || !t.HasMember("code") || !t["code"].IsString() || !t.HasMember("name") ||
-        !t["name"].IsString()) {
+    if (!t.IsObject()) {
       problems.push_back({path, "needs string code and name"});
       continue;
     }
+    const rapidjson::Value* code = objectMember(t, "code");
+    const rapidjson::Value* name = objectMember(t, "name");
+    const rapidjson::Value* pilot = objectMember(t, "pilot");
+    bool ok = true;
+    for (auto [key, v] : {std::pair{"code", code}, {"name", name}})
+      if (!v || !v->IsString()) {
+        problems.push_back({path + "/" + key, "is required: a string"});
+        ok = false;
+      }
+    // Absent means not in the pilot; any other type would be read as "not" without a word.
+    if (pilot && !pilot->IsBool()) {
+      problems.push_back({path + "/pilot", "must be true or false"});
+      ok = false;
+    }
+    if (!ok) continue;
     TownshipInfo info;
-    info.code = t["code"].GetString();
-    info.name = t["name"].GetString();
-    info.pilot = t.HasMember("pilot") && t["pilot"].IsBool() && t["pilot"].GetBool();
+    info.code.assign(code->GetString(), code->GetStringLength());
+    info.name.assign(name->GetString(), name->GetStringLength());
+    info.pilot = pilot && pilot->GetBool();
     if (info.code.size() != 9) problems.push_back({path + "/code", "must be 9 digits"});
     out.push_back(std::move(info));
   }
