@@ -52,7 +52,7 @@ bool readEntry(const Value& e, const std::string& path, Collected& out, Problems
 Result<YearArrangement> parseArrangement(std::string_view json, Problems& problems) {
   size_t before = problems.size();
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());  // no recursion per level
   if (doc.HasParseError()) {
     problems.push_back({"", std::string("not valid JSON: ") +
                                 rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +

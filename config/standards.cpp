@@ -12,6 +12,22 @@ namespace xj::household {
 
 namespace {
 
+// A parameter's value nests a few levels (an object keyed by level, a list of types); deeper
+// than this is refused, because converting it and destroying the copy recurse once a level.
+constexpr int kMaxValueDepth = 16;
+
+int depthOf(const rapidjson::Value& v, int limit) {
+  if (limit < 0) return 1;
+  int deepest = 0;
+  if (v.IsObject())
+    for (auto it = v.MemberBegin(); it != v.MemberEnd() && deepest <= limit; ++it)
+      deepest = std::max(deepest, depthOf(it->value, limit - 1));
+  else if (v.IsArray())
+    for (auto e = v.Begin(); e != v.End() && deepest <= limit; ++e)
+      deepest = std::max(deepest, depthOf(*e, limit - 1));
+  return deepest + 1;
+}
+
 rules::RawValue toRaw(const rapidjson::Value& v) {
   rules::RawValue r;
   if (v.IsNumber()) {
@@ -36,7 +52,8 @@ rules::RawValue toRaw(const rapidjson::Value& v) {
 }
 
 bool parseDoc(std::string_view json, rapidjson::Document& doc, Problems& problems) {
-  doc.Parse(json.data(), json.size());
+  // Iterative: the recursive parser overflows the stack on a deeply nested file.
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     problems.push_back({"", std::string("not valid JSON: ") +
                                 rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
@@ -99,6 +116,11 @@ Result<rules::RuleSet> parseParametersJson(std::string_view json, Problems& prob
       const rapidjson::Value* value = objectMember(e->value, "value");
       if (!value) {
         problems.push_back({"/" + name + "/values/" + start, "entry must hold a \"value\""});
+        continue;
+      }
+      if (depthOf(*value, kMaxValueDepth) > kMaxValueDepth) {
+        problems.push_back({"/" + name + "/values/" + start + "/value",
+                            "nested deeper than " + std::to_string(kMaxValueDepth) + " levels"});
         continue;
       }
       p.entries.push_back({start, toRaw(*value)});
