@@ -29,7 +29,13 @@ bool readEntry(const Value& e, const std::string& path, Collected& out, Problems
     auto m = e.FindMember("date");
     d = m == e.MemberEnd() ? nullptr : &m->value;
     auto n = e.FindMember("name");
-    if (n != e.MemberEnd() && n->value.IsString()) out.day.name = n->value.GetString();
+    if (n != e.MemberEnd()) {
+      if (!n->value.IsString()) {
+        problems.push_back({path + "/name", "must be a string"});
+        return false;
+      }
+      out.day.name.assign(n->value.GetString(), n->value.GetStringLength());
+    }
   }
   auto date = d && d->IsString() ? rules::parseDate(d->GetString()) : std::nullopt;
   if (!date) {
@@ -46,7 +52,7 @@ bool readEntry(const Value& e, const std::string& path, Collected& out, Problems
 Result<YearArrangement> parseArrangement(std::string_view json, Problems& problems) {
   size_t before = problems.size();
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());  // no recursion per level
   if (doc.HasParseError()) {
     problems.push_back({"", std::string("not valid JSON: ") +
                                 rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
@@ -93,9 +99,18 @@ Result<YearArrangement> parseArrangement(std::string_view json, Problems& proble
       }
     }
     auto src = y->value.FindMember("source_notice");
-    if (src != y->value.MemberEnd() && src->value.IsArray())
-      for (const auto& s : src->value.GetArray())
-        if (s.IsString()) out.source_notice.emplace_back(s.GetString());
+    if (src != y->value.MemberEnd() && !src->value.IsArray()) {
+      problems.push_back({base + "/source_notice", "must be an array of strings"});
+    } else if (src != y->value.MemberEnd()) {
+      size_t i = 0;
+      for (const auto& s : src->value.GetArray()) {
+        std::string path = base + "/source_notice/" + std::to_string(i++);
+        if (!s.IsString())
+          problems.push_back({path, "must be a string"});
+        else
+          out.source_notice.emplace_back(s.GetString(), s.GetStringLength());
+      }
+    }
   } else if (doc.HasMember("days")) {  // holiday-cn
     if (!doc.HasMember("year") || !doc["year"].IsInt()) {
       problems.push_back({"/year", "must be the year as a number"});

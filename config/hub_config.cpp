@@ -201,6 +201,19 @@ Result<HubConfig> parseHubConfig(const std::string& text, Problems& problems) {
   if (m.uri.rfind("tcp://", 0) != 0 && m.uri.rfind("ssl://", 0) != 0 &&
       m.uri.rfind("mqtt://", 0) != 0 && m.uri.rfind("mqtts://", 0) != 0)
     problems.push_back({"/mqtt/uri", "must start with tcp://, ssl://, mqtt:// or mqtts://"});
+  // Paho refuses a TLS uri without TLS options ("Invalid (NULL) parameter") on every retry, and
+  // ignores TLS files on a plain uri: either way the daemon would start and never link, or link
+  // in plain text, so both are refused here, before start.
+  const bool tls_uri = m.uri.rfind("ssl://", 0) == 0 || m.uri.rfind("mqtts://", 0) == 0;
+  const bool plain_uri = m.uri.rfind("tcp://", 0) == 0 || m.uri.rfind("mqtt://", 0) == 0;
+  if (m.enabled && tls_uri && m.tls_ca.empty())
+    problems.push_back({"/mqtt/tls_ca",
+                        "an ssl:// or mqtts:// uri needs the CA file that signed "
+                        "the broker's certificate"});
+  if (m.enabled && plain_uri && (!m.tls_ca.empty() || !m.tls_cert.empty()))
+    problems.push_back({"/mqtt/uri",
+                        "TLS files are set but the uri is plain (tcp:// or mqtt://): "
+                        "the link would not use them; use ssl:// or mqtts://"});
   if (m.topic_prefix.find_first_of("+#") != std::string::npos)
     problems.push_back({"/mqtt/topic_prefix", "must not contain + or #"});
   if (h.tls.cert_file.empty() != h.tls.key_file.empty())

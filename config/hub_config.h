@@ -66,7 +66,7 @@ struct MqttConfig {
   int reconnect_max_ms = 10'000;
   std::string username;
   std::string password;
-  std::string tls_ca;    // CA file: enables server verification
+  std::string tls_ca;    // CA file: enables server verification (chain and host name)
   std::string tls_cert;  // client certificate
   std::string tls_key;   // client key
   // Bounds on what the hub holds between Paho's callback and the receipt: messages, and their

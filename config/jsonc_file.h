@@ -13,9 +13,12 @@
 
 namespace xj {
 
-inline constexpr unsigned kJsoncParseFlags = rapidjson::kParseCommentsFlag |
-                                             rapidjson::kParseTrailingCommasFlag |
-                                             rapidjson::kParseValidateEncodingFlag;
+// Iterative: RapidJSON's default parser recurses once per nesting level, so a file of a few
+// megabytes of "[" overflowed the stack (the daemon crashed at start or on SIGHUP); the
+// iterative one keeps its stack on the heap. Every other flag works the same in it.
+inline constexpr unsigned kJsoncParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseCommentsFlag |
+    rapidjson::kParseTrailingCommasFlag | rapidjson::kParseValidateEncodingFlag;
 
 // The file's bytes; nullopt after adding {"", "cannot open PATH"} when it cannot be read.
 std::optional<std::string> readConfigText(const std::string& path, Problems& problems);

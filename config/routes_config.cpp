@@ -61,6 +61,16 @@ std::vector<std::string> stringList(const Value& obj, const char* key, const std
   return out;
 }
 
+// An optional string member of `obj`: left as it is when absent; any other type is a problem
+// (a number where a name belongs is a mistake to show, not a name to drop without a word).
+void optionalString(const Value& obj, const char* key, const std::string& path, std::string& out,
+                    Problems& p) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd()) return;
+  if (!it->value.IsString()) return p.push_back({path + "/" + key, "must be a string"});
+  out = str(it->value);
+}
+
 void checkKeys(const Value& obj, const std::string& path, const std::vector<std::string>& known,
                Problems& p) {
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
@@ -107,8 +117,8 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text,
              "hotline", "sweep_interval_seconds", "escalate_undated_after_days"},
             p);
   auto table = std::make_shared<RouteTable>();
-  table->version = doc.HasMember("version") && doc["version"].IsString() ? str(doc["version"])
-                                                                         : fingerprint(text);
+  table->version = fingerprint(text);
+  optionalString(doc, "version", "", table->version, p);
 
   // Every township has its assistance team queue; county queues come from the file.
   for (const auto& t : townships.all())
@@ -133,8 +143,8 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text,
           continue;
         }
         routing::Queue queue{str(q["id"]), "", "", ""};
-        if (q.HasMember("name_zh") && q["name_zh"].IsString()) queue.name_zh = str(q["name_zh"]);
-        if (q.HasMember("name_en") && q["name_en"].IsString()) queue.name_en = str(q["name_en"]);
+        optionalString(q, "name_zh", path, queue.name_zh, p);
+        optionalString(q, "name_en", path, queue.name_en, p);
         if (!queue_ids.insert(queue.id).second) {
           p.push_back({path + "/id", "duplicate queue id \"" + queue.id + "\""});
           continue;
@@ -179,8 +189,7 @@ Result<std::shared_ptr<const RouteTable>> parseRoutes(const std::string& text,
         if (!rule_names.insert(rule.name).second)
           p.push_back({path + "/name", "duplicate rule name \"" + rule.name + "\""});
       }
-      if (r.HasMember("description") && r["description"].IsString())
-        rule.description = str(r["description"]);
+      optionalString(r, "description", path, rule.description, p);
       if (auto m = r.FindMember("match"); m != r.MemberEnd()) {
         const std::string mp = path + "/match";
         if (!m->value.IsObject()) {

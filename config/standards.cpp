@@ -12,6 +12,22 @@ namespace xj::household {
 
 namespace {
 
+// A parameter's value nests a few levels (an object keyed by level, a list of types); deeper
+// than this is refused, because converting it and destroying the copy recurse once a level.
+constexpr int kMaxValueDepth = 16;
+
+int depthOf(const rapidjson::Value& v, int limit) {
+  if (limit < 0) return 1;
+  int deepest = 0;
+  if (v.IsObject())
+    for (auto it = v.MemberBegin(); it != v.MemberEnd() && deepest <= limit; ++it)
+      deepest = std::max(deepest, depthOf(it->value, limit - 1));
+  else if (v.IsArray())
+    for (auto e = v.Begin(); e != v.End() && deepest <= limit; ++e)
+      deepest = std::max(deepest, depthOf(*e, limit - 1));
+  return deepest + 1;
+}
+
 rules::RawValue toRaw(const rapidjson::Value& v) {
   rules::RawValue r;
   if (v.IsNumber()) {
@@ -36,7 +52,8 @@ rules::RawValue toRaw(const rapidjson::Value& v) {
 }
 
 bool parseDoc(std::string_view json, rapidjson::Document& doc, Problems& problems) {
-  doc.Parse(json.data(), json.size());
+  // Iterative: the recursive parser overflows the stack on a deeply nested file.
+  doc.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     problems.push_back({"", std::string("not valid JSON: ") +
                                 rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
@@ -82,9 +99,14 @@ Result<rules::RuleSet> parseParametersJson(std::string_view json, Problems& prob
   for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
     std::string name(it->name.GetString(), it->name.GetStringLength());
     if (name == "_meta") continue;
+    if (!it->value.IsObject()) {
+      problems.push_back({"/" + name, "must be an object with \"values\" keyed by date"});
+      continue;
+    }
     const rapidjson::Value* values = objectMember(it->value, "values");
     if (!values || !values->IsObject()) {
-      problems.push_back({"/" + name, "must be an object with \"values\" keyed by date"});
+      problems.push_back({"/" + name + "/values", values ? "must be an object keyed by date"
+                                                         : "is required: an object keyed by date"});
       continue;
     }
     rules::RawParameter p;
@@ -94,6 +116,11 @@ Result<rules::RuleSet> parseParametersJson(std::string_view json, Problems& prob
       const rapidjson::Value* value = objectMember(e->value, "value");
       if (!value) {
         problems.push_back({"/" + name + "/values/" + start, "entry must hold a \"value\""});
+        continue;
+      }
+      if (depthOf(*value, kMaxValueDepth) > kMaxValueDepth) {
+        problems.push_back({"/" + name + "/values/" + start + "/value",
+                            "nested deeper than " + std::to_string(kMaxValueDepth) + " levels"});
         continue;
       }
       p.entries.push_back({start, toRaw(*value)});
@@ -146,7 +173,7 @@ Result<std::vector<rules::CalendarYearData>> parseHolidaysJson(std::string_view 
         }
         auto date = d && d->IsString() ? rules::parseDate(d->GetString()) : std::nullopt;
         if (!date) {
-          problems.push_back({path, "date must be YYYY-MM-DD"});
+          problems.push_back({e.IsObject() ? path + "/date" : path, "date must be YYYY-MM-DD"});
           continue;
         }
         (std::string_view(list) == "holidays" ? data.holidays : data.makeup_workdays)
@@ -172,15 +199,29 @@ Result<std::vector<TownshipInfo>> parseTownshipsJson(std::string_view json, Prob
   size_t i = 0;
   for (const auto& t : list->value.GetArray()) {
     std::string path = "/townships/" + std::to_string(i++);
-    if (!t.IsObject() || !t.HasMember("code") || !t["code"].IsString() || !t.HasMember("name") ||
-        !t["name"].IsString()) {
+    if (!t.IsObject()) {
       problems.push_back({path, "needs string code and name"});
       continue;
     }
+    const rapidjson::Value* code = objectMember(t, "code");
+    const rapidjson::Value* name = objectMember(t, "name");
+    const rapidjson::Value* pilot = objectMember(t, "pilot");
+    bool ok = true;
+    for (auto [key, v] : {std::pair{"code", code}, {"name", name}})
+      if (!v || !v->IsString()) {
+        problems.push_back({path + "/" + key, "is required: a string"});
+        ok = false;
+      }
+    // Absent means not in the pilot; any other type would be read as "not" without a word.
+    if (pilot && !pilot->IsBool()) {
+      problems.push_back({path + "/pilot", "must be true or false"});
+      ok = false;
+    }
+    if (!ok) continue;
     TownshipInfo info;
-    info.code = t["code"].GetString();
-    info.name = t["name"].GetString();
-    info.pilot = t.HasMember("pilot") && t["pilot"].IsBool() && t["pilot"].GetBool();
+    info.code.assign(code->GetString(), code->GetStringLength());
+    info.name.assign(name->GetString(), name->GetStringLength());
+    info.pilot = pilot && pilot->GetBool();
     if (info.code.size() != 9) problems.push_back({path + "/code", "must be 9 digits"});
     out.push_back(std::move(info));
   }

@@ -207,7 +207,7 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
   };
   std::mutex batch_mu;
   std::map<std::string, std::vector<Ready>> batch;  // topic -> receipts not yet published
-  std::vector<Alone> alone;                          // correlated receipts not yet published
+  std::vector<Alone> alone;                         // correlated receipts not yet published
   bool flush_posted = false;
   std::atomic<int> connections{0};
   std::mutex counters_mu;
@@ -738,7 +738,9 @@ Status MqttAdapter::start() {
       if (!c.password.empty()) builder.password(c.password);
       if (!c.tls_ca.empty() || !c.tls_cert.empty()) {
         auto ssl = mqtt::ssl_options_builder();
-        if (!c.tls_ca.empty()) ssl.trust_store(c.tls_ca).enable_server_cert_auth(true);
+        // Paho checks the chain only; `verify` adds the check that the certificate names the
+        // host in mqtt.uri, without which any certificate of the CA would pass for the broker.
+        if (!c.tls_ca.empty()) ssl.trust_store(c.tls_ca).enable_server_cert_auth(true).verify(true);
         if (!c.tls_cert.empty()) ssl.key_store(c.tls_cert).private_key(c.tls_key);
         builder.ssl(ssl.finalize());
       }

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "tests/support/api_fixtures.h"
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_doc.h"
@@ -16,41 +17,21 @@ namespace {
 const std::string kJiangnan = "451229205";
 const std::string kQueue = "township-451229205";
 
-const char* kPartners = R"({
-  "partners": [
-    {"org": "charity-1", "name": "一号慈善会", "services": ["food"], "townships": ["*"],
-     "capacity": "available", "channel": {"type": "poll"}}
-  ],
-  "platform": {"enabled": false}
-})";
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 TEST_CASE("a partner's reason that starts a formula is neutralised in the exchanges CSV",
           "[hardening][csv]") {
   Daemon d{R"("fault_injection": true)"};
-  d.writePartners(kPartners);
+  d.writePartners(kOneCharityPartners);
   const std::string hotline = d.token("hotline-1", "hotline");
   const std::string admin = d.token("bureau-admin", "admin");
   const std::string staff = d.token("jiangnan-team", "staff", {kJiangnan});
   const std::string charity = d.token("charity-1", "charity");
   d.start();
-  auto send = [&](const std::string& method, const std::string& path, const std::string& body,
-                  const std::string& token) {
-    std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}};
-    if (!body.empty())
-      h["Content-Type"] = path == "/v1/admin/faults" ? "text/plain" : "application/json";
-    return httpRequest(d.port(), method, path, body, h);
-  };
-  REQUIRE(send("POST", "/v1/admin/faults", "clock 2025-03-10T02:00:00Z", admin).status == 200);
+  REQUIRE(send(d, "POST", "/v1/admin/faults", "clock 2025-03-10T02:00:00Z", admin).status == 200);
   REQUIRE(
       send(
-          "POST", "/v1/tickets",
+          d, "POST", "/v1/tickets",
           R"({"id":"t-1","kind":"ticket","source":"hotline-1","occurred_at":"2025-03-10T09:30:00+08:00","subject":{"name":"测试","id_number":"451229199011302426","phone":"13900000001","township":")" +
               kJiangnan +
               R"(","village":"测试村"},"body":{"category":"dibao","urgency":"normal","description":"测试"}})",
@@ -62,18 +43,18 @@ TEST_CASE("a partner's reason that starts a formula is neutralised in the exchan
                  kQueue + "'"));
   REQUIRE(!item.empty());
   auto opened = send(
-      "POST", "/v1/exchanges",
+      d, "POST", "/v1/exchanges",
       R"({"queue":")" + kQueue + R"(","item":)" + item +
           R"(,"partner":"charity-1","need":"food","consent":{"recorded":true,"by":"测试","at":"2025-03-10T10:00:00+08:00","method":"written"}})",
       staff);
   REQUIRE(opened.status == 201);
   const std::string ex = json(opened.body)["exchange"]["id"].GetString();
-  REQUIRE(send("POST", "/v1/exchanges/" + ex + "/events",
+  REQUIRE(send(d, "POST", "/v1/exchanges/" + ex + "/events",
                R"j({"event":"reject","reason":"=HYPERLINK(\"http://x\",\"y\")"})j", charity)
               .status == 200);
 
   auto csv =
-      send("GET", "/v1/reports/exchanges?from=2025-03-10&to=2025-03-10&format=csv", "", staff);
+      send(d, "GET", "/v1/reports/exchanges?from=2025-03-10&to=2025-03-10&format=csv", "", staff);
   REQUIRE(csv.status == 200);
   INFO(csv.body);
   // The reasons cell ("reason=count") began with '=': now a quote first, quotes doubled.

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "tests/support/api_fixtures.h"
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_doc.h"
@@ -37,7 +38,6 @@ TEST_CASE("dates outside 2000-01-01..2099-12-31 are refused with 400 naming the 
   const std::string staff = d.token("county-staff", "staff");
   const std::string hotline = d.token("hotline-1", "hotline");
   d.start();
-  const std::map<std::string, std::string> auth{{"Authorization", "Bearer " + admin}};
   for (const std::string report : {"townships", "exchanges"}) {
     for (const auto& [query, param] : std::vector<std::pair<std::string, std::string>>{
              {"from=1677-01-01&to=2030-12-31", "from"},
@@ -47,31 +47,29 @@ TEST_CASE("dates outside 2000-01-01..2099-12-31 are refused with 400 naming the 
              {"from=2025-01-01&to=9999-12-31", "to"},
              {"from=2025-01-01&to=2100-01-01", "to"}}) {
       INFO(report << "?" << query);
-      auto r = httpRequest(d.port(), "GET", "/v1/reports/" + report + "?" + query, "", auth);
+      auto r = send(d, "GET", "/v1/reports/" + report + "?" + query, "", admin);
       CHECK(r.status == 400);
       CHECK(namesRange(r, param));
     }
     // The edges themselves are served.
-    auto edges = httpRequest(d.port(), "GET",
-                             "/v1/reports/" + report + "?from=2000-01-01&to=2099-12-31", "", auth);
+    auto edges =
+        send(d, "GET", "/v1/reports/" + report + "?from=2000-01-01&to=2099-12-31", "", admin);
     CHECK(edges.status == 200);
   }
   // The eligibility check's as_of is a date in a query too.
-  auto r =
-      httpRequest(d.port(), "POST", "/v1/eligibility/evaluate?as_of=1677-01-01", "{}",
-                  {{"Authorization", "Bearer " + staff}, {"Content-Type", "application/json"}});
+  auto r = send(d, "POST", "/v1/eligibility/evaluate?as_of=1677-01-01", "{}", staff);
   CHECK(r.status == 400);
   CHECK(namesRange(r, "as_of"));
   // A time in a body is held to what the clock can count (1677-09-22 .. 2262-04-10): beyond it
   // the conversion overflowed, and the release build stored a wrapped instant.
   for (const std::string at : {"1677-01-01T00:00:00Z", "2262-04-12T00:00:00Z"}) {
     INFO(at);
-    auto t = httpRequest(
-        d.port(), "POST", "/v1/tickets",
+    auto t = send(
+        d, "POST", "/v1/tickets",
         R"({"id":"far-)" + at.substr(0, 4) +
             R"(","kind":"ticket","source":"hotline-1","occurred_at":")" + at +
             R"(","subject":{"township":"451229205","phone":"13900000001"},"body":{"category":"dibao","urgency":"normal","description":"x"}})",
-        {{"Authorization", "Bearer " + hotline}, {"Content-Type", "application/json"}});
+        hotline);
     CHECK(t.status == 400);
     CHECK(t.body.find("/occurred_at") != std::string::npos);
   }

@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "tests/support/api_fixtures.h"
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_doc.h"
@@ -48,11 +49,6 @@ std::string text(const rapidjson::Value& v) {
   return {buf.GetString(), buf.GetSize()};
 }
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 TEST_CASE("the decision is hidden with the message; member ids never leave in a decision",
@@ -62,12 +58,7 @@ TEST_CASE("the decision is hidden with the message; member ids never leave in a 
   const std::string county = d.token("county-staff", "staff");
   const std::string jiangnan = d.token("jiangnan-team", "staff", {kJiangnan});
   d.start();
-  auto as = [](const std::string& token) {
-    return std::map<std::string, std::string>{{"Authorization", "Bearer " + token},
-                                              {"Content-Type", "application/json"}};
-  };
-  REQUIRE(httpRequest(d.port(), "POST", "/v1/tickets", ticketWithHousehold("hh-1"), as(hotline))
-              .status == 202);
+  REQUIRE(send(d, "POST", "/v1/tickets", ticketWithHousehold("hh-1"), hotline).status == 202);
   const std::string item =
       trim(d.sql("SELECT i.item_id FROM items i JOIN messages m ON m.hub_seq = i.hub_seq WHERE "
                  "m.message_id='hh-1' AND i.queue='township-" +
@@ -75,8 +66,7 @@ TEST_CASE("the decision is hidden with the message; member ids never leave in a 
   REQUIRE(!item.empty());
 
   // In scope (county staff): the decision is there, its members named by position.
-  auto page = httpRequest(d.port(), "GET", "/v1/queues/township-" + kBaima + "/items/" + item, "",
-                          as(county));
+  auto page = send(d, "GET", "/v1/queues/township-" + kBaima + "/items/" + item, "", county);
   REQUIRE(page.status == 200);
   auto doc = json(page.body);
   REQUIRE(doc["decision"].IsObject());
@@ -96,12 +86,10 @@ TEST_CASE("the decision is hidden with the message; member ids never leave in a 
 
   // Transferred into Jiangnan's queue: a Jiangnan token sees the item, neither the message nor
   // the decision (ages, incomes, assets, trace).
-  REQUIRE(httpRequest(d.port(), "POST",
-                      "/v1/queues/township-" + kBaima + "/items/" + item + "/transfer",
-                      R"({"to":"township-)" + kJiangnan + R"(","reason":"moved"})", as(county))
+  REQUIRE(send(d, "POST", "/v1/queues/township-" + kBaima + "/items/" + item + "/transfer",
+               R"({"to":"township-)" + kJiangnan + R"(","reason":"moved"})", county)
               .status == 200);
-  auto moved = httpRequest(d.port(), "GET", "/v1/queues/township-" + kJiangnan + "/items/" + item,
-                           "", as(jiangnan));
+  auto moved = send(d, "GET", "/v1/queues/township-" + kJiangnan + "/items/" + item, "", jiangnan);
   REQUIRE(moved.status == 200);
   auto moved_doc = json(moved.body);
   CHECK(moved_doc["message"].IsNull());

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/api_fixtures.h"
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_doc.h"
@@ -24,14 +25,6 @@ namespace {
 const std::string kJiangnan = "451229205";
 const std::string kQueue = "township-451229205";
 
-const char* kPartners = R"({
-  "partners": [
-    {"org": "charity-1", "name": "一号慈善会", "services": ["food"], "townships": ["*"],
-     "capacity": "available", "channel": {"type": "poll"}}
-  ],
-  "platform": {"enabled": false}
-})";
-
 const char* kConsent =
     R"("consent":{"recorded":true,"by":"韦社工","at":"2025-03-10T10:00:00+08:00","method":"written"})";
 
@@ -40,20 +33,6 @@ std::string ticket(const std::string& id) {
          R"(","kind":"ticket","source":"hotline-1","occurred_at":"2025-03-10T09:30:00+08:00","subject":{"name":"韦测试","id_number":"451229199011302426","phone":"13900000001","township":")" +
          kJiangnan +
          R"(","village":"测试村"},"body":{"category":"dibao","urgency":"normal","description":"需要食物"}})";
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
-HttpResponse send(Daemon& d, const std::string& method, const std::string& path,
-                  const std::string& body, const std::string& token,
-                  const std::string& idempotency_key = "") {
-  std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}};
-  if (!body.empty()) h["Content-Type"] = "application/json";
-  if (!idempotency_key.empty()) h["Idempotency-Key"] = idempotency_key;
-  return httpRequest(d.port(), method, path, body, h);
 }
 
 // A ticket referred out to charity-1 by staff; returns the exchange id.
@@ -80,7 +59,7 @@ std::string timelineCount(Daemon& d, const std::string& ex, const std::string& e
 TEST_CASE("HTTP: an exchange event resent with its id is stored once and answered as before",
           "[exchange]") {
   Daemon d;
-  d.writePartners(kPartners);
+  d.writePartners(kOneCharityPartners);
   std::string hotline = d.token("hotline-1", "hotline");
   std::string staff = d.token("jiangnan-team", "staff", {kJiangnan});
   std::string charity = d.token("charity-1", "charity");
@@ -126,7 +105,7 @@ TEST_CASE("MQTT: a resent hold after a resume answers the original receipt and c
   Daemon d("", "", "",
            "\"uri\": \"" + broker.uri() + "\", \"client_id\": \"hub-" +
                std::to_string(broker.port()) + "\"");
-  d.writePartners(kPartners);
+  d.writePartners(kOneCharityPartners);
   std::string hotline = d.token("hotline-1", "hotline");
   std::string staff = d.token("jiangnan-team", "staff", {kJiangnan});
   d.token("charity-1", "charity");

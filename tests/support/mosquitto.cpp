@@ -92,15 +92,46 @@ Mosquitto::Mosquitto(std::string acl_dir) : acl_dir_(std::move(acl_dir)) {
         conf_template_.replace(p, key.size(), value);
     runCommand("mkdir -p '" + acl_dir_ + "/data'");
   }
+  choosePorts();
+}
+
+void Mosquitto::enableTls(const std::string& cert_file, const std::string& key_file,
+                          const std::string& client_ca) {
+  std::ifstream in(std::string(XJ_SOURCE_DIR) + "/config/mosquitto/tls-listener.conf.in");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string snippet = ss.str();
+  for (auto [key, value] :
+       {std::pair{std::string("@CERT@"), cert_file}, {std::string("@KEY@"), key_file}})
+    for (size_t p; (p = snippet.find(key)) != std::string::npos;)
+      snippet.replace(p, key.size(), value);
+  // Options after a listener line belong to that listener: these apply to the TLS one only.
+  if (!client_ca.empty()) snippet += "\ncafile " + client_ca + "\nrequire_certificate true\n";
+  conf_template_ += "\n" + snippet + "\n";
+  // Started as root, mosquitto switches to its own user, which cannot read the test CA's private
+  // directory: run it as whoever owns the certificates, as the shipped template does.
+  if (conf_template_.rfind("user ", 0) != 0 &&
+      conf_template_.find("\nuser ") == std::string::npos) {
+    std::string user = runCommand("id -un");
+    while (!user.empty() && user.back() == '\n') user.pop_back();
+    conf_template_ = "user " + user + "\n" + conf_template_;
+  }
+  choosePorts();
+}
+
+void Mosquitto::choosePorts() {
   port_ = freePort();
+  if (conf_template_.find("@TLS_PORT@") != std::string::npos) do
+      tls_port_ = freePort();
+    while (tls_port_ == port_);
   writeConfig();
 }
 
 void Mosquitto::writeConfig() {
   std::string conf = conf_template_;
-  const std::string key = "@PORT@";
-  for (size_t p; (p = conf.find(key)) != std::string::npos;)
-    conf.replace(p, key.size(), std::to_string(port_));
+  for (auto [key, value] : {std::pair{std::string("@PORT@"), port_}, {"@TLS_PORT@", tls_port_}})
+    for (size_t p; (p = conf.find(key)) != std::string::npos;)
+      conf.replace(p, key.size(), std::to_string(value));
   std::ofstream(dir_ + "/mosquitto.conf") << conf;
 }
 
@@ -126,7 +157,7 @@ bool Mosquitto::tryStart() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string l = log();
-    if (listensOn(pid_, port_)) return true;
+    if (listensOn(pid_, port_) && (tls_port_ == 0 || listensOn(pid_, tls_port_))) return true;
     int st;
     if (waitpid(pid_, &st, WNOHANG) == pid_) {
       pid_ = -1;
@@ -149,8 +180,7 @@ void Mosquitto::start() {
       // A restart: clients know this port. The old socket may linger a moment.
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     } else {
-      port_ = freePort();
-      writeConfig();
+      choosePorts();
     }
   }
   throw std::runtime_error("mosquitto could not bind a port");

@@ -16,6 +16,7 @@ namespace xj::test {
 struct MqttTestClient::Impl {
   std::unique_ptr<mqtt::async_client> client;
   std::string user, password;
+  std::string tls_ca, tls_cert, tls_key;  // useTls(); empty: no TLS options
   std::mutex mu;
   std::condition_variable cv;
   std::map<std::string, TestReceipt> receipts;
@@ -108,6 +109,13 @@ MqttTestClient::~MqttTestClient() {
   impl_->tokens.clear();
 }
 
+void MqttTestClient::useTls(const std::string& ca_file, const std::string& cert_file,
+                            const std::string& key_file) {
+  impl_->tls_ca = ca_file;
+  impl_->tls_cert = cert_file;
+  impl_->tls_key = key_file;
+}
+
 bool MqttTestClient::connect() {
   auto b = mqtt::connect_options_builder()
                .mqtt_version(MQTTVERSION_5)
@@ -115,6 +123,12 @@ bool MqttTestClient::connect() {
                .max_inflight(1000)
                .automatic_reconnect(std::chrono::milliseconds(100), std::chrono::seconds(2));
   if (!impl_->user.empty()) b.user_name(impl_->user).password(impl_->password);
+  if (!impl_->tls_ca.empty()) {
+    auto ssl = mqtt::ssl_options_builder();
+    ssl.trust_store(impl_->tls_ca).enable_server_cert_auth(true);
+    if (!impl_->tls_cert.empty()) ssl.key_store(impl_->tls_cert).private_key(impl_->tls_key);
+    b.ssl(ssl.finalize());
+  }
   try {
     // The client keeps its connect token as long as it lives: a plain wait is safe.
     impl_->client->connect(b.finalize())->wait_for(std::chrono::seconds(10));

@@ -26,6 +26,10 @@ class MqttTestClient {
   MqttTestClient(const std::string& uri, const std::string& client_id, const std::string& user = "",
                  const std::string& password = "");
   ~MqttTestClient();
+  // Before connect(), for an ssl:// uri: trust `ca_file` for the broker's certificate and,
+  // when given, present `cert_file`/`key_file` as this client's certificate.
+  void useTls(const std::string& ca_file, const std::string& cert_file = "",
+              const std::string& key_file = "");
   bool connect();
   void subscribe(const std::string& filter);
   // QoS 1; returns the PUBACK's reason code (0 success; 135 not authorized), or -1 on failure.

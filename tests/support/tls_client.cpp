@@ -174,15 +174,28 @@ TestCa::TestCa(const std::string& dir) : dir_(dir), ca_pem_(dir + "/ca.pem") {
 
 std::string TestCa::issue(const std::string& name, const std::string& sans, int days,
                           const std::string& start, const std::string& end) {
-  const std::string base = dir_ + "/" + name;
-  std::ofstream(base + ".ext") << "basicConstraints = CA:FALSE\n"
-                               << "keyUsage = digitalSignature\n"
-                               << "extendedKeyUsage = serverAuth\n"
-                               << "subjectAltName = " << sans << "\n";
-  runCommand("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout '" +
-             base + ".key' -out '" + base + ".csr' -subj '/CN=" + name + "' 2>/dev/null");
   std::string validity = start.empty() ? " -days " + std::to_string(days)
                                        : " -startdate " + start + " -enddate " + end;
+  return sign(name,
+              "basicConstraints = CA:FALSE\nkeyUsage = digitalSignature\n"
+              "extendedKeyUsage = serverAuth\nsubjectAltName = " +
+                  sans + "\n",
+              validity);
+}
+
+std::string TestCa::issueClient(const std::string& name) {
+  return sign(name,
+              "basicConstraints = CA:FALSE\nkeyUsage = digitalSignature\n"
+              "extendedKeyUsage = clientAuth\n",
+              " -days 365");
+}
+
+std::string TestCa::sign(const std::string& name, const std::string& extensions,
+                         const std::string& validity) {
+  const std::string base = dir_ + "/" + name;
+  std::ofstream(base + ".ext") << extensions;
+  runCommand("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout '" +
+             base + ".key' -out '" + base + ".csr' -subj '/CN=" + name + "' 2>/dev/null");
   runCommand("openssl ca -batch -notext -config '" + dir_ + "/ca.cnf' -cert '" + ca_pem_ +
              "' -keyfile '" + dir_ + "/ca.key' -in '" + base + ".csr' -out '" + base +
              ".pem' -extfile '" + base + ".ext'" + validity + " 2>/dev/null");

@@ -57,12 +57,18 @@ class TestCa {
   // for `days` from now when `start` is empty. Returns the certificate's path.
   std::string issue(const std::string& name, const std::string& sans, int days = 365,
                     const std::string& start = "", const std::string& end = "");
+  // Writes NAME.pem and NAME.key (mode 0600): a client certificate (extended key usage
+  // clientAuth, subject CN=NAME) valid for a year. Returns the certificate's path.
+  std::string issueClient(const std::string& name);
   std::string keyFile(const std::string& name) const { return dir_ + "/" + name + ".key"; }
   std::string certFile(const std::string& name) const { return dir_ + "/" + name + ".pem"; }
 
  private:
   std::string dir_;
   std::string ca_pem_;
+  // Makes NAME.key and signs NAME.pem with `extensions` (an openssl extfile's lines).
+  std::string sign(const std::string& name, const std::string& extensions,
+                   const std::string& validity);
 };
 
 }  // namespace xj::test

@@ -116,3 +116,23 @@ TEST_CASE("the config parses from bytes as from its file, only the origin differ
   CHECK(formatProblems(bad).find("/http/port") != std::string::npos);
   std::remove(path.c_str());
 }
+
+TEST_CASE("a TLS broker uri needs tls_ca; TLS files need a TLS uri", "[config]") {
+  auto problemsOf = [](const std::string& mqtt) {
+    Problems ps;
+    CHECK_FALSE(parseHubConfig(R"({"mqtt": {)" + mqtt + "}}", ps).isOk());
+    return formatProblems(ps);
+  };
+  CHECK_THAT(problemsOf(R"("uri": "ssl://broker:8883")"),
+             Catch::Contains("/mqtt/tls_ca: an ssl:// or mqtts:// uri needs the CA file"));
+  CHECK_THAT(problemsOf(R"("uri": "mqtts://broker:8883")"), Catch::Contains("/mqtt/tls_ca:"));
+  CHECK_THAT(problemsOf(R"("uri": "tcp://broker:1883", "tls_ca": "/etc/ca.pem")"),
+             Catch::Contains("/mqtt/uri: TLS files are set but the uri is plain"));
+  // Together they load; with MQTT off neither is looked at.
+  Problems ps;
+  CHECK(parseHubConfig(R"({"mqtt": {"uri": "ssl://broker:8883", "tls_ca": "/etc/ca.pem"}})", ps)
+            .isOk());
+  CHECK(parseHubConfig(R"({"mqtt": {"enabled": false, "uri": "ssl://broker:8883"}})", ps).isOk());
+  INFO(formatProblems(ps));
+  CHECK(ps.empty());
+}
