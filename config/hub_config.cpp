@@ -148,6 +148,8 @@ Result<HubConfig> parseHubConfig(const std::string& text, Problems& problems) {
   std::map<std::string, Setter> store_fields = {
       {"path", stringField(s.path)},
       {"key_file", stringField(s.key_file)},
+      {"kek_file", stringField(s.kek_file)},
+      {"key_walk_rows", intField(s.key_walk_rows, 1, 100'000)},
       {"queue_capacity", intField(s.queue_capacity, 1, 10'000'000)},
       {"max_batch", intField(s.max_batch, 1, 100'000)},
       {"readers", intField(s.readers, 1, 64)},

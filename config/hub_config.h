@@ -46,6 +46,12 @@ struct StoreConfig {
   // Secret key (at least 32 random bytes, mode 0600) of the HMAC-SHA256 person keys; kept
   // outside the database. scripts/run makes it when absent; the hub refuses to start without it.
   std::string key_file = "var/xianjie.key";
+  // The key-encryption key of the personal fields sealed at rest (hub/security/field_cipher.h):
+  // at least 32 random bytes, mode 0600, outside the database's directory (a copy or backup of
+  // that directory must not carry the key that opens it). scripts/run makes it when absent; the
+  // hub refuses to start without it.
+  std::string kek_file = "keys/xianjie.kek";
+  int key_walk_rows = 256;       // rows re-encrypted per batch after `xianjie key rotate`
   int queue_capacity = 20'000;   // pending writes before 503 Retry-After
   int max_batch = 1024;          // messages per group commit
   int readers = 2;               // read-only connections, each on its own thread

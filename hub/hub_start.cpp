@@ -27,6 +27,7 @@ Status loadFiles(HubState& s) {
   s.partners = std::make_unique<PartnerDirectoryHolder>(files.partners);
   s.places = files.places;
   s.keys.emplace(std::move(*files.keys));
+  s.kek.emplace(std::move(*files.kek));
   s.reception = std::make_unique<reception::Reception>(
       s.standards_at_start, s.standards_at_start->townships, *s.routes, s.clock,
       envelope::Limits{cfg.http.max_json_depth, std::nullopt}, *s.keys);
@@ -57,8 +58,8 @@ Status openStore(HubState& s) {
   };
   s.write_jobs = std::make_unique<routing::PolicyJobs>(
       envelope::outboundBodies(), routing::progressDueCounter(partners, deadline));
-  auto store =
-      storage::SqliteStore::open(s.config.store, s.metrics, s.keys->fingerprint(), *s.write_jobs);
+  auto store = storage::SqliteStore::open(s.config.store, s.metrics, s.keys->fingerprint(), *s.kek,
+                                          formatRfc3339(s.clock.now()), *s.write_jobs);
   if (!store.isOk()) return store.status();
   s.store = std::move(store).value();
   // The access record's chain key is derived from the person-key secret, never the secret itself.
@@ -207,6 +208,17 @@ void scheduleSweep(HubState& s, std::chrono::seconds after) {
   });
 }
 
+// The data keys: a key made by `xianjie key rotate` is installed, and rows under older keys are
+// re-encrypted in batches, within about a second (hub/storage/key_job.h).
+void scheduleKeyCheck(HubState& s) {
+  s.key_timer->expires_after(std::chrono::seconds(1));
+  s.key_timer->async_wait([&s](const boost::system::error_code& ec) {
+    if (ec || s.shutdown.requested()) return;
+    s.store->checkDataKeys(formatRfc3339(s.clock.now()), s.config.store.key_walk_rows, nullptr);
+    scheduleKeyCheck(s);
+  });
+}
+
 Status startServing(HubState& s) {
   s.api = std::make_unique<http::Api>(apiDeps(s));
   s.server = std::make_unique<http::HttpServer>(s.ioc, s.config.http, *s.api, s.tls.get());
@@ -218,6 +230,8 @@ Status startServing(HubState& s) {
   armReload(s);
   s.sweep_timer.emplace(s.ioc);
   scheduleSweep(s, std::chrono::seconds(1));
+  s.key_timer.emplace(s.ioc);
+  scheduleKeyCheck(s);
   // Readiness line for scripts and tests: the port is real (config port 0 picks a free one).
   log::info("listening", {{"http", s.config.http.listen + ":" + std::to_string(port.value())},
                           {"tls", s.tls ? "1" : "0"},

@@ -34,6 +34,7 @@
 #include "hub/core/place_directory.h"
 #include "hub/overdue_sweep.h"
 #include "hub/security/access_recorder.h"
+#include "hub/security/field_cipher.h"
 #include "hub/security/person_keys.h"
 #include "hub/security/token_registry.h"
 #include "hub/shutdown_latch.h"
@@ -62,6 +63,7 @@ struct HubState {
   std::unique_ptr<PartnerDirectoryHolder> partners;
   std::shared_ptr<const PlaceDirectory> places;
   std::optional<security::HmacPersonKeyer> keys;
+  std::optional<security::KeyEncryptionKey> kek;  // unwraps the data keys (the store uses it)
   std::unique_ptr<reception::Reception> reception;
   // HTTPS (http.tls): the context new connections get, swapped by SIGHUP; null for plain HTTP.
   std::unique_ptr<http::TlsContextHolder> tls;
@@ -91,6 +93,7 @@ struct HubState {
   std::optional<boost::asio::signal_set> stop_signals;  // SIGINT, SIGTERM
   std::optional<boost::asio::signal_set> hangups;       // SIGHUP
   std::optional<boost::asio::steady_timer> sweep_timer;
+  std::optional<boost::asio::steady_timer> key_timer;  // data keys and the key walk, each second
   // Keeps the I/O threads from returning while a request waits on the store with no socket
   // operation pending (between requests the io_context may otherwise look idle).
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;

@@ -35,6 +35,7 @@ void stopIo(HubState& s) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   s.work.reset();
   if (s.sweep_timer) s.sweep_timer->cancel();
+  if (s.key_timer) s.key_timer->cancel();
   if (s.hangups) s.hangups->cancel();
   s.ioc.stop();
   for (auto& t : s.io_threads) t.join();

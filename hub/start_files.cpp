@@ -1,5 +1,6 @@
 #include "hub/start_files.h"
 
+#include <filesystem>
 #include <fstream>
 
 #include "adapters/http/tls_context.h"
@@ -57,6 +58,13 @@ Status loadStartFiles(const HubConfig& cfg, StartFiles& out, Problems& problems)
     out.keys.emplace(std::move(keys).value());
   else
     problems.push_back({"/store/key_file", keys.status().message()});
+  // The key-encryption key: a secret file, outside the database's directory.
+  auto kek = security::KeyEncryptionKey::load(
+      cfg.store.kek_file, std::filesystem::path(cfg.store.path).parent_path().string());
+  if (kek.isOk())
+    out.kek.emplace(std::move(kek).value());
+  else
+    problems.push_back({"/store/kek_file", kek.status().message()});
   // The HTTPS certificate and key: present, matching, the key not open to others.
   if (!cfg.http.tls.cert_file.empty())
     if (auto tls = http::loadTlsContext(cfg.http.tls); !tls.isOk())

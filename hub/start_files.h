@@ -1,8 +1,9 @@
 // StartFiles: every file the daemon reads at start besides its config (the standards directory,
 // the routes, the partner directory with its secret files, the villages, the person-key file,
-// the broker's TLS files when MQTT uses them, and the HTTPS certificate and key when set), loaded and checked by one function that both
-// start-up (hub_start.cpp) and `xianjied --check-config` (main.cpp) call, so the check cannot
-// answer ok for a configuration the daemon then refuses.
+// the key-encryption key of the sealed personal fields,
+// the broker's TLS files when MQTT uses them, and the HTTPS certificate and key when set), loaded
+// and checked by one function that both start-up (hub_start.cpp) and `xianjied --check-config`
+// (main.cpp) call, so the check cannot answer ok for a configuration the daemon then refuses.
 //
 // Every file is read even after one failed, so that one run names every problem; each problem's
 // path starts with the file it is in. The routes, partners and villages are checked against the
@@ -20,6 +21,7 @@
 #include "hub/core/place_directory.h"
 #include "hub/core/problem.h"
 #include "hub/core/status.h"
+#include "hub/security/field_cipher.h"
 #include "hub/security/person_keys.h"
 #include "routing/route_table.h"
 
@@ -31,6 +33,7 @@ struct StartFiles {
   std::shared_ptr<const PartnerDirectory> partners;
   std::shared_ptr<const PlaceDirectory> places;
   std::optional<security::HmacPersonKeyer> keys;
+  std::optional<security::KeyEncryptionKey> kek;
 };
 
 // Loads them all into `out`; on any problem returns invalid, with every problem in `problems`

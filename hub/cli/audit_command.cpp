@@ -98,7 +98,9 @@ int auditCommand(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", keys.status().toString().c_str());
     return 1;
   }
-  auto table = storage::AccessTable::open(config.store.path);
+  auto kek = loadKek(config);
+  if (!kek) return 1;
+  auto table = storage::AccessTable::open(config.store.path, *kek);
   if (!table.isOk()) {
     std::fprintf(stderr, "%s\n", table.status().toString().c_str());
     return 1;

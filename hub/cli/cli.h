@@ -3,10 +3,12 @@
 // 2 a usage or input error. One command group per file; all run on the main thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/hub_config.h"
+#include "hub/security/field_cipher.h"
 
 namespace xj::cli {
 
@@ -30,6 +32,10 @@ Args parseArgs(int argc, char** argv, int from);
 // in `rest`. False (the problems printed) when the config does not load.
 bool configFromArgs(int argc, char** argv, int from, HubConfig& config, std::vector<char*>& rest);
 
+// The key-encryption key of config.store.kek_file (the checks the daemon makes); nullopt, the
+// problem printed, when it does not load.
+std::optional<security::KeyEncryptionKey> loadKek(const HubConfig& config);
+
 int tokenCommand(int argc, char** argv);     // token_command.cpp
 int evalCommand(int argc, char** argv);      // eval_command.cpp
 int routesCommand(int argc, char** argv);    // routes_command.cpp
@@ -37,5 +43,6 @@ int mqttAclCommand(int argc, char** argv);   // mqtt_acl_command.cpp
 int calendarCommand(int argc, char** argv);  // calendar_command.cpp
 int outboxCommand(int argc, char** argv);    // outbox_command.cpp
 int auditCommand(int argc, char** argv);     // audit_command.cpp
+int keyCommand(int argc, char** argv);       // key_command.cpp
 
 }  // namespace xj::cli

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "hub/cli/cli.h"
 
@@ -22,8 +23,20 @@ int usage() {
       "  xianjie outbox replay [--config FILE] ID\n"
       "  xianjie audit verify [--config FILE]\n"
       "  xianjie audit query  [--config FILE] [--person ID_NUMBER] [--org ORG] [--from YYYY-MM-DD] "
-      "[--to YYYY-MM-DD]\n");
+      "[--to YYYY-MM-DD]\n"
+      "  xianjie key status [--config FILE]\n"
+      "  xianjie key rotate [--config FILE] [--new-kek-file FILE]\n");
   return 2;
+}
+
+std::optional<security::KeyEncryptionKey> loadKek(const HubConfig& config) {
+  auto kek = security::KeyEncryptionKey::load(
+      config.store.kek_file, std::filesystem::path(config.store.path).parent_path().string());
+  if (!kek.isOk()) {
+    std::fprintf(stderr, "%s\n", kek.status().toString().c_str());
+    return std::nullopt;
+  }
+  return std::move(kek).value();
 }
 
 Args parseArgs(int argc, char** argv, int from) {

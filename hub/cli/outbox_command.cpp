@@ -81,7 +81,9 @@ int outboxCommand(int argc, char** argv) {
   std::vector<char*> rest_args;
   if (!configFromArgs(argc, argv, 3, config, rest_args)) return 1;
   std::vector<std::string> rest(rest_args.begin(), rest_args.end());
-  auto table = storage::OutboxTable::open(config.store.path);
+  auto kek = loadKek(config);
+  if (!kek) return 1;
+  auto table = storage::OutboxTable::open(config.store.path, *kek);
   if (!table.isOk()) {
     std::fprintf(stderr, "%s\n", table.status().toString().c_str());
     return 1;

@@ -10,6 +10,8 @@
 //   xianjie outbox replay [--config FILE] ID
 //   xianjie audit verify [--config FILE]
 //   xianjie audit query  [--config FILE] [--person ID_NUMBER] [--org ORG] [--from DAY] [--to DAY]
+//   xianjie key status [--config FILE]
+//   xianjie key rotate [--config FILE] [--new-kek-file FILE]
 // Each command group lives in its own file (hub/cli/cli.h lists them).
 #include <string>
 
@@ -20,6 +22,7 @@ int main(int argc, char** argv) {
   const std::string command = argc >= 2 ? argv[1] : "";
   if (command == "outbox") return outboxCommand(argc, argv);
   if (command == "audit") return auditCommand(argc, argv);
+  if (command == "key") return keyCommand(argc, argv);
   if (command == "token") return tokenCommand(argc, argv);
   if (command == "mqtt-acl") return mqttAclCommand(argc, argv);
   if (command == "eval") return evalCommand(argc, argv);

@@ -2,24 +2,26 @@
 
 #include <filesystem>
 
+#include "hub/storage/data_keys.h"
 #include "hub/storage/migrations.h"
+#include "hub/storage/sealed_columns.h"
 #include "hub/storage/sqlite_db.h"
 
 namespace xj::storage {
 
 struct AccessTable::Impl {
+  security::FieldCipher cipher;  // before db: the connection uses it until it closes
   Db db;
 };
 
 AccessTable::AccessTable(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AccessTable::~AccessTable() = default;
 
-Result<std::unique_ptr<AccessTable>> AccessTable::open(const std::string& path) {
-  if (!std::filesystem::exists(path)) return Status::notFound("no database at " + path);
-  auto db = Db::open(path, false);
-  if (!db.isOk()) return db.status();
-  if (auto s = migrate(db.value()); !s.isOk()) return s;
+Result<std::unique_ptr<AccessTable>> AccessTable::open(const std::string& path,
+                                                       const security::KeyEncryptionKey& kek) {
   auto impl = std::make_unique<Impl>();
+  auto db = openWithKeys(path, kek, impl->cipher);
+  if (!db.isOk()) return db.status();
   impl->db = std::move(db).value();
   return std::unique_ptr<AccessTable>(new AccessTable(std::move(impl)));
 }
@@ -47,7 +49,7 @@ Status AccessTable::forEach(const AccessFilter& f,
     r.endpoint = st.text(6);
     r.objects = st.text(7);
     r.person_keys = st.text(8);
-    r.purpose = st.text(9);
+    r.purpose = st.opened(9, sealed::kAccessPurpose);
     r.chain = st.text(10);
     if (!each(r)) return Status::ok();
   }

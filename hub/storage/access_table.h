@@ -10,6 +10,7 @@
 
 #include "hub/core/access_record.h"
 #include "hub/core/status.h"
+#include "hub/security/field_cipher.h"
 
 namespace xj::storage {
 
@@ -24,7 +25,10 @@ struct AccessFilter {
 class AccessTable {
  public:
   // Opens (and migrates, as the other CLI tables do) the database at `path`; kNotFound if absent.
-  static Result<std::unique_ptr<AccessTable>> open(const std::string& path);
+  // Opens (and migrates) the database at `path`, kNotFound if absent; `kek` unwraps its data
+  // keys, so that sealed fields read in clear here.
+  static Result<std::unique_ptr<AccessTable>> open(const std::string& path,
+                                                   const security::KeyEncryptionKey& kek);
   ~AccessTable();
 
   // Calls `each` for every matching record in seq order; `each` returning false stops the walk.

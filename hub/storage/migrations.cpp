@@ -344,6 +344,28 @@ CREATE TABLE access_log (
     R"sql(
 ALTER TABLE tokens ADD COLUMN expires_at TEXT;
 )sql",
+    // 20: the data keys of the sealed personal columns (hub/storage/data_keys.h), each wrapped by
+    // the key-encryption key whose fingerprint it keeps; wrapped is NULL once destroyed.
+    R"sql(
+CREATE TABLE data_keys (
+  key_id          INTEGER PRIMARY KEY,
+  wrapped         BLOB,
+  kek_fingerprint TEXT NOT NULL,
+  state           TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  retired_at      TEXT
+);
+-- Where the re-encryption walk (hub/storage/key_walk.h) stands: sealing every personal column
+-- under key_id, table by table (kTables' order) in key order after the cursor. One row.
+CREATE TABLE key_walk (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  key_id      INTEGER NOT NULL,
+  table_index INTEGER NOT NULL,
+  cursor_int  INTEGER NOT NULL DEFAULT 0,
+  cursor_a    TEXT NOT NULL DEFAULT '',
+  cursor_b    TEXT NOT NULL DEFAULT ''
+);
+)sql",
 };
 
 }  // namespace

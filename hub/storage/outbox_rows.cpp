@@ -1,5 +1,6 @@
 #include "hub/storage/outbox_rows.h"
 
+#include "hub/storage/sealed_columns.h"
 #include "hub/storage/statements.h"
 
 namespace xj::storage {
@@ -11,7 +12,7 @@ OutboxRecord readOutboxRow(const Stmt& st) {
   r.message.lane_key = st.text(2);
   r.message.kind = st.text(3);
   r.message.idempotency_key = st.text(4);
-  r.message.body_json = st.text(5);
+  r.message.body_json = st.opened(5, sealed::kOutboxBody);
   r.message.created_at = st.text(6);
   r.state = parseOutboxState(st.text(7)).value_or(OutboxState::kPending);
   r.attempts = static_cast<int>(st.int64(8));

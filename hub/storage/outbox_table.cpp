@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "hub/storage/data_keys.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/outbox_rows.h"
 #include "hub/storage/sqlite_db.h"
@@ -9,18 +10,18 @@
 namespace xj::storage {
 
 struct OutboxTable::Impl {
+  security::FieldCipher cipher;  // before db: the connection uses it until it closes
   Db db;
 };
 
 OutboxTable::OutboxTable(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 OutboxTable::~OutboxTable() = default;
 
-Result<std::unique_ptr<OutboxTable>> OutboxTable::open(const std::string& path) {
-  if (!std::filesystem::exists(path)) return Status::notFound("no database at " + path);
-  auto db = Db::open(path, false);
-  if (!db.isOk()) return db.status();
-  if (auto s = migrate(db.value()); !s.isOk()) return s;
+Result<std::unique_ptr<OutboxTable>> OutboxTable::open(const std::string& path,
+                                                       const security::KeyEncryptionKey& kek) {
   auto impl = std::make_unique<Impl>();
+  auto db = openWithKeys(path, kek, impl->cipher);
+  if (!db.isOk()) return db.status();
   impl->db = std::move(db).value();
   return std::unique_ptr<OutboxTable>(new OutboxTable(std::move(impl)));
 }

@@ -11,12 +11,16 @@
 
 #include "hub/core/outbox.h"
 #include "hub/core/status.h"
+#include "hub/security/field_cipher.h"
 
 namespace xj::storage {
 
 class OutboxTable {
  public:
-  static Result<std::unique_ptr<OutboxTable>> open(const std::string& path);
+  // Opens (and migrates) the database at `path`, kNotFound if absent; `kek` unwraps its data
+  // keys, so that sealed fields read in clear here.
+  static Result<std::unique_ptr<OutboxTable>> open(const std::string& path,
+                                                   const security::KeyEncryptionKey& kek);
   ~OutboxTable();
 
   Result<std::vector<OutboxRecord>> list(std::optional<OutboxState> state, int64_t after_id,

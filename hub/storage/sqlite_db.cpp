@@ -4,14 +4,57 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
+#include "hub/core/log.h"
+#include "hub/security/field_cipher.h"
 #include "hub/storage/person_key_column.h"
 
 namespace xj::storage {
+namespace {
 
-Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
+std::atomic<int64_t> g_unreadable{0};
+
+void countUnreadable(std::string_view label) {
+  // The first few are logged (the label only: what kind of field, never its content); all are
+  // counted for /metrics.
+  if (g_unreadable.fetch_add(1) < 10)
+    log::error("sealed_value_unreadable",
+               {{"field", std::string(label)},
+                {"why", "its data key is not installed, or the row was altered"}});
+}
+
+// xj_open(value, label): a sealed value's plaintext for SQL that reads inside it; text as it is;
+// NULL when it does not open.
+void sqlOpen(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* cipher = static_cast<const security::FieldCipher*>(sqlite3_user_data(ctx));
+  if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
+    sqlite3_result_value(ctx, argv[0]);
+    return;
+  }
+  std::string_view value(static_cast<const char*>(sqlite3_value_blob(argv[0])),
+                         static_cast<size_t>(sqlite3_value_bytes(argv[0])));
+  const auto* label_p = sqlite3_value_text(argv[1]);
+  std::string_view label(
+      reinterpret_cast<const char*>(label_p ? label_p : (const unsigned char*)""),
+      static_cast<size_t>(sqlite3_value_bytes(argv[1])));
+  std::string plain;
+  if (!cipher || !cipher->open(value, label, plain)) {
+    countUnreadable(label);
+    sqlite3_result_null(ctx);
+    return;
+  }
+  sqlite3_result_text(ctx, plain.data(), static_cast<int>(plain.size()), SQLITE_TRANSIENT);
+}
+
+}  // namespace
+
+int64_t unreadableSealedValues() { return g_unreadable.load(); }
+
+Stmt::Stmt(sqlite3* db, std::string_view sql, const security::FieldCipher* cipher)
+    : db_(db), cipher_(cipher) {
   if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                          &s_, nullptr) != SQLITE_OK) {
     s_ = nullptr;
@@ -27,6 +70,7 @@ Stmt& Stmt::operator=(Stmt&& o) noexcept {
     if (s_) sqlite3_finalize(s_);
     s_ = o.s_;
     db_ = o.db_;
+    cipher_ = o.cipher_;
     o.s_ = nullptr;
   }
   return *this;
@@ -49,6 +93,36 @@ Stmt& Stmt::bindPersonKey(int i, std::string_view key) {
   return *this;
 }
 std::string Stmt::personKey(int col) const { return personKeyColumn(s_, col); }
+Stmt& Stmt::bindBlobStatic(int i, std::string_view v) {
+  sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  return *this;
+}
+Stmt& Stmt::bindSealed(int i, std::string_view plaintext, std::string_view label) {
+  if (plaintext.empty()) return bindStatic(i, "");
+  if (!cipher_) return bindNull(i);
+  std::string sealed = cipher_->seal(plaintext, label);
+  sqlite3_bind_blob(s_, i, sealed.data(), static_cast<int>(sealed.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+std::string Stmt::opened(int col, std::string_view label) const {
+  if (sqlite3_column_type(s_, col) != SQLITE_BLOB) return text(col);
+  std::string_view value = blob(col);
+  std::string plain;
+  if (!cipher_ || !cipher_->open(value, label, plain)) {
+    countUnreadable(label);
+    return {};
+  }
+  return plain;
+}
+
+ScopedStmt& ScopedStmt::bindSealed(int i, std::string_view plaintext, std::string_view label) {
+  if (plaintext.empty()) return bind(i, "");
+  const auto* cipher = s_.cipher();
+  if (!cipher) return bindNull(i);
+  sealed_.push_front(cipher->seal(plaintext, label));
+  s_.bindBlobStatic(i, sealed_.front());
+  return *this;
+}
 Stmt& Stmt::bindNull(int i) {
   sqlite3_bind_null(s_, i);
   return *this;
@@ -64,9 +138,15 @@ std::string Stmt::text(int col) const {
   return std::string(reinterpret_cast<const char*>(p),
                      static_cast<size_t>(sqlite3_column_bytes(s_, col)));
 }
+std::string_view Stmt::blob(int col) const {
+  const void* p = sqlite3_column_blob(s_, col);
+  if (!p) return {};
+  return {static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col))};
+}
 int64_t Stmt::takeRuns() { return s_ ? sqlite3_stmt_status(s_, SQLITE_STMTSTATUS_RUN, 1) : 0; }
 int64_t Stmt::int64(int col) const { return sqlite3_column_int64(s_, col); }
 bool Stmt::isNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+bool Stmt::isText(int col) const { return sqlite3_column_type(s_, col) == SQLITE_TEXT; }
 
 Db::~Db() { close(); }
 
@@ -76,14 +156,25 @@ Db& Db::operator=(Db&& o) noexcept {
     db_ = o.db_;
     cache_ = std::move(o.cache_);
     txn_ = std::move(o.txn_);
+    cipher_ = o.cipher_;
     o.db_ = nullptr;
   }
   return *this;
 }
 
+Status Db::setCipher(const security::FieldCipher* cipher) {
+  cipher_ = cipher;
+  for (auto& slot : cache_) slot.reset();  // prepared with the previous one
+  if (sqlite3_create_function_v2(db_, "xj_open", 2, SQLITE_UTF8,
+                                 const_cast<security::FieldCipher*>(cipher), sqlOpen, nullptr,
+                                 nullptr, nullptr) != SQLITE_OK)
+    return Status::ioError(std::string("register xj_open: ") + sqlite3_errmsg(db_));
+  return Status::ok();
+}
+
 ScopedStmt Db::cached(Sql id) {
   auto& slot = cache_[static_cast<size_t>(id)];
-  if (!slot) slot = std::make_unique<Stmt>(db_, sqlText(id));
+  if (!slot) slot = std::make_unique<Stmt>(db_, sqlText(id), cipher_);
   slot->reset();
   return ScopedStmt(*slot);
 }
@@ -177,6 +268,9 @@ Result<Db> Db::open(const std::string& path, bool read_only) {
     if (auto s = db.exec("PRAGMA cache_size=-32768"); !s.isOk()) return s;
   }
   if (auto s = db.exec("PRAGMA synchronous=FULL"); !s.isOk()) return s;
+  // xj_open exists on every connection, so that every registry statement prepares; without a
+  // cipher it reads a sealed value as NULL.
+  if (auto s = db.setCipher(nullptr); !s.isOk()) return s;
   return db;
 }
 

@@ -5,9 +5,12 @@
 #include <optional>
 
 #include "hub/core/log.h"
+#include "hub/storage/data_keys.h"
 #include "hub/storage/fault_vfs.h"
+#include "hub/storage/key_job.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/outbox_rows.h"
+#include "hub/storage/sealed_columns.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_work_transaction.h"
 #include "hub/storage/work_reader.h"
@@ -78,13 +81,18 @@ Status adoptPersonKey(Db& db, const std::string& fingerprint) {
 // The writer's connection and statements; touched only by the writer thread.
 class SqliteStore::Writer {
  public:
-  explicit Writer(std::string path) : path_(std::move(path)) {}
+  Writer(std::string path, const security::FieldCipher& cipher)
+      : path_(std::move(path)), cipher_(cipher) {}
 
   Status ensureOpen() {
     if (db_.raw()) return Status::ok();
     auto db = Db::open(path_, false);
     if (!db.isOk()) return db.status();
     db_ = std::move(db).value();
+    if (auto s = db_.setCipher(&cipher_); !s.isOk()) {
+      db_.close();
+      return s;
+    }
     // max_page_count is a property of the connection, not of the file: a connection opened
     // again after an I/O error must get the cap (store.max_page_count or the latest override)
     // back, or the quota would silently lapse.
@@ -173,15 +181,17 @@ class SqliteStore::Writer {
   }
 
   std::string path_;
+  const security::FieldCipher& cipher_;
   Db db_;
   int64_t max_pages_ = -1;  // -1: never set (SQLite's default)
 };
 
 SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics,
-                         const WriteJobFactory& jobs)
+                         const security::KeyEncryptionKey& kek, const WriteJobFactory& jobs)
     : config_(config),
       metrics_(metrics),
       jobs_(jobs),
+      kek_(kek),
       batch_sizes_(metrics.histogram("xianjie_store_commit_batch_size", "Messages per group commit",
                                      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024})),
       commit_failures_(
@@ -192,24 +202,25 @@ SqliteStore::SqliteStore(const StoreConfig& config, MetricsRegistry& metrics,
         "statement=\"" + std::string(sqlName(static_cast<Sql>(i))) + "\"");
 }
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config,
-                                                       MetricsRegistry& metrics,
-                                                       const std::string& person_key_fingerprint,
-                                                       const WriteJobFactory& jobs) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(
+    const StoreConfig& config, MetricsRegistry& metrics, const std::string& person_key_fingerprint,
+    const security::KeyEncryptionKey& kek, const std::string& now, const WriteJobFactory& jobs) {
   // Before any connection opens: a test can then give the store real I/O errors.
   if (config.fault_injection)
     if (auto s = installFaultVfs(); !s.isOk()) return s;
   std::error_code ec;
   auto parent = std::filesystem::path(config.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(config, metrics, kek, jobs));
   {
     auto db = Db::open(config.path, false);
     if (!db.isOk()) return db.status();
     if (auto s = migrate(db.value()); !s.isOk()) return s;
     if (auto s = adoptPersonKey(db.value(), person_key_fingerprint); !s.isOk()) return s;
+    if (auto s = ensureDataKey(db.value(), kek, now); !s.isOk()) return s;
+    if (auto s = installDataKeys(db.value(), kek, store->cipher_); !s.isOk()) return s;
   }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(config, metrics, jobs));
-  store->writer_ = std::make_unique<Writer>(config.path);
+  store->writer_ = std::make_unique<Writer>(config.path, store->cipher_);
   if (auto s = store->writer_->ensureOpen(); !s.isOk()) return s;
   if (config.max_page_count > 0) store->pending_max_pages_.store(config.max_page_count);
   metrics.gauge("xianjie_store_writer_queue_depth", "Messages waiting for the writer",
@@ -219,6 +230,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const StoreConfig& config
                 [s = store.get()] { return static_cast<double>(s->ingestDepth()); });
   metrics.gauge("xianjie_store_healthy", "1 while the last commit succeeded",
                 [s = store.get()] { return s->healthy() ? 1.0 : 0.0; });
+  metrics.gauge("xianjie_store_data_key_active",
+                "The data key new personal fields are sealed under",
+                [s = store.get()] { return static_cast<double>(s->cipher_.activeKeyId()); });
+  metrics.gauge("xianjie_store_unreadable_sealed_values",
+                "Sealed personal fields that did not open since start (wrong key, altered row)",
+                [] { return static_cast<double>(unreadableSealedValues()); });
   // Exchanges by state and overdue ones by partner and reason, refreshed by the writer after
   // every commit that changed an exchange (not only at the sweep).
   store->refreshExchangeCounts();
@@ -348,7 +365,8 @@ bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done
         auto run = [&](ScopedStmt& st) {
           int rc = st.step();
           if (rc == SQLITE_ROW) {
-            found = StoredMessage{readReceiptRow(st.raw()), st.text(6), st.text(7)};
+            found = StoredMessage{readReceiptRow(st.raw()), st.opened(6, sealed::kMessagePayload),
+                                  st.text(7)};
           } else if (rc != SQLITE_DONE) {
             ok = false;
           }
@@ -493,6 +511,30 @@ bool SqliteStore::applyReplayRequests(std::string at, std::function<void(int)> d
   });
 }
 
+bool SqliteStore::checkDataKeys(std::string at, int rows, std::function<void(KeyWalkState)> done) {
+  return enqueueRead([this, at = std::move(at), rows, done = std::move(done)](Db* db) mutable {
+    if (!db) return;
+    auto state = readKeyWalk(*db);
+    if (!state.isOk()) return;
+    if (done) done(state.value());
+    const bool changed = state.value().active_key != cipher_.activeKeyId();
+    if ((changed || !state.value().done()) && !walking_.exchange(true)) walkOn(at, rows);
+  });
+}
+
+void SqliteStore::walkOn(std::string at, int rows) {
+  auto job =
+      std::make_unique<KeyJob>(kek_, cipher_, rows, at, [this, at, rows](const KeyWalkStep* step) {
+        if (!step || step->finished)
+          walking_.store(false);
+        else
+          walkOn(at, rows);
+      });
+  // A job that never ran (queue full, stopping, or a failed commit) lets the next check
+  // start the walk again.
+  if (!write(std::move(job), WriteRoom::kPriority)) walking_.store(false);
+}
+
 bool SqliteStore::submitOutbound(OutboundMessage message,
                                  std::function<void(Result<int64_t>)> done) {
   return write(jobs_.outbound(std::move(message), std::move(done)), WriteRoom::kBesideInbound);
@@ -609,6 +651,8 @@ void SqliteStore::readerLoop(int index) {
     }
     if (!db.raw()) {
       auto opened = Db::open(config_.path, true);
+      if (opened.isOk())
+        if (auto s = opened.value().setCipher(&cipher_); !s.isOk()) opened = s;
       if (!opened.isOk()) {
         log::warn("store_reader_open_failed",
                   {{"reader", std::to_string(index)}, {"error", opened.status().message()}});

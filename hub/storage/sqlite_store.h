@@ -31,6 +31,8 @@
 #include "hub/core/outbox_store.h"
 #include "hub/core/work_store.h"
 #include "hub/core/write_job_factory.h"
+#include "hub/security/field_cipher.h"
+#include "hub/storage/key_walk.h"
 #include "hub/storage/statements.h"
 
 namespace xj::storage {
@@ -42,11 +44,14 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   // Opens the file, runs migrations and starts the threads. `person_key_fingerprint` identifies
   // the key that makes the stored person keys (PersonKeyer): a database keyed with another key
   // is refused; one with keys from before keyed hashing (plain SHA-256, reversible by
-  // enumeration) has them erased, once, and then records the fingerprint. `jobs` builds the
-  // write job of each write method; it must outlive the store.
+  // enumeration) has them erased, once, and then records the fingerprint. `kek` unwraps the
+  // data keys of the sealed personal columns (data_keys.h; a new database gets its first key,
+  // dated `now`); it and `jobs` (the write job of each write method) must outlive the store.
   static Result<std::unique_ptr<SqliteStore>> open(const StoreConfig& config,
                                                    MetricsRegistry& metrics,
                                                    const std::string& person_key_fingerprint,
+                                                   const security::KeyEncryptionKey& kek,
+                                                   const std::string& now,
                                                    const WriteJobFactory& jobs);
   ~SqliteStore() override;
 
@@ -110,6 +115,12 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   // the store is stopping. The write methods above all come here.
   bool write(std::unique_ptr<WriteJob> job, WriteRoom room);
 
+  // Looks (on a reader) whether the data keys changed (`xianjie key rotate`) or the
+  // re-encryption walk has rows left; if so, the writer installs the keys and walks on in
+  // batches of `rows` until it is done. Called about once a second; `done` (optional) hears
+  // the walk's state as the reader saw it. Any thread.
+  bool checkDataKeys(std::string at, int rows, std::function<void(KeyWalkState)> done);
+
   // Stops taking work, lets the writer commit everything queued, answers it, joins all threads.
   void stop();
 
@@ -143,13 +154,19 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
 
   bool enqueueRead(ReadJob job);
 
-  SqliteStore(const StoreConfig& config, MetricsRegistry& metrics, const WriteJobFactory& jobs);
+  SqliteStore(const StoreConfig& config, MetricsRegistry& metrics,
+              const security::KeyEncryptionKey& kek, const WriteJobFactory& jobs);
+  void walkOn(std::string at, int rows);  // queues the next batch of the key walk
   void writerLoop();
   void readerLoop(int index);
 
   StoreConfig config_;
   MetricsRegistry& metrics_;
   const WriteJobFactory& jobs_;
+  const security::KeyEncryptionKey& kek_;
+  // The data keys, used by every connection of the store (seal on the writer, open anywhere).
+  security::FieldCipher cipher_;
+  std::atomic<bool> walking_{false};  // a key-walk batch is queued or running
   Histogram& batch_sizes_;
   Counter& commit_failures_;
   std::array<Counter*, static_cast<size_t>(Sql::kCount)> statement_runs_{};

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "hub/storage/outbox_rows.h"
+#include "hub/storage/sealed_columns.h"
 
 namespace xj::storage {
 
@@ -58,9 +59,9 @@ ExchangeRecord readExchangeRow(const Stmt& st) {
   r.hub_seq = st.int64(7);
   r.need = st.text(8);
   r.partner_ref = st.text(9);
-  r.reason = st.text(10);
-  r.outcome = st.text(11);
-  r.consent_json = st.text(12);
+  r.reason = st.opened(10, sealed::kExchangeReason);
+  r.outcome = st.opened(11, sealed::kExchangeOutcome);
+  r.consent_json = st.opened(12, sealed::kExchangeConsent);
   r.created_by = st.text(13);
   r.created_at = st.text(14);
   r.updated_at = st.text(15);
@@ -92,7 +93,7 @@ Result<MessageInsert> SqliteWorkTransaction::insertMessage(const IngestRecord& r
       .bind(5, rec.occurred_at)
       .bind(6, rec.received_at)
       .bind(7, rec.body_hash)
-      .bind(8, rec.payload)
+      .bindSealed(8, rec.payload, sealed::kMessagePayload)
       .bind(9, toString(status));
   if (!rec.plan.route_rule.empty()) {
     insert.bind(10, rec.plan.route_rule)
@@ -128,7 +129,7 @@ Status SqliteWorkTransaction::insertPrescreen(const PrescreenRecord& p) {
       .bind(2, p.category)
       .bind(3, p.tags)
       .bind(4, p.rule_set_version)
-      .bind(5, p.decision_json);
+      .bindSealed(5, p.decision_json, sealed::kPrescreenDecision);
   return done(st, "prescreen");
 }
 
@@ -269,7 +270,7 @@ Status SqliteWorkTransaction::appendHistory(int64_t item_id, const HistoryEntry&
       .bind(4, h.action)
       .bind(5, h.from_state)
       .bind(6, h.to_state)
-      .bind(7, h.detail);
+      .bindSealed(7, h.detail, sealed::kHistoryDetail);
   return done(st, "history");
 }
 
@@ -336,7 +337,7 @@ Result<int64_t> SqliteWorkTransaction::enqueueOutbound(const OutboundMessage& m)
       .bind(2, m.lane_key)
       .bind(3, m.kind)
       .bind(4, m.idempotency_key)
-      .bind(5, m.body_json)
+      .bindSealed(5, m.body_json, sealed::kOutboxBody)
       .bind(6, m.created_at);
   if (st.step() != SQLITE_DONE) {
     if ((db_.lastErrorCode() & 0xff) == SQLITE_CONSTRAINT)
@@ -385,9 +386,9 @@ Result<int64_t> SqliteWorkTransaction::insertExchange(const ExchangeRecord& e) {
       .bind(6, e.item_id)
       .bind(7, e.hub_seq)
       .bind(8, e.need)
-      .bind(9, e.reason)
-      .bind(10, e.outcome)
-      .bind(11, e.consent_json)
+      .bindSealed(9, e.reason, sealed::kExchangeReason)
+      .bindSealed(10, e.outcome, sealed::kExchangeOutcome)
+      .bindSealed(11, e.consent_json, sealed::kExchangeConsent)
       .bind(12, e.created_by)
       .bind(13, e.created_at)
       .bind(14, e.timeline_seq)
@@ -410,8 +411,8 @@ Result<std::optional<ExchangeRecord>> SqliteWorkTransaction::loadExchange(int64_
 // answer an exchange event keeps (exchange_events) bind the same nine.
 static void bindExchangeState(ScopedStmt& st, int first, const ExchangeRecord& e) {
   st.bind(first, toString(e.state))
-      .bind(first + 1, e.reason)
-      .bind(first + 2, e.outcome)
+      .bindSealed(first + 1, e.reason, sealed::kExchangeReason)
+      .bindSealed(first + 2, e.outcome, sealed::kExchangeOutcome)
       .bind(first + 3, e.updated_at)
       .bind(first + 4, e.timeline_seq)
       .bind(first + 5, e.due)
@@ -449,9 +450,9 @@ Status SqliteWorkTransaction::appendExchangeTimeline(int64_t exchange_id,
       .bind(6, t.event)
       .bind(7, t.from_state)
       .bind(8, t.to_state)
-      .bind(9, t.reason)
-      .bind(10, t.outcome)
-      .bind(11, t.note);
+      .bindSealed(9, t.reason, sealed::kTimelineReason)
+      .bindSealed(10, t.outcome, sealed::kTimelineOutcome)
+      .bindSealed(11, t.note, sealed::kTimelineNote);
   return done(st, "exchange timeline");
 }
 
@@ -516,8 +517,8 @@ Result<std::optional<ExchangeEventRecord>> SqliteWorkTransaction::findExchangeEv
   e.exchange_id = r.exchange_id;
   e.ex_id = exchangeIdOf(e.exchange_id);
   e.state = parseExchangeState(st.text(6)).value_or(ExchangeState::kRequested);
-  e.reason = st.text(7);
-  e.outcome = st.text(8);
+  e.reason = st.opened(7, sealed::kExchangeReason);
+  e.outcome = st.opened(8, sealed::kExchangeOutcome);
   e.updated_at = st.text(9);
   e.timeline_seq = st.int64(10);
   e.due = st.text(11);
@@ -546,7 +547,7 @@ Status SqliteWorkTransaction::appendAccess(const AccessRecord& r) {
       .bind(7, r.endpoint)
       .bind(8, r.objects)
       .bind(9, r.person_keys)
-      .bind(10, r.purpose)
+      .bindSealed(10, r.purpose, sealed::kAccessPurpose)
       .bind(11, r.chain);
   return done(st, "access record");
 }

@@ -13,6 +13,9 @@ namespace xj::storage {
 class SqliteWorkTransaction final : public WorkTransaction {
  public:
   explicit SqliteWorkTransaction(Db& db) : db_(db) {}
+  // The writer's connection, for storage-internal jobs (the key walk): the writer passes every
+  // job this transaction, so such a job may reach its connection through it.
+  Db& db() { return db_; }
 
   Result<MessageInsert> insertMessage(const IngestRecord& record, MessageStatus status) override;
   Result<bool> rememberPerson(const std::string& id_key, int64_t hub_seq) override;

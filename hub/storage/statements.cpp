@@ -2,11 +2,14 @@
 
 #include <array>
 
+#include "hub/storage/key_walk.h"
+
 namespace xj::storage {
 
 const char* const kItemColumns =
     "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, "
-    "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages, "
+    "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, "
+    "linked_messages, "
     "deadline_provisional, id_key";
 
 const char* const kOutboxColumns =
@@ -28,14 +31,15 @@ struct Entry {
 #define XJ_OUTBOX_COLUMNS                                                             \
   "id, partner, lane_key, kind, idempotency_key, body, created_at, state, attempts, " \
   "next_attempt_ms, last_error, updated_at, delivered_at"
-#define XJ_EXCHANGE_COLUMNS                                                               \
+#define XJ_EXCHANGE_COLUMNS                                                                        \
   "exchange_id, direction, partner, state, township, queue, item_id, hub_seq, need, partner_ref, " \
-  "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue, " \
+  "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue, "     \
   "progress_due, progress_overdue"
 
 #define XJ_ITEM_COLUMNS                                                                   \
   "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, " \
-  "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, linked_messages, " \
+  "deadline, overdue, created_at, updated_at, outcome, reason_code, parent_item, "        \
+  "linked_messages, "                                                                     \
   "deadline_provisional, id_key"
 
 // In the order of the enum (checked below).
@@ -222,11 +226,13 @@ constexpr Entry kTable[] = {
      "h.action IN ('claim', 'progress', 'note')), "
      "(SELECT min(h.at) FROM item_history h WHERE h.item_id = i.item_id AND h.action = 'resolve') "
      "FROM items i WHERE i.created_at >= ?1 AND i.created_at < ?2 ORDER BY i.created_at"},
-    // The subject's village and ID number are read from the stored message (JSON1), so that the
-    // upload carries them without a second round trip through an adapter.
+    // The subject's village and ID number are read from the stored message (JSON1 over the
+    // opened payload: xj_open, sqlite_db.h), so that the upload carries them without a second
+    // round trip through an adapter.
     {Sql::kItemPerson, "item_person",
-     "SELECT i.id_key, json_extract(m.payload, '$.subject.village'), "
-     "json_extract(m.payload, '$.subject.id_number') FROM items i JOIN messages m ON "
+     "SELECT i.id_key, json_extract(xj_open(m.payload, 'message.payload'), '$.subject.village'), "
+     "json_extract(xj_open(m.payload, 'message.payload'), '$.subject.id_number') FROM items i "
+     "JOIN messages m ON "
      "m.hub_seq = i.hub_seq WHERE i.item_id=?1"},
     {Sql::kPersonCategory, "person_category",
      "SELECT id_key, category, since, item_id, updated_at FROM person_categories WHERE id_key=?1"},
@@ -285,7 +291,7 @@ std::string itemListSql(const ItemListFilters& f) {
   if (f.text)
     sql +=
         " AND hub_seq IN (SELECT hub_seq FROM messages m WHERE m.hub_seq=items.hub_seq AND "
-        "instr(m.payload, ?7) > 0)";
+        "instr(xj_open(m.payload, 'message.payload'), ?7) > 0)";
   sql += " ORDER BY item_id LIMIT ?8";
   return sql;
 }
@@ -294,11 +300,12 @@ std::vector<NamedSql> allStatements() {
   std::vector<NamedSql> out;
   for (const auto& e : kTable) out.push_back({e.name, e.sql});
   for (unsigned bits = 0; bits < 64; ++bits) {
-    ItemListFilters f{(bits & 1) != 0,  (bits & 32) != 0, (bits & 2) != 0,
-                      (bits & 4) != 0,  (bits & 8) != 0,  (bits & 16) != 0};
+    ItemListFilters f{(bits & 1) != 0, (bits & 32) != 0, (bits & 2) != 0,
+                      (bits & 4) != 0, (bits & 8) != 0,  (bits & 16) != 0};
     if (f.open_state && !f.state) continue;
     out.push_back({"item_list/" + std::to_string(bits), itemListSql(f)});
   }
+  for (auto& [name, sql] : keyWalkStatements()) out.push_back({name, sql});
   return out;
 }
 

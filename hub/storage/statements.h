@@ -65,13 +65,13 @@ enum class Sql {
   kMarkReplayApplied,
   // exchanges
   kInsertExchange,
-  kLoadExchange,       // every exchange column, by exchange_id
-  kUpdateExchange,     // state, reason, outcome, updated_at, timeline_seq, due, overdue
-  kExchangeByItem,     // the latest exchange of an item in a direction
+  kLoadExchange,    // every exchange column, by exchange_id
+  kUpdateExchange,  // state, reason, outcome, updated_at, timeline_seq, due, overdue
+  kExchangeByItem,  // the latest exchange of an item in a direction
   kInsertExchangeTimeline,
-  kExchangeTimeline,   // by exchange, in order
-  kExchangeDeliveries, // the outbox rows of one exchange's lane to its partner, in order
-  kExchangesByPartner, // a partner's exchanges, id cursor
+  kExchangeTimeline,    // by exchange, in order
+  kExchangeDeliveries,  // the outbox rows of one exchange's lane to its partner, in order
+  kExchangesByPartner,  // a partner's exchanges, id cursor
   kExchangesByTownship,
   kExchangesAll,
   kExchangesDueBefore,   // awaiting the performer's answer, not yet overdue, due before a date
@@ -117,12 +117,12 @@ extern const char* const kOutboxColumns;
 
 // The staff item list: fixed fragments for each optional filter; every value is bound.
 struct ItemListFilters {
-  bool state = false;     // ?3
+  bool state = false;       // ?3
   bool open_state = false;  // ?3 is a state other than resolved (the open-items index serves it)
-  bool overdue = false;   // ?4
-  bool category = false;  // ?5
-  bool township = false;  // ?6
-  bool text = false;      // ?7
+  bool overdue = false;     // ?4
+  bool category = false;    // ?5
+  bool township = false;    // ?6
+  bool text = false;        // ?7
 };
 std::string itemListSql(const ItemListFilters& f);
 
@@ -130,7 +130,8 @@ struct NamedSql {
   std::string name;
   std::string sql;
 };
-// Every statement above and every variant of the item list: what the query-plan test checks.
+// Every statement above, every variant of the item list and the key walk's statements: what the
+// query-plan test checks.
 std::vector<NamedSql> allStatements();
 
 }  // namespace xj::storage

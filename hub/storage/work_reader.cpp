@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 
+#include "hub/storage/sealed_columns.h"
 #include "hub/storage/sqlite_work_transaction.h"
 
 namespace xj::storage {
@@ -27,13 +28,13 @@ std::optional<std::vector<QueueCount>> readQueueCounts(Db& db) {
 
 std::optional<std::vector<ItemRecord>> readItems(Db& db, const ItemQuery& q) {
   // Built from the registry's fixed fragments only (statements.h); every value is bound.
-  auto st = db.prepare(itemListSql({.state = !q.state.empty(),
-                                    .open_state = !q.state.empty() &&
-                                                  q.state != toString(ItemState::kResolved),
-                                    .overdue = q.overdue.has_value(),
-                                    .category = !q.category.empty(),
-                                    .township = !q.township.empty(),
-                                    .text = !q.text.empty()}));
+  auto st = db.prepare(
+      itemListSql({.state = !q.state.empty(),
+                   .open_state = !q.state.empty() && q.state != toString(ItemState::kResolved),
+                   .overdue = q.overdue.has_value(),
+                   .category = !q.category.empty(),
+                   .township = !q.township.empty(),
+                   .text = !q.text.empty()}));
   if (!st.valid()) return std::nullopt;
   st.bind(1, q.queue).bind(2, q.after);
   if (!q.state.empty()) st.bind(3, q.state);
@@ -61,7 +62,8 @@ bool readItem(Db& db, const std::string& queue, int64_t item_id, std::optional<I
   auto h = db.cached(Sql::kItemHistory);
   h.bind(1, item_id);
   while ((rc = h.step()) == SQLITE_ROW)
-    history.push_back({h.text(0), h.text(1), h.text(2), h.text(3), h.text(4), h.text(5)});
+    history.push_back({h.text(0), h.text(1), h.text(2), h.text(3), h.text(4),
+                       h.opened(5, sealed::kHistoryDetail)});
   return rc == SQLITE_DONE;
 }
 
@@ -132,9 +134,9 @@ bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& ex
     e.event = t.text(4);
     e.from_state = t.text(5);
     e.to_state = t.text(6);
-    e.reason = t.text(7);
-    e.outcome = t.text(8);
-    e.note = t.text(9);
+    e.reason = t.opened(7, sealed::kTimelineReason);
+    e.outcome = t.opened(8, sealed::kTimelineOutcome);
+    e.note = t.opened(9, sealed::kTimelineNote);
     timeline.push_back(std::move(e));
   }
   if (rc != SQLITE_DONE) return false;
@@ -169,7 +171,7 @@ std::optional<std::vector<ExchangeReportRow>> readExchangeReport(Db& db, const s
     r.partner = st.text(1);
     r.township = st.text(2);
     r.state = parseExchangeState(st.text(3)).value_or(ExchangeState::kRequested);
-    r.reason = st.text(4);
+    r.reason = st.opened(4, sealed::kExchangeReason);
     r.created_at = st.text(5);
     r.accepted_at = st.isNull(6) ? "" : st.text(6);
     out.push_back(std::move(r));
@@ -271,7 +273,7 @@ bool readItemDetail(Db& db, const std::string& queue, int64_t item_id,
       m.receipt.kind = parseMessageKind(st.text(3)).value_or(MessageKind::kTicket);
       m.receipt.received_at = st.text(4);
       m.receipt.status = st.text(5);
-      m.payload = st.text(6);
+      m.payload = st.opened(6, sealed::kMessagePayload);
       m.township = st.text(7);
       d.message = std::move(m);
     } else if (rc != SQLITE_DONE) {
@@ -283,7 +285,8 @@ bool readItemDetail(Db& db, const std::string& queue, int64_t item_id,
     st.bind(1, d.item.hub_seq);
     rc = st.step();
     if (rc == SQLITE_ROW) {
-      d.prescreen = PrescreenRecord{d.item.hub_seq, st.text(0), st.text(1), st.text(2), st.text(3)};
+      d.prescreen = PrescreenRecord{d.item.hub_seq, st.text(0), st.text(1), st.text(2),
+                                    st.opened(3, sealed::kPrescreenDecision)};
       d.prescreen_carried_from = st.isNull(4) ? 0 : st.int64(4);
     } else if (rc != SQLITE_DONE) {
       return false;

@@ -169,9 +169,10 @@ TEST_CASE("without the 2027 notice work gets provisional deadlines; import + SIG
   std::string township;
   auto r = h.post("/v1/tickets", householdTicket("cliff-1", township), h.hotline);
   REQUIRE(r.status == 202);
-  auto decision = h.d.sql(
-      "SELECT p.category || '|' || json_extract(p.decision, '$.review_deadline.date') || '|' || "
-      "json_extract(p.decision, '$.review_deadline.provisional') FROM prescreens p JOIN messages m "
+  auto decision = h.d.openedSql(
+      "SELECT p.category || '|' || json_extract(xj_open(p.decision, 'prescreen.decision'), "
+      "'$.review_deadline.date') || '|' || json_extract(xj_open(p.decision, "
+      "'prescreen.decision'), '$.review_deadline.provisional') FROM prescreens p JOIN messages m "
       "ON m.hub_seq = p.hub_seq WHERE m.message_id='cliff-1'");
   // 15 working days from Mon 2027-03-01 with no holiday in March: 2027-03-22, provisional.
   CHECK(decision == "dibao|2027-03-22|1\n");

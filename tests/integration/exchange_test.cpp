@@ -7,8 +7,8 @@
 
 #include <rapidjson/document.h>
 
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -120,8 +120,10 @@ struct Hub {
   }
   // The outbox rows for `partner`, "kind|body" per line, in order.
   std::string outbox(const std::string& partner) {
-    return d.sql("SELECT kind || '|' || body FROM outbox WHERE partner='" + partner +
-                 "' ORDER BY id");
+    return d.openedSql(
+        "SELECT kind || '|' || xj_open(body, 'outbox.body') FROM outbox WHERE "
+        "partner='" +
+        partner + "' ORDER BY id");
   }
 };
 
@@ -229,11 +231,13 @@ TEST_CASE("partner feedback: accepted -> in_progress -> completed, told to the i
   REQUIRE(shown["deliveries"].IsArray());
   REQUIRE(shown["deliveries"].Size() == 1);
   CHECK(std::string(shown["deliveries"][0]["kind"].GetString()) == "exchange.referral");
-  CHECK(waitUntil([&] {
-    auto again = json(h.send("GET", "/v1/exchanges/" + ex, "", h.staff).body);
-    return again["deliveries"].Size() == 1 &&
-           std::string(again["deliveries"][0]["state"].GetString()) == "delivered";
-  }, 5000));
+  CHECK(waitUntil(
+      [&] {
+        auto again = json(h.send("GET", "/v1/exchanges/" + ex, "", h.staff).body);
+        return again["deliveries"].Size() == 1 &&
+               std::string(again["deliveries"][0]["state"].GetString()) == "delivered";
+      },
+      5000));
   CHECK_FALSE(shown["deliveries"][0].HasMember("body"));
   CHECK(h.send("GET", "/v1/outbox", "", h.staff).status == 403);
   auto mine = json(h.send("GET", "/v1/exchanges", "", h.charity1).body);
@@ -243,8 +247,9 @@ TEST_CASE("partner feedback: accepted -> in_progress -> completed, told to the i
   // Civil affairs heard each report on the item's queue: 1 (referred) + 3 moves.
   CHECK(trim(h.d.sql("SELECT count(*) FROM queue_events WHERE item_id=" + item +
                      " AND type='exchange'")) == "4");
-  CHECK(trim(h.d.sql("SELECT count(*) FROM item_history WHERE item_id=" + item +
-                     " AND action='exchange' AND detail LIKE '%complete by charity-1%'")) == "1");
+  CHECK(trim(h.d.openedSql("SELECT count(*) FROM item_history WHERE item_id=" + item +
+                           " AND action='exchange' AND xj_open(detail, 'item_history.detail') LIKE "
+                           "'%complete by charity-1%'")) == "1");
   // The partner's own reports are not echoed back to it: only the referral is in its outbox.
   CHECK(trim(h.d.sql("SELECT count(*) FROM outbox WHERE partner='charity-1'")) == "1");
 }
@@ -373,9 +378,9 @@ TEST_CASE("a partner directory reloaded on SIGHUP applies to the next suggestion
   Hub h;
   std::string item = h.newItem("t-1");
   auto suggested = [&] {
-    auto r = h.send("GET",
-                    "/v1/exchanges/suggestions?queue=" + kQueue + "&item=" + item + "&need=food",
-                    "", h.staff);
+    auto r =
+        h.send("GET", "/v1/exchanges/suggestions?queue=" + kQueue + "&item=" + item + "&need=food",
+               "", h.staff);
     std::vector<std::string> orgs;
     auto doc = json(r.body);
     if (r.status == 200)
@@ -753,8 +758,9 @@ TEST_CASE(
     CHECK(c.receipts()[id].status == "accepted");
   }
   // The originating side (civil affairs) has the outcome on the item it referred from.
-  CHECK(trim(d.sql("SELECT count(*) FROM item_history WHERE item_id=" + item +
-                   " AND action='exchange' AND detail LIKE '%outcome: 送餐三个月%'")) == "1");
+  CHECK(trim(d.openedSql("SELECT count(*) FROM item_history WHERE item_id=" + item +
+                         " AND action='exchange' AND xj_open(detail, 'item_history.detail') LIKE "
+                         "'%outcome: 送餐三个月%'")) == "1");
 
   // Loop 2: the charity pushes a case in over MQTT; the staff's resolution goes back to it.
   CHECK(c.publish("xianjie/in/charity/charity-1/referrals",

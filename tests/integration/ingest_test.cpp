@@ -371,16 +371,19 @@ TEST_CASE("config errors are all reported and the daemon refuses to start", "[co
   CHECK(out.find("/http/port") != std::string::npos);
   CHECK(out.find("/http/threads") != std::string::npos);
   CHECK(out.find("/store/bogus") != std::string::npos);
-  // The example config is valid where its key file (store.key_file, var/xianjie.key) exists
-  // and its relative paths (config/...) lead to the shipped files, as from the repository root.
+  // The example config is valid where its key files (store.key_file, var/xianjie.key, and
+  // store.kek_file, keys/xianjie.kek) exist and its relative paths (config/...) lead to the
+  // shipped files, as from the repository root.
   std::string example = std::string(XJ_SOURCE_DIR) + "/config/hub.example.jsonc";
   runCommand("ln -s '" + std::string(XJ_SOURCE_DIR) + "/config' '" + dir + "/config'");
   out =
       runCommand("cd " + dir + " && " + XJ_DAEMON + " --check-config " + example + " 2>&1", &code);
   CHECK(code == 1);
   CHECK(out.find("/store/key_file") != std::string::npos);
-  out = runCommand("cd " + dir + " && mkdir var && (umask 077; head -c 32 /dev/urandom > " +
-                       "var/xianjie.key) && " + XJ_DAEMON + " --check-config " + example + " 2>&1",
+  CHECK(out.find("/store/kek_file") != std::string::npos);
+  out = runCommand("cd " + dir + " && mkdir var keys && (umask 077; head -c 32 /dev/urandom > " +
+                       "var/xianjie.key; head -c 32 /dev/urandom > keys/xianjie.kek) && " +
+                       XJ_DAEMON + " --check-config " + example + " 2>&1",
                    &code);
   CHECK(code == 0);
   runCommand("rm -rf '" + dir + "'");

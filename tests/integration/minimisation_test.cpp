@@ -103,8 +103,8 @@ TEST_CASE("a referral out with a household leaves with exactly each partner's fi
   while (!item.empty() && item.back() == '\n') item.pop_back();
   REQUIRE(!item.empty());
   // The stored message did carry the household (else the test would prove nothing).
-  REQUIRE(d.sql("SELECT count(*) FROM messages WHERE message_id='t-min-1' AND payload LIKE "
-                "'%\"members\"%'") == "1\n");
+  REQUIRE(d.openedSql("SELECT count(*) FROM messages WHERE message_id='t-min-1' AND "
+                      "xj_open(payload, 'message.payload') LIKE '%\"members\"%'") == "1\n");
 
   const std::string consent =
       R"("consent":{"recorded":true,"by":"测试社工","at":"2026-12-01T10:00:00+08:00","method":"written"})";

@@ -196,8 +196,9 @@ TEST_CASE("a resolution into a category uploads exactly one signed change to the
   CHECK(trim(h.d.sql("SELECT category FROM person_categories WHERE id_key=X'" + person + "'")) ==
         "none");
   // Each change is on its item's history.
-  CHECK(trim(h.d.sql("SELECT detail FROM item_history WHERE action='category' AND item_id=" +
-                     second)) == "category dibao -> tekun");
+  CHECK(trim(h.d.openedSql("SELECT xj_open(detail, 'item_history.detail') FROM item_history WHERE "
+                           "action='category' AND item_id=" +
+                           second)) == "category dibao -> tekun");
   CHECK(trim(h.d.sql("SELECT count(*) FROM item_history WHERE action='category' AND item_id IN (" +
                      third + "," + fifth + ")")) == "0");
   // Deliveries by outcome for the platform, and its depth, in /metrics.
@@ -253,6 +254,7 @@ TEST_CASE("with no platform configured the change is recorded and nothing is enq
   CHECK(trim(h.d.sql("SELECT count(*) FROM outbox")) == "0");
   CHECK(trim(h.d.sql("SELECT category || ' ' || since || ' ' || item_id FROM person_categories")) ==
         "dibao 2025-03-10 " + item);
-  CHECK(trim(h.d.sql("SELECT detail FROM item_history WHERE action='category' AND item_id=" +
-                     item)) == "category none -> dibao");
+  CHECK(trim(h.d.openedSql("SELECT xj_open(detail, 'item_history.detail') FROM item_history WHERE "
+                           "action='category' AND item_id=" +
+                           item)) == "category none -> dibao");
 }

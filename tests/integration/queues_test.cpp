@@ -215,9 +215,9 @@ TEST_CASE("a household in a message is pre-screened and the decision stored besi
                           .household = buf.GetString()}),
                   h.hotline);
   REQUIRE(r.status == 202);
-  auto row = h.d.sql(
-      "SELECT p.category || '|' || length(p.rule_set_version) || '|' || (instr(p.decision, "
-      "'\"trace\"') > 0) "
+  auto row = h.d.openedSql(
+      "SELECT p.category || '|' || length(p.rule_set_version) || '|' || "
+      "(instr(xj_open(p.decision, 'prescreen.decision'), '\"trace\"') > 0) "
       "FROM prescreens p JOIN messages m ON m.hub_seq = p.hub_seq WHERE m.message_id='hh'");
   CHECK(row.rfind("dibao|", 0) == 0);
   CHECK(row.substr(row.size() - 2) == "1\n");

@@ -66,15 +66,16 @@ TEST_CASE("README: the Administration examples run as written", "[config][readme
   REQUIRE(commands.size() >= 5);
 
   // A scratch repository root: the in-repo directories the examples read, this build as
-  // build/release/hub, and the key file scripts/run would have made.
+  // build/release/hub, and the key files scripts/run would have made.
   std::string root = runCommand("mktemp -d \"${TMPDIR:-/tmp}/xj-readme-XXXXXX\"");
   root.pop_back();
   std::string bin = std::string(XJ_CLI).substr(0, std::string(XJ_CLI).rfind('/'));
   for (const char* d : {"config", "tests", "scripts"})
     runCommand("ln -s '" + std::string(XJ_SOURCE_DIR) + "/" + d + "' '" + root + "/" + d + "'");
-  runCommand("mkdir -p '" + root + "/build/release' '" + root + "/var' && ln -s '" + bin + "' '" +
-             root + "/build/release/hub' && (umask 077; head -c 32 /dev/urandom > '" + root +
-             "/var/xianjie.key')");
+  runCommand("mkdir -p '" + root + "/build/release' '" + root + "/var' '" + root +
+             "/keys' && ln -s '" + bin + "' '" + root +
+             "/build/release/hub' && (umask 077; head -c 32 /dev/urandom > '" + root +
+             "/var/xianjie.key'; head -c 32 /dev/urandom > '" + root + "/keys/xianjie.kek')");
 
   std::vector<std::string> outputs;
   for (const auto& cmd : commands) {

@@ -93,10 +93,11 @@ TEST_CASE("an admin reassigns a claimed item whose owner's token was revoked", "
   // The new owner works it to the end; the history shows who handed it over, and why.
   CHECK(h.post(kQueue + item + "/resolve", R"({"outcome":"other","reason_code":"other"})", h.bob)
             .status == 200);
-  CHECK(h.d.sql("SELECT actor || '|' || action || '|' || detail FROM item_history WHERE item_id=" +
-                item + " AND action='reassign'") == tokenId(h.admin) + "|reassign|from " +
-                                                        tokenId(h.alice) + " to " + tokenId(h.bob) +
-                                                        ": owner left the team\n");
+  CHECK(h.d.openedSql("SELECT actor || '|' || action || '|' || xj_open(detail, "
+                      "'item_history.detail') FROM item_history WHERE item_id=" +
+                      item + " AND action='reassign'") ==
+        tokenId(h.admin) + "|reassign|from " + tokenId(h.alice) + " to " + tokenId(h.bob) +
+            ": owner left the team\n");
   CHECK(h.d.sql("SELECT count(*) FROM queue_events WHERE item_id=" + item +
                 " AND type='reassigned'") == "1\n");
   // An item nobody claimed cannot be "reassigned": claim it instead.
@@ -121,9 +122,9 @@ TEST_CASE("an item with no deadline is escalated once older than escalate_undate
   CHECK(sweep("2025-03-26") == 1);  // 16 days old
   CHECK(h.d.sql("SELECT queue || '|' || state || '|' || overdue FROM items WHERE item_id=" +
                 item) == "county-task-force|escalated|1\n");
-  CHECK(h.d.sql("SELECT count(*) FROM item_history WHERE item_id=" + item +
-                " AND action='escalated' AND detail LIKE '%escalate_undated_after_days%'") ==
-        "1\n");
+  CHECK(h.d.openedSql("SELECT count(*) FROM item_history WHERE item_id=" + item +
+                      " AND action='escalated' AND xj_open(detail, 'item_history.detail') LIKE "
+                      "'%escalate_undated_after_days%'") == "1\n");
   CHECK(sweep("2025-03-27") == 0);  // once only
   CHECK(h.d.sql("SELECT count(*) FROM item_history WHERE item_id=" + item +
                 " AND action='escalated'") == "1\n");

@@ -1,5 +1,7 @@
 #include "tests/support/daemon.h"
 
+#include <sqlite3.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -7,12 +9,16 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "hub/security/field_cipher.h"
+#include "hub/storage/data_keys.h"
+#include "hub/storage/sqlite_db.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_env.h"
 
@@ -23,9 +29,11 @@ Daemon::Daemon(std::string extra_store, std::string extra_http, std::string rout
   if (routes_path.empty()) routes_path = std::string(XJ_SOURCE_DIR) + "/config/routes.jsonc";
   dir_ = makeTempDir("xianjie-test-");
   config_ = dir_ + "/hub.jsonc";
-  // The person-key file (store.key_file): 32 random bytes, mode 0600, like scripts/run makes.
-  {
-    int fd = open((dir_ + "/hub.key").c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  // The person-key file (store.key_file) and the key-encryption key (store.kek_file): 32 random
+  // bytes each, mode 0600, like scripts/run makes. The database lives in data/, so that the
+  // key-encryption key is outside its directory, as the hub requires.
+  for (const char* name : {"/hub.key", "/hub.kek"}) {
+    int fd = open((dir_ + name).c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     std::ifstream rnd("/dev/urandom", std::ios::binary);
     char key[32];
     rnd.read(key, sizeof key);
@@ -33,6 +41,7 @@ Daemon::Daemon(std::string extra_store, std::string extra_http, std::string rout
       throw std::runtime_error("cannot write the test key file");
     ::close(fd);
   }
+  std::filesystem::create_directories(dir_ + "/data");
   // The shipped partner directory, until a test writes its own (writePartners).
   {
     std::ifstream shipped(std::string(XJ_SOURCE_DIR) + "/config/partners.jsonc");
@@ -41,7 +50,8 @@ Daemon::Daemon(std::string extra_store, std::string extra_http, std::string rout
   std::ofstream(config_) << "{\n  \"http\": {\"port\": 0"
                          << (extra_http.empty() ? "" : ", " + extra_http)
                          << "},\n  \"store\": {\"path\": \"" << dir_
-                         << "/hub.db\", \"key_file\": \"" << dir_ << "/hub.key\""
+                         << "/data/hub.db\", \"key_file\": \"" << dir_ << "/hub.key\", "
+                         << "\"kek_file\": \"" << dir_ << "/hub.kek\""
                          << (extra_store.empty() ? "" : ", " + extra_store)
                          << "},\n  \"standards_dir\": \"" << XJ_SOURCE_DIR << "/config/standards"
                          << "\",\n  \"routes_path\": \"" << routes_path
@@ -192,6 +202,22 @@ std::string Daemon::token(const std::string& org, const std::string& role,
   if (code != 0)
     throw std::runtime_error("token create failed (exit " + std::to_string(code) + ")");
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::string Daemon::openedSql(const std::string& query) const {
+  auto kek = security::KeyEncryptionKey::load(dir_ + "/hub.kek", dir_ + "/data");
+  if (!kek.isOk()) throw std::runtime_error(kek.status().message());
+  security::FieldCipher cipher;
+  auto db = storage::openWithKeys(dbPath(), kek.value(), cipher);
+  if (!db.isOk()) throw std::runtime_error(db.status().message());
+  auto st = db.value().prepare(query);
+  if (!st.valid()) throw std::runtime_error("openedSql: " + db.value().lastError());
+  std::string out;
+  while (st.step() == SQLITE_ROW) {
+    for (int c = 0; c < st.columns(); ++c) out += (c ? "|" : "") + st.text(c);
+    out += "\n";
+  }
   return out;
 }
 

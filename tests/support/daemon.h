@@ -51,6 +51,10 @@ class Daemon {
                     const std::vector<std::string>& townships = {});
   // Runs sqlite3 on the hub's database and returns its output.
   std::string sql(const std::string& query) const;
+  // The same on a connection that holds the hub's data keys (through the key-encryption key
+  // file): SQL may read a sealed column with xj_open(column, 'label') (hub/storage/
+  // sealed_columns.h). Rows as sqlite3 prints them: columns joined by '|', one per line.
+  std::string openedSql(const std::string& query) const;
   std::string log() const;
   std::string logPath() const { return dir_ + "/daemon.log"; }
 
@@ -58,7 +62,7 @@ class Daemon {
   int pid() const { return pid_; }
   const std::string& dir() const { return dir_; }
   const std::string& configPath() const { return config_; }
-  std::string dbPath() const { return dir_ + "/hub.db"; }
+  std::string dbPath() const { return dir_ + "/data/hub.db"; }
 
  private:
   // Fails the test for sanitizer reports (files or log) that appeared since the last check, and

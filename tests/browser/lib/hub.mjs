@@ -28,6 +28,9 @@ export class Hub {
     this.clockToken = '';
     // The person-key file (store.key_file): 32 random bytes, mode 0600, like scripts/run makes.
     fs.writeFileSync(path.join(this.dir, 'hub.key'), randomBytes(32), { mode: 0o600 });
+    // The key-encryption key (store.kek_file), outside the database's directory (data/).
+    fs.writeFileSync(path.join(this.dir, 'hub.kek'), randomBytes(32), { mode: 0o600 });
+    fs.mkdirSync(path.join(this.dir, 'data'));
     this.writePartners('{"partners": []}');
     const mqtt = mqttUri
       ? { uri: mqttUri, client_id: `xianjied-browser-${process.pid}` }
@@ -35,8 +38,9 @@ export class Hub {
     const config = {
       http: { port: 0 },
       store: {
-        path: path.join(this.dir, 'hub.db'),
+        path: path.join(this.dir, 'data', 'hub.db'),
         key_file: path.join(this.dir, 'hub.key'),
+        kek_file: path.join(this.dir, 'hub.kek'),
         fault_injection: true,  // the clock (and the sweep) of the scenarios
       },
       standards_dir: path.join(sourceDir, 'config/standards'),

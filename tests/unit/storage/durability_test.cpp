@@ -14,19 +14,25 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/temp_dir.h"
 #include "adapters/envelope/outbound_codec.h"
 #include "hub/core/metrics.h"
+#include "hub/security/field_cipher.h"
 #include "hub/storage/fault_vfs.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_store.h"
 #include "routing/work/policy_jobs.h"
+#include "tests/support/temp_dir.h"
 
 using namespace xj;
 using namespace xj::storage;
 
 namespace {
 
+// The key-encryption key of the store's sealed columns: one in memory for the test.
+const xj::security::KeyEncryptionKey& testKek() {
+  static const auto kek = xj::security::KeyEncryptionKey::fromSecret(std::string(32, 'k'));
+  return kek;
+}
 
 // A message with no person in it: durability does not depend on what is stored.
 IngestRecord record(int n) {
@@ -56,7 +62,8 @@ TEST_CASE("every acknowledged batch was synced to disk first; synchronous is FUL
   config.fault_injection = true;  // the VFS that counts syncs
   MetricsRegistry metrics;
   routing::PolicyJobs jobs{envelope::outboundBodies()};
-  auto opened = SqliteStore::open(config, metrics, "test-fingerprint", jobs);
+  auto opened = SqliteStore::open(config, metrics, "test-fingerprint", testKek(),
+                                  "2026-01-05T09:00:00Z", jobs);
   REQUIRE(opened.isOk());
   auto& store = *opened.value();
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/security/field_cipher.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/statements.h"
@@ -21,7 +22,20 @@ namespace {
 // Tables that stay small whatever the traffic (configuration); every other table, including
 // any added later, counts as growing.
 // exchange_state_counts holds one row per exchange state (kept by triggers).
-const std::set<std::string> kSmallTables = {"tokens", "exchange_state_counts"};
+// data_keys holds one row per data key ever made; key_walk one row.
+const std::set<std::string> kSmallTables = {"tokens", "exchange_state_counts", "data_keys",
+                                            "key_walk"};
+
+// The statements that read inside a sealed payload need xj_open on the connection.
+const xj::security::FieldCipher& testCipher() {
+  static xj::security::FieldCipher cipher;
+  static bool once = [] {
+    cipher.install({{1, xj::security::FieldCipher::newDataKey()}}, 1);
+    return true;
+  }();
+  (void)once;
+  return cipher;
+}
 
 struct TempDb {
   std::filesystem::path dir;
@@ -34,6 +48,7 @@ struct TempDb {
     REQUIRE(opened.isOk());
     db = std::move(opened).value();
     REQUIRE(migrate(db).isOk());
+    REQUIRE(db.setCipher(&testCipher()).isOk());
   }
   ~TempDb() {
     db.close();

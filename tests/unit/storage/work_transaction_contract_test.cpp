@@ -14,8 +14,10 @@
 #include <memory>
 #include <string>
 
+#include "hub/security/field_cipher.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/outbox_rows.h"
+#include "hub/storage/sealed_columns.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_work_transaction.h"
 #include "hub/storage/work_reader.h"
@@ -69,6 +71,9 @@ class SqliteSubject {
     REQUIRE(db.isOk());
     db_ = std::move(db).value();
     REQUIRE(storage::migrate(db_).isOk());
+    // Personal fields are sealed as the hub stores them (one data key, in memory).
+    cipher_.install({{1, xj::security::FieldCipher::newDataKey()}}, 1);
+    REQUIRE(db_.setCipher(&cipher_).isOk());
     REQUIRE(db_.exec("BEGIN IMMEDIATE").isOk());
     tx_ = std::make_unique<storage::SqliteWorkTransaction>(db_);
   }
@@ -88,7 +93,8 @@ class SqliteSubject {
     st.bind(1, item_id);
     std::vector<HistoryEntry> out;
     while (st.step() == SQLITE_ROW)
-      out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5)});
+      out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4),
+                     st.opened(5, storage::sealed::kHistoryDetail)});
     return out;
   }
   std::vector<QueueEvent> events(const std::string& queue) {
@@ -123,7 +129,8 @@ class SqliteSubject {
         "FROM prescreens WHERE hub_seq=?1");
     st.bind(1, hub_seq);
     if (st.step() != SQLITE_ROW) return std::nullopt;
-    PrescreenRecord p{hub_seq, st.text(0), st.text(1), st.text(2), st.text(3)};
+    PrescreenRecord p{hub_seq, st.text(0), st.text(1), st.text(2),
+                      st.opened(3, storage::sealed::kPrescreenDecision)};
     return std::make_pair(p, st.int64(4));
   }
   void requestReplay(int64_t id, const std::string& actor, const std::string& at) {
@@ -132,6 +139,7 @@ class SqliteSubject {
 
  private:
   std::filesystem::path dir_;
+  xj::security::FieldCipher cipher_;  // before db_: the connection uses it
   storage::Db db_;
   std::unique_ptr<storage::SqliteWorkTransaction> tx_;
 };

@@ -17,18 +17,24 @@
 #include <optional>
 #include <string>
 
-#include "tests/support/temp_dir.h"
+#include "adapters/envelope/outbound_codec.h"
 #include "hub/core/metrics.h"
+#include "hub/security/field_cipher.h"
 #include "hub/storage/sqlite_db.h"
 #include "hub/storage/sqlite_store.h"
-#include "adapters/envelope/outbound_codec.h"
 #include "routing/work/policy_jobs.h"
+#include "tests/support/temp_dir.h"
 
 using namespace xj;
 using namespace xj::storage;
 
 namespace {
 
+// The key-encryption key of the store's sealed columns: one in memory for the test.
+const xj::security::KeyEncryptionKey& testKek() {
+  static const auto kek = xj::security::KeyEncryptionKey::fromSecret(std::string(32, 'k'));
+  return kek;
+}
 
 // A message with no person in it: what the writer does with it does not depend on its content.
 IngestRecord record(const std::string& id) {
@@ -119,7 +125,8 @@ TEST_CASE("a batch with a failed job answers every job unavailable and stores no
   StoreConfig config = storeIn(t);
   MetricsRegistry metrics;
   routing::PolicyJobs jobs{envelope::outboundBodies()};
-  auto opened = SqliteStore::open(config, metrics, "test-fingerprint", jobs);
+  auto opened = SqliteStore::open(config, metrics, "test-fingerprint", testKek(),
+                                  "2026-01-05T09:00:00Z", jobs);
   REQUIRE(opened.isOk());
   auto& store = *opened.value();
 
@@ -164,7 +171,8 @@ TEST_CASE("inbound messages count against queue_capacity; other writes have thei
   config.queue_capacity = 2;
   MetricsRegistry metrics;
   routing::PolicyJobs jobs{envelope::outboundBodies()};
-  auto opened = SqliteStore::open(config, metrics, "test-fingerprint", jobs);
+  auto opened = SqliteStore::open(config, metrics, "test-fingerprint", testKek(),
+                                  "2026-01-05T09:00:00Z", jobs);
   REQUIRE(opened.isOk());
   auto& store = *opened.value();
 
