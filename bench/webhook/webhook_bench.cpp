@@ -34,11 +34,14 @@ class Hub {
   Hub() {
     char tmpl[] = "/tmp/xj-wbench-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    std::system(
-        ("head -c 32 /dev/urandom > " + dir_ + "/hub.key; chmod 600 " + dir_ + "/hub.key").c_str());
+    // The person-key file and the key-encryption key (outside the store's directory, data/).
+    std::system(("cd " + dir_ + " && mkdir data && (umask 077; head -c 32 /dev/urandom > hub.key; " +
+                 "head -c 32 /dev/urandom > hub.kek)")
+                    .c_str());
     std::ofstream(dir_ + "/hub.jsonc")
-        << R"({"http": {"port": 0}, "store": {"path": ")" << dir_ << R"(/hub.db", "key_file": ")"
-        << dir_ << R"(/hub.key"}, "standards_dir": ")" << XJ_SOURCE_DIR
+        << R"({"http": {"port": 0}, "store": {"path": ")" << dir_
+        << R"(/data/hub.db", "key_file": ")" << dir_ << R"(/hub.key", "kek_file": ")" << dir_
+        << R"(/hub.kek"}, "standards_dir": ")" << XJ_SOURCE_DIR
         << R"(/config/standards", "routes_path": ")" << XJ_SOURCE_DIR
         << R"(/config/routes.jsonc", "partners_path": ")" << dir_
         << R"(/partners.jsonc", "villages_path": ")" << XJ_SOURCE_DIR
@@ -61,7 +64,7 @@ class Hub {
     }
     // Ready when the database exists and the log has no start-up failure; the delivery thread
     // starts before the HTTP listener, so readiness is not needed for the measurement.
-    for (int i = 0; i < 500 && access((dir_ + "/hub.db").c_str(), F_OK) != 0; ++i) usleep(10'000);
+    for (int i = 0; i < 500 && access((dir_ + "/data/hub.db").c_str(), F_OK) != 0; ++i) usleep(10'000);
   }
   void stop() {
     if (pid_ <= 0) return;
@@ -72,7 +75,7 @@ class Hub {
   }
   std::string query(const std::string& q) {
     std::string out;
-    FILE* f = popen(("sqlite3 " + dir_ + "/hub.db \"" + q + "\"").c_str(), "r");
+    FILE* f = popen(("sqlite3 " + dir_ + "/data/hub.db \"" + q + "\"").c_str(), "r");
     char buf[256];
     while (f && fgets(buf, sizeof buf, f)) out += buf;
     if (f) pclose(f);
@@ -81,7 +84,7 @@ class Hub {
   }
   void sql(const std::string& q) {
     std::ofstream(dir_ + "/fill.sql") << q << ";\n";
-    std::system(("sqlite3 " + dir_ + "/hub.db < " + dir_ + "/fill.sql").c_str());
+    std::system(("sqlite3 " + dir_ + "/data/hub.db < " + dir_ + "/fill.sql").c_str());
   }
 
  private:
