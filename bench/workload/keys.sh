@@ -7,7 +7,7 @@
 kek_dir=$(mktemp -d /tmp/xj-bench-kek-XXXXXX)
 (umask 077; head -c 32 /dev/urandom > "$kek_dir/hub.kek")
 trap_kek() { rm -rf "$kek_dir"; }
-has_keys() { "$1/xianjie" 2>&1 | grep -q "key status"; }
+has_keys() { local usage; usage=$("$1/xianjie" 2>&1 || true); [[ $usage == *"key status"* ]]; }
 kek_member() { if has_keys "$1"; then printf ', "kek_file": "%s", "key_walk_rows": 5000' "$kek_dir/hub.kek"; fi; }
 await_sealed() {
   has_keys "$1" || return 0

@@ -1,9 +1,11 @@
 #include "hub/security/field_cipher.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -17,14 +19,6 @@ constexpr size_t kNonceBytes = 12;
 constexpr size_t kTagBytes = 16;
 constexpr unsigned char kMagic0 = 'x', kMagic1 = 'j', kVersion = 1;
 
-// One cipher fetched once and one context per thread: OpenSSL 3 looks an algorithm up under a
-// lock on every implicit use, and a context per call is an allocation per sealed field.
-EVP_CIPHER_CTX* threadContext() {
-  thread_local std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(
-      EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
-  if (!ctx) throw std::runtime_error("EVP_CIPHER_CTX_new failed");
-  return ctx.get();
-}
 const EVP_CIPHER* aes256gcm() {
   static EVP_CIPHER* const kCipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
   if (!kCipher) throw std::runtime_error("AES-256-GCM unavailable");
@@ -35,16 +29,61 @@ const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
+// One context per thread and direction, keyed once: OpenSSL 3 looks an algorithm up under a
+// lock on every implicit use, a context per call is an allocation per sealed field, and the key
+// schedule (with GCM's tables) costs more than sealing a short field. A call with the same key
+// as the thread's previous one only sets the nonce.
+struct KeyedContext {
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx{EVP_CIPHER_CTX_new(),
+                                                                      &EVP_CIPHER_CTX_free};
+  std::string key;  // the key it holds ('' none yet)
+};
+EVP_CIPHER_CTX* keyedContext(bool encrypt, std::string_view key, std::string_view nonce) {
+  thread_local KeyedContext enc, dec;
+  KeyedContext& k = encrypt ? enc : dec;
+  if (!k.ctx) throw std::runtime_error("EVP_CIPHER_CTX_new failed");
+  const bool same = k.key.size() == key.size() &&
+                    CRYPTO_memcmp(k.key.data(), key.data(), key.size()) == 0;
+  const unsigned char* new_key = same ? nullptr : bytes(key);
+  const EVP_CIPHER* cipher = same ? nullptr : aes256gcm();
+  int ok = encrypt ? EVP_EncryptInit_ex2(k.ctx.get(), cipher, new_key, bytes(nonce), nullptr)
+                   : EVP_DecryptInit_ex2(k.ctx.get(), cipher, new_key, bytes(nonce), nullptr);
+  if (ok != 1) {
+    k.key.clear();
+    return nullptr;
+  }
+  if (!same) k.key.assign(key);
+  return k.ctx.get();
+}
+
+// A nonce that no other seal under the same key has: a random 96-bit starting point per thread,
+// counted up by one per seal and drawn afresh every 2^20 seals (NIST SP 800-38D's counter
+// construction with a random field; two threads or processes overlap only if their random
+// starting points fall within 2^20 of each other, about 2^-76). RAND_bytes per seal cost more
+// than the seal itself.
+void nextNonce(char* out) {
+  thread_local unsigned char n[kNonceBytes];
+  thread_local uint32_t left = 0;
+  if (left == 0) {
+    if (RAND_bytes(n, sizeof n) != 1) throw std::runtime_error("RAND_bytes failed");
+    left = 1u << 20;
+  }
+  --left;
+  for (size_t i = kNonceBytes; i-- > 0;)
+    if (++n[i] != 0) break;
+  std::memcpy(out, n, kNonceBytes);
+}
+
 // Appends ciphertext and tag of `plain` to `out`.
 void gcmSeal(std::string_view key, std::string_view nonce, std::string_view aad1,
              std::string_view aad2, std::string_view plain, std::string& out) {
-  EVP_CIPHER_CTX* ctx = threadContext();
+  EVP_CIPHER_CTX* ctx = keyedContext(true, key, nonce);
   const size_t at = out.size();
   out.resize(at + plain.size() + kTagBytes);
   auto* dst = reinterpret_cast<unsigned char*>(out.data() + at);
   int len = 0;
   bool ok =
-      EVP_EncryptInit_ex2(ctx, aes256gcm(), bytes(key), bytes(nonce), nullptr) == 1 &&
+      ctx != nullptr &&
       EVP_EncryptUpdate(ctx, nullptr, &len, bytes(aad1), static_cast<int>(aad1.size())) == 1 &&
       EVP_EncryptUpdate(ctx, nullptr, &len, bytes(aad2), static_cast<int>(aad2.size())) == 1 &&
       EVP_EncryptUpdate(ctx, dst, &len, bytes(plain), static_cast<int>(plain.size())) == 1 &&
@@ -57,14 +96,14 @@ bool gcmOpen(std::string_view key, std::string_view nonce, std::string_view aad1
              std::string_view aad2, std::string_view sealed, std::string& plain) {
   if (sealed.size() < kTagBytes) return false;
   const size_t n = sealed.size() - kTagBytes;
-  EVP_CIPHER_CTX* ctx = threadContext();
+  EVP_CIPHER_CTX* ctx = keyedContext(false, key, nonce);
+  if (!ctx) return false;
   plain.resize(n);
   auto* dst = reinterpret_cast<unsigned char*>(plain.data());
   unsigned char tag[kTagBytes];
   std::copy(sealed.begin() + static_cast<ptrdiff_t>(n), sealed.end(), tag);
   int len = 0;
   bool ok =
-      EVP_DecryptInit_ex2(ctx, aes256gcm(), bytes(key), bytes(nonce), nullptr) == 1 &&
       EVP_DecryptUpdate(ctx, nullptr, &len, bytes(aad1), static_cast<int>(aad1.size())) == 1 &&
       EVP_DecryptUpdate(ctx, nullptr, &len, bytes(aad2), static_cast<int>(aad2.size())) == 1 &&
       EVP_DecryptUpdate(ctx, dst, &len, bytes(sealed), static_cast<int>(n)) == 1 &&
@@ -216,7 +255,8 @@ std::string FieldCipher::seal(std::string_view plaintext, std::string_view colum
   out.push_back(static_cast<char>(kVersion));
   for (int shift = 24; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((k->active >> shift) & 0xff));
-  out += randomBytes(kNonceBytes);
+  out.resize(kHeaderBytes + kNonceBytes);
+  nextNonce(out.data() + kHeaderBytes);
   const std::string header = out;  // header and nonce
   gcmSeal(key->second, std::string_view(header).substr(kHeaderBytes), column,
           std::string_view(header).substr(0, kHeaderBytes), plaintext, out);
