@@ -178,6 +178,7 @@ TEST_CASE("GET /v1/audit: an item's or exchange's record for county admins, newe
   CHECK(body.find("\"role\":\"staff\"") != std::string::npos);
   CHECK(body.find("\"purpose\":\"home visit planning\"") != std::string::npos);
   CHECK(body.find("\"action\":\"change\"") != std::string::npos);
+  CHECK(body.find("\"endpoint\":\"POST /v1/exchanges\"") != std::string::npos);  // referred out
   CHECK(body.find("person_keys") == std::string::npos);
   CHECK(body.find(kIdNumber) == std::string::npos);
 
