@@ -95,7 +95,8 @@ struct AuditConfig {
   // must stay answerable after the file itself is gone.
   static constexpr int kMinRetentionDays = 365;
   int retention_days = 3650;
-  // For measurement only (bench/http-ingest-audit): false records nothing. Never in service.
+  // For measurement only (READERS=8 AUDIT=both bench/http-ingest): false records nothing. Never
+  // in service.
   bool enabled = true;
 };
 
