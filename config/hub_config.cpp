@@ -181,7 +181,23 @@ Result<HubConfig> parseHubConfig(const std::string& text, Problems& problems) {
       {"rotation_overlap_hours", intField(cfg.tokens.rotation_overlap_hours, 0, 24 * 90)},
       {"expiry_warning_days", intField(cfg.tokens.expiry_warning_days, 0, 365)},
   };
+  std::map<std::string, Setter> audit_fields = {
+      {"retention_days",
+       [&cfg](const rapidjson::Value& v, const std::string& path, Problems& pr) {
+         if (!v.IsInt()) return pr.push_back({path, "must be an integer"});
+         if (v.GetInt() < AuditConfig::kMinRetentionDays)
+           return pr.push_back({path, "must be at least " +
+                                          std::to_string(AuditConfig::kMinRetentionDays) +
+                                          " (days): the access record is kept a year or longer, "
+                                          "beyond the data it describes"});
+         if (v.GetInt() > 36500) return pr.push_back({path, "must be at most 36500 (days)"});
+         cfg.audit.retention_days = v.GetInt();
+       }},
+      {"enabled", boolField(cfg.audit.enabled)},
+  };
   std::map<std::string, Setter> top = {
+      {"audit", [&](const rapidjson::Value& v, const std::string& p,
+                    Problems& pr) { walkObject(v, p, audit_fields, pr); }},
       {"tokens", [&](const rapidjson::Value& v, const std::string& p,
                      Problems& pr) { walkObject(v, p, tokens_fields, pr); }},
       {"mqtt", [&](const rapidjson::Value& v, const std::string& p,

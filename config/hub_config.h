@@ -94,11 +94,24 @@ struct TokensConfig {
   int expiry_warning_days = 14;
 };
 
+// The access record (hub/core/access_record.h): kept apart from the data and longer than it.
+struct AuditConfig {
+  // Records older than this are pruned, oldest first, by the hub's periodic sweep; the chain
+  // goes on from a recorded anchor. At least a year (kMinRetentionDays): who looked at a file
+  // must stay answerable after the file itself is gone.
+  static constexpr int kMinRetentionDays = 365;
+  int retention_days = 3650;
+  // For measurement only (READERS=8 AUDIT=both bench/http-ingest): false records nothing. Never
+  // in service.
+  bool enabled = true;
+};
+
 struct HubConfig {
   HttpConfig http;
   StoreConfig store;
   MqttConfig mqtt;
   TokensConfig tokens;
+  AuditConfig audit;
   std::string standards_dir = "config/standards";
   std::string routes_path = "config/routes.jsonc";
   // The partner directory and outbox delivery policy (config/partners_config.h).

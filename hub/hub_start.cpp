@@ -105,6 +105,14 @@ Status makeSweep(HubState& s) {
   return Status::ok();
 }
 
+// The access record's retention by the hub's clock: one small batch of the oldest records past
+// audit.retention_days each sweep tick (and at a test's clock change, at once).
+void pruneAccessRecord(HubState& s) {
+  const auto cutoff =
+      s.clock.now() - std::chrono::hours(24) * static_cast<int64_t>(s.config.audit.retention_days);
+  s.access->prune(formatRfc3339(cutoff));
+}
+
 // The test-only hooks of POST /v1/admin/faults (store.fault_injection).
 void addFaultHooks(HubState& s, http::ApiDeps& deps) {
   storage::SqliteStore* store = s.store.get();
@@ -116,6 +124,7 @@ void addFaultHooks(HubState& s, http::ApiDeps& deps) {
     s.calendar->check();  // the warning of the new day, at once
     if (s.tls_watch) s.tls_watch->check();
     s.token_expiry->check();
+    pruneAccessRecord(s);
   };
   deps.fail_writes = [](int64_t writes) { storage::failNextWrites(writes); };
   deps.sweep_as_of = [&sweep = *s.sweep](std::string today,
@@ -149,7 +158,8 @@ http::ApiDeps apiDeps(HubState& s) {
       // platform's fields) applies to the next request, as it does to delivery.
       .partners = [&partners = *s.partners] { return partners.get(); },
       .places = s.places,
-      .access = s.access.get(),
+      // audit.enabled is false only to measure the record's cost (bench/): nothing recorded.
+      .access = s.config.audit.enabled ? s.access.get() : nullptr,
       .rate_limit_per_token = s.config.http.rate_limit_per_token,
       .rate_burst_per_token = s.config.http.rate_burst_per_token,
   };
@@ -195,7 +205,8 @@ void armStopSignals(HubState& s) {
 }
 
 // The overdue sweep: soon after start (so /metrics has overdue counts at once), then every
-// routes' sweep_interval_seconds; each tick also runs the calendar's daily warning check.
+// routes' sweep_interval_seconds; each tick also runs the calendar's daily warning check and a
+// batch of the access record's retention.
 void scheduleSweep(HubState& s, std::chrono::seconds after) {
   s.sweep_timer->expires_after(after);
   s.sweep_timer->async_wait([&s](const boost::system::error_code& ec) {
@@ -204,6 +215,7 @@ void scheduleSweep(HubState& s, std::chrono::seconds after) {
     s.calendar->check();
     if (s.tls_watch) s.tls_watch->check();
     s.token_expiry->check();
+    pruneAccessRecord(s);
     scheduleSweep(s, std::chrono::seconds(s.routes->get()->sweep_interval_seconds));
   });
 }

@@ -4,6 +4,7 @@
 
 #include "adapters/http/admin_api.h"
 #include "adapters/http/api_support.h"
+#include "adapters/http/audit_api.h"
 #include "adapters/http/console_api.h"
 #include "adapters/http/console_static.h"
 #include "adapters/http/eligibility_api.h"
@@ -24,9 +25,9 @@ struct ApiResources {
   explicit ApiResources(ApiShared& s)
       : all(ConsoleFiles(s), HealthApi(s), MessagesApi(s), EligibilityApi(s), QueuesApi(s),
             OutboxApi(s), ExchangesApi(s), ReportsApi(s), ConsoleApi(s), VocabularyApi(s),
-            AdminApi(s)) {}
+            AdminApi(s), AuditApi(s)) {}
   std::tuple<ConsoleFiles, HealthApi, MessagesApi, EligibilityApi, QueuesApi, OutboxApi,
-             ExchangesApi, ReportsApi, ConsoleApi, VocabularyApi, AdminApi>
+             ExchangesApi, ReportsApi, ConsoleApi, VocabularyApi, AdminApi, AuditApi>
       all;
 };
 
@@ -100,6 +101,8 @@ const std::vector<Route>& routes() {
       {{"POST", "/v1/lookups/repeat-caller", AccessUse::kRead}, on<&ConsoleApi::repeatCaller>},
       {{"GET", "/v1/messages", AccessUse::kNone}, on<&MessagesApi::listOwn>},
       {{"GET", "/v1/reports/townships", AccessUse::kNone}, on<&ReportsApi::townships>},
+      // Who looked at an item's or exchange's file: reading it is itself recorded.
+      {{"GET", "/v1/audit", AccessUse::kRead}, on<&AuditApi::list>},
       {{"POST", "/v1/admin/faults", AccessUse::kNone, true}, on<&AdminApi::faults>},
   };
   return kRoutes;

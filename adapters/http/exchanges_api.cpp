@@ -338,6 +338,11 @@ void ExchangesApi::exchangeDone(const ApiRequest& req, const Reply& reply,
                                 const ExchangeCommandResult& r, int ok_status) {
   switch (r.outcome) {
     case ExchangeCommandOutcome::kOk: {
+      // The access record names the item and the exchange, so that both files' records show
+      // this change (GET /v1/audit?item= and ?exchange=), a referral out included.
+      req.access->objects = "exchange=" + std::to_string(r.exchange.exchange_id);
+      if (r.exchange.item_id > 0)
+        req.access->objects += " item=" + std::to_string(r.exchange.item_id);
       rapidjson::StringBuffer buf;
       JsonWriter w(buf);
       w.StartObject();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace xj {
 
@@ -37,10 +38,38 @@ struct AccessRecord {
 // have the same form whatever text their fields hold.
 std::string canonicalForm(const AccessRecord& r);
 
+// An object a record names, by which the record is found again (the access_objects index): an
+// item ("item=12") or an exchange ("exchange=5", or the id of an /v1/exchanges/{id} route).
+struct AccessObject {
+  std::string kind;  // "item" or "exchange"
+  int64_t id = 0;
+};
+
+// The items and exchanges `r` names (its objects and endpoint), each once, in the order named.
+std::vector<AccessObject> accessObjects(const AccessRecord& r);
+
+// The records that name one object, newest first: those with a seq below `before` (0: from the
+// newest), at most `limit` of them.
+struct AccessQuery {
+  std::string kind;  // "item" or "exchange"
+  int64_t object_id = 0;
+  int64_t before = 0;
+  int limit = 100;
+};
+
 // The last stored record: where the next one continues the chain ({0, ""} when there is none).
 struct AccessTail {
   int64_t seq = 0;
   std::string chain;
+};
+
+// Where the kept record starts after retention removed the oldest ones: the seq and chain of the
+// last removed record (the first kept one follows on from them), and a keyed hash of the two
+// (AccessChain::anchorMac), so that an anchor moved by hand to hide removed records is found.
+struct AccessAnchor {
+  int64_t seq = 0;
+  std::string chain;
+  std::string mac;
 };
 
 class AccessLog {

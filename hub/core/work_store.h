@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "hub/core/access_record.h"
 #include "hub/core/exchange.h"
 #include "hub/core/message_store.h"
 #include "hub/core/work.h"
@@ -87,6 +88,10 @@ class WorkStore {
       std::function<void(std::optional<std::vector<TownshipReportRow>>)> done) = 0;
   virtual bool getItemDetail(std::string queue, int64_t item_id,
                              std::function<void(bool ok, std::optional<ItemDetail>)> done) = 0;
+
+  // The access record of one item or exchange (hub/core/access_record.h), newest first.
+  virtual bool accessOf(AccessQuery query,
+                        std::function<void(std::optional<std::vector<AccessRecord>>)> done) = 0;
 
   // Bumped after every commit that wrote queue events: long-polls re-read only when it moved.
   virtual uint64_t eventsVersion() const = 0;

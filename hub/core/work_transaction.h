@@ -191,10 +191,17 @@ class WorkTransaction {
   // first; the batch rolls back).
   virtual Status recordExchangeEvent(const ExchangeEventRecord& event) = 0;
 
-  // The access record (access_record.h), append only: there is no call that changes or removes
-  // a record. The last record's seq and chain ({0, ""} when there is none), and one more.
+  // The access record (access_record.h), append only: no call changes a record, and only
+  // retention removes any, a whole oldest prefix at a time. The last record's seq and chain
+  // (the anchor's when retention removed them all; {0, ""} when there never was one), and one
+  // more.
   virtual Result<AccessTail> accessTail() = 0;
   virtual Status appendAccess(const AccessRecord& record) = 0;
+  // Retention: the oldest `limit` records in seq order; then removes `records` (the first of
+  // those, a prefix, with their index rows) and stores `anchor`, the last removed one's.
+  virtual Result<std::vector<AccessRecord>> oldestAccess(int limit) = 0;
+  virtual Status pruneAccess(const std::vector<AccessRecord>& records,
+                             const AccessAnchor& anchor) = 0;
 };
 
 }  // namespace xj

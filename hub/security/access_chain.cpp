@@ -12,6 +12,22 @@ std::string AccessChain::link(std::string_view previous, const AccessRecord& r) 
   return hmacSha256Hex(key_, data);
 }
 
+std::string AccessChain::anchorMac(int64_t seq, std::string_view chain) const {
+  // Its own prefix: an anchor's hash can never equal a record's chain value.
+  return hmacSha256Hex(key_, "access-anchor;" + std::to_string(seq) + ";" + std::string(chain));
+}
+
+bool AccessChain::Walker::startAfter(const AccessAnchor& anchor) {
+  if (!constantTimeEqual(chain_.anchorMac(anchor.seq, anchor.chain), anchor.mac)) {
+    bad_ = anchor.seq;
+    problem_ = "the retention anchor does not fit (moved or edited)";
+    return false;
+  }
+  previous_ = anchor.chain;
+  last_seq_ = anchor.seq;
+  return true;
+}
+
 bool AccessChain::Walker::check(const AccessRecord& r) {
   if (bad_) return false;
   // The seq must follow on: a gap is a removed record even where the chain would be re-made.

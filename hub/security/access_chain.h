@@ -20,6 +20,8 @@ class AccessChain {
 
   // The chain value of `r` following `previous` (the previous record's chain; "" for the first).
   std::string link(std::string_view previous, const AccessRecord& r) const;
+  // The keyed hash of a retention anchor's seq and chain (AccessAnchor::mac).
+  std::string anchorMac(int64_t seq, std::string_view chain) const;
 
   // Walks records in stored order: call check() for each; it answers false from the first
   // record that does not fit (edited, inserted, or following a removed one) and keeps the seq
@@ -27,6 +29,9 @@ class AccessChain {
   class Walker {
    public:
     explicit Walker(const AccessChain& chain) : chain_(chain) {}
+    // Starts after a retention anchor: the first record must follow on from it. False (and
+    // firstBad() the anchor's seq) when its mac does not fit: an anchor moved by hand.
+    bool startAfter(const AccessAnchor& anchor);
     bool check(const AccessRecord& r);
     std::optional<int64_t> firstBad() const { return bad_; }
     std::string problem() const { return problem_; }

@@ -35,6 +35,46 @@ class AccessRecorder::Job final : public WriteJob {
   std::vector<AccessRecord> records_;
 };
 
+class AccessRecorder::PruneJob final : public WriteJob {
+ public:
+  PruneJob(const AccessChain& chain, std::string cutoff)
+      : chain_(chain), cutoff_(std::move(cutoff)) {}
+
+  Status apply(WorkTransaction& tx) override {
+    auto oldest = tx.oldestAccess(kPruneBatch);
+    if (!oldest.isOk()) return oldest.status();
+    std::vector<AccessRecord> records = std::move(oldest).value();
+    // Only a whole prefix: from the first record that is not old enough on, everything stays,
+    // whatever its stamp (a clock set back must not punch holes in the chain).
+    size_t n = 0;
+    while (n < records.size() && records[n].at < cutoff_) ++n;
+    records.resize(n);
+    if (records.empty()) return Status::ok();
+    const AccessRecord& last = records.back();
+    AccessAnchor anchor{last.seq, last.chain, chain_.anchorMac(last.seq, last.chain)};
+    if (auto s = tx.pruneAccess(records, anchor); !s.isOk()) return s;
+    removed_ = static_cast<int64_t>(records.size());
+    anchor_seq_ = anchor.seq;
+    return Status::ok();
+  }
+
+  void done(const Status& commit) override {
+    if (commit.isOk() && removed_ > 0)
+      log::info("access_records_pruned",
+                {{"count", std::to_string(removed_)}, {"anchor_seq", std::to_string(anchor_seq_)}});
+  }
+
+ private:
+  const AccessChain& chain_;
+  const std::string cutoff_;
+  int64_t removed_ = 0;
+  int64_t anchor_seq_ = 0;
+};
+
+bool AccessRecorder::prune(std::string cutoff) {
+  return submit_(std::make_unique<PruneJob>(chain_, std::move(cutoff)));
+}
+
 void AccessRecorder::record(AccessRecord r) {
   uint64_t dropped = 0;
   {

@@ -12,9 +12,17 @@
 // after the answer it describes: a hub killed in that moment loses the records not yet committed
 // (at most one batch); the log line access_records_lost counts any dropped at a clean stop.
 //
-// Threads: record() and flush() from any thread; the job runs on the store's writer thread. The
-// mutex guards only the waiting records and the queued flag and is never held while calling the
-// store. It must outlive the store's stop() (the store runs and answers the last jobs then).
+// Retention: prune(cutoff) queues one job that removes the oldest records stamped before the
+// cutoff, at most kPruneBatch of them and only a whole prefix (it stops at the first record
+// not older), and records the anchor (the last removed record's seq and chain, with its keyed
+// hash) in the same transaction, so that `xianjie audit verify` goes on from there. The hub's
+// periodic sweep calls it: a large backlog goes in small batches, one a tick, never one long
+// transaction in front of ingest.
+//
+// Threads: record(), flush() and prune() from any thread; the job runs on the store's writer
+// thread. The mutex guards only the waiting records and the queued flag and is never held while
+// calling the store. It must outlive the store's stop() (the store runs and answers the last jobs
+// then).
 #pragma once
 
 #include <cstdint>
@@ -32,6 +40,7 @@ namespace xj::security {
 class AccessRecorder final : public AccessLog {
  public:
   static constexpr size_t kMaxWaiting = 100000;
+  static constexpr int kPruneBatch = 500;
   // `submit` queues a job on the store's writer (false: not taken).
   using Submit = std::function<bool(std::unique_ptr<WriteJob>)>;
   AccessRecorder(AccessChain chain, Submit submit)
@@ -40,11 +49,15 @@ class AccessRecorder final : public AccessLog {
   void record(AccessRecord r) override;
   // Queues a job for the records waiting, if none is queued (at stop, before the store stops).
   void flush();
+  // Queues a retention job for the records stamped before `cutoff` (RFC 3339 UTC, as `at`);
+  // false when the store did not take it (full, stopping): the next tick tries again.
+  bool prune(std::string cutoff);
   // Records waiting in memory, not yet taken by a job (tests, the stop's log line).
   size_t waiting() const;
 
  private:
   class Job;
+  class PruneJob;
   void submitIfIdle();
   // Writer thread: every waiting record, in order; the queued flag cleared.
   std::vector<AccessRecord> take();

@@ -3,9 +3,11 @@
 #include <filesystem>
 
 #include "hub/storage/data_keys.h"
+#include "hub/storage/access_rows.h"
 #include "hub/storage/migrations.h"
 #include "hub/storage/sealed_columns.h"
 #include "hub/storage/sqlite_db.h"
+#include "hub/storage/statements.h"
 
 namespace xj::storage {
 
@@ -26,33 +28,21 @@ Result<std::unique_ptr<AccessTable>> AccessTable::open(const std::string& path,
   return std::unique_ptr<AccessTable>(new AccessTable(std::move(impl)));
 }
 
+Result<std::optional<AccessAnchor>> AccessTable::anchor() { return readAccessAnchor(impl_->db); }
+
 // An admin's query over the whole record: a scan in seq order is what `verify` needs anyway,
 // and the filters are few and bound, never spliced.
 Status AccessTable::forEach(const AccessFilter& f,
                             const std::function<bool(const AccessRecord&)>& each) {
-  auto st = impl_->db.prepare(
-      "SELECT seq, at, token_id, org, role, action, endpoint, objects, person_keys, purpose, "
-      "chain FROM access_log WHERE (?1 = '' OR instr(person_keys, ?1) > 0) AND "
-      "(?2 = '' OR org = ?2) AND (?3 = '' OR substr(at, 1, 10) >= ?3) AND "
-      "(?4 = '' OR substr(at, 1, 10) <= ?4) ORDER BY seq");
+  auto st = impl_->db.prepare(std::string("SELECT ") + kAccessColumns +
+                              " FROM access_log WHERE (?1 = '' OR instr(person_keys, ?1) > 0) AND "
+                              "(?2 = '' OR org = ?2) AND (?3 = '' OR substr(at, 1, 10) >= ?3) AND "
+                              "(?4 = '' OR substr(at, 1, 10) <= ?4) ORDER BY seq");
   if (!st.valid()) return Status::ioError("access log: " + impl_->db.lastError());
   st.bind(1, f.person_key).bind(2, f.org).bind(3, f.from_day).bind(4, f.to_day);
   int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    AccessRecord r;
-    r.seq = st.int64(0);
-    r.at = st.text(1);
-    r.token_id = st.text(2);
-    r.org = st.text(3);
-    r.role = st.text(4);
-    r.action = st.text(5);
-    r.endpoint = st.text(6);
-    r.objects = st.text(7);
-    r.person_keys = st.text(8);
-    r.purpose = st.opened(9, sealed::kAccessPurpose);
-    r.chain = st.text(10);
-    if (!each(r)) return Status::ok();
-  }
+  while ((rc = st.step()) == SQLITE_ROW)
+    if (!each(readAccessRow(st))) return Status::ok();
   if (rc != SQLITE_DONE) return Status::ioError("access log: " + impl_->db.lastError());
   return Status::ok();
 }

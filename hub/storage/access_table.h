@@ -1,11 +1,13 @@
 // AccessTable: the access record (the access_log table) as the admin CLI reads it: every record
-// in seq order, or those matching a filter. It reads only: the hub writes the table (through its
-// writer's WorkTransaction) and nothing changes or removes a row. Owns its own connection; one
+// in seq order, or those matching a filter, and the retention anchor. It reads only: the hub
+// writes the table (through its writer's WorkTransaction); nothing changes a row, and only the
+// hub's retention removes the oldest. Owns its own connection; one
 // thread uses it.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "hub/core/access_record.h"
@@ -30,6 +32,9 @@ class AccessTable {
   static Result<std::unique_ptr<AccessTable>> open(const std::string& path,
                                                    const security::KeyEncryptionKey& kek);
   ~AccessTable();
+
+  // The retention anchor the kept records follow on from (nullopt inside: never pruned).
+  Result<std::optional<AccessAnchor>> anchor();
 
   // Calls `each` for every matching record in seq order; `each` returning false stops the walk.
   Status forEach(const AccessFilter& filter, const std::function<bool(const AccessRecord&)>& each);

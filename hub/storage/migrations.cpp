@@ -344,7 +344,31 @@ CREATE TABLE access_log (
     R"sql(
 ALTER TABLE tokens ADD COLUMN expires_at TEXT;
 )sql",
-    // 20: the data keys of the sealed personal columns (hub/storage/data_keys.h), each wrapped by
+    // 20: the access record by the item or exchange it names (accessObjects in
+    // hub/core/access_record.h), written in the record's transaction, so that an item's record
+    // is read by index, never by walking the whole log. The records stored before it are
+    // indexed here by the same rule ("item=N"; "exchange=N"; "id=N" of /v1/exchanges/{id}, N
+    // also as "ex-N").
+    R"sql(
+CREATE TABLE access_objects (
+  kind      TEXT NOT NULL,
+  object_id INTEGER NOT NULL,
+  seq       INTEGER NOT NULL,
+  PRIMARY KEY (kind, object_id, seq)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO access_objects(kind, object_id, seq)
+  SELECT 'item', CAST(substr(o, instr(o, ' item=') + 6) AS INTEGER), seq
+  FROM (SELECT seq, ' ' || objects AS o FROM access_log) WHERE instr(o, ' item=') > 0;
+INSERT OR IGNORE INTO access_objects(kind, object_id, seq)
+  SELECT 'exchange', CAST(ltrim(substr(o, instr(o, ' exchange=') + 10), 'ex-') AS INTEGER), seq
+  FROM (SELECT seq, ' ' || objects AS o FROM access_log) WHERE instr(o, ' exchange=') > 0;
+INSERT OR IGNORE INTO access_objects(kind, object_id, seq)
+  SELECT 'exchange', CAST(ltrim(substr(o, instr(o, ' id=') + 4), 'ex-') AS INTEGER), seq
+  FROM (SELECT seq, ' ' || objects AS o FROM access_log
+        WHERE instr(endpoint, ' /v1/exchanges/{id}') > 0) WHERE instr(o, ' id=') > 0;
+DELETE FROM access_objects WHERE object_id <= 0;
+)sql",
+    // 21: the data keys of the sealed personal columns (hub/storage/data_keys.h), each wrapped by
     // the key-encryption key whose fingerprint it keeps; wrapped is NULL once destroyed.
     R"sql(
 CREATE TABLE data_keys (

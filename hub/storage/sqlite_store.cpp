@@ -6,6 +6,7 @@
 
 #include "hub/core/log.h"
 #include "hub/storage/data_keys.h"
+#include "hub/storage/access_rows.h"
 #include "hub/storage/fault_vfs.h"
 #include "hub/storage/key_job.h"
 #include "hub/storage/migrations.h"
@@ -427,6 +428,13 @@ bool SqliteStore::townshipReport(
     std::function<void(std::optional<std::vector<TownshipReportRow>>)> done) {
   return enqueueRead([from = std::move(from), to = std::move(to), done = std::move(done)](Db* db) {
     done(db ? readTownshipReport(*db, from, to) : std::nullopt);
+  });
+}
+
+bool SqliteStore::accessOf(AccessQuery query,
+                           std::function<void(std::optional<std::vector<AccessRecord>>)> done) {
+  return enqueueRead([query = std::move(query), done = std::move(done)](Db* db) {
+    done(db ? readAccessOf(*db, query) : std::nullopt);
   });
 }
 

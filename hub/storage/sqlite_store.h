@@ -93,6 +93,8 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
       std::function<void(std::optional<std::vector<TownshipReportRow>>)> done) override;
   bool getItemDetail(std::string queue, int64_t item_id,
                      std::function<void(bool, std::optional<ItemDetail>)> done) override;
+  bool accessOf(AccessQuery query,
+                std::function<void(std::optional<std::vector<AccessRecord>>)> done) override;
   uint64_t eventsVersion() const override { return events_version_.load(); }
 
   void setOutboxListener(std::function<void(std::vector<OutboxRecord>)> listener) override;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "hub/storage/access_rows.h"
 #include "hub/storage/outbox_rows.h"
 #include "hub/storage/sealed_columns.h"
 
@@ -531,9 +532,45 @@ Result<std::optional<ExchangeEventRecord>> SqliteWorkTransaction::findExchangeEv
 Result<AccessTail> SqliteWorkTransaction::accessTail() {
   auto st = db_.cached(Sql::kAccessTail);
   int rc = st.step();
-  if (rc == SQLITE_DONE) return AccessTail{};
-  if (rc != SQLITE_ROW) return fail("access tail");
-  return AccessTail{st.int64(0), st.text(1)};
+  if (rc == SQLITE_ROW) return AccessTail{st.int64(0), st.text(1)};
+  if (rc != SQLITE_DONE) return fail("access tail");
+  // None left: retention removed them all, and the chain goes on from its anchor.
+  auto anchor = readAccessAnchor(db_);
+  if (!anchor.isOk()) return anchor.status();
+  if (!anchor.value()) return AccessTail{};
+  return AccessTail{anchor.value()->seq, anchor.value()->chain};
+}
+
+Result<std::vector<AccessRecord>> SqliteWorkTransaction::oldestAccess(int limit) {
+  // From the anchor on: a search on the key, not a scan from the table's start.
+  auto anchor = readAccessAnchor(db_);
+  if (!anchor.isOk()) return anchor.status();
+  auto st = db_.cached(Sql::kOldestAccess);
+  st.bind(1, anchor.value() ? anchor.value()->seq : int64_t{0})
+      .bind(2, static_cast<int64_t>(limit));
+  std::vector<AccessRecord> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(readAccessRow(st.raw()));
+  if (rc != SQLITE_DONE) return fail("oldest access records");
+  return out;
+}
+
+Status SqliteWorkTransaction::pruneAccess(const std::vector<AccessRecord>& records,
+                                          const AccessAnchor& anchor) {
+  for (const auto& r : records) {
+    for (const auto& o : accessObjects(r)) {
+      auto ix = db_.cached(Sql::kDeleteAccessObject);
+      ix.bind(1, std::string_view(o.kind)).bind(2, o.id).bind(3, r.seq);
+      if (auto s = done(ix, "access record index"); !s.isOk()) return s;
+    }
+    auto st = db_.cached(Sql::kDeleteAccess);
+    st.bind(1, r.seq);
+    if (auto s = done(st, "access record retention"); !s.isOk()) return s;
+  }
+  const std::string value = formatAccessAnchor(anchor);
+  auto st = db_.cached(Sql::kSetAccessAnchor);
+  st.bind(1, std::string_view(value));
+  return done(st, "access anchor");
 }
 
 Status SqliteWorkTransaction::appendAccess(const AccessRecord& r) {
@@ -549,7 +586,14 @@ Status SqliteWorkTransaction::appendAccess(const AccessRecord& r) {
       .bind(9, r.person_keys)
       .bindSealed(10, r.purpose, sealed::kAccessPurpose)
       .bind(11, r.chain);
-  return done(st, "access record");
+  if (auto s = done(st, "access record"); !s.isOk()) return s;
+  // The index by item and exchange, in the record's own transaction: the two never disagree.
+  for (const auto& o : accessObjects(r)) {
+    auto ix = db_.cached(Sql::kInsertAccessObject);
+    ix.bind(1, std::string_view(o.kind)).bind(2, o.id).bind(3, r.seq);
+    if (auto s = done(ix, "access record index"); !s.isOk()) return s;
+  }
+  return Status::ok();
 }
 
 Status SqliteWorkTransaction::recordExchangeEvent(const ExchangeEventRecord& ev) {

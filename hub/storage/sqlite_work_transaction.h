@@ -68,6 +68,8 @@ class SqliteWorkTransaction final : public WorkTransaction {
   Status recordExchangeEvent(const ExchangeEventRecord& event) override;
   Result<AccessTail> accessTail() override;
   Status appendAccess(const AccessRecord& record) override;
+  Result<std::vector<AccessRecord>> oldestAccess(int limit) override;
+  Status pruneAccess(const std::vector<AccessRecord>& records, const AccessAnchor& anchor) override;
 
   // Whether this transaction inserted or changed an exchange (the store then refreshes the
   // exchange counts in /metrics after the commit).

@@ -15,6 +15,8 @@ const char* const kItemColumns =
 const char* const kOutboxColumns =
     "id, partner, lane_key, kind, idempotency_key, body, created_at, state, attempts, "
     "next_attempt_ms, last_error, updated_at, delivered_at";
+const char* const kAccessColumns =
+    "seq, at, token_id, org, role, action, endpoint, objects, person_keys, purpose, chain";
 const char* const kExchangeColumns =
     "exchange_id, direction, partner, state, township, queue, item_id, hub_seq, need, partner_ref, "
     "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue, "
@@ -35,6 +37,9 @@ struct Entry {
   "exchange_id, direction, partner, state, township, queue, item_id, hub_seq, need, partner_ref, " \
   "reason, outcome, consent, created_by, created_at, updated_at, timeline_seq, due, overdue, "     \
   "progress_due, progress_overdue"
+
+#define XJ_ACCESS_COLUMNS \
+  "seq, at, token_id, org, role, action, endpoint, objects, person_keys, purpose, chain"
 
 #define XJ_ITEM_COLUMNS                                                                   \
   "item_id, queue, item_kind, hub_seq, kind, township, category, urgency, state, owner, " \
@@ -263,7 +268,22 @@ constexpr Entry kTable[] = {
     {Sql::kInsertAccess, "insert_access",
      "INSERT INTO access_log(seq, at, token_id, org, role, action, endpoint, objects, "
      "person_keys, purpose, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+    {Sql::kInsertAccessObject, "insert_access_object",
+     "INSERT OR IGNORE INTO access_objects(kind, object_id, seq) VALUES (?1, ?2, ?3)"},
+    {Sql::kAccessOfObject, "access_of_object",
+     "SELECT " XJ_ACCESS_COLUMNS " FROM access_log WHERE seq IN (SELECT seq FROM access_objects "
+     "WHERE kind=?1 AND object_id=?2 AND seq < ?3 ORDER BY seq DESC LIMIT ?4) ORDER BY seq DESC"},
+    {Sql::kOldestAccess, "oldest_access",
+     "SELECT " XJ_ACCESS_COLUMNS " FROM access_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"},
+    {Sql::kDeleteAccess, "delete_access", "DELETE FROM access_log WHERE seq=?1"},
+    {Sql::kDeleteAccessObject, "delete_access_object",
+     "DELETE FROM access_objects WHERE kind=?1 AND object_id=?2 AND seq=?3"},
+    {Sql::kAccessAnchor, "access_anchor", "SELECT value FROM hub_meta WHERE name='access_anchor'"},
+    {Sql::kSetAccessAnchor, "set_access_anchor",
+     "INSERT INTO hub_meta(name, value) VALUES ('access_anchor', ?1) "
+     "ON CONFLICT(name) DO UPDATE SET value=excluded.value"},
 };
+#undef XJ_ACCESS_COLUMNS
 #undef XJ_ITEM_COLUMNS
 #undef XJ_OUTBOX_COLUMNS
 #undef XJ_EXCHANGE_COLUMNS

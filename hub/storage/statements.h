@@ -101,6 +101,16 @@ enum class Sql {
   // the access record (append only: no statement changes or removes a row)
   kAccessTail,    // the last record's seq and chain
   kInsertAccess,  // one record
+  // the access record by the item or exchange it names (access_objects)
+  kInsertAccessObject,  // one object a record names
+  kAccessOfObject,      // the records naming one object, newest first, below a seq cursor
+  // the access record's retention: the oldest records, removed a whole prefix at a time, and
+  // the anchor the chain goes on from (hub_meta 'access_anchor': "seq chain mac")
+  kOldestAccess,  // the records after the anchor's seq (the oldest kept), in order
+  kDeleteAccess,
+  kDeleteAccessObject,
+  kAccessAnchor,
+  kSetAccessAnchor,
   kCount
 };
 
@@ -111,6 +121,9 @@ std::string_view sqlName(Sql id);
 extern const char* const kItemColumns;
 // The columns of an exchange, in the order readExchangeRow (sqlite_work_transaction.h) reads them.
 extern const char* const kExchangeColumns;
+
+// The columns of an access record, in the order readAccessRow (access_rows.h) reads them.
+extern const char* const kAccessColumns;
 
 // The columns of an outbox row, in the order readOutboxRow (outbox_rows.h) reads them.
 extern const char* const kOutboxColumns;

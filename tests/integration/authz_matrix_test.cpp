@@ -83,6 +83,7 @@ const std::vector<Row> kMatrix = {
     {"GET",  "/v1/messages",                             "401 401 200 200 200 200 200 200 200 200 200"},
     {"GET",  "/v1/reports/townships",                    "401 401 403 403 403 403 200 200 200 200 200"},
     {"POST", "/v1/admin/faults",                         "401 401 403 403 403 403 403 403 403 403 200"},
+    {"GET",  "/v1/audit",                                "401 401 403 403 403 403 403 403 403 403 200"},
     // clang-format on
 };
 
@@ -288,6 +289,7 @@ TEST_CASE("authorization matrix: every endpoint x every caller, from one table",
       if (row.path == "/v1/reports/exchanges") path += "?from=2025-03-01&to=2025-03-31";
       if (row.path == "/v1/reports/townships") path += "?from=2025-03-01&to=2025-03-31";
       if (row.path == "/v1/messages") path += "?mine=1&limit=5";
+      if (row.path == "/v1/audit") path += "?item=" + m.freshItem();
       if (row.path == "/v1/lookups/repeat-caller") body = R"({"phone":"13900000000"})";
       if (row.path == "/v1/exchanges/{id}/events") body = R"({"event":"note","note":"矩阵"})";
       if (item_action && row.path.ends_with("/transfer"))

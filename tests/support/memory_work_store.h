@@ -77,6 +77,10 @@ class MemoryWorkStore final : public MessageStore, public WorkStore {
                      std::function<void(bool, std::optional<ItemDetail>)>) override {
     return false;
   }
+  bool accessOf(AccessQuery,
+                std::function<void(std::optional<std::vector<AccessRecord>>)>) override {
+    return false;
+  }
   uint64_t eventsVersion() const override { return 0; }
 
  private:

@@ -492,8 +492,24 @@ std::vector<OutboxRecord> MemoryWorkTransaction::outbox() const {
 }
 
 Result<AccessTail> MemoryWorkTransaction::accessTail() {
-  if (access_log_.empty()) return AccessTail{};
+  if (access_log_.empty()) return AccessTail{access_anchor_.seq, access_anchor_.chain};
   return AccessTail{access_log_.back().seq, access_log_.back().chain};
+}
+
+Result<std::vector<AccessRecord>> MemoryWorkTransaction::oldestAccess(int limit) {
+  const size_t n = std::min(access_log_.size(), static_cast<size_t>(std::max(limit, 0)));
+  return std::vector<AccessRecord>(access_log_.begin(), access_log_.begin() + static_cast<long>(n));
+}
+
+Status MemoryWorkTransaction::pruneAccess(const std::vector<AccessRecord>& records,
+                                          const AccessAnchor& anchor) {
+  for (const auto& r : records) {
+    if (access_log_.empty() || access_log_.front().seq != r.seq)
+      return Status::conflict("access record: pruning must remove the oldest first");
+    access_log_.erase(access_log_.begin());
+  }
+  access_anchor_ = anchor;
+  return Status::ok();
 }
 
 Status MemoryWorkTransaction::appendAccess(const AccessRecord& record) {

@@ -79,8 +79,11 @@ class MemoryWorkTransaction final : public WorkTransaction {
   Status recordExchangeEvent(const ExchangeEventRecord& event) override;
   Result<AccessTail> accessTail() override;
   Status appendAccess(const AccessRecord& record) override;
-  // The access records appended, in order (what a test checks).
+  Result<std::vector<AccessRecord>> oldestAccess(int limit) override;
+  Status pruneAccess(const std::vector<AccessRecord>& records, const AccessAnchor& anchor) override;
+  // The access records kept, in order, and the retention anchor (what a test checks).
   const std::vector<AccessRecord>& accessLog() const { return access_log_; }
+  const AccessAnchor& accessAnchor() const { return access_anchor_; }
 
   // What `xianjie outbox replay` writes: a request the running hub applies later.
   void requestReplay(int64_t outbox_id, const std::string& actor, const std::string& at);
@@ -131,6 +134,7 @@ class MemoryWorkTransaction final : public WorkTransaction {
   std::map<std::string, int64_t> exchange_states_;  // every state that ever had one
   std::map<std::pair<std::string, std::string>, ExchangeEventRecord> exchange_events_;
   std::vector<AccessRecord> access_log_;
+  AccessAnchor access_anchor_;
   std::vector<OutboxRecord> enqueued_;
   int events_appended_ = 0;
   bool exchanges_changed_ = false;

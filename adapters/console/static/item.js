@@ -9,6 +9,7 @@ import { townshipName, rememberTownships, townships, queueName } from './directo
 import { notice, errorText, select, badge, field, setFieldError } from './ui.js';
 import { dateTime, deadline } from './format.js';
 import { referForm } from './refer.js';
+import { accessCard } from './access.js';
 import { values, openStates } from './vocabulary.js';
 
 const CLAIMABLE = new Set(['new', 'transferred', 'escalated']);
@@ -59,7 +60,8 @@ export async function render(view, [queue, itemId], ctx) {
         messageCard(data.message),
         decisionCard(data.decision),
         historyCard(data.history || []),
-        exchangesCard(data.exchanges || [])),
+        exchangesCard(data.exchanges || []),
+        accessCard(item.item_id, ctx)),
       h('div', {}, actionsCard())));
   flash = null;
   clear(view).append(page);

@@ -136,3 +136,23 @@ TEST_CASE("a TLS broker uri needs tls_ca; TLS files need a TLS uri", "[config]")
   INFO(formatProblems(ps));
   CHECK(ps.empty());
 }
+
+TEST_CASE("audit.retention_days: default ten years, refused below a year by its path", "[config]") {
+  Problems none;
+  auto defaults = parseHubConfig("{}", none);
+  REQUIRE(defaults.isOk());
+  CHECK(defaults.value().audit.retention_days == 3650);
+  CHECK(defaults.value().audit.enabled);
+
+  Problems ok;
+  auto year = parseHubConfig(R"({"audit": {"retention_days": 365, "enabled": false}})", ok);
+  REQUIRE(year.isOk());
+  CHECK(year.value().audit.retention_days == 365);
+  CHECK_FALSE(year.value().audit.enabled);
+
+  Problems ps;
+  CHECK_FALSE(parseHubConfig(R"({"audit": {"retention_days": 364}})", ps).isOk());
+  REQUIRE(ps.size() == 1);
+  CHECK(ps[0].path == "/audit/retention_days");
+  CHECK(ps[0].problem.find("at least 365") != std::string::npos);
+}

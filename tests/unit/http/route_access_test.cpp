@@ -69,6 +69,8 @@ const std::map<std::string, AccessUse>& expected() {
       {"GET /v1/messages", AccessUse::kNone},
       // Counts by township.
       {"GET /v1/reports/townships", AccessUse::kNone},
+      // Who looked at an item's or exchange's file: itself a read of that file's record.
+      {"GET /v1/audit", AccessUse::kRead},
       // Tests only.
       {"POST /v1/admin/faults", AccessUse::kNone},
   };

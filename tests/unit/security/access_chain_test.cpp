@@ -136,3 +136,82 @@ TEST_CASE("the access recorder writes what waits as one job, continuing the chai
     CHECK(firstBad(chain, tx.accessLog()) == 0);
   }
 }
+
+TEST_CASE("retention removes only a whole oldest prefix and anchors the chain", "[audit]") {
+  AccessChain chain(std::string(64, 'k'));
+  std::vector<std::unique_ptr<xj::WriteJob>> queued;
+  xj::security::AccessRecorder recorder(chain, [&](std::unique_ptr<xj::WriteJob> job) {
+    queued.push_back(std::move(job));
+    return true;
+  });
+  xj::testing::MemoryWorkTransaction tx;
+  // Stamped :01 to :05, but record 3 late (:09, a clock set back meanwhile).
+  for (int i = 1; i <= 5; ++i) {
+    auto r = sample(i);
+    if (i == 3) r.at = "2026-12-07T09:00:09Z";
+    recorder.record(r);
+  }
+  REQUIRE(queued.size() == 1);
+  REQUIRE(queued[0]->apply(tx).isOk());
+  queued[0]->done(xj::Status::ok());
+  auto log = tx.accessLog();
+  REQUIRE(log.size() == 5);
+
+  // Before :05: records 1 and 2 go; retention stops at 3, though 4 is old enough (no holes).
+  REQUIRE(recorder.prune("2026-12-07T09:00:05Z"));
+  REQUIRE(queued.size() == 2);
+  REQUIRE(queued[1]->apply(tx).isOk());
+  queued[1]->done(xj::Status::ok());
+  REQUIRE(tx.accessLog().size() == 3);
+  CHECK(tx.accessLog().front().seq == 3);
+  CHECK(tx.accessAnchor().seq == 2);
+  CHECK(tx.accessAnchor().chain == log[1].chain);
+
+  // verify goes on from the anchor; a moved anchor does not fit.
+  AccessChain::Walker walker(chain);
+  REQUIRE(walker.startAfter(tx.accessAnchor()));
+  for (const auto& r : tx.accessLog()) CHECK(walker.check(r));
+  AccessChain::Walker moved(chain);
+  xj::AccessAnchor forged{3, log[2].chain, tx.accessAnchor().mac};
+  CHECK_FALSE(moved.startAfter(forged));
+  CHECK(moved.firstBad() == 3);
+
+  // Everything pruned: the next record still continues the chain from the anchor.
+  REQUIRE(recorder.prune("2027-01-01T00:00:00Z"));
+  REQUIRE(queued[2]->apply(tx).isOk());
+  CHECK(tx.accessLog().empty());
+  CHECK(tx.accessAnchor().seq == 5);
+  recorder.record(sample(6));
+  REQUIRE(queued[3]->apply(tx).isOk());
+  REQUIRE(tx.accessLog().size() == 1);
+  CHECK(tx.accessLog().front().seq == 6);
+  AccessChain::Walker after(chain);
+  REQUIRE(after.startAfter(tx.accessAnchor()));
+  CHECK(after.check(tx.accessLog().front()));
+}
+
+TEST_CASE("accessObjects: the items and exchanges a record names", "[audit]") {
+  AccessRecord r;
+  r.endpoint = "GET /v1/queues/{queue}/items/{item}";
+  r.objects = "queue=township-1 item=12";
+  auto o = xj::accessObjects(r);
+  REQUIRE(o.size() == 1);
+  CHECK((o[0].kind == "item" && o[0].id == 12));
+
+  r.endpoint = "GET /v1/exchanges/{id}";
+  r.objects = "id=ex-42";
+  o = xj::accessObjects(r);
+  REQUIRE(o.size() == 1);
+  CHECK((o[0].kind == "exchange" && o[0].id == 42));
+
+  r.endpoint = "GET /v1/messages/{id}";  // a message's id is no exchange
+  r.objects = "id=42";
+  CHECK(xj::accessObjects(r).empty());
+
+  r.endpoint = "GET /v1/audit";
+  r.objects = "item=7 item=7 exchange=3 item=x item=-1";
+  o = xj::accessObjects(r);
+  REQUIRE(o.size() == 2);
+  CHECK((o[0].kind == "item" && o[0].id == 7));
+  CHECK((o[1].kind == "exchange" && o[1].id == 3));
+}
