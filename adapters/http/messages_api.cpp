@@ -148,6 +148,7 @@ void MessagesApi::get(ApiRequest req, Reply reply) {
           m.reset();
         }
         if (!m) return finish(*shared_req, reply, error(404, "not_found", "no such message"));
+        for (const auto& key : m->person_keys) notePerson(*shared_req, key);
         // The receipt as it was given (status accepted), then where the message is now.
         envelope::WireReceipt original;
         original.id = m->receipt.message_id;

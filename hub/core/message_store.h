@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hub/core/message.h"
 
@@ -17,6 +18,9 @@ struct StoredMessage {
   Receipt receipt;
   std::string payload;   // normalised JSON as accepted
   std::string township;  // the subject's township code: what staff scope is checked against
+  // The person keys (PersonKeyer id keys, hex) of the subjects of the items it became: what the
+  // access record names for a read of the message, so that "who looked at this person" finds it.
+  std::vector<std::string> person_keys;
 };
 
 class MessageStore {

@@ -5,8 +5,8 @@
 #include <optional>
 
 #include "hub/core/log.h"
-#include "hub/storage/data_keys.h"
 #include "hub/storage/access_rows.h"
+#include "hub/storage/data_keys.h"
 #include "hub/storage/fault_vfs.h"
 #include "hub/storage/key_job.h"
 #include "hub/storage/migrations.h"
@@ -381,6 +381,11 @@ bool SqliteStore::lookup(std::string id, std::string source, LookupCallback done
           auto st = db->cached(Sql::kMessageByKey);
           st.bind(1, source).bind(2, id);
           run(st);
+        }
+        if (found && ok) {
+          auto st = db->cached(Sql::kPersonsOfMessage);
+          st.bind(1, seqOf(found->receipt.hub_id));
+          while (st.step() == SQLITE_ROW) found->person_keys.push_back(st.personKey(0));
         }
         done(std::move(found), ok);
       });

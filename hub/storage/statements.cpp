@@ -219,6 +219,8 @@ constexpr Entry kTable[] = {
      "WHERE source=?1 AND hub_seq < ?2 ORDER BY hub_seq DESC LIMIT ?3"},
     {Sql::kFirstItemOfMessage, "first_item_of_message",
      "SELECT " XJ_ITEM_COLUMNS " FROM items WHERE hub_seq=?1 ORDER BY item_id LIMIT 1"},
+    {Sql::kPersonsOfMessage, "persons_of_message",
+     "SELECT DISTINCT id_key FROM items WHERE hub_seq=?1 AND id_key != ''"},
     {Sql::kPrescreenBySeq, "prescreen_by_seq",
      "SELECT category, tags, rule_set_version, decision, carried_from FROM prescreens "
      "WHERE hub_seq=?1"},

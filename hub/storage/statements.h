@@ -83,6 +83,7 @@ enum class Sql {
   kOpenItemsByPhone,    // the same by phone key
   kMessagesBySource,    // an organisation's messages before a hub_seq cursor, newest first
   kFirstItemOfMessage,  // the first item a message became
+  kPersonsOfMessage,    // the person keys of the items a message became
   kPrescreenBySeq,      // the pre-screen decision stored beside a message
   kExchangesOfItem,     // every exchange of an item, oldest first
   kTownshipReport,      // items created in [from, to) with their first contact and resolution

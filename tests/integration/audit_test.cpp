@@ -67,6 +67,8 @@ TEST_CASE("a caseworker's read is in the access record, and tampering is found",
   headers["X-Purpose"] = "home visit planning";
   REQUIRE(httpRequest(d.port(), "GET", path, "", headers).status == 200);
   REQUIRE(httpRequest(d.port(), "POST", path + "/claim", "{}", as(caseworker)).status == 200);
+  // The hotline reads back its own ticket: a read of the person's message, found by --person too.
+  REQUIRE(httpRequest(d.port(), "GET", "/v1/messages/audit-1", "", as(hotline)).status == 200);
   // A refused read showed nothing: not recorded.
   REQUIRE(
       httpRequest(d.port(), "GET", "/v1/queues/township-451229205/items/999999", "", as(caseworker))
@@ -80,6 +82,8 @@ TEST_CASE("a caseworker's read is in the access record, and tampering is found",
   CHECK(found.find("item=" + item) != std::string::npos);
   CHECK(found.find("change") != std::string::npos);
   CHECK(found.find("999999") == std::string::npos);
+  CHECK(queryUntil(d, "--person " + kIdNumber, "GET /v1/messages/{id}")
+            .find("GET /v1/messages/{id}") != std::string::npos);
   CHECK(found.find(kIdNumber) == std::string::npos);  // the number itself is never printed
   int rc = 0;
   const std::string other = audit(d, "query --person " + kOtherId, &rc);
@@ -90,13 +94,13 @@ TEST_CASE("a caseworker's read is in the access record, and tampering is found",
   CHECK(audit(d, "query --person 123", &rc).find("123") == std::string::npos);  // refused quietly
   CHECK(rc == 2);
 
-  // Three records in all (the item list adds one).
+  // Four records in all (the message read, the item read and claim; the item list adds one).
   REQUIRE(httpRequest(d.port(), "GET", "/v1/queues/township-451229205/items", "", as(caseworker))
               .status == 200);
   queryUntil(d, "", "GET /v1/queues/{queue}/items ");
   CHECK(d.terminate() == 0);
-  REQUIRE(trim(d.sql("SELECT count(*) FROM access_log")) == "3");
-  CHECK(audit(d, "verify", &rc).find("ok, 3 records") != std::string::npos);
+  REQUIRE(trim(d.sql("SELECT count(*) FROM access_log")) == "4");
+  CHECK(audit(d, "verify", &rc).find("ok, 4 records") != std::string::npos);
   CHECK(rc == 0);
 
   SECTION("an edited record is named") {
