@@ -100,26 +100,21 @@ int auditQuery(const std::vector<std::string>& rest, storage::AccessTable& table
 }  // namespace
 
 int auditCommand(int argc, char** argv) {
-  if (argc < 3) return usage();
-  const std::string verb = argv[2];
-  HubConfig config;
-  std::vector<char*> rest_args;
-  if (!configFromArgs(argc, argv, 3, config, rest_args)) return 1;
-  std::vector<std::string> rest(rest_args.begin(), rest_args.end());
-  auto keys = security::HmacPersonKeyer::load(config.store.key_file);
+  StoreCommand c;
+  int code = 0;
+  if (!storeCommandFromArgs(argc, argv, c, code)) return code;
+  auto keys = security::HmacPersonKeyer::load(c.config.store.key_file);
   if (!keys.isOk()) {
     std::fprintf(stderr, "%s\n", keys.status().toString().c_str());
     return 1;
   }
-  auto kek = loadKek(config);
-  if (!kek) return 1;
-  auto table = storage::AccessTable::open(config.store.path, *kek);
+  auto table = storage::AccessTable::open(c.config.store.path, *c.kek);
   if (!table.isOk()) {
     std::fprintf(stderr, "%s\n", table.status().toString().c_str());
     return 1;
   }
-  if (verb == "verify") return auditVerify(rest, *table.value(), keys.value());
-  if (verb == "query") return auditQuery(rest, *table.value(), keys.value());
+  if (c.verb == "verify") return auditVerify(c.rest, *table.value(), keys.value());
+  if (c.verb == "query") return auditQuery(c.rest, *table.value(), keys.value());
   return usage();
 }
 

@@ -36,6 +36,18 @@ bool configFromArgs(int argc, char** argv, int from, HubConfig& config, std::vec
 // problem printed, when it does not load.
 std::optional<security::KeyEncryptionKey> loadKek(const HubConfig& config);
 
+// What a command group on the database reads first (`xianjie GROUP VERB [--config FILE] ...`):
+// the verb, the config, the other arguments, and the key-encryption key that opens its sealed
+// fields. False (the problem printed; `exit_code` set to the process's code) when any is
+// missing.
+struct StoreCommand {
+  std::string verb;
+  HubConfig config;
+  std::vector<std::string> rest;
+  std::optional<security::KeyEncryptionKey> kek;
+};
+bool storeCommandFromArgs(int argc, char** argv, StoreCommand& out, int& exit_code);
+
 int tokenCommand(int argc, char** argv);     // token_command.cpp
 int evalCommand(int argc, char** argv);      // eval_command.cpp
 int routesCommand(int argc, char** argv);    // routes_command.cpp

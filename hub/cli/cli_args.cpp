@@ -29,6 +29,20 @@ int usage() {
   return 2;
 }
 
+bool storeCommandFromArgs(int argc, char** argv, StoreCommand& out, int& exit_code) {
+  if (argc < 3) {
+    exit_code = usage();
+    return false;
+  }
+  out.verb = argv[2];
+  std::vector<char*> rest_args;
+  exit_code = 1;
+  if (!configFromArgs(argc, argv, 3, out.config, rest_args)) return false;
+  out.rest.assign(rest_args.begin(), rest_args.end());
+  out.kek = loadKek(out.config);
+  return out.kek.has_value();
+}
+
 std::optional<security::KeyEncryptionKey> loadKek(const HubConfig& config) {
   auto kek = security::KeyEncryptionKey::load(
       config.store.kek_file, std::filesystem::path(config.store.path).parent_path().string());

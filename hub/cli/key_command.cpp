@@ -74,16 +74,11 @@ int keyRotate(const HubConfig& config, const security::KeyEncryptionKey& kek,
 }  // namespace
 
 int keyCommand(int argc, char** argv) {
-  if (argc < 3) return usage();
-  const std::string verb = argv[2];
-  HubConfig config;
-  std::vector<char*> rest_args;
-  if (!configFromArgs(argc, argv, 3, config, rest_args)) return 1;
-  std::vector<std::string> rest(rest_args.begin(), rest_args.end());
-  auto kek = loadKek(config);
-  if (!kek) return 1;
-  if (verb == "status") return keyStatus(config, *kek);
-  if (verb == "rotate") return keyRotate(config, *kek, rest);
+  StoreCommand c;
+  int code = 0;
+  if (!storeCommandFromArgs(argc, argv, c, code)) return code;
+  if (c.verb == "status") return keyStatus(c.config, *c.kek);
+  if (c.verb == "rotate") return keyRotate(c.config, *c.kek, c.rest);
   return usage();
 }
 

@@ -75,21 +75,16 @@ int outboxReplay(const std::vector<std::string>& rest, storage::OutboxTable& tab
 }  // namespace
 
 int outboxCommand(int argc, char** argv) {
-  if (argc < 3) return usage();
-  const std::string verb = argv[2];
-  HubConfig config;
-  std::vector<char*> rest_args;
-  if (!configFromArgs(argc, argv, 3, config, rest_args)) return 1;
-  std::vector<std::string> rest(rest_args.begin(), rest_args.end());
-  auto kek = loadKek(config);
-  if (!kek) return 1;
-  auto table = storage::OutboxTable::open(config.store.path, *kek);
+  StoreCommand c;
+  int code = 0;
+  if (!storeCommandFromArgs(argc, argv, c, code)) return code;
+  auto table = storage::OutboxTable::open(c.config.store.path, *c.kek);
   if (!table.isOk()) {
     std::fprintf(stderr, "%s\n", table.status().toString().c_str());
     return 1;
   }
-  if (verb == "list") return outboxList(rest, *table.value());
-  if (verb == "replay") return outboxReplay(rest, *table.value());
+  if (c.verb == "list") return outboxList(c.rest, *table.value());
+  if (c.verb == "replay") return outboxReplay(c.rest, *table.value());
   return usage();
 }
 

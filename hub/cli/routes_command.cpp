@@ -86,7 +86,8 @@ int routesCommand(int argc, char** argv) {
   SystemClock clock;
   // A dry run stores nothing: its person keys need not match the hub's, so no key file is read.
   auto keys = security::HmacPersonKeyer::ephemeral();
-  reception::Reception reception(standards.value(), townships, holder, clock, envelope::Limits{}, keys);
+  reception::Reception reception(standards.value(), townships, holder, clock, envelope::Limits{},
+                                 keys);
   IngestRecord record;
   Problems bad;
   routing::RouteDecision d;

@@ -92,7 +92,7 @@ int tokenList(storage::TokenTable& table) {
     std::string t;
     for (const auto& x : r.principal.townships) t += (t.empty() ? "" : ",") + x;
     auto ends = r.expires_at.empty() ? std::nullopt : parseRfc3339(r.expires_at);
-    const char* state = r.revoked                                      ? "revoked"
+    const char* state = r.revoked                                            ? "revoked"
                         : (!r.expires_at.empty() && (!ends || *ends <= now)) ? "expired"
                                                                              : "active";
     std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %-24s  %s\n", r.principal.token_id.c_str(),
@@ -130,8 +130,7 @@ int tokenRotate(const HubConfig& config, const Args& a, storage::TokenTable& tab
     if (created && ended && *ended > *created)
       made.record.expires_at = formatRfc3339(at + (*ended - *created));
   }
-  const int overlap =
-      a.overlap_hours >= 0 ? a.overlap_hours : config.tokens.rotation_overlap_hours;
+  const int overlap = a.overlap_hours >= 0 ? a.overlap_hours : config.tokens.rotation_overlap_hours;
   const std::string old_ends = formatRfc3339(at + std::chrono::hours(overlap));
   if (auto s = table.insert(made.record); !s.isOk()) {
     std::fprintf(stderr, "%s\n", s.toString().c_str());
