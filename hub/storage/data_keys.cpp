@@ -70,7 +70,7 @@ Status installDataKeys(Db& db, const security::KeyEncryptionKey& kek,
     if (st.text(2) == "active") active = id;
   }
   if (rc != SQLITE_DONE) return Status::ioError("data_keys: " + db.lastError());
-  if (active == 0) return Status::invalid("data_keys: no active data key");
+  if (active == 0) return Status::notFound("data_keys: no active data key");
   cipher.install(std::move(keys), active);
   return Status::ok();
 }
@@ -146,7 +146,7 @@ Result<Db> openWithKeys(const std::string& path, const security::KeyEncryptionKe
   if (!db.isOk()) return db.status();
   if (auto s = installDataKeys(db.value(), kek, cipher); !s.isOk()) {
     // A database the hub has not opened since encryption came has no key yet: nothing sealed.
-    if (s.message() != "data_keys: no active data key") return s;
+    if (s.code() != StatusCode::kNotFound) return s;
     return db;
   }
   if (auto s = db.value().setCipher(&cipher); !s.isOk()) return s;

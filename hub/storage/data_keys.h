@@ -34,7 +34,8 @@ struct DataKeyRow {
 Status ensureDataKey(Db& db, const security::KeyEncryptionKey& kek, const std::string& at);
 
 // Unwraps every key that is not destroyed and installs them in `cipher` (the active one for new
-// values). An error names the key that does not open (a wrong store.kek_file).
+// values). An error names the key that does not open (a wrong store.kek_file); kNotFound when
+// the database has no active key yet (never opened by a hub since encryption came).
 Status installDataKeys(Db& db, const security::KeyEncryptionKey& kek,
                        security::FieldCipher& cipher);
 
