@@ -38,6 +38,8 @@ void ConsoleApi::whoami(ApiRequest req, Reply reply) {
               jsonout::string(w, "token_id", who->token_id);
               jsonout::string(w, "org", who->org);
               jsonout::string(w, "role", toString(who->role));
+              // The token's own person, to its holder: the pages greet and sign with it.
+              if (!who->person.empty()) jsonout::string(w, "person", who->person);
               w.Key("townships");
               w.StartArray();
               for (const auto& code : who->townships) {

@@ -77,7 +77,10 @@ void writeDeliveries(JsonWriter& w, const std::vector<ExchangeDelivery>& deliver
   w.EndArray();
 }
 
-void writeTimeline(JsonWriter& w, const std::vector<ExchangeTimelineEntry>& timeline) {
+// `names_of`: whose persons' names the reader may see: every side (staff, admin), or only the
+// partner's own side (the partner: its own workers, not the county's caseworkers).
+void writeTimeline(JsonWriter& w, const std::vector<ExchangeTimelineEntry>& timeline,
+                   std::optional<ExchangeSide> names_of) {
   w.StartArray();
   for (const auto& t : timeline) {
     w.StartObject();
@@ -92,6 +95,8 @@ void writeTimeline(JsonWriter& w, const std::vector<ExchangeTimelineEntry>& time
     if (!t.reason.empty()) str(w, "reason", t.reason);
     if (!t.outcome.empty()) str(w, "outcome", t.outcome);
     if (!t.note.empty()) str(w, "note", t.note);
+    if (!t.actor_name.empty() && (!names_of || *names_of == t.side))
+      str(w, "actor_name", t.actor_name);
     w.EndObject();
   }
   w.EndArray();
@@ -218,7 +223,10 @@ void ExchangesApi::get(ApiRequest req, Reply reply) {
         w.Key("exchange");
         writeExchange(w, *ex, staff);
         w.Key("timeline");
-        writeTimeline(w, tl);
+        // inScope() let only staff, admin and the exchange's own partner this far.
+        std::optional<ExchangeSide> names_of;
+        if (!staff) names_of = routing::sideOf(ex->direction, ExchangeParty::kPartner);
+        writeTimeline(w, tl, names_of);
         // Whoever may see the exchange sees how its messages to the partner went (no bodies):
         // a township caseworker included, who has no access to the county's outbox.
         w.Key("deliveries");
@@ -401,6 +409,7 @@ void ExchangesApi::event(ApiRequest request, Reply reply) {
   }
   cmd.exchange_id = id;
   cmd.actor = principal.token_id;
+  cmd.actor_name = principal.person;
   cmd.caller_org = principal.org;
   if (principal.role == Role::kCharity) {
     cmd.party = ExchangeParty::kPartner;
@@ -439,6 +448,7 @@ void ExchangesApi::create(ApiRequest request, Reply reply) {
   Problems problems;
   ExchangeCommand cmd;
   cmd.actor = principal.token_id;
+  cmd.actor_name = principal.person;
   readReferral(body, cmd, problems);
   deps_.service.referOut(
       std::move(cmd), std::move(problems),

@@ -481,6 +481,7 @@ void QueuesApi::queueAction(const Principal& who, const routing::Queue& queue, i
   ar.queue = queue.id;
   ar.item_id = item;
   ar.actor = who.token_id;
+  ar.actor_name = who.person;
   // The URL's action names the move; "notes" is the collection a note is added to.
   ar.action = parseItemAction(action == "notes" ? "note" : action).value_or(ItemAction::kNote);
   BodyFields fields(body, problems);

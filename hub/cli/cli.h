@@ -15,11 +15,14 @@ namespace xj::cli {
 // Prints the usage text to stderr; returns 2.
 int usage();
 
-// `--config FILE --org ID --role ROLE --township CODE...` and positional arguments.
+// `--config FILE --org ID --role ROLE --name PERSON --township CODE...` and positional
+// arguments.
 struct Args {
   std::string config;
   std::string org;
   std::string role;
+  std::string name;  // token create: the person the token is for (--name); empty: none
+  bool name_given = false;
   std::vector<std::string> townships;
   std::vector<std::string> positional;
   int expires_in_days = -1;  // token create/rotate: -1 when not given

@@ -11,7 +11,9 @@ int usage() {
       stderr,
       "usage:\n"
       "  xianjie token create [--config FILE] --org ID --role hotline|charity|agency|staff|admin "
-      "[--township CODE ...] [--expires-in-days N]\n"
+      "[--name PERSON] [--township CODE ...] [--expires-in-days N]\n"
+      "      (--name: the one person the token is for; recommended for partners' tokens, one\n"
+      "       token per person, so that each action is recorded with who did it)\n"
       "  xianjie token list   [--config FILE]\n"
       "  xianjie token rotate [--config FILE] TOKEN_ID [--overlap-hours H] [--expires-in-days N]\n"
       "  xianjie token revoke [--config FILE] TOKEN_ID\n"
@@ -71,6 +73,9 @@ Args parseArgs(int argc, char** argv, int from) {
       next(a.org);
     } else if (k == "--role") {
       next(a.role);
+    } else if (k == "--name") {
+      next(a.name);
+      a.name_given = true;
     } else if (k == "--township") {
       std::string t;
       next(t);

@@ -21,6 +21,9 @@ std::vector<std::string> createProblems(const HubConfig& config, Args& a) {
   auto role = parseRole(a.role);
   if (!role) problems.push_back("--role must be one of hotline, charity, agency, staff, admin");
   if (a.org.empty()) problems.push_back("--org is required");
+  // The problem only: the name itself is personal data and is not echoed.
+  if (a.name_given)
+    if (auto why = personNameProblem(a.name); !why.empty()) problems.push_back("--name " + why);
   for (char c : a.org)
     if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == ':')) {
       problems.push_back("--org may contain only letters, digits and . _ - :");
@@ -65,6 +68,7 @@ int tokenCreate(const HubConfig& config, Args& a, storage::TokenTable& table, Sy
   p.org = a.org;
   p.role = *parseRole(a.role);
   p.townships = a.townships;
+  p.person = a.name;
   auto made = security::makeToken(p, now);
   if (a.expires_in_days >= 0) made.record.expires_at = daysAfter(at, a.expires_in_days);
   if (auto s = table.insert(made.record); !s.isOk()) {
@@ -74,8 +78,9 @@ int tokenCreate(const HubConfig& config, Args& a, storage::TokenTable& table, Sy
   // The token itself goes to stdout alone, so scripts can capture it; it is shown only once.
   std::printf("%s\n", made.token.c_str());
   std::fprintf(stderr,
-               "created token %s for org=%s role=%s (store it now: it cannot be shown again)\n",
-               made.record.principal.token_id.c_str(), a.org.c_str(), a.role.c_str());
+               "created token %s for org=%s role=%s%s (store it now: it cannot be shown again)\n",
+               made.record.principal.token_id.c_str(), a.org.c_str(), a.role.c_str(),
+               a.name.empty() ? "" : " for one named person");
   return 0;
 }
 
@@ -85,8 +90,9 @@ int tokenList(storage::TokenTable& table) {
     std::fprintf(stderr, "%s\n", rows.status().toString().c_str());
     return 1;
   }
-  std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %-24s  %s\n", "TOKEN_ID", "ORG", "ROLE", "STATE",
-              "CREATED", "EXPIRES", "TOWNSHIPS");
+  // The person last: a name may hold spaces, and the columns before it keep their places.
+  std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %-24s  %-12s  %s\n", "TOKEN_ID", "ORG", "ROLE",
+              "STATE", "CREATED", "EXPIRES", "TOWNSHIPS", "PERSON");
   const auto now = std::chrono::system_clock::now();
   for (const auto& r : rows.value()) {
     std::string t;
@@ -95,10 +101,11 @@ int tokenList(storage::TokenTable& table) {
     const char* state = r.revoked                                            ? "revoked"
                         : (!r.expires_at.empty() && (!ends || *ends <= now)) ? "expired"
                                                                              : "active";
-    std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %-24s  %s\n", r.principal.token_id.c_str(),
+    std::printf("%-12s  %-20s  %-8s  %-8s  %-24s  %-24s  %-12s  %s\n", r.principal.token_id.c_str(),
                 r.principal.org.c_str(), std::string(toString(r.principal.role)).c_str(), state,
                 r.created_at.c_str(), r.expires_at.empty() ? "-" : r.expires_at.c_str(),
-                t.empty() ? "*" : t.c_str());
+                t.empty() ? "*" : t.c_str(),
+                r.principal.person.empty() ? "-" : r.principal.person.c_str());
   }
   return 0;
 }

@@ -105,6 +105,10 @@ struct ExchangeTimelineEntry {
   std::string reason;
   std::string outcome;
   std::string note;
+  // The person of the actor's token at that moment (a partner's worker, a caseworker); empty
+  // for a token with none, MQTT feedback (the organisation only) and the hub. Personal data:
+  // shown to the county's staff and to the partner for its own side's rows only.
+  std::string actor_name;
 };
 
 // One outbound message about an exchange (an outbox row of its lane): what was sent to the
@@ -126,8 +130,9 @@ struct ExchangeDelivery {
 struct ExchangeCommand {
   enum class Kind { kCreateOutbound, kEvent };
   Kind kind = Kind::kEvent;
-  std::string at;     // RFC 3339
-  std::string actor;  // token id (HTTP) or the partner org (MQTT)
+  std::string at;          // RFC 3339
+  std::string actor;       // token id (HTTP) or the partner org (MQTT)
+  std::string actor_name;  // the token's person (HTTP), kept on the timeline row; "" none
   // kCreateOutbound: the item referred out and to whom.
   std::string queue;
   int64_t item_id = 0;

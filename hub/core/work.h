@@ -164,7 +164,9 @@ struct ItemActionRequest {
   std::string queue;
   int64_t item_id = 0;
   ItemAction action = ItemAction::kNote;
-  std::string actor;                        // token id of the principal (no personal data)
+  std::string actor;  // token id of the principal (no personal data)
+  // The token's person, for the timeline of an exchange the action moves (never logged).
+  std::string actor_name;
   std::string at;                           // RFC 3339
   std::string target_queue;                 // transfer
   std::string new_owner;                    // reassign: the token id that takes the item

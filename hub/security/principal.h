@@ -18,7 +18,15 @@ struct Principal {
   std::string org;       // organisation id; must equal a message's `source`
   Role role = Role::kHotline;
   std::vector<std::string> townships;  // staff scope; empty = county-wide
+  // The person the token was made for (`token create --name`): a partner's worker or a
+  // caseworker, so that each action is recorded with who did it. Empty: an organisation's token.
+  // Personal data: shown to its own organisation and the county's staff, never logged.
+  std::string person;
 };
+
+// Why `name` cannot be a token's person (1 to 50 characters, no control characters, valid
+// UTF-8); empty when it can.
+std::string personNameProblem(std::string_view name);
 
 // A token as stored: only the hash of the secret is kept.
 struct TokenRecord {

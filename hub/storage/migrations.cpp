@@ -390,6 +390,14 @@ CREATE TABLE key_walk (
   cursor_b    TEXT NOT NULL DEFAULT ''
 );
 )sql",
+    // 22: partner persons. A token may be made for one person (`token create --name`); each
+    // exchange timeline row keeps the name its token had at that moment (sealed: label
+    // exchange_timeline.actor_name), so that a later revocation or a new token does not rewrite
+    // who did what. tokens.person is kept as text: see token_table.h.
+    R"sql(
+ALTER TABLE tokens ADD COLUMN person TEXT NOT NULL DEFAULT '';
+ALTER TABLE exchange_timeline ADD COLUMN actor_name TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -21,6 +21,8 @@ inline constexpr std::string_view kExchangeConsent = "exchange.consent";
 inline constexpr std::string_view kTimelineReason = "exchange_timeline.reason";
 inline constexpr std::string_view kTimelineOutcome = "exchange_timeline.outcome";
 inline constexpr std::string_view kTimelineNote = "exchange_timeline.note";
+// The person of the token that acted (a partner's worker): the copy the timeline keeps.
+inline constexpr std::string_view kTimelineActorName = "exchange_timeline.actor_name";
 inline constexpr std::string_view kOutboxBody = "outbox.body";
 inline constexpr std::string_view kAccessPurpose = "access_log.purpose";
 
@@ -35,7 +37,7 @@ struct Table {
   std::string_view name;
   std::string_view key;  // its key columns, comma-separated ("rowid", or "scope, event_id")
   int key_columns;
-  Column columns[3];
+  Column columns[4];
   int column_count;
 };
 
@@ -51,8 +53,11 @@ inline constexpr Table kTables[] = {
     {"exchange_timeline",
      "id",
      1,
-     {{"reason", kTimelineReason}, {"outcome", kTimelineOutcome}, {"note", kTimelineNote}},
-     3},
+     {{"reason", kTimelineReason},
+      {"outcome", kTimelineOutcome},
+      {"note", kTimelineNote},
+      {"actor_name", kTimelineActorName}},
+     4},
     {"exchange_events",
      "scope, event_id",
      2,

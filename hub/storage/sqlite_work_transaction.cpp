@@ -453,7 +453,8 @@ Status SqliteWorkTransaction::appendExchangeTimeline(int64_t exchange_id,
       .bind(8, t.to_state)
       .bindSealed(9, t.reason, sealed::kTimelineReason)
       .bindSealed(10, t.outcome, sealed::kTimelineOutcome)
-      .bindSealed(11, t.note, sealed::kTimelineNote);
+      .bindSealed(11, t.note, sealed::kTimelineNote)
+      .bindSealed(12, t.actor_name, sealed::kTimelineActorName);
   return done(st, "exchange timeline");
 }
 

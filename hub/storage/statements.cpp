@@ -177,10 +177,10 @@ constexpr Entry kTable[] = {
      "ORDER BY exchange_id DESC LIMIT 1"},
     {Sql::kInsertExchangeTimeline, "insert_exchange_timeline",
      "INSERT INTO exchange_timeline(exchange_id, seq, at, actor, side, event, from_state, "
-     "to_state, reason, outcome, note) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"},
+     "to_state, reason, outcome, note, actor_name) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"},
     {Sql::kExchangeTimeline, "exchange_timeline",
-     "SELECT seq, at, actor, side, event, from_state, to_state, reason, outcome, note FROM "
-     "exchange_timeline WHERE exchange_id=?1 ORDER BY seq"},
+     "SELECT seq, at, actor, side, event, from_state, to_state, reason, outcome, note, actor_name "
+     "FROM exchange_timeline WHERE exchange_id=?1 ORDER BY seq"},
     {Sql::kExchangeDeliveries, "exchange_deliveries",
      "SELECT id, kind, state, attempts, last_error, created_at, updated_at, "
      "COALESCE(delivered_at, '') FROM outbox WHERE lane_key=?1 AND partner=?2 ORDER BY id "

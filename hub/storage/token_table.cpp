@@ -30,15 +30,16 @@ Status TokenTable::insert(const TokenRecord& r) {
   std::string townships;
   for (const auto& t : r.principal.townships) townships += (townships.empty() ? "" : ",") + t;
   auto st = impl_->db.prepare(
-      "INSERT INTO tokens(token_id, org, role, townships, secret_hash, created_at, expires_at) "
-      "VALUES(?1,?2,?3,?4,?5,?6,NULLIF(?7,''))");
+      "INSERT INTO tokens(token_id, org, role, townships, secret_hash, created_at, expires_at, "
+      "person) VALUES(?1,?2,?3,?4,?5,?6,NULLIF(?7,''),?8)");
   st.bind(1, r.principal.token_id)
       .bind(2, r.principal.org)
       .bind(3, toString(r.principal.role))
       .bind(4, townships)
       .bind(5, r.secret_hash)
       .bind(6, r.created_at)
-      .bind(7, r.expires_at);
+      .bind(7, r.expires_at)
+      .bind(8, r.principal.person);
   if (st.step() != SQLITE_DONE) return Status::ioError("insert token: " + impl_->db.lastError());
   return Status::ok();
 }
@@ -46,7 +47,7 @@ Status TokenTable::insert(const TokenRecord& r) {
 Result<std::vector<TokenRecord>> TokenTable::list() {
   auto st = impl_->db.prepare(
       "SELECT token_id, org, role, townships, secret_hash, created_at, revoked_at, "
-      "coalesce(expires_at, '') FROM tokens "
+      "coalesce(expires_at, ''), person FROM tokens "
       "ORDER BY created_at, token_id");
   if (!st.valid()) return Status::ioError("list tokens: " + impl_->db.lastError());
   std::vector<TokenRecord> out;
@@ -68,6 +69,7 @@ Result<std::vector<TokenRecord>> TokenTable::list() {
     r.created_at = st.text(5);
     r.revoked = !st.isNull(6);
     r.expires_at = st.text(7);
+    r.principal.person = st.text(8);
     out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) return Status::ioError("list tokens: " + impl_->db.lastError());

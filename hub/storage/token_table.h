@@ -1,5 +1,12 @@
 // TokenTable: API tokens in the hub's SQLite file (hashes only). Used by the admin CLI and by the
 // daemon's token refresher; each TokenTable owns its own connection and one thread uses it.
+//
+// The person a token was made for (tokens.person) is stored as text, not sealed like the
+// personal columns (sealed_columns.h): the table is the hub's directory of logins, opened by the
+// CLI with no key-encryption key (`token create` before the hub ever ran and made a data key,
+// `token list`, `mqtt-acl`), and it names the partner's own worker to the county that issued
+// the login, not a person the county serves. The copy each action keeps on the exchange's
+// timeline, where the history builds up, is sealed.
 #pragma once
 
 #include <memory>

@@ -137,6 +137,7 @@ bool readExchange(Db& db, int64_t exchange_id, std::optional<ExchangeRecord>& ex
     e.reason = t.opened(7, sealed::kTimelineReason);
     e.outcome = t.opened(8, sealed::kTimelineOutcome);
     e.note = t.opened(9, sealed::kTimelineNote);
+    e.actor_name = t.opened(10, sealed::kTimelineActorName);
     timeline.push_back(std::move(e));
   }
   if (rc != SQLITE_DONE) return false;

@@ -32,8 +32,10 @@ Status tellCivilAffairs(WorkTransaction& tx, const ExchangeRecord& ex,
   if (!loaded.value()) return Status::ok();  // no item to tell (cannot happen: items stay)
   const ItemRecord& item = *loaded.value();
   const std::string state(toString(item.state));
-  std::string detail = ex.ex_id + " " + t.event + " by " + ex.partner + " (" + t.from_state +
-                       " -> " + t.to_state + ")";
+  // The partner's person too, so that the caseworker's item page says who at the partner did it.
+  std::string detail = ex.ex_id + " " + t.event + " by " + ex.partner +
+                       (t.actor_name.empty() ? "" : " (" + t.actor_name + ")") + " (" +
+                       t.from_state + " -> " + t.to_state + ")";
   if (!t.reason.empty()) detail += " reason: " + t.reason;
   if (!t.outcome.empty()) detail += " outcome: " + t.outcome;
   if (!t.note.empty()) detail += " note: " + t.note;
@@ -47,13 +49,15 @@ Status tellCivilAffairs(WorkTransaction& tx, const ExchangeRecord& ex,
 
 // Applies one legal move (already checked) and tells the other side.
 Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const std::string& actor,
-            const std::string& at, ExchangeEvent event, ExchangeState next,
-            const std::string& reason, const std::string& outcome, const std::string& note,
-            const OutboundBodies& bodies, const ProgressDueCounter* progress = nullptr) {
+            const std::string& actor_name, const std::string& at, ExchangeEvent event,
+            ExchangeState next, const std::string& reason, const std::string& outcome,
+            const std::string& note, const OutboundBodies& bodies,
+            const ProgressDueCounter* progress = nullptr) {
   ExchangeTimelineEntry t;
   t.seq = ex.timeline_seq + 1;
   t.at = at;
   t.actor = actor;
+  t.actor_name = actor_name;
   t.side = sideOf(ex.direction, party);
   t.event = std::string(toString(event));
   t.from_state = std::string(toString(ex.state));
@@ -98,13 +102,14 @@ Status move(WorkTransaction& tx, ExchangeRecord& ex, ExchangeParty party, const 
 
 // A move by the hub on civil affairs' behalf, if the table allows it from where the exchange is.
 Status tryMove(WorkTransaction& tx, ExchangeRecord& ex, const std::string& actor,
-               const std::string& at, ExchangeEvent event, const std::string& reason,
-               const std::string& outcome, const std::string& note, const OutboundBodies& bodies) {
+               const std::string& actor_name, const std::string& at, ExchangeEvent event,
+               const std::string& reason, const std::string& outcome, const std::string& note,
+               const OutboundBodies& bodies) {
   auto side = sideOf(ex.direction, ExchangeParty::kCivilAffairs);
   auto check = checkExchangeTransition(ex.state, event, side, reason, outcome);
   if (!check.ok) return Status::ok();
-  return move(tx, ex, ExchangeParty::kCivilAffairs, actor, at, event, check.next, reason, outcome,
-              note, bodies);
+  return move(tx, ex, ExchangeParty::kCivilAffairs, actor, actor_name, at, event, check.next,
+              reason, outcome, note, bodies);
 }
 
 }  // namespace
@@ -143,8 +148,15 @@ Status openOutbound(WorkTransaction& tx, const ExchangeCommand& cmd, ExchangeCom
   if (!id.isOk()) return id.status();
   ex.exchange_id = id.value();
   ex.ex_id = exchangeIdOf(ex.exchange_id);
-  ExchangeTimelineEntry t{
-      1, cmd.at, cmd.actor, ExchangeSide::kRequester, "created", "", "requested", "", "", cmd.note};
+  ExchangeTimelineEntry t;
+  t.seq = 1;
+  t.at = cmd.at;
+  t.actor = cmd.actor;
+  t.actor_name = cmd.actor_name;
+  t.side = ExchangeSide::kRequester;
+  t.event = "created";
+  t.to_state = "requested";
+  t.note = cmd.note;
   if (auto s = tx.appendExchangeTimeline(ex.exchange_id, t); !s.isOk()) return s;
   if (auto s = tellPartner(tx, ex, t, "exchange.referral", bodies.referral(ex, cmd)); !s.isOk())
     return s;
@@ -192,8 +204,8 @@ Status applyExchangeEvent(WorkTransaction& tx, const ExchangeCommand& cmd,
     result.exchange = std::move(ex);
     return Status::ok();
   }
-  if (auto s = move(tx, ex, cmd.party, cmd.actor, cmd.at, event, check.next, cmd.reason,
-                    cmd.outcome, cmd.note, bodies, &progress_due);
+  if (auto s = move(tx, ex, cmd.party, cmd.actor, cmd.actor_name, cmd.at, event, check.next,
+                    cmd.reason, cmd.outcome, cmd.note, bodies, &progress_due);
       !s.isOk())
     return s;
   result.outcome = Outcome::kOk;
@@ -223,12 +235,12 @@ Status openInbound(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec
   ex.ex_id = exchangeIdOf(ex.exchange_id);
   if (auto s = tx.appendExchangeTimeline(
           ex.exchange_id, {1, rec.received_at, rec.source, ExchangeSide::kRequester, "created", "",
-                           "requested", "", "", "message " + hubIdOf(hub_seq)});
+                           "requested", "", "", "message " + hubIdOf(hub_seq), ""});
       !s.isOk())
     return s;
   // The hub is civil affairs' system: it has the case now, and says so with the exchange id the
   // charity will hear every later change under.
-  return tryMove(tx, ex, "hub", rec.received_at, ExchangeEvent::kReceive, "", "",
+  return tryMove(tx, ex, "hub", "", rec.received_at, ExchangeEvent::kReceive, "", "",
                  "verification item on " + queue, bodies);
 }
 
@@ -243,7 +255,8 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
   if (!loaded.value() || isTerminal(loaded.value()->state)) return Status::ok();
   ExchangeRecord ex = *loaded.value();
   // Verification starts when a caseworker takes the item.
-  if (auto s = tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kAccept, "", "", "", bodies);
+  if (auto s = tryMove(tx, ex, req.actor, req.actor_name, req.at, ExchangeEvent::kAccept, "", "",
+                       "", bodies);
       !s.isOk())
     return s;
   if (req.action != ItemAction::kResolve) return Status::ok();
@@ -252,17 +265,17 @@ Status onItemAction(WorkTransaction& tx, const ItemActionRequest& req, const Ite
     // Not taken up as a case of its own: rejected if still unanswered, else failed.
     auto check = checkExchangeTransition(ex.state, ExchangeEvent::kReject, ExchangeSide::kPerformer,
                                          "duplicate");
-    return tryMove(tx, ex, req.actor, req.at,
+    return tryMove(tx, ex, req.actor, req.actor_name, req.at,
                    check.ok ? ExchangeEvent::kReject : ExchangeEvent::kFail, "duplicate", "",
                    req.text, bodies);
   }
   if (o == "unreachable")
-    return tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kFail,
+    return tryMove(tx, ex, req.actor, req.actor_name, req.at, ExchangeEvent::kFail,
                    req.reason_code.empty() ? "unreachable" : req.reason_code, "", req.text, bodies);
   std::string outcome = o;
   if (o.rfind("eligible_", 0) == 0) outcome = "taken into category " + o.substr(9);
   if (o == "not_eligible" && !req.reason_code.empty()) outcome += ": " + req.reason_code;
-  return tryMove(tx, ex, req.actor, req.at, ExchangeEvent::kComplete,
+  return tryMove(tx, ex, req.actor, req.actor_name, req.at, ExchangeEvent::kComplete,
                  o == "not_eligible" ? req.reason_code : "", outcome, req.text, bodies);
 }
 
@@ -331,7 +344,8 @@ Status sweepProgress(WorkTransaction& tx, const std::string& today,
              "", "",
              "no progress report from the performer by " + was_due + "; escalated to " +
                  escalation_queue +
-                 (ex.progress_due.empty() ? "" : "; next report due by " + ex.progress_due)});
+                 (ex.progress_due.empty() ? "" : "; next report due by " + ex.progress_due),
+             ""});
         !s.isOk())
       return s;
     if (auto s = escalateExchange(tx, ex, escalation_queue, at, "exchange_progress_overdue",
@@ -371,7 +385,8 @@ Status sweepExchanges(WorkTransaction& tx, const std::string& today,
     if (auto s = tx.appendExchangeTimeline(
             ex.exchange_id,
             {ex.timeline_seq, at, "hub", performer, "overdue", state, state, "", "",
-             "no answer from the performer by " + was_due + "; escalated to " + escalation_queue});
+             "no answer from the performer by " + was_due + "; escalated to " + escalation_queue,
+             ""});
         !s.isOk())
       return s;
     if (auto s = escalateExchange(tx, ex, escalation_queue, at, "exchange_overdue",

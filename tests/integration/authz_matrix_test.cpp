@@ -311,3 +311,69 @@ TEST_CASE("authorization matrix: every endpoint x every caller, from one table",
   INFO(report.str());
   CHECK(failures == 0);
 }
+
+// Partner persons: tokens made per person (`token create --name`) under one organisation. The
+// organisation is the scope, the person only says who acted: two persons of one charity see and
+// act on the same exchanges, another charity's person sees none, a revoked person is refused
+// while the other person of the organisation still works; an agency's persons likewise for
+// the organisation's messages.
+TEST_CASE("authorization matrix: partner person tokens act for their organisation", "[authz]") {
+  Daemon d{R"("fault_injection": true)"};
+  const std::string staff = d.token("jiangnan-team", "staff", {kJiangnan});
+  const std::string hotline = d.token("hotline-1", "hotline");
+  const std::string first = d.token("charity-demo", "charity", {}, "王芳");
+  const std::string second = d.token("charity-demo", "charity", {}, "李强");
+  const std::string gone = d.token("charity-demo", "charity", {}, "刘洋");
+  const std::string other = d.token("charity-1", "charity", {}, "赵敏");
+  const std::string agency_a = d.token("yibao", "agency", {}, "陈静");
+  const std::string agency_b = d.token("yibao", "agency", {}, "周杰");
+  const std::string agency_gone = d.token("yibao", "agency", {}, "吴磊");
+  const std::string agency_other = d.token("minzheng-x", "agency", {}, "郑爽");
+  for (const auto& t : {gone, agency_gone}) {
+    int rc = 0;
+    runCommand(std::string(XJ_CLI) + " token revoke --config '" + d.configPath() + "' " +
+                   t.substr(4, 12) + " >/dev/null 2>&1",
+               &rc);
+    REQUIRE(rc == 0);
+  }
+  d.start();
+  auto send = [&](const std::string& method, const std::string& path, const std::string& body,
+                  const std::string& token) {
+    std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}};
+    if (!body.empty()) h["Content-Type"] = "application/json";
+    return httpRequest(d.port(), method, path, body, h);
+  };
+  auto t = send("POST", "/v1/tickets", ticket("p-1", 1), hotline);
+  REQUIRE(t.status == 202);
+  const std::string seq = std::to_string(std::stoll(between(t.body, "hub_id").substr(3)));
+  std::string item =
+      d.sql("SELECT item_id FROM items WHERE hub_seq=" + seq + " AND queue='" + kQueue + "'");
+  while (!item.empty() && item.back() == '\n') item.pop_back();
+  auto ex = send("POST", "/v1/exchanges", Matrix::referOut(item), staff);
+  REQUIRE(ex.status == 201);
+  const std::string path = "/v1/exchanges/" + between(ex.body, "id");
+
+  CHECK(send("GET", path, "", first).status == 200);
+  CHECK(send("GET", path, "", second).status == 200);
+  CHECK(send("POST", path + "/events", R"({"event":"accept"})", second).status == 200);
+  CHECK(send("POST", path + "/events", R"({"event":"start"})", first).status == 200);
+  CHECK(send("GET", path, "", other).status == 404);
+  CHECK(send("POST", path + "/events", R"({"event":"note","note":"x"})", other).status == 404);
+  CHECK(send("GET", "/v1/exchanges", "", other).body.find("\"exchanges\":[]") != std::string::npos);
+  CHECK(send("GET", path, "", gone).status == 401);
+  CHECK(send("POST", path + "/events", R"({"event":"note","note":"x"})", gone).status == 401);
+  CHECK(send("GET", path, "", second).status == 200);  // the organisation's other person
+
+  // An agency's persons: one sends, the other reads it; another agency and a revoked person not.
+  auto n = send("POST", "/v1/notifications", notification("p-n1"), agency_a);
+  REQUIRE(n.status == 202);
+  const std::string msg = "/v1/messages/" + between(n.body, "hub_id");
+  CHECK(send("GET", msg, "", agency_b).status == 200);
+  CHECK(send("GET", "/v1/messages?mine=1", "", agency_b).body.find("p-n1") != std::string::npos);
+  CHECK(send("GET", msg, "", agency_other).status == 404);
+  CHECK(send("GET", "/v1/messages?mine=1", "", agency_other).body.find("p-n1") ==
+        std::string::npos);
+  CHECK(send("GET", msg, "", agency_gone).status == 401);
+  CHECK(send("POST", "/v1/notifications", notification("p-n2"), agency_gone).status == 401);
+  CHECK(send("POST", "/v1/notifications", notification("p-n3"), agency_b).status == 202);
+}

@@ -193,9 +193,10 @@ void Daemon::applyClock() {
 }
 
 std::string Daemon::token(const std::string& org, const std::string& role,
-                          const std::vector<std::string>& townships) {
+                          const std::vector<std::string>& townships, const std::string& person) {
   std::string cmd = std::string(XJ_CLI) + " token create --config '" + config_ + "' --org " + org +
                     " --role " + role;
+  if (!person.empty()) cmd += " --name '" + person + "'";
   for (const auto& t : townships) cmd += " --township " + t;
   int code = 0;
   std::string out = runCommand(cmd + " 2>/dev/null", &code);

@@ -46,9 +46,10 @@ class Daemon {
   // cannot silently fall back to today's date. Makes an admin token (org "test-clock") once.
   void setClock(const std::string& rfc3339);
 
-  // Runs `xianjie token create` and returns the token.
+  // Runs `xianjie token create` and returns the token; `person`: made for that one person
+  // (--name; no single quote in it).
   std::string token(const std::string& org, const std::string& role,
-                    const std::vector<std::string>& townships = {});
+                    const std::vector<std::string>& townships = {}, const std::string& person = "");
   // Runs sqlite3 on the hub's database and returns its output.
   std::string sql(const std::string& query) const;
   // The same on a connection that holds the hub's data keys (through the key-encryption key

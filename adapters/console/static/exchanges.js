@@ -72,6 +72,8 @@ export async function renderOne(view, [id], ctx) {
           h('ol', { class: 'timeline' }, (data.timeline || []).map((e) => h('li', { 'data-event': e.event },
             h('span', { class: 'when' }, dateTime(e.at)),
             h('strong', {}, label('xevent', e.event)), ' ', h('code', { class: 'muted' }, e.event), ' · ', e.actor,
+            // The person of the actor's token (a partner's worker); MQTT feedback has none.
+            e.actor_name ? h('span', { class: 'actor-name', testid: 'actor-name' }, ` ${e.actor_name}`) : null,
             e.from_state || e.to_state ? h('span', { class: 'muted' },
               ` ${label('xstate', e.from_state) || '–'} → ${label('xstate', e.to_state)} (${e.to_state || ''})`) : null,
             e.reason ? h('div', {}, `${t('action.reason')}:${e.reason}`) : null,
