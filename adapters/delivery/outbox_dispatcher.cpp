@@ -290,6 +290,10 @@ int64_t OutboxDispatcher::Impl::dueOf(const OutboxRecord& r) const {
 
 void OutboxDispatcher::Impl::admit(OutboxRecord r, bool from_page) {
   const std::string partner = r.message.partner;
+  // A pages-only partner's rows are not the delivery thread's: they stay pending in the store,
+  // neither held, attempted nor counted, until the partner opens the exchange (ExchangesApi).
+  if (const DeliveryChannel* c = directory->channelFor(partner); c && c->type == ChannelType::kPoll)
+    return;
   Held& h = held[partner];
   if (h.partial && r.id > h.kept_through) {  // the read-back will bring it, in its turn
     h.left_max = std::max(h.left_max, r.id);
@@ -400,8 +404,13 @@ void OutboxDispatcher::Impl::startAttempt(const OutboxRecord& r) {
   const int64_t ts =
       std::chrono::duration_cast<std::chrono::seconds>(deps.clock.now().time_since_epoch()).count();
   switch (channel->type) {
-    case ChannelType::kPoll:
-      return finish(r.id, partner, {AttemptKind::kDelivered, "", 0});
+    case ChannelType::kPoll: {
+      // Held from before a reload made the partner pages-only: let the lane go on without
+      // writing anything, so that the row stays pending for the partner to open (the store
+      // writes only a pending row's outcome, and none is written here).
+      (void)lanes->complete(r.id, {AttemptKind::kDelivered, "", 0}, steadyMs(), 0, "", 0);
+      return;
+    }
     case ChannelType::kMqtt: {
       if (!deps.mqtt_publish)
         return finish(r.id, partner, {AttemptKind::kRetry, "mqtt is disabled", 0});

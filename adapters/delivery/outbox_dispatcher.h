@@ -16,8 +16,11 @@
 //   staff may replay after fixing the cause).
 // - mqtt: QoS 1 publish through the MQTT adapter, delivered on the broker's PUBACK, with the
 //   same values as MQTT 5 user properties.
-// - poll: nothing to push; the row is marked delivered at once (the partner reads its
-//   exchanges with GET /v1/exchanges).
+// - poll (pages only): nothing to push. The rows are left pending in the store, never held,
+//   attempted, retried, dead-lettered or counted here; the partner's first GET of the exchange
+//   (adapters/http/exchanges_api.cpp) marks them delivered through the writer. A partner
+//   switched from poll to a push channel by a reload has the rows left waiting pushed after the
+//   hub's next start (the resume reads every pending row).
 // - a partner no longer in the directory: dead at once ("unknown partner"), replayable.
 // After a restart every pending row is attempted again, when its stored next_attempt_ms comes
 // (one in flight at the crash may thus arrive twice: the idempotency key is the receiver's

@@ -109,7 +109,9 @@ struct ApiDeps {
   std::function<bool(std::string today, std::function<void(std::optional<SweepResult>)>)>
       sweep_as_of{};
   std::function<void(std::chrono::system_clock::time_point)> set_clock{};  // fault injection
-  OutboxStore* outbox = nullptr;  // GET /v1/outbox, replays (and enqueue_outbound faults)
+  // GET /v1/outbox, replays (and enqueue_outbound faults), a pages-only partner's open of an
+  // exchange (its rows marked delivered).
+  OutboxStore* outbox = nullptr;
   // The partner directory as it is now (exchanges: partners, suggestions, minimisation).
   std::function<std::shared_ptr<const PartnerDirectory>()> partners;
   // The townships (with English names) and their villages: whoami, the directory (read-only).

@@ -10,6 +10,9 @@
 #include "adapters/http/exchange_json.h"
 #include "adapters/http/http_util.h"
 #include "hub/core/log.h"
+#include "hub/core/outbox.h"
+#include "hub/core/outbox_store.h"
+#include "hub/core/partner_directory.h"
 #include "hub/core/time_format.h"
 #include "routing/exchange/exchange.h"
 
@@ -217,31 +220,76 @@ void ExchangesApi::get(ApiRequest req, Reply reply) {
           ex.reset();
         }
         if (!ex) return finish(*shared_req, reply, error(404, "not_found", "no such exchange"));
-        rapidjson::StringBuffer buf;
-        JsonWriter w(buf);
-        w.StartObject();
-        w.Key("exchange");
-        writeExchange(w, *ex, staff);
-        w.Key("timeline");
-        // inScope() let only staff, admin and the exchange's own partner this far.
-        std::optional<ExchangeSide> names_of;
-        if (!staff) names_of = routing::sideOf(ex->direction, ExchangeParty::kPartner);
-        writeTimeline(w, tl, names_of);
-        // Whoever may see the exchange sees how its messages to the partner went (no bodies):
-        // a township caseworker included, who has no access to the county's outbox.
-        w.Key("deliveries");
-        writeDeliveries(w, deliveries);
-        // A partner that turned the referral down for capacity: the next candidates, so that
-        // the caseworker can refer the person on at once.
-        if (auto next = staff ? deps_.service.nextCandidates(*ex) : std::nullopt) {
-          w.Key("next_candidates");
-          writePartners(w, *next);
-        }
-        w.EndObject();
-        finish(*shared_req, reply,
-               ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+        auto answer =
+            std::make_shared<Opened>(Opened{std::move(*ex), std::move(tl), std::move(deliveries)});
+        if (!markOpened(principal, answer, [this, shared_req, reply, staff, answer] {
+              answerExchange(*shared_req, reply, *answer, staff);
+            }))
+          answerExchange(*shared_req, reply, *answer, staff);
       });
   if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
+}
+
+bool ExchangesApi::markOpened(const Principal& principal, std::shared_ptr<Opened> opened,
+                              std::function<void()> then) {
+  // Only the partner itself opening it, only a pages-only partner, only rows still pending:
+  // a second open finds none and writes nothing.
+  if (principal.role != Role::kCharity || opened->exchange.partner != principal.org ||
+      !deps_.outbox || !deps_.partners)
+    return false;
+  const DeliveryChannel* channel = deps_.partners()->channelFor(principal.org);
+  if (!channel || channel->type != ChannelType::kPoll) return false;
+  const std::string at = formatRfc3339(deps_.clock.now());
+  std::vector<OutboxOutcome> outcomes;
+  for (const auto& d : opened->deliveries)
+    if (d.state == "pending")
+      outcomes.push_back({d.outbox_id, OutboxState::kDelivered, d.attempts, 0, "", at});
+  if (outcomes.empty()) return false;
+  // A write job like the dispatcher's outcomes (guarded in SQL: only a pending row changes), so
+  // that the reading thread writes nothing. The answer waits for the commit and shows it.
+  auto ids = std::make_shared<std::vector<int64_t>>();
+  for (const auto& o : outcomes) ids->push_back(o.id);
+  auto shared = std::make_shared<std::function<void()>>(std::move(then));
+  bool queued =
+      deps_.outbox->recordOutcomes(std::move(outcomes), [opened, ids, at, shared](bool committed) {
+        if (committed)
+          for (auto& d : opened->deliveries)
+            if (std::find(ids->begin(), ids->end(), d.outbox_id) != ids->end()) {
+              d.state = "delivered";
+              d.delivered_at = at;
+              d.updated_at = at;
+            }
+        (*shared)();
+      });
+  // The writer's queue is full: answer what was read; the next open marks them.
+  return queued;
+}
+
+void ExchangesApi::answerExchange(const ApiRequest& req, const Reply& reply, const Opened& opened,
+                                  bool staff) {
+  const ExchangeRecord& ex = opened.exchange;
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("exchange");
+  writeExchange(w, ex, staff);
+  w.Key("timeline");
+  // inScope() let only staff, admin and the exchange's own partner this far.
+  std::optional<ExchangeSide> names_of;
+  if (!staff) names_of = routing::sideOf(ex.direction, ExchangeParty::kPartner);
+  writeTimeline(w, opened.timeline, names_of);
+  // Whoever may see the exchange sees how its messages to the partner went (no bodies):
+  // a township caseworker included, who has no access to the county's outbox.
+  w.Key("deliveries");
+  writeDeliveries(w, opened.deliveries);
+  // A partner that turned the referral down for capacity: the next candidates, so that
+  // the caseworker can refer the person on at once.
+  if (auto next = staff ? deps_.service.nextCandidates(ex) : std::nullopt) {
+    w.Key("next_candidates");
+    writePartners(w, *next);
+  }
+  w.EndObject();
+  finish(req, reply, ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
 }
 
 void ExchangesApi::list(ApiRequest request, Reply reply) {

@@ -462,7 +462,7 @@ TEST_CASE("a restart in the middle of a backoff keeps the attempts and the next 
   CHECK(dead_ms >= next_ms - 50);  // the clock's and the timer's granularity
 }
 
-TEST_CASE("rows for a poll partner or an unknown partner end delivered or dead, never lost",
+TEST_CASE("a poll partner's rows wait untouched for its pages; an unknown partner's end dead",
           "[delivery]") {
   Hub hub;
   hub.start({R"({"org": "ngo-poll", "name": "P", "services": ["food"], "townships": ["*"],
@@ -470,9 +470,19 @@ TEST_CASE("rows for a poll partner or an unknown partner end delivered or dead, 
             R"({"max_attempts": 3})");
   int64_t polled = hub.enqueue("ngo-poll", "ex-1", 1);
   int64_t unknown = hub.enqueue("nobody", "ex-2", 1);
-  REQUIRE(waitFor([&] { return hub.count("state='pending'") == 0; }, 10s));
-  CHECK(hub.state(polled) == "delivered 1 ");
+  REQUIRE(waitFor([&] { return hub.state(unknown).rfind("dead", 0) == 0; }, 10s));
   CHECK(hub.state(unknown) == "dead 1 unknown partner");
+  // The poll partner's row is the pages' to deliver (when the partner opens its exchange,
+  // tests/integration/partner_persons_test.cpp): never attempted here, and still there after a
+  // restart, which reads every pending row back.
+  CHECK(hub.state(polled) == "pending 0 ");
+  hub.d.terminate();
+  hub.d.start();
+  // Attempts start only once the resume has read every pending row: a row made after the
+  // restart ending dead says the poll partner's row was read back, and left alone.
+  int64_t after = hub.enqueue("nobody", "ex-3", 1);
+  REQUIRE(waitFor([&] { return hub.state(after).rfind("dead", 0) == 0; }, 10s));
+  CHECK(hub.state(polled) == "pending 0 ");
 }
 
 TEST_CASE("webhook delivery over HTTPS verifies the partner's certificate against its CA file",

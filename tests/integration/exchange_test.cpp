@@ -226,8 +226,9 @@ TEST_CASE("partner feedback: accepted -> in_progress -> completed, told to the i
   CHECK(std::string(shown["timeline"][3]["side"].GetString()) == "performer");
   CHECK(std::string(shown["exchange"]["outcome"].GetString()) == "food parcels for 3 months");
   // The township's caseworker (who may not read the county's outbox) sees how the messages to
-  // the partner went: the referral, delivered (a poll partner's rows are delivered at commit),
-  // and nothing about the partner's own reports, which came in.
+  // the partner went: the referral, delivered (a poll partner's rows are delivered when it
+  // opens the exchange, as charity-1 did above), and nothing about the partner's own reports,
+  // which came in.
   REQUIRE(shown["deliveries"].IsArray());
   REQUIRE(shown["deliveries"].Size() == 1);
   CHECK(std::string(shown["deliveries"][0]["kind"].GetString()) == "exchange.referral");

@@ -1,7 +1,9 @@
-// Partner persons, against the real daemon over real HTTP:
+// Partner persons and the pages-only delivery mode, against the real daemon over real HTTP:
 // a token made for one person (`token create --name`) says who it is (whoami), each exchange
 // action records that person's name as it was then (actor_name on the timeline, for the
-// county's staff and the partner's own side, never another organisation).
+// county's staff and the partner's own side, never another organisation); a `poll` partner's
+// messages stay pending, untouched by the delivery thread, until the partner first opens the
+// exchange, and its answer deadline runs meanwhile like any partner's.
 //
 // The names are synthetic; assertions never print a response body.
 #include <catch2/catch.hpp>
@@ -87,6 +89,13 @@ struct Hub {
   }
   HttpResponse event(const std::string& ex, const std::string& body, const std::string& token) {
     return send("POST", "/v1/exchanges/" + ex + "/events", body, token);
+  }
+  // The outbox rows of an exchange for charity-1: "state|delivered_at|updated_at" per line.
+  std::string rows(const std::string& ex) {
+    return d.sql(
+        "SELECT state || '|' || coalesce(delivered_at, '') || '|' || updated_at FROM outbox "
+        "WHERE partner='charity-1' AND lane_key='" +
+        ex + "' ORDER BY id");
   }
 };
 
@@ -176,4 +185,52 @@ TEST_CASE("each action carries its person's name on the timeline, for staff and 
   CHECK(trim(h.d.openedSql("SELECT count(*) FROM item_history WHERE action='exchange' AND "
                            "xj_open(detail, 'item_history.detail') LIKE "
                            "'%accept by charity-1 (王芳)%'")) == "1");
+}
+
+TEST_CASE("a poll partner's referral waits for its first open; the answer deadline still runs",
+          "[exchange][persons]") {
+  Hub h;
+  std::string ex = h.referral("t-1");
+  // Left to the pages: the delivery thread neither delivers, retries nor dead-letters it.
+  std::string pending = trim(h.rows(ex));
+  CHECK(pending.rfind("pending||", 0) == 0);
+  // Reads that are not the partner's own change nothing: staff, and another organisation.
+  auto staff_view = json(h.send("GET", "/v1/exchanges/" + ex, "", h.staff).body);
+  CHECK(field(staff_view["deliveries"][0], "state") == "pending");
+  CHECK(h.send("GET", "/v1/exchanges/" + ex, "", h.other).status == 404);
+  CHECK(trim(h.d.sql("SELECT attempts || '|' || last_error FROM outbox WHERE lane_key='" + ex +
+                     "'")) == "0|");
+  CHECK(trim(h.rows(ex)) == pending);
+  auto metrics = httpRequest(h.d.port(), "GET", "/metrics").body;
+  CHECK(metrics.find("xianjie_outbox_pending{partner=\"charity-1\"} 0") != std::string::npos);
+  CHECK(
+      metrics.find("xianjie_outbox_deliveries_total{partner=\"charity-1\",outcome=\"retry\"} 0") !=
+      std::string::npos);
+
+  // Unopened past its answer deadline: overdue, like any partner's referral.
+  auto late = h.send("POST", "/v1/admin/faults", "sweep 2025-03-24", h.admin);
+  REQUIRE(late.status == 200);
+  CHECK(late.body.find("\"exchanges_overdue\":1") != std::string::npos);
+  CHECK(trim(h.rows(ex)).rfind("pending||", 0) == 0);  // still waiting, not dead
+
+  // The partner's first open: delivered then, and shown so in that very answer.
+  REQUIRE(h.send("POST", "/v1/admin/faults", "clock 2025-03-24T01:00:00Z", h.admin).status == 200);
+  auto first = json(h.send("GET", "/v1/exchanges/" + ex, "", h.wang).body);
+  REQUIRE(first["deliveries"].Size() == 1);
+  CHECK(field(first["deliveries"][0], "state") == "delivered");
+  const std::string opened_at = field(first["deliveries"][0], "delivered_at");
+  CHECK(opened_at.rfind("2025-03-24T01:00:00", 0) == 0);  // the hub's clock, set above
+  std::string delivered = trim(h.rows(ex));
+  CHECK(delivered == "delivered|" + opened_at + "|" + opened_at);
+  // A second open (another person of the organisation, later) changes nothing.
+  REQUIRE(h.send("POST", "/v1/admin/faults", "clock 2025-03-25T01:00:00Z", h.admin).status == 200);
+  auto second = json(h.send("GET", "/v1/exchanges/" + ex, "", h.li).body);
+  CHECK(field(second["deliveries"][0], "delivered_at") == opened_at);
+  CHECK(trim(h.rows(ex)) == delivered);
+  // Later messages about it wait for the next open in their turn.
+  REQUIRE(h.event(ex, R"({"event":"cancel","reason":"moved away"})", h.staff).status == 200);
+  CHECK(trim(h.rows(ex)).rfind(delivered + "\npending||2025-03-25T01:00:00", 0) == 0);
+  auto third = json(h.send("GET", "/v1/exchanges/" + ex, "", h.wang).body);
+  REQUIRE(third["deliveries"].Size() == 2);
+  CHECK(field(third["deliveries"][1], "state") == "delivered");
 }
