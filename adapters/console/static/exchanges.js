@@ -102,7 +102,9 @@ export async function renderOne(view, [id], ctx) {
       const mayReplay = role === 'admin' || (role === 'staff' && ctx.session.county_wide);
       body.append(table([
         { title: t('col.kind'), cell: (d) => h('code', {}, d.kind) },
-        { title: t('col.state'), cell: (d) => [badge(label('delivery', d.state), d.state === 'delivered' ? 'ok' : d.state === 'dead' ? 'bad' : 'warn'), ' ', h('code', { class: 'muted' }, d.state)] },
+        // Pending and never attempted is not "retrying": a pages-only (poll) partner's message
+        // waits there until the partner opens the exchange.
+        { title: t('col.state'), cell: (d) => [badge(d.state === 'pending' && !d.attempts ? t('delivery.waiting') : label('delivery', d.state), d.state === 'delivered' ? 'ok' : d.state === 'dead' ? 'bad' : 'warn'), ' ', h('code', { class: 'muted' }, d.state)] },
         { title: t('col.attempts'), cell: (d) => d.attempts, class: 'num' },
         { title: t('col.at'), cell: (d) => dateTime(d.delivered_at || d.updated_at || d.created_at) },
         { title: t('col.last_error'), cell: (d) => d.last_error || '' },

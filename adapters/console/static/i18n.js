@@ -355,6 +355,8 @@ const D = {
   'hist.category': ['救助类别变更', 'category change'],
   'hist.escalate': ['上报', 'escalated'],
   'hist.reassign': ['改派', 'reassigned'],
+  // Part P (partner persons, pages-only delivery)
+  'delivery.waiting': ['待送达', 'not yet delivered'],
 };
 
 let current = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
