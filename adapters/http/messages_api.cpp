@@ -6,6 +6,7 @@
 #include "adapters/http/http_util.h"
 #include "adapters/http/json_out.h"
 #include "hub/core/log.h"
+#include "hub/core/partner_directory.h"
 
 namespace xj::http {
 namespace {
@@ -25,6 +26,32 @@ std::optional<Role> roleFor(MessageKind kind) {
       return Role::kAgency;
   }
   return std::nullopt;
+}
+
+// A listed agency sends only its own signal kinds (partners.jsonc `agencies`): a notification
+// with another is refused like any other invalid field, naming what the agency may send, so
+// that a misfiled warning is corrected at the source instead of routed on a wrong rule. An
+// agency the county did not list keeps sending any signal of the vocabulary.
+std::optional<Problem> signalOutsideAgency(const PartnerDirectory* dir, const std::string& org,
+                                           const std::string& signal) {
+  const Agency* agency = dir ? dir->findAgency(org) : nullptr;
+  if (!agency || agency->sends(signal)) return std::nullopt;
+  std::string allowed;
+  for (const auto& s : agency->signals) allowed += (allowed.empty() ? "" : ", ") + s;
+  return Problem{"/body/signal", "is not a signal this agency sends; one of: " + allowed};
+}
+
+// What became of a sender's notification or referral, for its list: its item's resolution
+// first (what the sender waits for), else how the intake took it: its own new case, joined an
+// open item of the same person (a repeat or a merged signal), or a risk alert. Empty while it
+// became no item, and for tickets (the call form shows their state and linking itself).
+std::string dispositionOf(const OwnMessage& m) {
+  if (m.kind == MessageKind::kTicket || !m.item) return "";
+  if (m.item->state == ItemState::kResolved) return "resolved";
+  if (m.status == toString(MessageStatus::kLinked) || m.status == toString(MessageStatus::kMerged))
+    return "linked";
+  if (m.status == toString(MessageStatus::kAlerted)) return "alerted";
+  return "new_case";
 }
 
 }  // namespace
@@ -87,6 +114,19 @@ void MessagesApi::ingest(MessageKind kind, ApiRequest req, Reply reply) {
     return finish(req, reply,
                   error(403, "forbidden", "source must be your organisation's id",
                         {{"/source", "does not match the token's organisation"}}));
+  }
+  if (kind == MessageKind::kNotification) {
+    auto dir = deps_.partners ? deps_.partners() : nullptr;
+    if (auto problem = signalOutsideAgency(dir.get(), who->org, record.plan.signal)) {
+      countRejected("invalid");
+      outcome(kind, "invalid").inc();
+      log::info("ingest_rejected", {{"token", who->token_id},
+                                    {"kind", std::string(toString(kind))},
+                                    {"reason", "signal_not_listed"},
+                                    {"problems", "1"}});
+      return finish(req, reply,
+                    error(400, "invalid_message", "1 problem(s) in the message", {*problem}));
+    }
   }
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   shared_req->body.clear();
@@ -226,6 +266,10 @@ void MessagesApi::listOwn(ApiRequest req, Reply reply) {
             jsonout::stringOrNull(w, "deadline", it ? it->deadline : "");
             jsonout::boolean(w, "deadline_provisional", it && it->deadline_provisional);
             jsonout::boolean(w, "overdue", it && it->overdue);
+            if (auto disposition = dispositionOf(m); !disposition.empty()) {
+              jsonout::string(w, "disposition", disposition);
+              if (disposition == "resolved") jsonout::string(w, "outcome", it->outcome);
+            }
             w.EndObject();
           }
           w.EndArray();
