@@ -22,6 +22,8 @@ export function partnersFor(url, secretFile) {
       capacity: 'available', channel: { type: 'webhook', url, secret_file: secretFile },
       accept_within_working_days: 3,
     }],
+    // The agency of the agency page's scenario sends two signal kinds; agency-2 is not listed.
+    agencies: [{ org: 'agency-1', name: '县医疗保障局', signals: ['large_medical_bill', 'income_drop'] }],
     platform: { enabled: false },
     // Quick retries: a delivery that fails must show as retrying within the test's time.
     delivery: { backoff_initial_ms: 200, backoff_max_ms: 2000 },
@@ -37,6 +39,8 @@ export async function seedScenarios(hub, receiver, { setNow }) {
     county: await hub.token('county-task-force', 'staff'),
     admin: await hub.token('bureau-admin', 'admin'),
     charity: await hub.token('charity-1', 'charity'),
+    agency: await hub.token('agency-1', 'agency'),
+    agency2: await hub.token('agency-2', 'agency'),
   };
   hub.clockToken = tokens.admin;
   await hub.start();
@@ -52,8 +56,11 @@ export async function seedScenarios(hub, receiver, { setNow }) {
   // Jiangnan may see.
   const toRefer = await newItem(hub, tokens, 'seed-jiangnan-refer', JIANGNAN.code, 101);
   const jiangnanItem = await newItem(hub, tokens, 'seed-jiangnan-1', JIANGNAN.code, 102);
+  // A Baima resident's open hotline case, which the agency's warning about her joins.
+  const agencyCase = { ...await newItem(hub, tokens, 'seed-agency-case', BAIMA.code, 201),
+    idNumber: idNumber('19600101', 201) };
 
-  return { hub, receiver, tokens, at, toRefer, jiangnanItem };
+  return { hub, receiver, tokens, at, toRefer, jiangnanItem, agencyCase };
 }
 
 // Sends a hotline ticket and returns its item on the township's queue ({queue, item_id, ...}),
