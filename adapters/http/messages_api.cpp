@@ -115,19 +115,7 @@ void MessagesApi::ingest(MessageKind kind, ApiRequest req, Reply reply) {
                   error(403, "forbidden", "source must be your organisation's id",
                         {{"/source", "does not match the token's organisation"}}));
   }
-  if (kind == MessageKind::kNotification) {
-    auto dir = deps_.partners ? deps_.partners() : nullptr;
-    if (auto problem = signalOutsideAgency(dir.get(), who->org, record.plan.signal)) {
-      countRejected("invalid");
-      outcome(kind, "invalid").inc();
-      log::info("ingest_rejected", {{"token", who->token_id},
-                                    {"kind", std::string(toString(kind))},
-                                    {"reason", "signal_not_listed"},
-                                    {"problems", "1"}});
-      return finish(req, reply,
-                    error(400, "invalid_message", "1 problem(s) in the message", {*problem}));
-    }
-  }
+  if (kind == MessageKind::kNotification && refusedSignal(*who, record, req, reply)) return;
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   shared_req->body.clear();
   bool queued = deps_.service.ingest(std::move(record), [this, kind, shared_req,
@@ -203,6 +191,21 @@ void MessagesApi::get(ApiRequest req, Reply reply) {
     res.headers.emplace_back("Retry-After", "1");
     finish(*shared_req, reply, std::move(res));
   }
+}
+
+bool MessagesApi::refusedSignal(const Principal& who, const IngestRecord& record,
+                                const ApiRequest& req, const Reply& reply) {
+  auto dir = deps_.partners ? deps_.partners() : nullptr;
+  auto problem = signalOutsideAgency(dir.get(), who.org, record.plan.signal);
+  if (!problem) return false;
+  countRejected("invalid");
+  outcome(MessageKind::kNotification, "invalid").inc();
+  log::info("ingest_rejected", {{"token", who.token_id},
+                                {"kind", "notification"},
+                                {"reason", "signal_not_listed"},
+                                {"problems", "1"}});
+  finish(req, reply, error(400, "invalid_message", "1 problem(s) in the message", {*problem}));
+  return true;
 }
 
 // The caller organisation's own messages, newest first: the operator's recent tickets with
