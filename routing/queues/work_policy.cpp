@@ -140,20 +140,6 @@ Status applyPlan(WorkTransaction& tx, int64_t hub_seq, const IngestRecord& rec,
       return join(tx, *found.value(), hub_seq, at, EventType::kLinked, status);
     }
   }
-  // Agency: a signal about a person whose hotline case is still open joins that case, like a
-  // repeat call: the caseworker who already has the family in hand reads the warning on it,
-  // instead of a second visit being planned from a separate alert. (A charity's referral case
-  // is verification inside an exchange with that charity, so a signal beside it still raises
-  // its own alert below.)
-  if (rec.kind == MessageKind::kNotification && known) {
-    auto found = tx.findOpenItem(
-        {PersonKey::kIdNumber, p.id_key, ItemKind::kCase, MessageKind::kTicket, ""});
-    if (!found.isOk()) return found.status();
-    if (found.value()) {
-      status = MessageStatus::kLinked;
-      return join(tx, *found.value(), hub_seq, at, EventType::kLinked, status);
-    }
-  }
   // Agency: a signal about a known person is a risk alert (home visit) on the township's queue;
   // more signals while it is open merge into it.
   if (rec.kind == MessageKind::kNotification && known) {

@@ -181,36 +181,6 @@ TEST_CASE("a signal about a known person is a risk alert; more signals merge int
   CHECK(tx.history(alert->item_id).back().action == "merged");
 }
 
-TEST_CASE("a signal about a person whose hotline case is open joins that case", "[work_policy]") {
-  MemoryWorkTransaction tx;
-  auto call = plannedMessage(MessageKind::kTicket, "t-1", "2026-12-01T01:00:00Z");
-  call.plan.id_key = personKey('d');
-  ingest(tx, call);
-  auto signal = plannedMessage(MessageKind::kNotification, "n-1", "2026-12-01T02:00:00Z");
-  signal.plan.id_key = personKey('d');
-  ingest(tx, signal);
-  CHECK(tx.message(2)->status == MessageStatus::kLinked);
-  CHECK(itemOf(tx, 2) == 1);
-  CHECK(tx.loadItem(1).value()->linked_messages == 1);
-  CHECK(tx.history(1).back().action == "linked");
-  CHECK_FALSE(tx.loadItem(2).value());  // no risk alert beside the case
-
-  SECTION("once the case is resolved, a signal raises an alert again") {
-    REQUIRE(act(tx, action(1, ItemAction::kClaim)).outcome == ActionOutcome::kOk);
-    auto resolve = action(1, ItemAction::kResolve);
-    resolve.outcome = "other";
-    resolve.reason_code = "done";
-    REQUIRE(act(tx, resolve).outcome == ActionOutcome::kOk);
-    auto later = plannedMessage(MessageKind::kNotification, "n-2", "2026-12-03T02:00:00Z");
-    later.plan.id_key = personKey('d');
-    ingest(tx, later);
-    auto* m = tx.message(3);
-    REQUIRE(m != nullptr);
-    CHECK(m->status == MessageStatus::kAlerted);
-    CHECK(tx.loadItem(itemOf(tx, 3)).value()->item_kind == ItemKind::kRiskAlert);
-  }
-}
-
 TEST_CASE("a household's pre-screen is carried to a later signal about a member", "[work_policy]") {
   MemoryWorkTransaction tx;
   auto household = plannedMessage(MessageKind::kTicket, "t-1", "2026-12-01T01:00:00Z");
