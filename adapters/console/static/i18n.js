@@ -346,7 +346,7 @@ const D = {
   'hist.resolved': ['办结', 'resolved'],
   'hist.resolve': ['办结', 'resolved'],
   'hist.escalated': ['上报', 'escalated'],
-  'hist.linked': ['关联来件', 'linked message'],
+  'hist.linked': ['关联来电', 'linked call'],
   'hist.merged': ['合并', 'merged'],
   'hist.reassigned': ['改派', 'reassigned'],
   'hist.deadline_changed': ['时限调整', 'deadline changed'],
