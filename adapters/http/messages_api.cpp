@@ -41,15 +41,15 @@ std::optional<Problem> signalOutsideAgency(const PartnerDirectory* dir, const st
   return Problem{"/body/signal", "is not a signal this agency sends; one of: " + allowed};
 }
 
-// What became of a sender's notification or referral, for its list: its item's resolution
-// first (what the sender waits for), else how the intake took it: its own new case, joined an
-// open item of the same person (a repeat or a merged signal), or a risk alert. Empty while it
-// became no item, and for tickets (the call form shows their state and linking itself).
+// What became of a sender's message, for its list: its item's resolution first (what the sender
+// waits for), else how the intake took it: its own new case, a repeat joined to an open case of
+// the same person (`linked`: today a repeat call), a signal merged into the open risk alert of
+// the same person (`merged`), or a new risk alert (`alerted`). Empty while it became no item.
 std::string dispositionOf(const OwnMessage& m) {
-  if (m.kind == MessageKind::kTicket || !m.item) return "";
+  if (!m.item) return "";
   if (m.item->state == ItemState::kResolved) return "resolved";
-  if (m.status == toString(MessageStatus::kLinked) || m.status == toString(MessageStatus::kMerged))
-    return "linked";
+  if (m.status == toString(MessageStatus::kLinked)) return "linked";
+  if (m.status == toString(MessageStatus::kMerged)) return "merged";
   if (m.status == toString(MessageStatus::kAlerted)) return "alerted";
   return "new_case";
 }

@@ -142,40 +142,45 @@ TEST_CASE("a listed agency's notification with a signal outside its list is refu
             .status == 202);
 }
 
-TEST_CASE("an agency's own messages say what became of each: new case, linked, alerted, resolved",
+TEST_CASE("own messages say what became of each: new case, linked, merged, alerted, resolved",
           "[agency_api]") {
   Hub h;
   const std::string unknown = "451229199011302426", called = "451229195703081312",
                     referred = "110101199003074514";
-  // A hotline case is open for `called`; a charity referred `referred` (a case of its exchange).
+  // A hotline call about `called` opens a case; a second call about the same ID number is a
+  // repeat joined to it.
   REQUIRE(h.post("/v1/tickets", ticket("t-1", called), h.hotline).status == 202);
+  REQUIRE(h.post("/v1/tickets", ticket("t-2", called), h.hotline).status == 202);
   REQUIRE(h.post("/v1/referrals", referral("r-1", referred), h.charity).status == 202);
   auto send = [&](const std::string& id, const std::string& person) {
     REQUIRE(h.post("/v1/notifications", notification(id, "yibao", person, "large_medical_bill"),
                    h.yibao)
                 .status == 202);
   };
-  send("n-new", unknown);
-  send("n-linked", called);
-  send("n-alert", referred);
-  send("n-merged", referred);
-  auto mine = h.mine(h.yibao);
-  REQUIRE(mine.size() == 4);
-  CHECK(s(mine["n-new"]["disposition"]) == "new_case");
-  CHECK(s(mine["n-linked"]["disposition"]) == "linked");
-  CHECK(s(mine["n-alert"]["disposition"]) == "alerted");
-  CHECK(s(mine["n-merged"]["disposition"]) == "linked");  // joined the open alert
-  CHECK_FALSE(mine["n-new"].HasMember("outcome"));
-  // The linked signal points to the hotline's case, which the staff see it joined.
+  send("n-new", unknown);    // nobody the hub knows: a case of its own
+  send("n-alert", called);   // known from the calls: a risk alert for a home visit
+  send("n-merged", called);  // the alert is open: merged into it
   auto calls = h.mine(h.hotline);
-  CHECK(mine["n-linked"]["item_id"].GetInt64() == calls["t-1"]["item_id"].GetInt64());
-  const std::string case_path = "/v1/queues/" + s(calls["t-1"]["queue"]) + "/items/" +
-                                std::to_string(calls["t-1"]["item_id"].GetInt64());
-  auto detail = json(h.get(case_path, h.county).body);
-  CHECK(detail["item"]["linked_messages"].GetInt() == 1);
-  CHECK(s(detail["history"][detail["history"].Size() - 1]["action"]) == "linked");
-  // Tickets carry no disposition.
-  CHECK_FALSE(calls["t-1"].HasMember("disposition"));
+  CHECK(s(calls["t-1"]["disposition"]) == "new_case");
+  CHECK(s(calls["t-2"]["disposition"]) == "linked");
+  CHECK(calls["t-2"]["item_id"].GetInt64() == calls["t-1"]["item_id"].GetInt64());
+  CHECK(s(h.mine(h.charity)["r-1"]["disposition"]) == "new_case");
+  auto mine = h.mine(h.yibao);
+  REQUIRE(mine.size() == 3);
+  CHECK(s(mine["n-new"]["disposition"]) == "new_case");
+  CHECK(s(mine["n-alert"]["disposition"]) == "alerted");
+  CHECK(s(mine["n-merged"]["disposition"]) == "merged");
+  CHECK_FALSE(mine["n-new"].HasMember("outcome"));
+  // The signal raised its own alert beside the open hotline case (it does not join the case),
+  // and the next one merged into that alert, as the staff see it.
+  CHECK(mine["n-alert"]["item_id"].GetInt64() != calls["t-1"]["item_id"].GetInt64());
+  CHECK(mine["n-merged"]["item_id"].GetInt64() == mine["n-alert"]["item_id"].GetInt64());
+  const std::string alert_path = "/v1/queues/" + s(mine["n-alert"]["queue"]) + "/items/" +
+                                 std::to_string(mine["n-alert"]["item_id"].GetInt64());
+  auto alert = json(h.get(alert_path, h.county).body);
+  CHECK(s(alert["item"]["item_kind"]) == "risk_alert");
+  CHECK(alert["item"]["linked_messages"].GetInt() == 1);
+  CHECK(s(alert["history"][alert["history"].Size() - 1]["action"]) == "merged");
 
   // The new case is resolved: the agency sees the outcome.
   const std::string item_path = "/v1/queues/" + s(mine["n-new"]["queue"]) + "/items/" +
@@ -187,6 +192,7 @@ TEST_CASE("an agency's own messages say what became of each: new case, linked, a
   auto after = h.mine(h.yibao);
   CHECK(s(after["n-new"]["disposition"]) == "resolved");
   CHECK(s(after["n-new"]["outcome"]) == "eligible_dibao");
+  CHECK(s(after["n-merged"]["disposition"]) == "merged");  // the alert is still open
   // Another agency sees none of it.
   CHECK(h.mine(h.jiaoyu).empty());
 }

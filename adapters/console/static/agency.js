@@ -21,7 +21,7 @@ const FIELD_OF = {
 };
 
 // What became of a notification, as a badge kind.
-const DISPOSITION_KIND = { new_case: 'info', linked: 'info', alerted: 'warn', resolved: 'ok' };
+const DISPOSITION_KIND = { new_case: 'info', linked: 'info', merged: 'info', alerted: 'warn', resolved: 'ok' };
 
 function newMessageId() {
   const rnd = crypto.getRandomValues(new Uint32Array(2));
