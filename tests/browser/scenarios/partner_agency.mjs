@@ -1,7 +1,7 @@
-// The agency's page: an agency signs in, warns about a resident whose hotline case is open (seeded
-// as a ticket with the same ID number), and its list shows the warning joined to that case, as
-// the staff's API shows too; a double-clicked send stores one message; another agency sees none
-// of it. At phone width (375 x 740) the sign-in page, the agency page and the charity's pages
+// The agency's page: an agency signs in, warns about a resident with an open risk alert (seeded
+// over the API: a hotline call, then another agency's warning about the same ID number), and its
+// list shows the warning merged into that alert, as the staff's API shows too; a double-clicked
+// send stores one message; another agency sees none of it. At phone width (375 x 740) the sign-in page, the agency page and the charity's pages
 // scroll only downwards, and the send button can be reached.
 import { expect } from '../lib/harness.mjs';
 import { signIn, waitRoute, waitText } from '../lib/console.mjs';
@@ -39,9 +39,9 @@ async function noSideScroll(page, what) {
 }
 
 export function register(h, env) {
-  const { hub, tokens, agencyCase } = env;
+  const { hub, tokens, agencyAlert } = env;
 
-  h.test('agency-warning-joins-the-open-case', async ({ newPage }) => {
+  h.test('agency-warning-merges-into-the-open-alert', async ({ newPage }) => {
     const page = await newPage();
     await signIn(page, tokens.agency);
     await waitRoute(page, '#/agency');
@@ -50,21 +50,24 @@ export function register(h, env) {
       .evaluateAll((os) => os.map((o) => o.value));
     expect(offered.join() === 'large_medical_bill,income_drop', 'the agency\'s two signals', offered);
     await fillWarning(page, {
-      signal: 'large_medical_bill', name: '测试201', idNumber: agencyCase.idNumber,
+      signal: 'large_medical_bill', name: '测试201', idNumber: agencyAlert.idNumber,
       phone: '13900000201', township: BAIMA.code, detail: '住院自付费用较高,家庭收入骤减',
     });
     await page.getByTestId('agency-submit').click();
     await waitText(page.getByTestId('agency-result'), /xj-\d+/, 'the receipt in the result');
-    const row = page.getByTestId('agency-sent').locator('[data-disposition="linked"]');
+    const row = page.getByTestId('agency-sent').locator('[data-disposition="merged"]');
     await row.waitFor();
-    // The staff side: the warning joined the seeded case (one linked message, in its history).
+    await waitText(row, /并入已有预警/, 'the warning named as merged into the open alert');
+    // The staff side: the warning merged into the seeded alert (one message, in its history).
     const sent = await sentBy(hub, tokens.agency);
-    expect(sent.length === 1 && sent[0].item_id === agencyCase.item_id,
-      'the warning joined the open case', sent);
+    expect(sent.length === 1 && sent[0].item_id === agencyAlert.item_id
+      && sent[0].status === 'merged' && sent[0].disposition === 'merged',
+      'the warning merged into the open alert', sent);
     const item = (await hub.must(200, 'GET',
-      `/v1/queues/${agencyCase.queue}/items/${agencyCase.item_id}`, tokens.county));
-    expect(item.item.linked_messages === 1, 'one message joined the case', item.item);
-    expect(item.history.at(-1).action === 'linked', 'linked last in the case history',
+      `/v1/queues/${agencyAlert.queue}/items/${agencyAlert.item_id}`, tokens.county));
+    expect(item.item.item_kind === 'risk_alert' && item.item.linked_messages === 1,
+      'one message merged into the risk alert', item.item);
+    expect(item.history.at(-1).action === 'merged', 'merged last in the alert\'s history',
       item.history.at(-1));
   });
 
