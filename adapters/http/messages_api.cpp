@@ -6,7 +6,6 @@
 #include "adapters/http/http_util.h"
 #include "adapters/http/json_out.h"
 #include "hub/core/log.h"
-#include "hub/core/partner_directory.h"
 
 namespace xj::http {
 namespace {
@@ -26,19 +25,6 @@ std::optional<Role> roleFor(MessageKind kind) {
       return Role::kAgency;
   }
   return std::nullopt;
-}
-
-// A listed agency sends only its own signal kinds (partners.jsonc `agencies`): a notification
-// with another is refused like any other invalid field, naming what the agency may send, so
-// that a misfiled warning is corrected at the source instead of routed on a wrong rule. An
-// agency the county did not list keeps sending any signal of the vocabulary.
-std::optional<Problem> signalOutsideAgency(const PartnerDirectory* dir, const std::string& org,
-                                           const std::string& signal) {
-  const Agency* agency = dir ? dir->findAgency(org) : nullptr;
-  if (!agency || agency->sends(signal)) return std::nullopt;
-  std::string allowed;
-  for (const auto& s : agency->signals) allowed += (allowed.empty() ? "" : ", ") + s;
-  return Problem{"/body/signal", "is not a signal this agency sends; one of: " + allowed};
 }
 
 // What became of a sender's message, for its list: its item's resolution first (what the sender
@@ -93,7 +79,8 @@ void MessagesApi::ingest(MessageKind kind, ApiRequest req, Reply reply) {
   }
   IngestRecord record;
   Problems problems;
-  auto parsed = deps_.reception.prepare(req.body, kind, record, problems);
+  // Through the reception as over MQTT, with the sender's own rules (a listed agency's signals).
+  auto parsed = deps_.reception.prepareFrom(who->org, req.body, kind, record, problems);
   if (parsed != envelope::ParseOutcome::kOk) {
     const char* reason = parsed == envelope::ParseOutcome::kMalformed ? "malformed" : "invalid";
     countRejected(reason);
@@ -115,7 +102,6 @@ void MessagesApi::ingest(MessageKind kind, ApiRequest req, Reply reply) {
                   error(403, "forbidden", "source must be your organisation's id",
                         {{"/source", "does not match the token's organisation"}}));
   }
-  if (kind == MessageKind::kNotification && refusedSignal(*who, record, req, reply)) return;
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   shared_req->body.clear();
   bool queued = deps_.service.ingest(std::move(record), [this, kind, shared_req,
@@ -191,21 +177,6 @@ void MessagesApi::get(ApiRequest req, Reply reply) {
     res.headers.emplace_back("Retry-After", "1");
     finish(*shared_req, reply, std::move(res));
   }
-}
-
-bool MessagesApi::refusedSignal(const Principal& who, const IngestRecord& record,
-                                const ApiRequest& req, const Reply& reply) {
-  auto dir = deps_.partners ? deps_.partners() : nullptr;
-  auto problem = signalOutsideAgency(dir.get(), who.org, record.plan.signal);
-  if (!problem) return false;
-  countRejected("invalid");
-  outcome(MessageKind::kNotification, "invalid").inc();
-  log::info("ingest_rejected", {{"token", who.token_id},
-                                {"kind", "notification"},
-                                {"reason", "signal_not_listed"},
-                                {"problems", "1"}});
-  finish(req, reply, error(400, "invalid_message", "1 problem(s) in the message", {*problem}));
-  return true;
 }
 
 // The caller organisation's own messages, newest first: the operator's recent tickets with

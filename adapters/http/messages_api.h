@@ -20,9 +20,6 @@ class MessagesApi : public ApiHandlers {
 
  private:
   void ingest(MessageKind kind, ApiRequest req, Reply reply);
-  // A listed agency's notification with a signal outside its list: answered 400 here (true).
-  bool refusedSignal(const Principal& who, const IngestRecord& record, const ApiRequest& req,
-                     const Reply& reply);
 };
 
 }  // namespace xj::http

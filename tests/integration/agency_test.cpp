@@ -1,15 +1,19 @@
-// An agency's side of the hub over real HTTP: the signal kinds the county lists for it
-// (partners.jsonc `agencies`) on whoami and enforced on POST /v1/notifications, and what became
-// of each of its notifications on GET /v1/messages?mine=1 (`disposition`).
+// An agency's side of the hub over real HTTP and MQTT: the signal kinds the county lists for it
+// (partners.jsonc `agencies`) on whoami and enforced on every transport (POST /v1/notifications,
+// and its MQTT topic against a real mosquitto), and what became of each of its messages on
+// GET /v1/messages?mine=1 (`disposition`).
 #include <catch2/catch.hpp>
 
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "tests/support/daemon.h"
 #include "tests/support/http_client.h"
 #include "tests/support/json_doc.h"
+#include "tests/support/mosquitto.h"
+#include "tests/support/mqtt_client.h"
 #include "tests/support/test_env.h"
 
 using namespace xj::test;
@@ -140,6 +144,55 @@ TEST_CASE("a listed agency's notification with a signal outside its list is refu
   CHECK(h.post("/v1/notifications",
                notification("n-3", "jiaoyu", "451229199011302426", "school_dropout"), h.jiaoyu)
             .status == 202);
+}
+
+TEST_CASE("over MQTT a listed agency's notification with another signal gets a rejected receipt",
+          "[agency_api]") {
+  Mosquitto broker;
+  broker.start();
+  Daemon d("", "", "",
+           "\"uri\": \"" + broker.uri() + "\", \"client_id\": \"hub-" +
+               std::to_string(broker.port()) + "\"");
+  d.writePartners(partnersWithAgency());
+  d.token("yibao", "agency");
+  d.token("jiaoyu", "agency");
+  d.start();
+  // Ready once the hub's inbound connection is up (its subscription then takes what we publish).
+  bool ready = false;
+  for (int i = 0; i < 200 && !ready; ++i) {
+    ready = httpRequest(d.port(), "GET", "/readyz").status == 200;
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  REQUIRE(ready);
+  MqttTestClient c(broker.uri(), "pub-agency");
+  REQUIRE(c.connect());
+  c.subscribe("xianjie/out/+/receipts");
+  const std::string person = "451229199011302426";
+  REQUIRE(c.publish("xianjie/in/agency/yibao/notifications",
+                    notification("m-refused", "yibao", person, "school_dropout")) == 0);
+  REQUIRE(c.waitForReceipts({"m-refused"}, 15000));
+  auto refused = c.receipts()["m-refused"];
+  INFO(refused.json);
+  CHECK(refused.status == "rejected");
+  auto doc = json(refused.json);
+  REQUIRE(doc.HasMember("problems"));
+  REQUIRE(doc["problems"].Size() == 1);
+  CHECK(s(doc["problems"][0]["path"]) == "/body/signal");
+  // The same problem text as over HTTP: the check is the reception's, shared by both.
+  CHECK(s(doc["problems"][0]["problem"]) ==
+        "is not a signal this agency sends; one of: large_medical_bill, income_drop");
+  CHECK(d.sql("SELECT count(*) FROM messages") == "0\n");  // nothing stored
+  CHECK(metricValue(d.port(), "xianjie_mqtt_rejections_total{reason=\"invalid\"}").value_or(-1) ==
+        1);
+  // Its own signal is accepted; an unlisted agency keeps sending any signal.
+  c.publish("xianjie/in/agency/yibao/notifications",
+            notification("m-own", "yibao", person, "income_drop"));
+  c.publish("xianjie/in/agency/jiaoyu/notifications",
+            notification("m-unlisted", "jiaoyu", person, "school_dropout"));
+  REQUIRE(c.waitForReceipts({"m-own", "m-unlisted"}, 10000));
+  CHECK(c.receipts()["m-own"].status == "accepted");
+  CHECK(c.receipts()["m-unlisted"].status == "accepted");
+  CHECK(d.sql("SELECT count(*) FROM messages") == "2\n");
 }
 
 TEST_CASE("own messages say what became of each: new case, linked, merged, alerted, resolved",
