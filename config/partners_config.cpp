@@ -9,6 +9,7 @@
 
 #include "config/jsonc_file.h"
 #include "hub/core/secret_file.h"
+#include "hub/core/vocabulary.h"
 
 namespace xj {
 namespace {
@@ -219,6 +220,48 @@ Partner readPartner(const Value& v, const std::string& path, const TownshipDirec
   return partner;
 }
 
+// An org id names tokens and MQTT topics: the same alphabet for partners and agencies.
+bool validOrg(const std::string& org) {
+  return std::all_of(org.begin(), org.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+  });
+}
+
+Agency readAgency(const Value& v, const std::string& path, Problems& p) {
+  Agency agency;
+  checkKeys(v, path, {"org", "name", "signals"}, p);
+  if (readString(v, "org", path, true, agency.org, p) && !validOrg(agency.org))
+    p.push_back({path + "/org", "must use only a-z, 0-9, - and _ (it names MQTT topics)"});
+  readString(v, "name", path, true, agency.name, p);
+  if (const Value* s = member(v, "signals"))
+    agency.signals = readList(*s, path + "/signals", &vocabulary::kSignals, p);
+  else
+    p.push_back({path + "/signals", "is required: the signal kinds this agency sends"});
+  return agency;
+}
+
+// `agencies` is optional: a county that lists none keeps every agency free to send any signal.
+void readAgencies(const Value& doc, PartnerDirectory& dir, Problems& p) {
+  const Value* list = member(doc, "agencies");
+  if (!list) return;
+  if (!list->IsArray()) {
+    p.push_back({"/agencies", "must be an array of agencies"});
+    return;
+  }
+  std::set<std::string> orgs;
+  for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+    const std::string path = "/agencies/" + std::to_string(i);
+    if (!(*list)[i].IsObject()) {
+      p.push_back({path, "must be an object"});
+      continue;
+    }
+    Agency agency = readAgency((*list)[i], path, p);
+    if (!agency.org.empty() && !orgs.insert(agency.org).second)
+      p.push_back({path + "/org", "duplicate org \"" + agency.org + "\""});
+    dir.agencies.push_back(std::move(agency));
+  }
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const PartnerDirectory>> parsePartners(const std::string& text,
@@ -231,7 +274,7 @@ Result<std::shared_ptr<const PartnerDirectory>> parsePartners(const std::string&
     return Status::invalid("partners");
   }
   const size_t before = p.size();
-  checkKeys(doc, "", {"$schema", "partners", "platform", "delivery"}, p);
+  checkKeys(doc, "", {"$schema", "partners", "agencies", "platform", "delivery"}, p);
   auto dir = std::make_shared<PartnerDirectory>();
   std::set<std::string> orgs;
   if (const Value* list = member(doc, "partners"); !list || !list->IsArray()) {
@@ -249,6 +292,7 @@ Result<std::shared_ptr<const PartnerDirectory>> parsePartners(const std::string&
       dir->partners.push_back(std::move(partner));
     }
   }
+  readAgencies(doc, *dir, p);
   if (const Value* pl = member(doc, "platform")) {
     if (!pl->IsObject()) {
       p.push_back({"/platform", "must be an object"});

@@ -30,7 +30,7 @@ Status loadFiles(HubState& s) {
   s.kek.emplace(std::move(*files.kek));
   s.reception = std::make_unique<reception::Reception>(
       s.standards_at_start, s.standards_at_start->townships, *s.routes, s.clock,
-      envelope::Limits{cfg.http.max_json_depth, std::nullopt}, *s.keys);
+      envelope::Limits{cfg.http.max_json_depth, std::nullopt}, *s.keys, s.partners.get());
   return Status::ok();
 }
 

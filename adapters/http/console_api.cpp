@@ -5,6 +5,8 @@
 #include "adapters/http/http_util.h"
 #include "adapters/http/json_out.h"
 #include "hub/core/log.h"
+#include "hub/core/partner_directory.h"
+#include "hub/core/vocabulary.h"
 
 namespace xj::http {
 namespace {
@@ -24,11 +26,30 @@ bool inTownships(const Principal& p, const std::string& township) {
          std::find(p.townships.begin(), p.townships.end(), township) != p.townships.end();
 }
 
+// The signal kinds an agency's page offers: its own when the county listed it (partners.jsonc
+// `agencies`), else every signal, as POST /v1/notifications then accepts any.
+void writeAgencySignals(jsonout::Writer& w, const PartnerDirectory* dir, const std::string& org) {
+  const Agency* agency = dir ? dir->findAgency(org) : nullptr;
+  w.Key("signals");
+  w.StartArray();
+  for (const auto& term : vocabulary::kSignalTerms) {
+    if (agency && !agency->sends(term.value)) continue;
+    w.StartObject();
+    jsonout::string(w, "value", term.value);
+    jsonout::string(w, "zh", term.zh);
+    jsonout::string(w, "en", term.en);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (agency) jsonout::string(w, "agency_name", agency->name);
+}
+
 }  // namespace
 
 void ConsoleApi::whoami(ApiRequest req, Reply reply) {
   auto who = authorize(req, reply, {}, "whoami");
   if (!who) return;
+  auto partners = deps_.partners ? deps_.partners() : nullptr;
   // County-wide: admin, and staff whose token names no township. A sender's scope is its own
   // organisation's messages, not a set of townships: false.
   const bool county_wide =
@@ -52,6 +73,7 @@ void ConsoleApi::whoami(ApiRequest req, Reply reply) {
               }
               w.EndArray();
               jsonout::boolean(w, "county_wide", county_wide);
+              if (who->role == Role::kAgency) writeAgencySignals(w, partners.get(), who->org);
               w.EndObject();
             }));
 }

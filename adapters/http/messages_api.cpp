@@ -27,6 +27,19 @@ std::optional<Role> roleFor(MessageKind kind) {
   return std::nullopt;
 }
 
+// What became of a sender's message, for its list: its item's resolution first (what the sender
+// waits for), else how the intake took it: its own new case, a repeat joined to an open case of
+// the same person (`linked`: today a repeat call), a signal merged into the open risk alert of
+// the same person (`merged`), or a new risk alert (`alerted`). Empty while it became no item.
+std::string dispositionOf(const OwnMessage& m) {
+  if (!m.item) return "";
+  if (m.item->state == ItemState::kResolved) return "resolved";
+  if (m.status == toString(MessageStatus::kLinked)) return "linked";
+  if (m.status == toString(MessageStatus::kMerged)) return "merged";
+  if (m.status == toString(MessageStatus::kAlerted)) return "alerted";
+  return "new_case";
+}
+
 }  // namespace
 
 void MessagesApi::ticket(ApiRequest req, Reply reply) {
@@ -66,7 +79,8 @@ void MessagesApi::ingest(MessageKind kind, ApiRequest req, Reply reply) {
   }
   IngestRecord record;
   Problems problems;
-  auto parsed = deps_.reception.prepare(req.body, kind, record, problems);
+  // Through the reception as over MQTT, with the sender's own rules (a listed agency's signals).
+  auto parsed = deps_.reception.prepareFrom(who->org, req.body, kind, record, problems);
   if (parsed != envelope::ParseOutcome::kOk) {
     const char* reason = parsed == envelope::ParseOutcome::kMalformed ? "malformed" : "invalid";
     countRejected(reason);
@@ -226,6 +240,10 @@ void MessagesApi::listOwn(ApiRequest req, Reply reply) {
             jsonout::stringOrNull(w, "deadline", it ? it->deadline : "");
             jsonout::boolean(w, "deadline_provisional", it && it->deadline_provisional);
             jsonout::boolean(w, "overdue", it && it->overdue);
+            if (auto disposition = dispositionOf(m); !disposition.empty()) {
+              jsonout::string(w, "disposition", disposition);
+              if (disposition == "resolved") jsonout::string(w, "outcome", it->outcome);
+            }
             w.EndObject();
           }
           w.EndArray();

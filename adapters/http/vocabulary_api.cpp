@@ -39,6 +39,8 @@ std::string vocabularyJson() {
     writeTerms(w, "categories", vocabulary::kTicketCategoryTerms);
     writeTerms(w, "prescreen_categories", vocabulary::kPrescreenCategoryTerms);
     writeTerms(w, "urgencies", vocabulary::kUrgencyTerms);
+    writeTerms(w, "signals", vocabulary::kSignalTerms);
+    writeTerms(w, "departments", vocabulary::kDepartmentTerms);
     writeTerms(w, "outcomes", vocabulary::kOutcomeTerms);
     writeTerms(w, "states", vocabulary::kItemStateTerms, true);
     w.EndObject();

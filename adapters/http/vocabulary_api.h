@@ -11,7 +11,8 @@
 namespace xj::http {
 
 // The document the endpoint answers: {"categories", "prescreen_categories", "urgencies",
-// "outcomes": [{"value", "zh", "en"}], "states": [{"value", "zh", "en", "open"}]}.
+// "signals", "departments", "outcomes": [{"value", "zh", "en"}],
+// "states": [{"value", "zh", "en", "open"}]}.
 std::string vocabularyJson();
 
 class VocabularyApi : public ApiHandlers {

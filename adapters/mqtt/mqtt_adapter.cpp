@@ -446,7 +446,8 @@ struct MqttAdapter::Impl : public std::enable_shared_from_this<MqttAdapter::Impl
     if (topic->feedback) return feedback(in, org, id);
     IngestRecord record;
     Problems problems;
-    auto parsed = reception.prepare(in->payload, topic->kind, record, problems);
+    // The topic's org is the sender (the broker's ACL): its own rules apply as over HTTP.
+    auto parsed = reception.prepareFrom(topic->org, in->payload, topic->kind, record, problems);
     if (parsed != envelope::ParseOutcome::kOk) {
       outcome(kind, "rejected").inc();
       rejection("invalid").inc();

@@ -10,7 +10,8 @@
 // receipt; idempotency makes that safe.
 //
 // Who may publish what: the broker's ACL lets each org publish only under its own topics, so
-// the topic's org is the authenticated principal; a message whose `source` differs is rejected.
+// the topic's org is the authenticated principal; a message whose `source` differs is rejected,
+// and the sender's own rules of the reception apply as over HTTP (a listed agency's signals).
 // The ACL and passwords are a snapshot (`xianjie mqtt-acl`), so the hub also refuses a message
 // whose topic's org has no unrevoked token of the topic's role: revocation takes effect over
 // MQTT as soon as over HTTP (the same TokenRegistry, refreshed once a second).

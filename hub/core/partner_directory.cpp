@@ -46,6 +46,14 @@ const Partner* PartnerDirectory::find(const std::string& org) const {
   return nullptr;
 }
 
+bool Agency::sends(const std::string& signal) const { return contains(signals, signal); }
+
+const Agency* PartnerDirectory::findAgency(const std::string& org) const {
+  for (const auto& a : agencies)
+    if (a.org == org) return &a;
+  return nullptr;
+}
+
 const DeliveryChannel* PartnerDirectory::channelFor(const std::string& partner) const {
   if (partner == kPlatformPartner) return platform.enabled ? &platform.channel : nullptr;
   const Partner* p = find(partner);

@@ -92,10 +92,25 @@ struct DeliveryPolicy {
   int max_rows_in_memory_per_partner = 10'000;
 };
 
+// An agency that warns about families at risk (tokens of role agency, org `org`): the signal
+// kinds it sends (`agencies` in partners.jsonc). Its page offers these, and a notification from
+// it with another signal is refused. An agency not listed may send any signal.
+struct Agency {
+  std::string org;
+  std::string name;
+  std::vector<std::string> signals;  // from vocabulary::kSignals, distinct, not empty
+
+  bool sends(const std::string& signal) const;
+};
+
 struct PartnerDirectory {
   std::vector<Partner> partners;
+  std::vector<Agency> agencies;
   PlatformUpload platform;
   DeliveryPolicy delivery;
+
+  // nullptr when no agency entry has this org (it may then send any signal).
+  const Agency* findAgency(const std::string& org) const;
 
   // nullptr when no partner has this org.
   const Partner* find(const std::string& org) const;

@@ -86,22 +86,35 @@ inline const std::vector<std::string> kReferralNeeds = {
     "basic_living",  "medical", "education",     "housing", "employment",
     "temporary_aid", "care",    "psychological", "legal",   "disability_support",
     "other"};
-inline const std::vector<std::string> kDepartments = {"agriculture",
-                                                      "medical_insurance",
-                                                      "education",
-                                                      "disability_federation",
-                                                      "housing",
-                                                      "human_resources",
-                                                      "emergency_management",
-                                                      "health",
-                                                      "public_security",
-                                                      "civil_affairs",
-                                                      "other"};
-inline const std::vector<std::string> kSignals = {"large_medical_bill",    "disability_certified",
-                                                  "unemployment",          "disaster_loss",
-                                                  "monitoring_list_entry", "school_dropout",
-                                                  "death_of_breadwinner",  "housing_danger",
-                                                  "income_drop",           "other"};
+// A notification's body.department: the sending agency's department.
+inline const std::vector<Term> kDepartmentTerms = {
+    {"agriculture", "农业农村局", "agriculture bureau"},
+    {"medical_insurance", "医疗保障局", "medical insurance bureau"},
+    {"education", "教育局", "education bureau"},
+    {"disability_federation", "残疾人联合会", "disabled persons' federation"},
+    {"housing", "住房和城乡建设局", "housing bureau"},
+    {"human_resources", "人力资源和社会保障局", "human resources and social security bureau"},
+    {"emergency_management", "应急管理局", "emergency management bureau"},
+    {"health", "卫生健康局", "health bureau"},
+    {"public_security", "公安局", "public security bureau"},
+    {"civil_affairs", "民政局", "civil affairs bureau"},
+    {"other", "其他部门", "other department"},
+};
+inline const std::vector<std::string> kDepartments = valuesOf(kDepartmentTerms);
+// A notification's body.signal: what an agency saw that puts a family at risk.
+inline const std::vector<Term> kSignalTerms = {
+    {"large_medical_bill", "大额医疗支出", "large medical bill"},
+    {"disability_certified", "新认定残疾", "disability certified"},
+    {"unemployment", "失业", "unemployment"},
+    {"disaster_loss", "灾害损失", "disaster loss"},
+    {"monitoring_list_entry", "纳入防返贫监测", "entered the monitoring list"},
+    {"school_dropout", "辍学", "school dropout"},
+    {"death_of_breadwinner", "主要劳动力死亡", "death of the breadwinner"},
+    {"housing_danger", "住房安全隐患", "housing in danger"},
+    {"income_drop", "收入骤减", "sharp drop in income"},
+    {"other", "其他", "other"},
+};
+inline const std::vector<std::string> kSignals = valuesOf(kSignalTerms);
 // Pre-screen categories as routing sees them: the rules core's, plus "unknown" when the
 // message describes no household.
 inline const std::vector<Term> kPrescreenCategoryTerms = {

@@ -95,8 +95,9 @@ TEST_CASE("every file the console loads is served, typed and equal to its source
     for (const auto& g : referencedFiles(r.body)) todo.push_back(g);
   }
   // The shell and one module per page (CONSOLE-CONTRACT.md) are all reachable from the page.
-  for (const char* f : {"app.js", "api.js", "i18n.js", "style.css", "signin.js", "validate.js",
-                        "call.js", "queues.js", "item.js", "exchanges.js", "dashboard.js"}) {
+  for (const char* f :
+       {"app.js", "api.js", "i18n.js", "style.css", "signin.js", "validate.js", "call.js",
+        "queues.js", "item.js", "exchanges.js", "dashboard.js", "agency.js"}) {
     INFO(f);
     CHECK(seen.count(f) == 1);
   }

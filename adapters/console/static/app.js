@@ -12,6 +12,7 @@ import * as queues from './queues.js';
 import * as item from './item.js';
 import * as exchanges from './exchanges.js';
 import * as dashboard from './dashboard.js';
+import * as agency from './agency.js';
 
 const STAFF = ['staff', 'admin'];
 const ROUTES = [
@@ -23,6 +24,7 @@ const ROUTES = [
   { re: /^#\/exchanges$/, page: exchanges.renderList, roles: [...STAFF, 'charity'] },
   { re: /^#\/exchange\/([^/]+)$/, page: exchanges.renderOne, roles: [...STAFF, 'charity'] },
   { re: /^#\/dashboard(?:\?(.*))?$/, page: dashboard.render, roles: STAFF },
+  { re: /^#\/agency$/, page: agency.render, roles: ['agency'] },
 ];
 
 // The menu each role sees, in order.
@@ -31,6 +33,7 @@ const MENU = {
   staff: [['#/queues', 'nav.queues'], ['#/exchanges', 'nav.exchanges'], ['#/dashboard', 'nav.dashboard']],
   admin: [['#/dashboard', 'nav.dashboard'], ['#/queues', 'nav.queues'], ['#/exchanges', 'nav.exchanges']],
   charity: [['#/exchanges', 'nav.exchanges']],
+  agency: [['#/agency', 'nav.agency']],
 };
 
 const view = document.getElementById('view');

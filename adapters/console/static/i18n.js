@@ -357,6 +357,33 @@ const D = {
   'hist.reassign': ['改派', 'reassigned'],
   // Part P (partner persons, pages-only delivery)
   'delivery.waiting': ['待送达', 'not yet delivered'],
+  // Part A: the agency's page (#/agency)
+  'nav.agency': ['风险预警', 'Risk warnings'],
+  'agency.title': ['推送困难群众预警信息', 'Warn civil affairs about a family at risk'],
+  'agency.hint': ['填写发现的风险情况。身份证号码有助于并入该人已有的预警。带 * 为必填。',
+    'Describe the risk you found. An ID number lets the hub merge it into an open alert about the same person. Fields with * are required.'],
+  'agency.signal': ['预警类型 *', 'Kind of warning *'],
+  'agency.department': ['推送部门 *', 'Department *'],
+  'agency.name': ['姓名', 'Name'],
+  'agency.id_number': ['身份证号码', 'ID number'],
+  'agency.phone': ['联系电话', 'Phone'],
+  'agency.detail': ['情况说明', 'What you found'],
+  'agency.submit': ['推送预警', 'Send the warning'],
+  'agency.sending': ['正在推送…', 'Sending…'],
+  'agency.saved': ['预警已送达:{hub}', 'Warning received: {hub}'],
+  'agency.duplicate': ['这条预警此前已送达(重复提交),以下为原回执。', 'This warning had already been received (a resend); the original receipt follows.'],
+  'agency.retry_same': ['再次点击推送不会重复登记。', 'Sending again will not record it twice.'],
+  'agency.sent': ['本单位推送的预警', 'Warnings we sent'],
+  'agency.sent.empty': ['暂无推送记录。', 'No warnings sent yet.'],
+  'agency.col.hub_id': ['编号', 'Number'],
+  'agency.col.disposition': ['处理情况', 'What became of it'],
+  'agency.disp.new_case': ['已立为新事项', 'new case'],
+  'agency.disp.linked': ['已关联在办事项', 'joined an open case'],
+  'agency.disp.merged': ['并入已有预警', 'merged into an open alert'],
+  'agency.disp.alerted': ['已生成入户核查', 'home visit raised'],
+  'agency.disp.resolved': ['已办结', 'resolved'],
+  'agency.disp.resolved_with': ['已办结:{outcome}', 'resolved: {outcome}'],
+  // End of part A
 };
 
 let current = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';

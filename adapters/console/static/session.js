@@ -10,6 +10,7 @@ export const HOME = {
   staff: '#/queues',
   admin: '#/dashboard',
   charity: '#/exchanges',
+  agency: '#/agency',
 };
 
 export function homeFor(role) {

@@ -64,14 +64,18 @@ export function select(options, { value = '', placeholder, ...attrs } = {}) {
 
 // A table: columns [{key, title, cell(row) -> node|text, class}], rows; rowAttrs(row) adds
 // attributes to each <tr> (data-testid, data-item ...). Each cell carries its column's key as
-// data-col (a stable hook for the browser tests, whatever the language of the headers).
+// data-col (a stable hook for the browser tests, whatever the language of the headers), and its
+// column's title as data-label: on a phone the rows become stacked cards (style.css), each cell
+// under the title its hidden header row would have given it.
 export function table(columns, rows, rowAttrs, caption) {
+  const labelOf = (c) => (typeof c.title === 'string' && c.title ? c.title : null);
   return h('div', { class: 'table-wrap' },
     h('table', {},
       caption ? h('caption', {}, caption) : null,
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.class }, c.title)))),
       h('tbody', {}, rows.map((r) => h('tr', rowAttrs ? rowAttrs(r) : {},
-        columns.map((c) => h('td', { class: c.class, 'data-col': c.key }, c.cell ? c.cell(r) : r[c.key])))))));
+        columns.map((c) => h('td', { class: c.class, 'data-col': c.key, 'data-label': labelOf(c) },
+          c.cell ? c.cell(r) : r[c.key])))))));
 }
 
 // A coloured state badge.

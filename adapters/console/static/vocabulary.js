@@ -1,14 +1,15 @@
-// The hub's closed vocabularies (GET /v1/vocabulary): categories, urgencies, outcomes and item
-// states, each value with its zh-CN and English labels, from the hub's one table, so that the
-// console offers and names exactly what the hub accepts. Read once per sign-in (session.js),
+// The hub's closed vocabularies (GET /v1/vocabulary): categories, urgencies, outcomes, item
+// states, signals and departments, each value with its zh-CN and English labels, from the hub's
+// one table, so that the console offers and names exactly what the hub accepts. Read once per sign-in (session.js),
 // before any page renders; the labels join i18n.js's dictionary under the groups that label()
-// reads ('category', 'urgency', 'outcome', 'state').
+// reads ('category', 'urgency', 'outcome', 'state', 'signal', 'department').
 import { get } from './api.js';
 import { addLabels } from './i18n.js';
 
 let current = null;
 
-const GROUPS = { categories: 'category', urgencies: 'urgency', outcomes: 'outcome', states: 'state' };
+const GROUPS = { categories: 'category', urgencies: 'urgency', outcomes: 'outcome', states: 'state',
+  signals: 'signal', departments: 'department' };
 
 export async function loadVocabulary() {
   if (current) return current;

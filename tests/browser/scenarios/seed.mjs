@@ -22,6 +22,9 @@ export function partnersFor(url, secretFile) {
       capacity: 'available', channel: { type: 'webhook', url, secret_file: secretFile },
       accept_within_working_days: 3,
     }],
+    // The agency of the agency page's scenario sends two signal kinds; agency-2 and agency-3
+    // are not listed.
+    agencies: [{ org: 'agency-1', name: '县医疗保障局', signals: ['large_medical_bill', 'income_drop'] }],
     platform: { enabled: false },
     // Quick retries: a delivery that fails must show as retrying within the test's time.
     delivery: { backoff_initial_ms: 200, backoff_max_ms: 2000 },
@@ -37,6 +40,9 @@ export async function seedScenarios(hub, receiver, { setNow }) {
     county: await hub.token('county-task-force', 'staff'),
     admin: await hub.token('bureau-admin', 'admin'),
     charity: await hub.token('charity-1', 'charity'),
+    agency: await hub.token('agency-1', 'agency'),
+    agency2: await hub.token('agency-2', 'agency'),
+    agency3: await hub.token('agency-3', 'agency'),
   };
   hub.clockToken = tokens.admin;
   await hub.start();
@@ -52,8 +58,12 @@ export async function seedScenarios(hub, receiver, { setNow }) {
   // Jiangnan may see.
   const toRefer = await newItem(hub, tokens, 'seed-jiangnan-refer', JIANGNAN.code, 101);
   const jiangnanItem = await newItem(hub, tokens, 'seed-jiangnan-1', JIANGNAN.code, 102);
+  // A Baima resident the hub knows from a hotline call, about whom another agency's warning
+  // raised a risk alert (a home visit) that is still open: the agency page's warning about her
+  // merges into it.
+  const agencyAlert = await openAlert(hub, tokens, BAIMA.code, 201);
 
-  return { hub, receiver, tokens, at, toRefer, jiangnanItem };
+  return { hub, receiver, tokens, at, toRefer, jiangnanItem, agencyAlert };
 }
 
 // Sends a hotline ticket and returns its item on the township's queue ({queue, item_id, ...}),
@@ -65,6 +75,25 @@ export async function newItem(hub, tokens, id, township, seq) {
     const r = await hub.must(200, 'GET', `/v1/queues/${queue}/items?limit=200`, tokens.county);
     const it = r.items.find((i) => i.hub_id === receipt.hub_id);
     return it ? { ...it, queue } : false;
+  });
+}
+
+// The open risk alert about resident `seq` of `township`: a hotline call makes the person known,
+// then agency-3's warning about the same ID number raises the alert ({queue, item_id, idNumber}).
+async function openAlert(hub, tokens, township, seq) {
+  await newItem(hub, tokens, `seed-alert-call-${seq}`, township, seq);
+  const id = `seed-alert-warning-${seq}`;
+  await hub.must(202, 'POST', '/v1/notifications', tokens.agency3, {
+    id, kind: 'notification', source: 'agency-3', occurred_at: '2025-03-12T09:00:00+08:00',
+    subject: { id_number: idNumber('19600101', seq), township },
+    body: { department: 'human_resources', signal: 'income_drop' },
+  });
+  return waitFor(`the risk alert of ${id}`, async () => {
+    const r = await hub.must(200, 'GET', '/v1/messages?mine=1&limit=100', tokens.agency3);
+    const m = r.messages.find((x) => x.message_id === id && x.item_id);
+    if (!m) return false;
+    if (m.disposition !== 'alerted') throw new Error(`seed: ${id} was ${m.disposition}, not alerted`);
+    return { queue: m.queue, item_id: m.item_id, idNumber: idNumber('19600101', seq) };
   });
 }
 

@@ -184,3 +184,45 @@ TEST_CASE("the hub config names the partner directory", "[config][partners]") {
   REQUIRE(c.isOk());
   CHECK(c.value().partners_path == "config/partners.jsonc");
 }
+
+TEST_CASE("agencies name the signals each sends; every problem with its path",
+          "[config][partners][agency]") {
+  Problems ps;
+  auto d = parsePartners(R"({"partners": [], "agencies": [
+      {"org": "yibao", "name": "县医保局", "signals": ["large_medical_bill", "income_drop"]},
+    ]})",
+                         townships(), ps);
+  INFO(formatProblems(ps));
+  REQUIRE(d.isOk());
+  const Agency* yibao = d.value()->findAgency("yibao");
+  REQUIRE(yibao != nullptr);
+  CHECK(yibao->name == "县医保局");
+  CHECK(yibao->sends("income_drop"));
+  CHECK_FALSE(yibao->sends("school_dropout"));
+  // Not listed: no entry, so the agency keeps sending any signal.
+  CHECK(d.value()->findAgency("jiaoyu") == nullptr);
+  // The shipped file lists its example agency.
+  Problems shipped_ps;
+  auto shipped =
+      loadPartners(std::string(XJ_SOURCE_DIR) + "/config/partners.jsonc", townships(), shipped_ps);
+  REQUIRE(shipped.isOk());
+  CHECK(shipped.value()->findAgency("medical-insurance-demo") != nullptr);
+
+  Problems bad;
+  auto refused = parsePartners(R"({"partners": [], "agencies": [
+      {"org": "Yi Bao", "signals": ["flood", "income_drop", "income_drop"], "colour": "red"},
+      {"org": "jiaoyu", "name": "教育局"},
+      {"org": "jiaoyu", "name": "教育局", "signals": []},
+      "not an object",
+    ]})",
+                               townships(), bad);
+  CHECK_FALSE(refused.isOk());
+  INFO(formatProblems(bad));
+  for (const char* path : {"/agencies/0/org", "/agencies/0/name", "/agencies/0/signals/0",
+                           "/agencies/0/signals/2", "/agencies/0/colour", "/agencies/1/signals",
+                           "/agencies/2/signals", "/agencies/2/org", "/agencies/3"})
+    CHECK(hasProblem(bad, path));
+  Problems not_list;
+  CHECK_FALSE(parsePartners(R"({"partners": [], "agencies": {}})", townships(), not_list).isOk());
+  CHECK(hasProblem(not_list, "/agencies"));
+}

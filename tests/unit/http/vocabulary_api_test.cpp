@@ -50,6 +50,8 @@ TEST_CASE("the vocabulary document serves every value the core accepts, with bot
   CHECK(servedValues(d, "prescreen_categories") == vocabulary::kPrescreenCategories);
   CHECK(servedValues(d, "urgencies") == vocabulary::kUrgencies);
   CHECK(servedValues(d, "outcomes") == routing::outcomeVocabulary());
+  CHECK(servedValues(d, "signals") == vocabulary::kSignals);
+  CHECK(servedValues(d, "departments") == vocabulary::kDepartments);
 
   // Every item state of the core's enum exactly once, with the queues' own open rule.
   const std::vector<ItemState> all = {ItemState::kNew,        ItemState::kClaimed,
@@ -81,7 +83,9 @@ TEST_CASE("the console reads the vocabulary instead of keeping copies of it",
                                            "'category.medical':",
                                            "'urgency.critical':",
                                            "'outcome.not_eligible':",
-                                           "'state.in_progress':"};
+                                           "'state.in_progress':",
+                                           "'signal.large_medical_bill':",
+                                           "'department.medical_insurance':"};
   bool reads_endpoint = false;
   int scripts = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
