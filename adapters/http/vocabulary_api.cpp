@@ -10,14 +10,17 @@
 namespace xj::http {
 namespace {
 
+// `code`: the exchange lists name their value `code` as well (the partner pages' contract), so
+// that a client may read either name.
 // `states`: each term also says whether an item in that state is still open, by the queues' own
 // rule, so that the console's filters cannot disagree with the hub's counts.
 void writeTerms(jsonout::Writer& w, const char* key, const std::vector<vocabulary::Term>& terms,
-                bool states = false) {
+                bool states = false, bool code = false) {
   w.Key(key);
   w.StartArray();
   for (const auto& t : terms) {
     w.StartObject();
+    if (code) jsonout::string(w, "code", t.value);
     jsonout::string(w, "value", t.value);
     jsonout::string(w, "zh", t.zh);
     jsonout::string(w, "en", t.en);
@@ -41,6 +44,9 @@ std::string vocabularyJson() {
     writeTerms(w, "urgencies", vocabulary::kUrgencyTerms);
     writeTerms(w, "outcomes", vocabulary::kOutcomeTerms);
     writeTerms(w, "states", vocabulary::kItemStateTerms, true);
+    writeTerms(w, "exchange_reject_reasons", vocabulary::kExchangeRejectReasonTerms, false, true);
+    writeTerms(w, "exchange_hold_reasons", vocabulary::kExchangeHoldReasonTerms, false, true);
+    writeTerms(w, "exchange_outcomes", vocabulary::kExchangeOutcomeTerms, false, true);
     w.EndObject();
   });
   return kDocument;
