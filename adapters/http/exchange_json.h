@@ -1,5 +1,6 @@
 // An exchange as the API shows it (GET /v1/exchanges/{id}, lists, the item page). Partners see
-// their side of it; staff also the queue, item, hub id, creator and consent. Any thread.
+// their side of it (with the consent of a referral out, which they perform); staff also the
+// queue, item, hub id, creator and consent. Any thread.
 #pragma once
 
 #include "adapters/http/json_out.h"

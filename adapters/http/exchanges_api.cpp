@@ -197,14 +197,13 @@ void ExchangesApi::get(ApiRequest req, Reply reply) {
   auto who = caller(req, reply);
   if (!who) return;
   const Principal principal = *who;
-  const bool staff = isStaff(principal);
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   const int64_t id = exchangeIdOf(shared_req->params["id"]);
   if (id < 0) return finish(*shared_req, reply, error(404, "not_found", "no such exchange"));
   bool queued = deps_.work.getExchange(
-      id, [this, principal, staff, shared_req, reply](bool ok, std::optional<ExchangeRecord> ex,
-                                                      std::vector<ExchangeTimelineEntry> tl,
-                                                      std::vector<ExchangeDelivery> deliveries) {
+      id, [this, principal, shared_req, reply](bool ok, std::optional<ExchangeRecord> ex,
+                                               std::vector<ExchangeTimelineEntry> tl,
+                                               std::vector<ExchangeDelivery> deliveries) {
         if (!ok)
           return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
         if (ex && !inScope(principal, *ex)) {
@@ -212,28 +211,59 @@ void ExchangesApi::get(ApiRequest req, Reply reply) {
           ex.reset();
         }
         if (!ex) return finish(*shared_req, reply, error(404, "not_found", "no such exchange"));
-        rapidjson::StringBuffer buf;
-        JsonWriter w(buf);
-        w.StartObject();
-        w.Key("exchange");
-        writeExchange(w, *ex, staff);
-        w.Key("timeline");
-        writeTimeline(w, tl);
-        // Whoever may see the exchange sees how its messages to the partner went (no bodies):
-        // a township caseworker included, who has no access to the county's outbox.
-        w.Key("deliveries");
-        writeDeliveries(w, deliveries);
-        // A partner that turned the referral down for capacity: the next candidates, so that
-        // the caseworker can refer the person on at once.
-        if (auto next = staff ? deps_.service.nextCandidates(*ex) : std::nullopt) {
-          w.Key("next_candidates");
-          writePartners(w, *next);
-        }
-        w.EndObject();
-        finish(*shared_req, reply,
-               ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
+        auto view = std::make_shared<ExchangeView>(
+            ExchangeView{std::move(*ex), std::move(tl), std::move(deliveries), {}});
+        // A partner reading the referral it was sent sees the person as its webhook did: the
+        // service reads the item's message and keeps the partner's fields. Staff read the
+        // person on the item page, which records that read; they get no subject here.
+        if (isStaff(principal) || view->ex.direction != ExchangeDirection::kOutbound)
+          return answerExchange(*shared_req, reply, principal, *view);
+        bool looked = deps_.service.partnerSubject(view->ex, [this, shared_req, reply, principal,
+                                                              view](bool read, std::string person,
+                                                                    std::vector<std::string> keys) {
+          if (!read)
+            return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
+          // Reading the subject is a read of the person's data: the record names them.
+          if (!person.empty())
+            for (const auto& key : keys) notePerson(*shared_req, key);
+          view->subject_json = std::move(person);
+          answerExchange(*shared_req, reply, principal, *view);
+        });
+        if (!looked) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
       });
   if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
+}
+
+void ExchangesApi::answerExchange(const ApiRequest& req, const Reply& reply,
+                                  const Principal& principal, const ExchangeView& view) {
+  const bool staff = isStaff(principal);
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  w.Key("exchange");
+  writeExchange(w, view.ex, staff);
+  if (!view.subject_json.empty()) {
+    rapidjson::Document subject;
+    subject.Parse(view.subject_json.c_str());
+    if (!subject.HasParseError()) {
+      w.Key("subject");
+      subject.Accept(w);
+    }
+  }
+  w.Key("timeline");
+  writeTimeline(w, view.timeline);
+  // Whoever may see the exchange sees how its messages to the partner went (no bodies):
+  // a township caseworker included, who has no access to the county's outbox.
+  w.Key("deliveries");
+  writeDeliveries(w, view.deliveries);
+  // A partner that turned the referral down for capacity: the next candidates, so that
+  // the caseworker can refer the person on at once.
+  if (auto next = staff ? deps_.service.nextCandidates(view.ex) : std::nullopt) {
+    w.Key("next_candidates");
+    writePartners(w, *next);
+  }
+  w.EndObject();
+  finish(req, reply, ApiResponse{200, {buf.GetString(), buf.GetSize()}, "application/json", {}});
 }
 
 void ExchangesApi::list(ApiRequest request, Reply reply) {

@@ -9,6 +9,8 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "adapters/http/api_support.h"
 
@@ -25,6 +27,16 @@ class ExchangesApi : public ApiHandlers {
   void event(ApiRequest req, Reply reply);
 
  private:
+  // One exchange as GET /v1/exchanges/{id} answers it; `subject_json` is the person as the
+  // partner may see them (a partner's referral out only), else empty.
+  struct ExchangeView {
+    ExchangeRecord ex;
+    std::vector<ExchangeTimelineEntry> timeline;
+    std::vector<ExchangeDelivery> deliveries;
+    std::string subject_json;
+  };
+  void answerExchange(const ApiRequest& req, const Reply& reply, const Principal& principal,
+                      const ExchangeView& view);
   // Staff, admin or a partner charity; on refusal it has answered.
   std::optional<Principal> caller(const ApiRequest& req, const Reply& reply);
   // The answer to a referral out (the work service decided it).

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "hub/core/message.h"
 #include "hub/core/time_format.h"
 #include "routing/rules/date.h"
 
@@ -123,6 +124,24 @@ void WorkService::referItem(std::shared_ptr<ExchangeCommand> cmd, Partner partne
         if (!looked) answer(ReferralAnswer::Outcome::kBusy);
       });
   if (!queued) answer(ReferralAnswer::Outcome::kBusy);
+}
+
+bool WorkService::partnerSubject(const ExchangeRecord& ex, SubjectDone done) const {
+  auto dir = deps_.partners ? deps_.partners() : nullptr;
+  const Partner* partner = dir ? dir->find(ex.partner) : nullptr;
+  if (ex.direction != ExchangeDirection::kOutbound || !partner || !deps_.encode_person ||
+      ex.hub_seq <= 0) {
+    done(true, "", {});
+    return true;
+  }
+  return deps_.messages.lookup(hubIdOf(ex.hub_seq), "",
+                               [this, fields = personFieldsFor(*partner), need = ex.need,
+                                done = std::move(done)](std::optional<StoredMessage> m, bool ok) {
+                                 if (!ok) return done(false, "", {});
+                                 if (!m) return done(true, "", {});
+                                 done(true, deps_.encode_person(m->payload, fields, need),
+                                      std::move(m->person_keys));
+                               });
 }
 
 bool WorkService::report(ExchangeCommand cmd,

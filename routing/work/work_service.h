@@ -129,6 +129,17 @@ class WorkService {
   bool replay(int64_t outbox_id, std::string actor,
               std::function<void(ReplayResult, std::optional<OutboxRecord>)> done) const;
 
+  // The person of a referral out as its partner may see them now, for the partner's own view of
+  // the exchange: the item's message kept to the partner's fields in force by the same encoder
+  // as the referral's body (the webhook's exchange.referral `person`), so there is one
+  // minimiser. `done(ok, person_json, person_keys)` runs once on a store thread: ok false when
+  // the message could not be read; person_json empty when there is nothing to show (an inbound
+  // exchange, or a partner no longer in the directory); person_keys are the message's (what the
+  // access record names). False: not queued (`done` is not called).
+  using SubjectDone =
+      std::function<void(bool ok, std::string person_json, std::vector<std::string> person_keys)>;
+  bool partnerSubject(const ExchangeRecord& ex, SubjectDone done) const;
+
   // Partners that serve `township` and offer `need` (any when empty), not full, except
   // `except`: those with room first, then those with a waiting list, in directory order.
   std::vector<Partner> suggestPartners(const std::string& township, const std::string& need,
