@@ -2,13 +2,17 @@
 // states, each value with its zh-CN and English labels, from the hub's one table, so that the
 // console offers and names exactly what the hub accepts. Read once per sign-in (session.js),
 // before any page renders; the labels join i18n.js's dictionary under the groups that label()
-// reads ('category', 'urgency', 'outcome', 'state').
+// reads ('category', 'urgency', 'outcome', 'state', 'xreason', 'xoutcome').
 import { get } from './api.js';
 import { addLabels } from './i18n.js';
 
 let current = null;
 
-const GROUPS = { categories: 'category', urgencies: 'urgency', outcomes: 'outcome', states: 'state' };
+const GROUPS = {
+  categories: 'category', urgencies: 'urgency', outcomes: 'outcome', states: 'state',
+  // A partner's reasons (decline, hold) and outcomes on a referral out.
+  exchange_reject_reasons: 'xreason', exchange_hold_reasons: 'xreason', exchange_outcomes: 'xoutcome',
+};
 
 export async function loadVocabulary() {
   if (current) return current;
