@@ -37,6 +37,7 @@ export async function seedScenarios(hub, receiver, { setNow }) {
     county: await hub.token('county-task-force', 'staff'),
     admin: await hub.token('bureau-admin', 'admin'),
     charity: await hub.token('charity-1', 'charity'),
+    charity2: await hub.token('charity-2', 'charity'),  // part C: sees none of charity-1's
   };
   hub.clockToken = tokens.admin;
   await hub.start();
@@ -53,7 +54,9 @@ export async function seedScenarios(hub, receiver, { setNow }) {
   const toRefer = await newItem(hub, tokens, 'seed-jiangnan-refer', JIANGNAN.code, 101);
   const jiangnanItem = await newItem(hub, tokens, 'seed-jiangnan-1', JIANGNAN.code, 102);
 
-  return { hub, receiver, tokens, at, toRefer, jiangnanItem };
+  const partnerPages = await seedPartnerPages(hub, tokens, receiver);
+
+  return { hub, receiver, tokens, at, toRefer, jiangnanItem, partnerPages };
 }
 
 // Sends a hotline ticket and returns its item on the township's queue ({queue, item_id, ...}),
@@ -163,4 +166,25 @@ async function seedDashboard(hub, tokens, receiver, at) {
     await step();
   }
   await hub.sweep('2025-03-13');
+}
+
+// Part C (issue 17), the charity's pages: two Guhe calls referred out to charity-1 over the API
+// at the scenario time, one that the charity answers in the browser, one left waiting (its
+// actions are checked at phone width). Guhe and Guwen (where the charity's pushed case lands)
+// are touched by no other scenario.
+export const GUHE = { code: '451229203', zh: '古河乡' };
+export const GUWEN = { code: '451229204', zh: '古文乡' };
+
+async function seedPartnerPages(hub, tokens, receiver) {
+  const referred = async (name, seq) => {
+    const it = await newItem(hub, tokens, `seed-partner-${name}`, GUHE.code, seq);
+    const r = await hub.must(201, 'POST', '/v1/exchanges', tokens.county, {
+      queue: it.queue, item: it.item_id, partner: 'charity-1', need: 'food',
+      consent: { recorded: true, by: '古河社工', at: '2025-03-13T09:30:00+08:00', method: 'written' },
+    });
+    await waitFor(`the referral of ${name} at the receiver`, () =>
+      receiver.deliveriesOf(r.exchange.id).some((d) => d.kind === 'exchange.referral'));
+    return { id: r.exchange.id, seq, item: it };
+  };
+  return { toAnswer: await referred('answer', 301), waiting: await referred('waiting', 302) };
 }
