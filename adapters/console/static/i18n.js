@@ -432,6 +432,8 @@ const D = {
   'cases.exchange': ['转介状态', 'Referral'],
   'cases.outcome': ['民政部门办理结果', 'Civil affairs\' outcome'],
   'cases.disposition': ['处理方式', 'Handled as'],
+  'msg.summary': ['情况说明', 'Summary'],
+  'msg.consent_record': ['知情同意', 'Consent'],
   // End of part C.
 };
 
