@@ -1,9 +1,10 @@
 // The charity's pages (part C of issue 17). charity-1 signs in to its inbox, finds the referral
 // the seed made over the API (the menu's badge counts those awaiting its answer), accepts it with
 // a double click (one accept on the timeline), reports progress (the answer lost once: the retry
-// applies once and shows as done) and completes it with an outcome
-// from the hub's list; it pushes a case through the form, which lands on the Guwen queue, and
-// sees civil affairs' outcome once the caseworker resolves it over the API. charity-2 sees none
+// applies once and shows as done), holds and resumes it and completes it with an outcome
+// from the hub's list; it pushes a case through the form, which lands on the Guwen queue (the
+// caseworker's item page shows how the consent was obtained), and sees civil affairs' outcome
+// once the caseworker resolves it over the API. charity-2 sees none
 // of it. At 375x740 the inbox (with its reminder of an answer due tomorrow), a referral and the
 // push form do not scroll sideways and every action button is reachable.
 import { expect } from '../lib/harness.mjs';
@@ -66,6 +67,15 @@ export function register(h, env) {
     expect(started.timeline.filter((e) => e.event === 'start').length === 1, 'exactly one start',
       started.timeline.map((e) => e.event));
 
+    // On hold with a reason from the list, then resumed.
+    await page.getByTestId('action-hold').click();
+    await page.getByTestId('move-pick').selectOption('waiting_for_documents');
+    await page.getByTestId('move-submit').click();
+    await page.locator('[data-testid="referral-page"][data-state="on_hold"]').waitFor();
+    await page.getByTestId('action-resume').click();
+    await page.getByTestId('move-submit').click();
+    await page.locator('[data-testid="referral-page"][data-state="in_progress"]').waitFor();
+
     await page.getByTestId('action-complete').click();
     await page.getByTestId('move-pick').selectOption('service_delivered');
     await page.getByTestId('move-note').fill('已送餐一个月');
@@ -75,6 +85,8 @@ export function register(h, env) {
     expect(done.exchange.state === 'completed' && done.exchange.outcome === 'service_delivered',
       'the API to say completed with the outcome', done.exchange);
     expect(done.timeline.some((e) => e.event === 'start' && e.note), 'the progress note on the timeline');
+    expect(done.timeline.some((e) => e.event === 'hold' && e.reason === 'waiting_for_documents'),
+      'the hold reason\'s code on the timeline');
   });
 
   h.test('charity-pushes-a-case', async ({ newPage }) => {
@@ -110,6 +122,11 @@ export function register(h, env) {
     const it = await waitFor('the pushed case on the Guwen queue', async () =>
       (await hub.must(200, 'GET', `/v1/queues/${queue}/items?limit=200`, tokens.county)).items
         .find((i) => i.hub_id === hubId));
+    // The caseworker sees how the consent was obtained, with the message.
+    const worker = await newPage();
+    await signIn(worker, tokens.county);
+    await go(worker, `#/item/${queue}/${it.item_id}`);
+    await waitText(worker.getByTestId('item-page'), /志愿者小李/, 'the consent record on the item page');
     await hub.must(200, 'POST', `/v1/queues/${queue}/items/${it.item_id}/claim`, tokens.county, {});
     await hub.must(200, 'POST', `/v1/queues/${queue}/items/${it.item_id}/resolve`, tokens.county,
       { outcome: 'eligible_dibao', reason_code: 'household_verified' });
