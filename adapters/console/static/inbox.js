@@ -2,7 +2,7 @@
 // overdue first, then the newest), each as a card (it reads on a phone): need, township, state
 // and the deadline it is held to now; above them a reminder of the referrals near or past their
 // answer or progress deadline. The menu's badge counts the referrals waiting for its answer.
-import { h, clear } from './dom.js';
+import { h, clear, append } from './dom.js';
 import { t, label } from './i18n.js';
 import { townshipName, rememberTownships, townships } from './directory.js';
 import { notice } from './ui.js';
@@ -51,11 +51,11 @@ export async function render(view, _params, ctx) {
   if (ctx.signal.aborted) return;
   const mine = referralsIn(all).sort(order);
   const waiting = mine.filter((x) => AWAITING.has(x.state)).length;
-  clear(view).append(
+  append(clear(view), [
     h('h1', {}, t('partner.inbox'), ' ', h('span', { class: 'muted small' }, t('partner.awaiting', { n: waiting }))),
-    reminders(all),
+    reminders(all),  // null when nothing is near: append() skips it
     h('div', { class: 'ref-cards', testid: 'inbox-list' },
-      mine.length ? mine.map(card) : notice('info', t('partner.inbox_empty'))));
+      mine.length ? mine.map(card) : notice('info', t('partner.inbox_empty')))]);
 }
 
 // The menu's count of referrals waiting for the charity's answer, on the inbox's link. Quiet on

@@ -6,7 +6,7 @@
 // outcome from the list and a note. Each move is one POST /v1/exchanges/{id}/events with an
 // event id made when its form opens and kept across retries, so that a double click or a retry
 // after a network failure applies once; a replayed answer is shown as done.
-import { h, clear } from './dom.js';
+import { h, clear, append } from './dom.js';
 import { t, label } from './i18n.js';
 import { get, post } from './api.js';
 import { townshipName, rememberTownships, townships } from './directory.js';
@@ -62,7 +62,8 @@ export async function render(view, [id], ctx) {
     if (ctx.signal.aborted) return;
     const x = data.exchange;
     const moves = partnerMoves(x);
-    clear(view).append(
+    // Actions right under the facts, so that on a phone (one column) they come before the rest.
+    append(clear(view), [
       h('p', {}, h('a', { href: '#/inbox' }, '← ' + t('partner.inbox'))),
       h('h1', { testid: 'referral-page', 'data-state': x.state }, label('need', x.need) || x.id, ' ', stateBadge(x.state)),
       flash,
@@ -78,11 +79,11 @@ export async function render(view, [id], ctx) {
             [t('action.reason'), label('xreason', x.reason)],
             [t('partner.outcome'), label('xoutcome', x.outcome)],
             [t('col.created'), dateTime(x.created_at)]])),
-          x.direction === 'outbound' ? subjectCard(data.subject) : null,
-          x.direction === 'outbound' ? consentCard(x.consent) : null),
+          x.direction === 'outbound' ? actions(x, moves) : null),
         h('div', {},
-          x.direction === 'outbound' ? actions(x, moves) : null,
-          timeline(data.timeline))));
+          x.direction === 'outbound' ? subjectCard(data.subject) : null,
+          x.direction === 'outbound' ? consentCard(x.consent) : null,
+          timeline(data.timeline)))]);
   }
 
   // The move's buttons and, for the one chosen, its form. A move without a form (accept) sends

@@ -184,6 +184,7 @@ export function register(h, env) {
     await go(page, `#/referral/${waiting.id}`);
     await page.getByTestId('referral-actions').waitFor();
     await noSideways('the referral page');
+    expect(!/\bnull\b|undefined/.test(await page.locator('main').innerText()), 'no "null" or "undefined" shown');
     for (const b of ['action-accept', 'action-reject']) await reachable(page.getByTestId(b), b);
     await page.getByTestId('action-reject').click();
     await page.getByTestId('move-form').waitFor();
