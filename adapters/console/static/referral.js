@@ -15,6 +15,7 @@ import { dateTime } from './format.js';
 import { values } from './vocabulary.js';
 import { dueWithBadge, stateBadge, partnerMoves, newEventId, AWAITING, WORKING } from './partner_data.js';
 
+const REASONED = new Set(['on_hold', 'rejected', 'failed', 'cancelled']);
 const SUBJECT_FIELDS = ['name', 'phone', 'id_number', 'township', 'village', 'address'];
 
 function facts(rows) {
@@ -76,7 +77,8 @@ export async function render(view, [id], ctx) {
             ['ID', x.id],
             [t('partner.answer_due'), AWAITING.has(x.state) && x.answer_due ? dueWithBadge(x.answer_due) : x.answer_due],
             [t('partner.progress_due'), WORKING.has(x.state) && x.progress_due ? dueWithBadge(x.progress_due) : null],
-            [t('action.reason'), label('xreason', x.reason)],
+            // The API keeps the latest reason; it says why only while on hold or once refused.
+            [t('action.reason'), REASONED.has(x.state) ? label('xreason', x.reason) : null],
             [t('partner.outcome'), label('xoutcome', x.outcome)],
             [t('col.created'), dateTime(x.created_at)]])),
           x.direction === 'outbound' ? actions(x, moves) : null),
