@@ -241,7 +241,7 @@ void ExchangesApi::answerExchange(const ApiRequest& req, const Reply& reply,
   JsonWriter w(buf);
   w.StartObject();
   w.Key("exchange");
-  writeExchange(w, view.ex, staff);
+  writeExchange(w, view.ex, staff, daysLeft());
   if (!view.subject_json.empty()) {
     rapidjson::Document subject;
     subject.Parse(view.subject_json.c_str());
@@ -304,7 +304,7 @@ void ExchangesApi::list(ApiRequest request, Reply reply) {
     w.StartObject();
     w.Key("exchanges");
     w.StartArray();
-    for (const auto& ex : *list) writeExchange(w, ex, staff);
+    for (const auto& ex : *list) writeExchange(w, ex, staff, daysLeft());
     w.EndArray();
     w.Key("next_after");
     if (more) {
@@ -364,8 +364,12 @@ void ExchangesApi::suggestions(ApiRequest request, Reply reply) {
   if (!queued) finish(*req, reply, error(503, "overloaded", "try again later"));
 }
 
+DaysLeft ExchangesApi::daysLeft() const {
+  return [this](const std::string& due) { return deps_.service.workingDaysLeft(due); };
+}
+
 void ExchangesApi::exchangeDone(const ApiRequest& req, const Reply& reply,
-                                const ExchangeCommandResult& r, int ok_status) {
+                                const ExchangeCommandResult& r, int ok_status, bool staff) {
   switch (r.outcome) {
     case ExchangeCommandOutcome::kOk: {
       // The access record names the item and the exchange, so that both files' records show
@@ -377,7 +381,7 @@ void ExchangesApi::exchangeDone(const ApiRequest& req, const Reply& reply,
       JsonWriter w(buf);
       w.StartObject();
       w.Key("exchange");
-      writeExchange(w, r.exchange, true);
+      writeExchange(w, r.exchange, staff, daysLeft());
       w.EndObject();
       ApiResponse res{ok_status, {buf.GetString(), buf.GetSize()}, "application/json", {}};
       if (r.replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
@@ -439,9 +443,11 @@ void ExchangesApi::event(ApiRequest request, Reply reply) {
     cmd.party = ExchangeParty::kCivilAffairs;
     if (principal.role == Role::kStaff) cmd.townships = principal.townships;
   }
-  bool queued = deps_.service.report(std::move(cmd), [this, req, reply](ExchangeCommandResult r) {
-    exchangeDone(*req, reply, r, 200);
-  });
+  const bool staff = isStaff(principal);
+  bool queued =
+      deps_.service.report(std::move(cmd), [this, req, reply, staff](ExchangeCommandResult r) {
+        exchangeDone(*req, reply, r, 200, staff);
+      });
   if (!queued) finish(*req, reply, error(503, "overloaded", "try again later"));
 }
 
@@ -494,7 +500,7 @@ void ExchangesApi::referralDone(const ApiRequest& req, const Reply& reply,
     case Outcome::kBusy:
       return finish(req, reply, error(503, "overloaded", "try again later"));
     case Outcome::kDone:
-      return exchangeDone(req, reply, a.result, 201);
+      return exchangeDone(req, reply, a.result, 201, true);  // only staff refer out
   }
 }
 

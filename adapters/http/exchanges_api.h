@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "adapters/http/api_support.h"
+#include "adapters/http/exchange_json.h"
 
 namespace xj::http {
 
@@ -41,8 +42,12 @@ class ExchangesApi : public ApiHandlers {
   std::optional<Principal> caller(const ApiRequest& req, const Reply& reply);
   // The answer to a referral out (the work service decided it).
   void referralDone(const ApiRequest& req, const Reply& reply, const routing::ReferralAnswer& a);
+  // `staff`: the caller sees the staff's view of the exchange; a partner its own side only, as
+  // GET /v1/exchanges/{id} shows it (no queue, item, hub id or creator).
   void exchangeDone(const ApiRequest& req, const Reply& reply, const ExchangeCommandResult& r,
-                    int ok_status);
+                    int ok_status, bool staff);
+  // Working days left to a deadline, on the hub's calendar and clock.
+  DaysLeft daysLeft() const;
 };
 
 }  // namespace xj::http

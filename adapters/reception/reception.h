@@ -13,8 +13,8 @@
 #include <string_view>
 
 #include "adapters/envelope/envelope_codec.h"
-#include "config/standards.h"
 #include "adapters/reception/household_prescreen.h"
+#include "config/standards.h"
 #include "hub/core/clock.h"
 #include "hub/core/message.h"
 #include "hub/core/person_keys.h"
@@ -28,9 +28,9 @@ namespace xj::reception {
 class Reception {
  public:
   // `keys` makes the stored person keys (id_key, phone_key) from ID numbers and phones.
-  Reception(std::shared_ptr<const household::Standards> standards, const TownshipDirectory& townships,
-          const routing::RouteTableHolder& routes, const Clock& clock, envelope::Limits limits,
-          const PersonKeyer& keys);
+  Reception(std::shared_ptr<const household::Standards> standards,
+            const TownshipDirectory& townships, const routing::RouteTableHolder& routes,
+            const Clock& clock, envelope::Limits limits, const PersonKeyer& keys);
 
   // On kOk the record is complete: received_at, body_hash and the WorkPlan are filled; with
   // `why` the router's full decision (with its explanation) is copied out for tools.
@@ -47,6 +47,10 @@ class Reception {
   std::shared_ptr<const routing::Intake> intake() const;
   routing::PlannedDeadline deadline(const std::string& accepted_on, int working_days) const {
     return intake()->deadline(accepted_on, working_days);
+  }
+  std::optional<rules::WorkingDaysLeft> workingDaysUntil(const std::string& today,
+                                                         const std::string& due) const {
+    return intake()->workingDaysUntil(today, due);
   }
   std::shared_ptr<const household::Standards> standards() const;
   // SIGHUP: a validated new set; messages being prepared finish with the old one.

@@ -27,6 +27,11 @@ ProgressDueCounter progressDueCounter(PartnersInForce partners, WorkingDayCount 
   };
 }
 
+std::optional<rules::WorkingDaysLeft> WorkService::workingDaysLeft(const std::string& due) const {
+  if (due.empty() || !deps_.working_days_between) return std::nullopt;
+  return deps_.working_days_between(acceptedOn(deps_.clock.now()), due);
+}
+
 bool WorkService::ingest(IngestRecord record, MessageStore::IngestCallback done) const {
   return deps_.messages.submit(std::move(record), std::move(done));
 }

@@ -67,13 +67,15 @@ struct Hub {
     return httpRequest(d.port(), method, path, body, h);
   }
   // A ticket about one person, referred out to charity-1: the exchange's id.
-  std::string referredOut() {
+  std::string referredOut(const std::string& ticket_id = "t-1") {
     const std::string ticket =
-        R"({"id":"t-1","kind":"ticket","source":"hotline-1","occurred_at":"2025-03-10T09:30:00+08:00","subject":{"name":"韦测试","id_number":")" +
+        R"({"id":")" + ticket_id +
+        R"(","kind":"ticket","source":"hotline-1","occurred_at":"2025-03-10T09:30:00+08:00","subject":{"name":"韦测试","id_number":")" +
         std::string(kIdNumber) + R"(","phone":"13900000001","township":")" + kJiangnan +
         R"(","village":"测试村"},"body":{"category":"dibao","urgency":"normal","description":"需要食物"}})";
     REQUIRE(send("POST", "/v1/tickets", ticket, hotline).status == 202);
-    const std::string item = trim(d.sql("SELECT item_id FROM items WHERE queue='" + kQueue + "'"));
+    const std::string item =
+        trim(d.sql("SELECT max(item_id) FROM items WHERE queue='" + kQueue + "'"));
     REQUIRE(!item.empty());
     auto r = send("POST", "/v1/exchanges",
                   R"({"queue":")" + kQueue + R"(","item":)" + item +
@@ -225,4 +227,129 @@ TEST_CASE("a charity's referral in may say how the consent was obtained; it is c
   CHECK(bad.body.find("/body/consent_record/by") != std::string::npos);
   CHECK(bad.body.find("/body/consent_record/at") != std::string::npos);
   CHECK(bad.body.find("/body/consent_record/method") != std::string::npos);
+}
+
+TEST_CASE("working days left to the deadlines, on the hub's calendar over a weekend and a holiday",
+          "[exchange]") {
+  Hub h;
+  auto clock = [&](const char* at) {
+    REQUIRE(h.send("POST", "/v1/admin/faults", std::string("clock ") + at, h.admin).status == 200);
+  };
+  auto mine = [&](const std::string& ex, const std::string& token) {
+    auto r = h.send("GET", "/v1/exchanges/" + ex, "", token);
+    REQUIRE(r.status == 200);
+    rapidjson::Document doc = json(r.body);
+    rapidjson::Document out;
+    out.CopyFrom(doc["exchange"], out.GetAllocator());
+    return out;
+  };
+  auto left = [](const rapidjson::Value& x, const char* key) {
+    return x.HasMember(key) && x[key].IsInt() ? x[key].GetInt() : 999;
+  };
+  // Referred on Wednesday 2 April 2025; 3 working days to answer: Thursday 3, then Qingming
+  // (Friday 4, a holiday) and the weekend, Monday 7, Tuesday 8.
+  clock("2025-04-02T02:00:00Z");
+  const std::string ex = h.referredOut();
+  auto x = mine(ex, h.charity1);
+  CHECK(str(x["answer_due"]) == "2025-04-08");
+  CHECK(left(x, "answer_due_working_days") == 3);
+  CHECK(!x.HasMember("answer_due_working_days_provisional"));
+  // On the holiday Friday: Monday and Tuesday are left, the same as on the Thursday.
+  clock("2025-04-03T02:00:00Z");
+  CHECK(left(mine(ex, h.charity1), "answer_due_working_days") == 2);
+  clock("2025-04-04T02:00:00Z");
+  CHECK(left(mine(ex, h.charity1), "answer_due_working_days") == 2);
+  auto listed = json(h.send("GET", "/v1/exchanges", "", h.charity1).body);
+  CHECK(left(listed["exchanges"][0], "answer_due_working_days") == 2);
+  CHECK(left(mine(ex, h.staff), "answer_due_working_days") == 2);  // staff see it too
+  // Due today, then overdue by the working days past it (China Standard Time dates: 8 April
+  // 20:00 UTC is already the 9th).
+  clock("2025-04-08T02:00:00Z");
+  CHECK(left(mine(ex, h.charity1), "answer_due_working_days") == 0);
+  clock("2025-04-08T20:00:00Z");
+  CHECK(left(mine(ex, h.charity1), "answer_due_working_days") == -1);
+  // Accepted on Wednesday 9 April: no answer due any more; a progress report in 2 working days.
+  REQUIRE(h.send("POST", "/v1/exchanges/" + ex + "/events", R"({"event":"accept"})", h.charity1)
+              .status == 200);
+  x = mine(ex, h.charity1);
+  CHECK(!x.HasMember("answer_due_working_days"));
+  CHECK(str(x["progress_due"]) == "2025-04-11");
+  CHECK(left(x, "progress_due_working_days") == 2);
+  // Closed: no count.
+  REQUIRE(h.send("POST", "/v1/exchanges/" + ex + "/events",
+                 R"({"event":"complete","outcome":"service_delivered"})", h.charity1)
+              .status == 200);
+  x = mine(ex, h.charity1);
+  CHECK(!x.HasMember("answer_due_working_days"));
+  CHECK(!x.HasMember("progress_due_working_days"));
+
+  // Into a year whose holiday notice is not loaded: counted as the deadline was, and marked.
+  clock("2026-12-30T02:00:00Z");
+  const std::string later = h.referredOut("t-2");
+  x = mine(later, h.charity1);
+  CHECK(x.HasMember("answer_due_working_days"));
+  CHECK(x.HasMember("answer_due_working_days_provisional"));
+}
+
+TEST_CASE(
+    "a prober: another org's answers hold nothing of the person or the consent; a referral "
+    "in gives its charity back no more than it sent",
+    "[exchange]") {
+  Hub h;
+  const std::string out = h.referredOut();
+  // The partner's own list shows the consent of its referral out (it performs it), no person.
+  auto own = h.send("GET", "/v1/exchanges", "", h.charity1);
+  REQUIRE(own.status == 200);
+  auto own_doc = json(own.body);
+  REQUIRE(own_doc["exchanges"].Size() == 1);
+  CHECK(own_doc["exchanges"][0].HasMember("consent"));
+  CHECK(own.body.find("韦测试") == std::string::npos);
+  // Another charity: not in its list, its one answer is 404, and so is an event on it.
+  for (const auto& r : {h.send("GET", "/v1/exchanges", "", h.charity2),
+                        h.send("GET", "/v1/exchanges/" + out, "", h.charity2),
+                        h.send("POST", "/v1/exchanges/" + out + "/events", R"({"event":"note",
+                               "note":"x"})",
+                               h.charity2)}) {
+    INFO(r.body);
+    CHECK(r.body.find(out + "\"") == std::string::npos);
+    CHECK(r.body.find("consent") == std::string::npos);
+    CHECK(r.body.find("韦测试") == std::string::npos);
+    CHECK(r.body.find("测试村") == std::string::npos);
+    CHECK(r.body.find("韦社工") == std::string::npos);
+  }
+  CHECK(h.send("GET", "/v1/exchanges/" + out, "", h.charity2).status == 404);
+
+  // A case charity-1 pushed: its exchange in shows it only its own side.
+  const std::string referral =
+      R"({"id":"r-9","kind":"referral","source":"charity-1","occurred_at":"2025-03-10T09:30:00Z","subject":{"name":"韦推送","township":")" +
+      kJiangnan +
+      R"("},"body":{"needs":["medical"],"charity_case_id":"c-9","consent":true,"consent_record":{"by":"志愿者","at":"2025-03-10T09:00:00+08:00","method":"oral"}}})";
+  REQUIRE(h.send("POST", "/v1/referrals", referral, h.charity1).status == 202);
+  auto list = json(h.send("GET", "/v1/exchanges", "", h.charity1).body);
+  std::string in;
+  for (const auto& x : list["exchanges"].GetArray())
+    if (str(x["direction"]) == "inbound") in = str(x["id"]);
+  REQUIRE(!in.empty());
+  auto staffOnly = [](const rapidjson::Value& x) {
+    for (const char* k : {"queue", "item_id", "hub_id", "created_by", "consent"})
+      if (x.HasMember(k)) return std::string(k);
+    return std::string();
+  };
+  for (const auto& x : list["exchanges"].GetArray())
+    if (str(x["direction"]) == "inbound") CHECK(staffOnly(x).empty());
+  auto one = h.send("GET", "/v1/exchanges/" + in, "", h.charity1);
+  REQUIRE(one.status == 200);
+  auto one_doc = json(one.body);
+  CHECK(!one_doc.HasMember("subject"));
+  CHECK(staffOnly(one_doc["exchange"]).empty());
+  // Its own event's answer is its side too (it used to be the staff's view).
+  auto noted = h.send("POST", "/v1/exchanges/" + in + "/events",
+                      R"({"event":"note","note":"补充材料"})", h.charity1);
+  REQUIRE(noted.status == 200);
+  CHECK(staffOnly(json(noted.body)["exchange"]).empty());
+  // And another charity gets nothing of it.
+  CHECK(h.send("GET", "/v1/exchanges/" + in, "", h.charity2).status == 404);
+  auto other = h.send("GET", "/v1/exchanges", "", h.charity2);
+  CHECK(other.body.find(in + "\"") == std::string::npos);
+  CHECK(other.body.find("韦推送") == std::string::npos);
 }
