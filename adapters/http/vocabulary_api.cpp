@@ -1,5 +1,6 @@
 #include "adapters/http/vocabulary_api.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "adapters/http/json_out.h"
@@ -33,6 +34,25 @@ void writeTerms(jsonout::Writer& w, const char* key, const std::vector<vocabular
   w.EndArray();
 }
 
+// The needs: each also says whether a charity's referral in may name it (its body.needs), so
+// that the push form offers exactly those and the referral pages name every exchange's need.
+void writeNeeds(jsonout::Writer& w) {
+  const auto& referral = vocabulary::kReferralNeeds;
+  w.Key("exchange_needs");
+  w.StartArray();
+  for (const auto& t : vocabulary::kNeedTerms) {
+    w.StartObject();
+    jsonout::string(w, "code", t.value);
+    jsonout::string(w, "value", t.value);
+    jsonout::string(w, "zh", t.zh);
+    jsonout::string(w, "en", t.en);
+    w.Key("referral");
+    w.Bool(std::find(referral.begin(), referral.end(), t.value) != referral.end());
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 }  // namespace
 
 std::string vocabularyJson() {
@@ -47,6 +67,7 @@ std::string vocabularyJson() {
     writeTerms(w, "exchange_reject_reasons", vocabulary::kExchangeRejectReasonTerms, false, true);
     writeTerms(w, "exchange_hold_reasons", vocabulary::kExchangeHoldReasonTerms, false, true);
     writeTerms(w, "exchange_outcomes", vocabulary::kExchangeOutcomeTerms, false, true);
+    writeNeeds(w);
     w.EndObject();
   });
   return kDocument;

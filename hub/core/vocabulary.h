@@ -106,6 +106,26 @@ inline const std::vector<Term> kExchangeOutcomeTerms = {
     {"other", "其他", "other"},
 };
 
+// What a person needs: an exchange's `need` and a partner's services (kPartnerServices, in its
+// order), of which a charity's referral in names the kReferralNeeds below. The labels the pages
+// show for both; the vocabulary unit test keeps the value lists and this table in step.
+inline const std::vector<Term> kNeedTerms = {
+    {"food", "食品", "food"},
+    {"medical", "医疗", "medical"},
+    {"education", "教育", "education"},
+    {"elderly_care", "养老", "elderly care"},
+    {"disability", "助残", "disability"},
+    {"housing", "住房", "housing"},
+    {"psychological", "心理疏导", "psychological support"},
+    {"employment", "就业", "employment"},
+    {"basic_living", "基本生活", "basic living"},
+    {"temporary_aid", "临时救助", "temporary aid"},
+    {"care", "照护", "care"},
+    {"legal", "法律援助", "legal aid"},
+    {"disability_support", "残疾人支持", "disability support"},
+    {"other", "其他", "other"},
+};
+
 inline const std::vector<std::string> kCallerRelations = {
     "self", "family", "neighbour", "village_cadre", "social_worker", "other"};
 inline const std::vector<std::string> kReferralNeeds = {

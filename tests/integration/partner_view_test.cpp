@@ -187,6 +187,15 @@ TEST_CASE("GET /v1/vocabulary: the partner pages' reject and hold reasons and ou
   CHECK(codes("exchange_outcomes") ==
         "service_delivered partially_delivered referred_onward person_declined cannot_contact "
         "other ");
+  // The needs: an exchange's (food among them), and those a referral in may name marked.
+  std::string needs, referral;
+  for (const auto& t : doc["exchange_needs"].GetArray()) {
+    needs += str(t["code"]) + " ";
+    if (t["referral"].GetBool()) referral += str(t["code"]) + " ";
+  }
+  CHECK(needs.find("food ") != std::string::npos);
+  CHECK(referral.find("food ") == std::string::npos);
+  CHECK(referral.find("basic_living ") != std::string::npos);
   // The page sends the code; partners' software may still send text.
   const std::string ex = h.referredOut();
   REQUIRE(h.send("POST", "/v1/exchanges/" + ex + "/events",

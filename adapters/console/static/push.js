@@ -14,11 +14,8 @@ import { field, setFieldError, select, notice, errorText } from './ui.js';
 import { today } from './format.js';
 import { newEventId } from './partner_data.js';
 import { casesList } from './cases.js';
+import { referralNeeds } from './vocabulary.js';
 
-// A referral's body.needs as the API accepts them (adapters/envelope's kReferralNeeds; the
-// vocabulary endpoint does not serve this list, and an unknown value is refused with its path).
-const NEEDS = ['basic_living', 'medical', 'education', 'housing', 'employment', 'temporary_aid', 'care',
-  'psychological', 'legal', 'disability_support', 'other'];
 const METHODS = ['written', 'oral', 'electronic'];
 
 // Where the API names a problem -> the form field that shows it.
@@ -59,8 +56,9 @@ export async function render(view, _params, ctx) {
     consent_method: field('consent_method', t('partner.consent.method') + ' *',
       select(METHODS.map((m) => [m, label('method', m)]), { testid: 'push-consent-method', placeholder: t('call.choose') })),
   };
-  const needBoxes = NEEDS.map((n) => h('label', { class: 'inline check' },
-    h('input', { type: 'checkbox', value: n, testid: 'push-need', 'data-need': n }), t('push.need.' + n)));
+  // A referral's body.needs as the hub serves them (GET /v1/vocabulary's exchange_needs).
+  const needBoxes = referralNeeds().map((n) => h('label', { class: 'inline check' },
+    h('input', { type: 'checkbox', value: n, testid: 'push-need', 'data-need': n }), label('need', n)));
   const needsError = h('div', { class: 'field-error', testid: 'field-error', 'data-field': 'needs' });
   const consent = h('input', { type: 'checkbox', id: 'push-consent', testid: 'push-consent' });
   const consentError = h('div', { class: 'field-error', testid: 'field-error', 'data-field': 'consent' });

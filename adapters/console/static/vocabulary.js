@@ -2,7 +2,7 @@
 // states, each value with its zh-CN and English labels, from the hub's one table, so that the
 // console offers and names exactly what the hub accepts. Read once per sign-in (session.js),
 // before any page renders; the labels join i18n.js's dictionary under the groups that label()
-// reads ('category', 'urgency', 'outcome', 'state', 'xreason', 'xoutcome').
+// reads ('category', 'urgency', 'outcome', 'state', 'xreason', 'xoutcome', 'need').
 import { get } from './api.js';
 import { addLabels } from './i18n.js';
 
@@ -12,6 +12,8 @@ const GROUPS = {
   categories: 'category', urgencies: 'urgency', outcomes: 'outcome', states: 'state',
   // A partner's reasons (decline, hold) and outcomes on a referral out.
   exchange_reject_reasons: 'xreason', exchange_hold_reasons: 'xreason', exchange_outcomes: 'xoutcome',
+  // What a person needs: an exchange's need, and those a charity's referral in may name.
+  exchange_needs: 'need',
 };
 
 export async function loadVocabulary() {
@@ -25,6 +27,12 @@ export async function loadVocabulary() {
 // The values of one list, in the hub's order ([] before the vocabulary is loaded).
 export function values(list) {
   return current && current[list] ? current[list].map((term) => term.value) : [];
+}
+
+// The needs a charity's referral in may name (its body.needs), in the hub's order.
+export function referralNeeds() {
+  return current && current.exchange_needs
+    ? current.exchange_needs.filter((term) => term.referral).map((term) => term.value) : [];
 }
 
 // The item states in which an item is still open, as the hub counts them.

@@ -14,6 +14,7 @@
 
 #include "adapters/http/vocabulary_api.h"
 #include "hub/core/names.h"
+#include "hub/core/partner_directory.h"
 #include "hub/core/vocabulary.h"
 #include "routing/queues/item.h"
 
@@ -50,6 +51,13 @@ TEST_CASE("the vocabulary document serves every value the core accepts, with bot
   CHECK(servedValues(d, "prescreen_categories") == vocabulary::kPrescreenCategories);
   CHECK(servedValues(d, "urgencies") == vocabulary::kUrgencies);
   CHECK(servedValues(d, "outcomes") == routing::outcomeVocabulary());
+  // The needs: every partner service (an exchange's need), those a referral in names marked.
+  CHECK(servedValues(d, "exchange_needs") == kPartnerServices);
+  std::vector<std::string> referral;
+  for (const auto& term : d["exchange_needs"].GetArray())
+    if (term["referral"].GetBool()) referral.push_back(term["value"].GetString());
+  CHECK(std::set<std::string>(referral.begin(), referral.end()) ==
+        std::set<std::string>(vocabulary::kReferralNeeds.begin(), vocabulary::kReferralNeeds.end()));
 
   // Every item state of the core's enum exactly once, with the queues' own open rule.
   const std::vector<ItemState> all = {ItemState::kNew,        ItemState::kClaimed,
@@ -81,7 +89,9 @@ TEST_CASE("the console reads the vocabulary instead of keeping copies of it",
                                            "'category.medical':",
                                            "'urgency.critical':",
                                            "'outcome.not_eligible':",
-                                           "'state.in_progress':"};
+                                           "'state.in_progress':",
+                                           "'basic_living', 'medical', 'education'",
+                                           "'need.food':"};
   bool reads_endpoint = false;
   int scripts = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
