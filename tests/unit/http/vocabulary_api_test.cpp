@@ -56,8 +56,9 @@ TEST_CASE("the vocabulary document serves every value the core accepts, with bot
   std::vector<std::string> referral;
   for (const auto& term : d["exchange_needs"].GetArray())
     if (term["referral"].GetBool()) referral.push_back(term["value"].GetString());
-  CHECK(std::set<std::string>(referral.begin(), referral.end()) ==
-        std::set<std::string>(vocabulary::kReferralNeeds.begin(), vocabulary::kReferralNeeds.end()));
+  CHECK(
+      std::set<std::string>(referral.begin(), referral.end()) ==
+      std::set<std::string>(vocabulary::kReferralNeeds.begin(), vocabulary::kReferralNeeds.end()));
 
   // Every item state of the core's enum exactly once, with the queues' own open rule.
   const std::vector<ItemState> all = {ItemState::kNew,        ItemState::kClaimed,
