@@ -8,7 +8,7 @@ import { townshipName, rememberTownships, townships } from './directory.js';
 import { notice } from './ui.js';
 import { dateTime } from './format.js';
 import {
-  FINAL, AWAITING, allExchanges, referralsIn, awaitingAnswer, currentDeadline, daysUntil,
+  FINAL, AWAITING, allExchanges, referralsIn, awaitingAnswer, currentDeadline, isPast,
   isNearOrPast, dueWithBadge, stateBadge,
 } from './partner_data.js';
 
@@ -16,7 +16,7 @@ import {
 function order(a, b) {
   const open = FINAL.has(a.state) - FINAL.has(b.state);
   if (open) return open;
-  const late = (x) => { const d = currentDeadline(x); return d && daysUntil(d.date) < 0 ? 1 : 0; };
+  const late = (x) => { const d = currentDeadline(x); return d && isPast(d) ? 1 : 0; };
   return (late(b) - late(a)) || String(b.created_at).localeCompare(String(a.created_at));
 }
 
@@ -26,7 +26,7 @@ function card(x) {
     'data-exchange': x.id, 'data-state': x.state },
   h('div', { class: 'ref-card-head' }, h('strong', {}, label('need', x.need) || t('partner.no_need')), ' ', stateBadge(x.state)),
   h('div', {}, townshipName(x.township), ' · ', h('span', { class: 'muted' }, x.id, ' · ', dateTime(x.created_at))),
-  due ? h('div', {}, t(due.kind === 'answer' ? 'partner.answer_due' : 'partner.progress_due'), ':', dueWithBadge(due.date)) : null,
+  due ? h('div', {}, t(due.kind === 'answer' ? 'partner.answer_due' : 'partner.progress_due'), ':', dueWithBadge(due)) : null,
   x.outcome ? h('div', {}, t('partner.outcome'), ':', label('xoutcome', x.outcome)) : null);
 }
 
@@ -34,7 +34,7 @@ function reminders(list) {
   const rows = [];
   for (const x of referralsIn(list)) {
     const due = currentDeadline(x);
-    if (due && isNearOrPast(due.date)) rows.push([x, due]);
+    if (due && isNearOrPast(due)) rows.push([x, due]);
   }
   if (!rows.length) return null;
   rows.sort((a, b) => a[1].date.localeCompare(b[1].date));
@@ -42,7 +42,7 @@ function reminders(list) {
     h('ul', { testid: 'reminders' }, rows.map(([x, due]) => h('li', { 'data-exchange': x.id, 'data-kind': due.kind },
       h('a', { href: '#/referral/' + encodeURIComponent(x.id) }, label('need', x.need) || x.id), ' · ',
       townshipName(x.township), ' · ',
-      t(due.kind === 'answer' ? 'partner.remind_answer' : 'partner.remind_progress'), ' ', dueWithBadge(due.date)))));
+      t(due.kind === 'answer' ? 'partner.remind_answer' : 'partner.remind_progress'), ' ', dueWithBadge(due)))));
 }
 
 export async function render(view, _params, ctx) {

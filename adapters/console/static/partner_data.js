@@ -1,8 +1,9 @@
 // What the charity's pages share: its exchanges (GET /v1/exchanges: a charity token gets only
-// its own), which of them wait for its answer, and how near a deadline is. The hub serves
-// deadlines as dates and keeps the holiday calendar to itself, so a deadline is shown as its date
-// with a badge counted in calendar days on the page's clock (China time): overdue when past, due
-// today, due tomorrow. No working-day arithmetic here: that is the hub's.
+// its own), which of them wait for its answer, and how near a deadline is. The hub serves each
+// open deadline with the working days left to it (answer_due_working_days,
+// progress_due_working_days: counted on its holiday calendar and clock; negative when overdue),
+// and the pages show that count. No working-day arithmetic here: that is the hub's. Only when the
+// hub cannot count (no calendar for the year) is the date alone compared with today.
 import { h } from './dom.js';
 import { t, label } from './i18n.js';
 import { get } from './api.js';
@@ -35,34 +36,42 @@ export async function allExchanges(signal) {
 export const referralsIn = (list) => list.filter((x) => x.direction === 'outbound');
 export const awaitingAnswer = (list) => referralsIn(list).filter((x) => AWAITING.has(x.state));
 
-// Calendar days from today to `date` (YYYY-MM-DD); null without a date.
-export function daysUntil(date) {
-  if (!date) return null;
-  const a = Date.parse(today() + 'T00:00:00Z');
-  const b = Date.parse(date + 'T00:00:00Z');
-  return Number.isNaN(b) ? null : Math.round((b - a) / 86400000);
+// A deadline as the hub serves it: its date and the working days left to it (null when the hub
+// could not count them).
+function deadline(kind, date, days) {
+  return { kind, date, days: Number.isInteger(days) ? days : null };
 }
+
+// The answer deadline of a referral waiting for it, the progress deadline of one worked on.
+export const answerDeadline = (x) => (AWAITING.has(x.state) && x.answer_due
+  ? deadline('answer', x.answer_due, x.answer_due_working_days) : null);
+export const progressDeadline = (x) => (WORKING.has(x.state) && x.progress_due
+  ? deadline('progress', x.progress_due, x.progress_due_working_days) : null);
 
 // The deadline a referral is held to now: the answer while it waits, progress while worked on.
-export function currentDeadline(x) {
-  if (AWAITING.has(x.state) && x.answer_due) return { kind: 'answer', date: x.answer_due };
-  if (WORKING.has(x.state) && x.progress_due) return { kind: 'progress', date: x.progress_due };
-  return null;
+export const currentDeadline = (x) => answerDeadline(x) || progressDeadline(x);
+
+// Past its deadline: by the hub's count, else (no count) by the date.
+export function isPast(due) {
+  return due.days !== null ? due.days < 0 : due.date < today();
 }
 
-// Past, or due today or tomorrow: what the inbox's reminder lists.
-export function isNearOrPast(date) {
-  const d = daysUntil(date);
-  return d !== null && d <= 1;
+// At most one working day left, or past: what the inbox's reminder lists.
+export function isNearOrPast(due) {
+  return due.days !== null ? due.days <= 1 : due.date <= today();
 }
 
-// A date with its badge: overdue, due today, due tomorrow (nothing further off).
-export function dueWithBadge(date) {
-  if (!date) return t('none');
-  const d = daysUntil(date);
-  const b = d === null ? null : d < 0 ? badge(t('partner.overdue', { n: -d }), 'bad')
-    : d === 0 ? badge(t('partner.due_today'), 'warn') : d === 1 ? badge(t('partner.due_tomorrow'), 'warn') : null;
-  return h('span', { class: 'due', 'data-due': date, 'data-days': d === null ? null : String(d) }, date, b ? ' ' : null, b);
+// A deadline's date with its badge: N working days left, due today, overdue by N working days.
+export function dueWithBadge(due) {
+  if (!due) return t('none');
+  const d = due.days;
+  let b = null;
+  if (d === null) b = isPast(due) ? badge(t('partner.past_due'), 'bad') : null;
+  else if (d < 0) b = badge(d === -1 ? t('partner.overdue_1wd') : t('partner.overdue_wd', { n: -d }), 'bad');
+  else if (d === 0) b = badge(t('partner.due_today'), 'warn');
+  else b = badge(d === 1 ? t('partner.day_left') : t('partner.days_left', { n: d }), d === 1 ? 'warn' : 'info');
+  return h('span', { class: 'due', testid: 'due', 'data-due': due.date, 'data-days': d === null ? null : String(d) },
+    due.date, b ? ' ' : null, b);
 }
 
 // The partner's side of the referral and what it may do now, from the API's legal_moves

@@ -13,7 +13,9 @@ import { townshipName, rememberTownships, townships } from './directory.js';
 import { notice, errorText, field, select, setFieldError } from './ui.js';
 import { dateTime } from './format.js';
 import { values } from './vocabulary.js';
-import { dueWithBadge, stateBadge, partnerMoves, newEventId, AWAITING, WORKING } from './partner_data.js';
+import {
+  dueWithBadge, stateBadge, partnerMoves, newEventId, answerDeadline, progressDeadline,
+} from './partner_data.js';
 
 const REASONED = new Set(['on_hold', 'rejected', 'failed', 'cancelled']);
 const SUBJECT_FIELDS = ['name', 'phone', 'id_number', 'township', 'village', 'address'];
@@ -75,8 +77,8 @@ export async function render(view, [id], ctx) {
             [t('exchange.need'), label('need', x.need)],
             [t('col.township'), townshipName(x.township)],
             ['ID', x.id],
-            [t('partner.answer_due'), AWAITING.has(x.state) && x.answer_due ? dueWithBadge(x.answer_due) : x.answer_due],
-            [t('partner.progress_due'), WORKING.has(x.state) && x.progress_due ? dueWithBadge(x.progress_due) : null],
+            [t('partner.answer_due'), answerDeadline(x) ? dueWithBadge(answerDeadline(x)) : x.answer_due],
+            [t('partner.progress_due'), progressDeadline(x) ? dueWithBadge(progressDeadline(x)) : null],
             // The API keeps the latest reason; it says why only while on hold or once refused.
             [t('action.reason'), REASONED.has(x.state) ? label('xreason', x.reason) : null],
             [t('partner.outcome'), label('xoutcome', x.outcome)],

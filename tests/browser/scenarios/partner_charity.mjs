@@ -6,11 +6,12 @@
 // caseworker's item page shows how the consent was obtained), and sees civil affairs' outcome
 // once the caseworker resolves it over the API. charity-2 sees none
 // of it. At 375x740 the inbox (with its reminder of an answer due tomorrow), a referral and the
-// push form do not scroll sideways and every action button is reachable.
+// push form do not scroll sideways and every action button is reachable; the deadlines are the
+// hub's working-day counts (over the weekend: one working day left on the Monday).
 import { expect } from '../lib/harness.mjs';
 import { signIn, waitRoute, waitText } from '../lib/console.mjs';
 import { waitFor } from '../lib/wait.mjs';
-import { GUWEN, idNumber } from './seed.mjs';
+import { GUWEN, idNumber, SCENARIO_TIME } from './seed.mjs';
 
 const go = (page, hash) => page.evaluate((x) => { window.location.hash = x; }, hash);
 
@@ -19,7 +20,7 @@ async function exchange(hub, token, id) {
 }
 
 export function register(h, env) {
-  const { hub, tokens, partnerPages } = env;
+  const { hub, tokens, partnerPages, at } = env;
   const { toAnswer, waiting } = partnerPages;
   const pushed = {};  // the case charity-1 pushes, for charity-2's test
 
@@ -162,10 +163,19 @@ export function register(h, env) {
 
   h.test('charity-pages-at-phone-width', async ({ newPage }) => {
     const page = await newPage({ viewport: { width: 375, height: 740 } });
-    // The page's clock on Monday 17 March: the waiting referral's answer (due Tuesday 18, three
-    // working days after the seed's Thursday) is due tomorrow, so the inbox reminds of it.
-    await page.context().clock.setSystemTime(new Date('2025-03-17T02:00:00Z'));
+    // The hub's clock on Monday 17 March: the waiting referral's answer (due Tuesday 18, three
+    // working days after the seed's Thursday) has one working day left, so the inbox reminds of
+    // it; the count is the hub's, over the weekend (four calendar days on the Thursday, three
+    // working days).
+    const card = page.locator(`[data-testid="inbox-row"][data-exchange="${waiting.id}"] [data-testid="due"]`);
     await signIn(page, tokens.charity);
+    await card.waitFor();
+    expect(await card.getAttribute('data-days') === '3', 'three working days left on the Thursday',
+      await card.getAttribute('data-days'));
+    await at('2025-03-17T02:00:00Z');
+    await go(page, '#/push');
+    await page.getByTestId('push-form').waitFor();
+    await go(page, '#/inbox');
     const noSideways = async (what) => {
       const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       expect(sw <= iw, `${what} without horizontal scroll`, { scrollWidth: sw, innerWidth: iw });
@@ -178,7 +188,8 @@ export function register(h, env) {
     await waitRoute(page, '#/inbox');
     await page.locator(`[data-testid="inbox-row"][data-exchange="${waiting.id}"]`).waitFor();
     await waitText(page.locator(`[data-testid="reminders"] li[data-exchange="${waiting.id}"][data-kind="answer"]`),
-      /2025-03-18/, 'the reminder of the answer due tomorrow');
+      /2025-03-18.*还剩 1 个工作日/, 'the reminder of the answer with one working day left');
+    expect(await card.getAttribute('data-days') === '1', 'one working day left on the Monday');
     await noSideways('the inbox');
 
     await go(page, `#/referral/${waiting.id}`);
@@ -195,5 +206,6 @@ export function register(h, env) {
     await page.getByTestId('push-form').waitFor();
     await noSideways('the push form');
     await reachable(page.getByTestId('push-submit'), 'the push button');
+    await at(SCENARIO_TIME);
   });
 }
