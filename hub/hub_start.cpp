@@ -77,6 +77,10 @@ Status openStore(HubState& s) {
       .partners = partners,
       .deadline = deadline,
       .encode_person = envelope::encodePerson,
+      .working_days_between =
+          [&reception = *s.reception](const std::string& today, const std::string& due) {
+            return reception.workingDaysUntil(today, due);
+          },
   });
   // The calendar: metrics and a daily warning before it runs out (a warning, not an outage).
   s.calendar = std::make_unique<CalendarWatch>(

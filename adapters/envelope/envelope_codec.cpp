@@ -168,8 +168,21 @@ void checkTicketBody(Checker& c, const Value& b) {
   }
 }
 
+// How the person's consent to a referral in was obtained (optional, so that partners' software
+// that sends only `consent: true` keeps working; the partner pages always send it): the same
+// {by, at, method} that a referral out records, kept with the message for staff to see.
+void checkConsentRecord(Checker& c, const Value& r) {
+  if (!c.object(r, "/body/consent_record", {"by", "at", "method"}, {})) return;
+  c.string(c.get(r, "by"), "/body/consent_record/by", 1, 100);
+  if (auto* v = c.get(r, "at");
+      c.string(v, "/body/consent_record/at", 1, 64) && !parseRfc3339(v->GetString()))
+    c.add("/body/consent_record/at", "must be an RFC 3339 time");
+  c.oneOf(c.get(r, "method"), "/body/consent_record/method", {"written", "oral", "electronic"});
+}
+
 void checkReferralBody(Checker& c, const Value& b) {
-  if (!c.object(b, "/body", {"needs", "charity_case_id", "consent"}, {"summary"})) return;
+  if (!c.object(b, "/body", {"needs", "charity_case_id", "consent"}, {"summary", "consent_record"}))
+    return;
   if (auto* needs = c.get(b, "needs")) {
     if (!needs->IsArray() || needs->Empty()) {
       c.add("/body/needs", "must be a non-empty array");
@@ -187,6 +200,7 @@ void checkReferralBody(Checker& c, const Value& b) {
   if (auto* v = c.get(b, "consent"); c.boolean(v, "/body/consent") && !v->GetBool())
     c.add("/body/consent", "must be true: a case may be passed on only with the person's consent");
   if (auto* v = c.get(b, "summary")) c.string(v, "/body/summary", 1, 4000);
+  if (auto* r = c.get(b, "consent_record")) checkConsentRecord(c, *r);
 }
 
 void checkNotificationBody(Checker& c, const Value& b) {

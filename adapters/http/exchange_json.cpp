@@ -8,7 +8,27 @@
 
 namespace xj::http {
 
-void writeExchange(jsonout::Writer& w, const ExchangeRecord& ex, bool staff) {
+namespace {
+
+// `<key>_working_days` (and `<key>_working_days_provisional` when a year without its holiday
+// notice was counted) for an open exchange's deadline; nothing when the calendar cannot count.
+void writeDaysLeft(jsonout::Writer& w, const ExchangeRecord& ex, const DaysLeft& days_left,
+                   const std::string& key, const std::string& due) {
+  if (!days_left || due.empty() || routing::isTerminal(ex.state)) return;
+  auto left = days_left(due);
+  if (!left) return;
+  w.Key((key + "_working_days").c_str());
+  w.Int(left->days);
+  if (left->provisional) {
+    w.Key((key + "_working_days_provisional").c_str());
+    w.Bool(true);
+  }
+}
+
+}  // namespace
+
+void writeExchange(jsonout::Writer& w, const ExchangeRecord& ex, bool staff,
+                   const DaysLeft& days_left) {
   w.StartObject();
   jsonout::string(w, "id", ex.ex_id);
   jsonout::string(w, "direction", toString(ex.direction));
@@ -23,6 +43,22 @@ void writeExchange(jsonout::Writer& w, const ExchangeRecord& ex, bool staff) {
   if (!ex.reason.empty()) jsonout::string(w, "reason", ex.reason);
   if (!ex.outcome.empty()) jsonout::string(w, "outcome", ex.outcome);
   if (!ex.due.empty()) jsonout::string(w, "answer_due", ex.due);
+  // While the partner works on a referral out: when its next progress report is due, so that
+  // its pages can remind it before the hub escalates.
+  if (!ex.progress_due.empty()) jsonout::string(w, "progress_due", ex.progress_due);
+  writeDaysLeft(w, ex, days_left, "answer_due", ex.due);
+  writeDaysLeft(w, ex, days_left, "progress_due", ex.progress_due);
+  // The consent a referral out was sent under: staff see it, and so does its partner (the only
+  // other caller who may see the exchange), which must know what the person agreed to.
+  const bool consent = staff || ex.direction == ExchangeDirection::kOutbound;
+  if (consent && !ex.consent_json.empty()) {
+    rapidjson::Document c;
+    c.Parse(ex.consent_json.c_str());
+    if (!c.HasParseError()) {
+      w.Key("consent");
+      c.Accept(w);
+    }
+  }
   if (staff) {
     jsonout::string(w, "queue", ex.queue);
     w.Key("item_id");
@@ -31,14 +67,6 @@ void writeExchange(jsonout::Writer& w, const ExchangeRecord& ex, bool staff) {
     std::snprintf(buf, sizeof buf, "xj-%010lld", static_cast<long long>(ex.hub_seq));
     jsonout::string(w, "hub_id", buf);
     jsonout::string(w, "created_by", ex.created_by);
-    if (!ex.consent_json.empty()) {
-      rapidjson::Document c;
-      c.Parse(ex.consent_json.c_str());
-      if (!c.HasParseError()) {
-        w.Key("consent");
-        c.Accept(w);
-      }
-    }
   }
   jsonout::string(w, "created_at", ex.created_at);
   jsonout::string(w, "updated_at", ex.updated_at);

@@ -205,14 +205,13 @@ void ExchangesApi::get(ApiRequest req, Reply reply) {
   auto who = caller(req, reply);
   if (!who) return;
   const Principal principal = *who;
-  const bool staff = isStaff(principal);
   auto shared_req = std::make_shared<ApiRequest>(std::move(req));
   const int64_t id = exchangeIdOf(shared_req->params["id"]);
   if (id < 0) return finish(*shared_req, reply, error(404, "not_found", "no such exchange"));
   bool queued = deps_.work.getExchange(
-      id, [this, principal, staff, shared_req, reply](bool ok, std::optional<ExchangeRecord> ex,
-                                                      std::vector<ExchangeTimelineEntry> tl,
-                                                      std::vector<ExchangeDelivery> deliveries) {
+      id, [this, principal, shared_req, reply](bool ok, std::optional<ExchangeRecord> ex,
+                                               std::vector<ExchangeTimelineEntry> tl,
+                                               std::vector<ExchangeDelivery> deliveries) {
         if (!ok)
           return finish(*shared_req, reply, error(503, "storage_unavailable", "try again later"));
         if (ex && !inScope(principal, *ex)) {
@@ -220,12 +219,26 @@ void ExchangesApi::get(ApiRequest req, Reply reply) {
           ex.reset();
         }
         if (!ex) return finish(*shared_req, reply, error(404, "not_found", "no such exchange"));
-        auto answer =
-            std::make_shared<Opened>(Opened{std::move(*ex), std::move(tl), std::move(deliveries)});
-        if (!markOpened(principal, answer, [this, shared_req, reply, staff, answer] {
-              answerExchange(*shared_req, reply, *answer, staff);
-            }))
-          answerExchange(*shared_req, reply, *answer, staff);
+        auto opened = std::make_shared<Opened>(
+            Opened{std::move(*ex), std::move(tl), std::move(deliveries), {}});
+        // A partner reading the referral it was sent sees the person as its webhook did: the
+        // service reads the item's message and keeps the partner's fields. Staff read the
+        // person on the item page, which records that read; they get no subject here.
+        if (isStaff(principal) || opened->exchange.direction != ExchangeDirection::kOutbound)
+          return answerOpened(shared_req, reply, principal, opened);
+        bool looked = deps_.service.partnerSubject(
+            opened->exchange, [this, shared_req, reply, principal, opened](
+                                  bool read, std::string person, std::vector<std::string> keys) {
+              if (!read)
+                return finish(*shared_req, reply,
+                              error(503, "storage_unavailable", "try again later"));
+              // Reading the subject is a read of the person's data: the record names them.
+              if (!person.empty())
+                for (const auto& key : keys) notePerson(*shared_req, key);
+              opened->subject_json = std::move(person);
+              answerOpened(shared_req, reply, principal, opened);
+            });
+        if (!looked) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
       });
   if (!queued) finish(*shared_req, reply, error(503, "overloaded", "try again later"));
 }
@@ -265,14 +278,31 @@ bool ExchangesApi::markOpened(const Principal& principal, std::shared_ptr<Opened
   return queued;
 }
 
-void ExchangesApi::answerExchange(const ApiRequest& req, const Reply& reply, const Opened& opened,
-                                  bool staff) {
+void ExchangesApi::answerOpened(std::shared_ptr<ApiRequest> req, const Reply& reply,
+                                const Principal& principal, std::shared_ptr<Opened> opened) {
+  auto answer = [this, req, reply, principal, opened] {
+    answerExchange(*req, reply, principal, *opened);
+  };
+  if (!markOpened(principal, opened, answer)) answer();
+}
+
+void ExchangesApi::answerExchange(const ApiRequest& req, const Reply& reply,
+                                  const Principal& principal, const Opened& opened) {
+  const bool staff = isStaff(principal);
   const ExchangeRecord& ex = opened.exchange;
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
   w.Key("exchange");
-  writeExchange(w, ex, staff);
+  writeExchange(w, ex, staff, daysLeft());
+  if (!opened.subject_json.empty()) {
+    rapidjson::Document subject;
+    subject.Parse(opened.subject_json.c_str());
+    if (!subject.HasParseError()) {
+      w.Key("subject");
+      subject.Accept(w);
+    }
+  }
   w.Key("timeline");
   // inScope() let only staff, admin and the exchange's own partner this far.
   std::optional<ExchangeSide> names_of;
@@ -330,7 +360,7 @@ void ExchangesApi::list(ApiRequest request, Reply reply) {
     w.StartObject();
     w.Key("exchanges");
     w.StartArray();
-    for (const auto& ex : *list) writeExchange(w, ex, staff);
+    for (const auto& ex : *list) writeExchange(w, ex, staff, daysLeft());
     w.EndArray();
     w.Key("next_after");
     if (more) {
@@ -390,8 +420,12 @@ void ExchangesApi::suggestions(ApiRequest request, Reply reply) {
   if (!queued) finish(*req, reply, error(503, "overloaded", "try again later"));
 }
 
+DaysLeft ExchangesApi::daysLeft() const {
+  return [this](const std::string& due) { return deps_.service.workingDaysLeft(due); };
+}
+
 void ExchangesApi::exchangeDone(const ApiRequest& req, const Reply& reply,
-                                const ExchangeCommandResult& r, int ok_status) {
+                                const ExchangeCommandResult& r, int ok_status, bool staff) {
   switch (r.outcome) {
     case ExchangeCommandOutcome::kOk: {
       // The access record names the item and the exchange, so that both files' records show
@@ -403,7 +437,7 @@ void ExchangesApi::exchangeDone(const ApiRequest& req, const Reply& reply,
       JsonWriter w(buf);
       w.StartObject();
       w.Key("exchange");
-      writeExchange(w, r.exchange, true);
+      writeExchange(w, r.exchange, staff, daysLeft());
       w.EndObject();
       ApiResponse res{ok_status, {buf.GetString(), buf.GetSize()}, "application/json", {}};
       if (r.replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
@@ -466,9 +500,11 @@ void ExchangesApi::event(ApiRequest request, Reply reply) {
     cmd.party = ExchangeParty::kCivilAffairs;
     if (principal.role == Role::kStaff) cmd.townships = principal.townships;
   }
-  bool queued = deps_.service.report(std::move(cmd), [this, req, reply](ExchangeCommandResult r) {
-    exchangeDone(*req, reply, r, 200);
-  });
+  const bool staff = isStaff(principal);
+  bool queued =
+      deps_.service.report(std::move(cmd), [this, req, reply, staff](ExchangeCommandResult r) {
+        exchangeDone(*req, reply, r, 200, staff);
+      });
   if (!queued) finish(*req, reply, error(503, "overloaded", "try again later"));
 }
 
@@ -522,7 +558,7 @@ void ExchangesApi::referralDone(const ApiRequest& req, const Reply& reply,
     case Outcome::kBusy:
       return finish(req, reply, error(503, "overloaded", "try again later"));
     case Outcome::kDone:
-      return exchangeDone(req, reply, a.result, 201);
+      return exchangeDone(req, reply, a.result, 201, true);  // only staff refer out
   }
 }
 

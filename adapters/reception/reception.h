@@ -61,6 +61,10 @@ class Reception {
   routing::PlannedDeadline deadline(const std::string& accepted_on, int working_days) const {
     return intake()->deadline(accepted_on, working_days);
   }
+  std::optional<rules::WorkingDaysLeft> workingDaysUntil(const std::string& today,
+                                                         const std::string& due) const {
+    return intake()->workingDaysUntil(today, due);
+  }
   std::shared_ptr<const household::Standards> standards() const;
   // SIGHUP: a validated new set; messages being prepared finish with the old one.
   void setStandards(std::shared_ptr<const household::Standards> next);

@@ -80,6 +80,52 @@ inline const std::vector<Term> kItemStateTerms = {
     {"resolved", "已办结", "resolved"},
 };
 
+// Why a partner declines a referral out, puts it on hold, and what came of it: the closed lists
+// the partner pages offer. The events API keeps taking free text in `reason` and `outcome`
+// (partners' own software sends text today), so these are offered, not enforced.
+inline const std::vector<Term> kExchangeRejectReasonTerms = {
+    {"capacity_full", "名额已满", "no capacity"},
+    {"out_of_area", "不在服务区域", "outside our area"},
+    {"service_not_offered", "不提供该项服务", "service not offered"},
+    {"cannot_contact", "联系不上本人", "cannot contact the person"},
+    {"person_declined", "本人拒绝", "the person declined"},
+    {"other", "其他", "other"},
+};
+inline const std::vector<Term> kExchangeHoldReasonTerms = {
+    {"waiting_for_person", "等待本人回复", "waiting for the person"},
+    {"waiting_for_documents", "等待材料", "waiting for documents"},
+    {"capacity_waitlist", "排队等候名额", "on the waiting list"},
+    {"other", "其他", "other"},
+};
+inline const std::vector<Term> kExchangeOutcomeTerms = {
+    {"service_delivered", "已提供服务", "service delivered"},
+    {"partially_delivered", "部分提供", "partially delivered"},
+    {"referred_onward", "已转介他处", "referred onward"},
+    {"person_declined", "本人拒绝", "the person declined"},
+    {"cannot_contact", "联系不上本人", "cannot contact the person"},
+    {"other", "其他", "other"},
+};
+
+// What a person needs: an exchange's `need` and a partner's services (kPartnerServices, in its
+// order), of which a charity's referral in names the kReferralNeeds below. The labels the pages
+// show for both; the vocabulary unit test keeps the value lists and this table in step.
+inline const std::vector<Term> kNeedTerms = {
+    {"food", "食品", "food"},
+    {"medical", "医疗", "medical"},
+    {"education", "教育", "education"},
+    {"elderly_care", "养老", "elderly care"},
+    {"disability", "助残", "disability"},
+    {"housing", "住房", "housing"},
+    {"psychological", "心理疏导", "psychological support"},
+    {"employment", "就业", "employment"},
+    {"basic_living", "基本生活", "basic living"},
+    {"temporary_aid", "临时救助", "temporary aid"},
+    {"care", "照护", "care"},
+    {"legal", "法律援助", "legal aid"},
+    {"disability_support", "残疾人支持", "disability support"},
+    {"other", "其他", "other"},
+};
+
 inline const std::vector<std::string> kCallerRelations = {
     "self", "family", "neighbour", "village_cadre", "social_worker", "other"};
 inline const std::vector<std::string> kReferralNeeds = {

@@ -40,6 +40,16 @@ PlannedDeadline Intake::deadline(const std::string& accepted_on, int working_day
   return {rules::formatDate(r.value().date), r.value().provisional};
 }
 
+std::optional<rules::WorkingDaysLeft> Intake::workingDaysUntil(const std::string& today,
+                                                               const std::string& due) const {
+  auto from = rules::parseDate(today);
+  auto to = rules::parseDate(due);
+  if (!from || !to) return std::nullopt;
+  auto r = calendar_.workingDaysUntil(*from, *to);
+  if (!r.isOk()) return std::nullopt;  // calendar_missing: no count, never a guess
+  return r.value();
+}
+
 std::optional<OpenItemQuery> Intake::repeatLookup(const MessageFacts& facts,
                                                   std::chrono::system_clock::time_point now) const {
   WorkPlan plan;

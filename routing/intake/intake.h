@@ -51,6 +51,10 @@ class Intake {
 
   // The n-th working day after `accepted_on`; no date when the calendar cannot count it.
   PlannedDeadline deadline(const std::string& accepted_on, int working_days) const;
+  // Working days from `today` to `due` (both YYYY-MM-DD) on the same calendar
+  // (WorkCalendar::workingDaysUntil); nullopt when a date is bad or the calendar cannot count it.
+  std::optional<rules::WorkingDaysLeft> workingDaysUntil(const std::string& today,
+                                                         const std::string& due) const;
   const RouteTableHolder& routes() const { return routes_; }
 
  private:

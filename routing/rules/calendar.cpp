@@ -1,5 +1,6 @@
 #include "routing/rules/calendar.h"
 
+#include <algorithm>
 #include <string>
 
 #include "routing/rules/statutory_holidays.h"
@@ -113,6 +114,27 @@ Result<Deadline> WorkCalendar::deadlineOf(Date accepted_on, int n,
     if (w.value() && ++counted == n) return Deadline{d, provisional};
     d = d.plusDays(1);
   }
+}
+
+Result<WorkingDaysLeft> WorkCalendar::workingDaysUntil(Date today, Date due) const {
+  const bool past = due.days < today.days;
+  Date d = past ? due : today;
+  const Date last = past ? today : due;
+  WorkingDaysLeft out;
+  // Both ends are checked, so that a day outside the calendar is never counted as Mon-Fri.
+  for (Date end : {today, due}) {
+    if (auto w = isWorkingDay(end); !w.isOk()) return w.status();
+    out.provisional = out.provisional || isProvisional(end.year());
+  }
+  while (d.days < last.days) {
+    d = d.plusDays(1);
+    auto w = isWorkingDay(d);
+    if (!w.isOk()) return w.status();
+    out.provisional = out.provisional || isProvisional(d.year());
+    if (w.value()) ++out.days;
+  }
+  if (past) out.days = -std::max(out.days, 1);
+  return out;
 }
 
 Result<Date> WorkCalendar::deadline(Date accepted_on, int n, bool count_acceptance_day) const {

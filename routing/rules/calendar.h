@@ -38,6 +38,13 @@ struct Deadline {
   bool provisional = false;
 };
 
+// Working days from one day to another (workingDaysUntil) and whether a provisional year took
+// part in counting them.
+struct WorkingDaysLeft {
+  int days = 0;
+  bool provisional = false;
+};
+
 class WorkCalendar {
  public:
   // Checks that every date lies in its year and that no day is both a holiday and a make-up
@@ -62,6 +69,12 @@ class WorkCalendar {
   // (some offices' convention; SPEC.md §8 makes it a parameter, default false). `provisional`
   // when any day counted lies in a provisional year.
   Result<Deadline> deadlineOf(Date accepted_on, int n, bool count_acceptance_day = false) const;
+  // Working days from `today` to `due`, for showing how much time is left: the working days
+  // after today up to and including `due` (so deadlineOf(today, n) is n days away, and a due
+  // date of today is 0); once `due` has passed, minus the working days after it up to and
+  // including today, and at least 1 (on the Saturday after a Friday due date it is overdue, by
+  // the Monday it will be one working day). calendar_missing as deadlineOf.
+  Result<WorkingDaysLeft> workingDaysUntil(Date today, Date due) const;
   // The date of deadlineOf() alone.
   Result<Date> deadline(Date accepted_on, int n, bool count_acceptance_day = false) const;
   // Working days in a year (2024 = 251, 2025 = 248, 2026 = 248 per SPEC.md §8).

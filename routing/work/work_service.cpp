@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "hub/core/message.h"
 #include "hub/core/time_format.h"
 #include "routing/rules/date.h"
 
@@ -24,6 +25,11 @@ ProgressDueCounter progressDueCounter(PartnersInForce partners, WorkingDayCount 
     if (!p || p->progress_every_working_days <= 0 || !deadline) return std::string();
     return deadline(from, p->progress_every_working_days).date;
   };
+}
+
+std::optional<rules::WorkingDaysLeft> WorkService::workingDaysLeft(const std::string& due) const {
+  if (due.empty() || !deps_.working_days_between) return std::nullopt;
+  return deps_.working_days_between(acceptedOn(deps_.clock.now()), due);
 }
 
 bool WorkService::ingest(IngestRecord record, MessageStore::IngestCallback done) const {
@@ -123,6 +129,24 @@ void WorkService::referItem(std::shared_ptr<ExchangeCommand> cmd, Partner partne
         if (!looked) answer(ReferralAnswer::Outcome::kBusy);
       });
   if (!queued) answer(ReferralAnswer::Outcome::kBusy);
+}
+
+bool WorkService::partnerSubject(const ExchangeRecord& ex, SubjectDone done) const {
+  auto dir = deps_.partners ? deps_.partners() : nullptr;
+  const Partner* partner = dir ? dir->find(ex.partner) : nullptr;
+  if (ex.direction != ExchangeDirection::kOutbound || !partner || !deps_.encode_person ||
+      ex.hub_seq <= 0) {
+    done(true, "", {});
+    return true;
+  }
+  return deps_.messages.lookup(hubIdOf(ex.hub_seq), "",
+                               [this, fields = personFieldsFor(*partner), need = ex.need,
+                                done = std::move(done)](std::optional<StoredMessage> m, bool ok) {
+                                 if (!ok) return done(false, "", {});
+                                 if (!m) return done(true, "", {});
+                                 done(true, deps_.encode_person(m->payload, fields, need),
+                                      std::move(m->person_keys));
+                               });
 }
 
 bool WorkService::report(ExchangeCommand cmd,

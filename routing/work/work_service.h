@@ -59,6 +59,9 @@ using PersonEncoder = std::function<std::string(
 // the write jobs read them (at each use, so that a SIGHUP reload applies to the next one).
 using PartnersInForce = std::function<std::shared_ptr<const PartnerDirectory>()>;
 using WorkingDayCount = std::function<PlannedDeadline(const std::string& from, int working_days)>;
+// Working days from one day to another on the calendar in force (nullopt: it cannot count them).
+using WorkingDaysBetween = std::function<std::optional<rules::WorkingDaysLeft>(
+    const std::string& today, const std::string& due)>;
 
 // A partner's next progress report for the write jobs (PolicyJobs): its
 // progress_every_working_days from `from`; "" when the partner is no longer in the directory or
@@ -77,6 +80,8 @@ struct WorkServiceDeps {
   // The n-th working day after a date on the calendar in force.
   WorkingDayCount deadline;
   PersonEncoder encode_person;
+  // Working days from one day to another on the same calendar (null: no counts are shown).
+  WorkingDaysBetween working_days_between;
 };
 
 // What a referral out came to.
@@ -128,6 +133,22 @@ class WorkService {
   // A staff replay of a dead letter. False: not queued (or no outbox).
   bool replay(int64_t outbox_id, std::string actor,
               std::function<void(ReplayResult, std::optional<OutboxRecord>)> done) const;
+
+  // The person of a referral out as its partner may see them now, for the partner's own view of
+  // the exchange: the item's message kept to the partner's fields in force by the same encoder
+  // as the referral's body (the webhook's exchange.referral `person`), so there is one
+  // minimiser. `done(ok, person_json, person_keys)` runs once on a store thread: ok false when
+  // the message could not be read; person_json empty when there is nothing to show (an inbound
+  // exchange, or a partner no longer in the directory); person_keys are the message's (what the
+  // access record names). False: not queued (`done` is not called).
+  using SubjectDone =
+      std::function<void(bool ok, std::string person_json, std::vector<std::string> person_keys)>;
+  bool partnerSubject(const ExchangeRecord& ex, SubjectDone done) const;
+
+  // Working days from today (the hub's clock, China Standard Time date) to `due` (YYYY-MM-DD),
+  // on the calendar that counted the deadline: 0 when due today, negative once it has passed;
+  // nullopt when there is nothing to count (no due date, or the calendar cannot count it).
+  std::optional<rules::WorkingDaysLeft> workingDaysLeft(const std::string& due) const;
 
   // Partners that serve `township` and offer `need` (any when empty), not full, except
   // `except`: those with room first, then those with a waiting list, in directory order.

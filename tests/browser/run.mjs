@@ -160,6 +160,7 @@ const WEBHOOK_SECRET = 'browser-test-secret-of-charity-1-0123456789';
 
 // In run order; each registers its tests with the harness.
 const SCENARIOS = ['signin.mjs', 'language.mjs', 'call.mjs', 'keyboard.mjs', 'scope.mjs', 'exchange.mjs',
-  'access.mjs', 'dashboard.mjs', 'partner_person.mjs', 'partner_agency.mjs'];
+  'access.mjs', 'dashboard.mjs', 'partner_person.mjs', 'partner_agency.mjs',
+  'partner_charity.mjs'];
 
 await main();

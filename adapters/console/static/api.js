@@ -31,8 +31,9 @@ function url(path, query) {
   return u.pathname + u.search;
 }
 
-// request('GET', '/v1/queues', {query, body, signal, accept}) -> parsed JSON (or text for a
-// non-JSON answer). Throws ApiError; a 401 also clears the token and tells the shell
+// request('GET', '/v1/queues', {query, body, signal, accept, onHeaders}) -> parsed JSON (or text
+// for a non-JSON answer); onHeaders(headers) sees a successful answer's headers (e.g.
+// Idempotent-Replayed). Throws ApiError; a 401 also clears the token and tells the shell
 // ('xj:unauthorized'), which sends the user back to sign-in. An abort rethrows the AbortError.
 export async function request(method, path, opts = {}) {
   const headers = { Accept: opts.accept || 'application/json' };
@@ -64,6 +65,7 @@ export async function request(method, path, opts = {}) {
     window.dispatchEvent(new CustomEvent('xj:unauthorized'));
   }
   if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : null);
+  if (opts.onHeaders) opts.onHeaders(res.headers);
   return data;
 }
 

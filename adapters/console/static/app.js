@@ -13,6 +13,9 @@ import * as item from './item.js';
 import * as exchanges from './exchanges.js';
 import * as dashboard from './dashboard.js';
 import * as agency from './agency.js';
+import * as inbox from './inbox.js';
+import * as referral from './referral.js';
+import * as push from './push.js';
 
 const STAFF = ['staff', 'admin'];
 const ROUTES = [
@@ -25,6 +28,10 @@ const ROUTES = [
   { re: /^#\/exchange\/([^/]+)$/, page: exchanges.renderOne, roles: [...STAFF, 'charity'] },
   { re: /^#\/dashboard(?:\?(.*))?$/, page: dashboard.render, roles: STAFF },
   { re: /^#\/agency$/, page: agency.render, roles: ['agency'] },
+  { re: /^#\/inbox$/, page: inbox.render, roles: ['charity'] },
+  { re: /^#\/referral\/([^/]+)$/, page: referral.render, roles: ['charity'] },
+  { re: /^#\/push$/, page: push.render, roles: ['charity'] },
+  { re: /^#\/cases$/, page: push.renderCases, roles: ['charity'] },
 ];
 
 // The menu each role sees, in order.
@@ -32,7 +39,7 @@ const MENU = {
   hotline: [['#/call', 'nav.call']],
   staff: [['#/queues', 'nav.queues'], ['#/exchanges', 'nav.exchanges'], ['#/dashboard', 'nav.dashboard']],
   admin: [['#/dashboard', 'nav.dashboard'], ['#/queues', 'nav.queues'], ['#/exchanges', 'nav.exchanges']],
-  charity: [['#/exchanges', 'nav.exchanges']],
+  charity: [['#/inbox', 'nav.inbox'], ['#/push', 'nav.push'], ['#/cases', 'nav.cases']],
   agency: [['#/agency', 'nav.agency']],
 };
 
@@ -50,9 +57,10 @@ function header() {
   for (const [href, key] of (who && MENU[who.role]) || []) {
     const current = href.split('/')[1] === here ||
       (href === '#/queues' && ['queue', 'item'].includes(here)) ||
-      (href === '#/exchanges' && here === 'exchange');
+      (href === '#/exchanges' && here === 'exchange') || (href === '#/inbox' && here === 'referral');
     nav.append(h('a', { href, 'aria-current': current ? 'page' : null }, t(key)));
   }
+  if (who && who.role === 'charity') inbox.showAwaitingBadge(nav);
   const whoEl = clear(document.getElementById('whoami'));
   whoEl.setAttribute('aria-label', t('whoami.label'));
   if (who) append(whoEl, signin.whoamiLine(who));

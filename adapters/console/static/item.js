@@ -185,7 +185,10 @@ function messageCard(message) {
     row('category', b.category && label('category', b.category)),
     row('urgency', b.urgency && label('urgency', b.urgency)),
     row('description', b.description),
-    row('needs_proxy_application', b.needs_proxy_application === undefined ? undefined : t(b.needs_proxy_application ? 'yes' : 'no'))),
+    row('needs_proxy_application', b.needs_proxy_application === undefined ? undefined : t(b.needs_proxy_application ? 'yes' : 'no')),
+    // A charity's referral: the summary and how the person's consent was obtained.
+    row('summary', b.summary),
+    row('consent_record', b.consent_record && `${b.consent_record.by} · ${dateTime(b.consent_record.at)} · ${label('method', b.consent_record.method)}`)),
   h('details', {}, h('summary', {}, t('msg.raw')), h('pre', { class: 'raw' }, JSON.stringify(env, null, 2))));
   return card;
 }

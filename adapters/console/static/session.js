@@ -9,7 +9,7 @@ export const HOME = {
   hotline: '#/call',
   staff: '#/queues',
   admin: '#/dashboard',
-  charity: '#/exchanges',
+  charity: '#/inbox',
   agency: '#/agency',
 };
 

@@ -43,6 +43,7 @@ export async function seedScenarios(hub, receiver, { setNow }) {
     agency: await hub.token('agency-1', 'agency'),
     agency2: await hub.token('agency-2', 'agency'),
     agency3: await hub.token('agency-3', 'agency'),
+    charity2: await hub.token('charity-2', 'charity'),  // part C: sees none of charity-1's
   };
   hub.clockToken = tokens.admin;
   await hub.start();
@@ -63,7 +64,9 @@ export async function seedScenarios(hub, receiver, { setNow }) {
   // merges into it.
   const agencyAlert = await openAlert(hub, tokens, BAIMA.code, 201);
 
-  return { hub, receiver, tokens, at, toRefer, jiangnanItem, agencyAlert };
+  const partnerPages = await seedPartnerPages(hub, tokens, receiver);
+
+  return { hub, receiver, tokens, at, toRefer, jiangnanItem, agencyAlert, partnerPages };
 }
 
 // Sends a hotline ticket and returns its item on the township's queue ({queue, item_id, ...}),
@@ -192,4 +195,25 @@ async function seedDashboard(hub, tokens, receiver, at) {
     await step();
   }
   await hub.sweep('2025-03-13');
+}
+
+// The charity's pages: two Guhe calls referred out to charity-1 over the API
+// at the scenario time, one that the charity answers in the browser, one left waiting (its
+// actions are checked at phone width). Guhe and Guwen (where the charity's pushed case lands)
+// are touched by no other scenario.
+export const GUHE = { code: '451229203', zh: '古河乡' };
+export const GUWEN = { code: '451229204', zh: '古文乡' };
+
+async function seedPartnerPages(hub, tokens, receiver) {
+  const referred = async (name, seq) => {
+    const it = await newItem(hub, tokens, `seed-partner-${name}`, GUHE.code, seq);
+    const r = await hub.must(201, 'POST', '/v1/exchanges', tokens.county, {
+      queue: it.queue, item: it.item_id, partner: 'charity-1', need: 'food',
+      consent: { recorded: true, by: '古河社工', at: '2025-03-13T09:30:00+08:00', method: 'written' },
+    });
+    await waitFor(`the referral of ${name} at the receiver`, () =>
+      receiver.deliveriesOf(r.exchange.id).some((d) => d.kind === 'exchange.referral'));
+    return { id: r.exchange.id, seq, item: it };
+  };
+  return { toAnswer: await referred('answer', 301), waiting: await referred('waiting', 302) };
 }

@@ -115,6 +115,30 @@ TEST_CASE("referral consent and needs are enforced", "[envelope]") {
   CHECK(hasProblem(ps, "/body/consent"));
 }
 
+TEST_CASE("a referral's consent record is optional and checked field by field", "[envelope]") {
+  auto ref = [](const std::string& record) {
+    return R"({"id":"r-1","kind":"referral","source":"charity-a","occurred_at":"2025-03-10T09:30:00Z",
+    "subject":{"township":"451229202"},"body":{"needs":["medical"],"charity_case_id":"c-1","consent":true)" +
+           record + "}}";
+  };
+  Problems none, good, bad, extra;
+  CHECK(parse(ref(""), MessageKind::kReferral, none) == envelope::ParseOutcome::kOk);
+  CHECK(
+      parse(
+          ref(R"(,"consent_record":{"by":"志愿者","at":"2025-03-10T09:00:00+08:00","method":"oral"})"),
+          MessageKind::kReferral, good) == envelope::ParseOutcome::kOk);
+  CHECK(parse(ref(R"(,"consent_record":{"by":"","at":"yesterday","method":"nod"})"),
+              MessageKind::kReferral, bad) == envelope::ParseOutcome::kInvalid);
+  CHECK(hasProblem(bad, "/body/consent_record/by"));
+  CHECK(hasProblem(bad, "/body/consent_record/at"));
+  CHECK(hasProblem(bad, "/body/consent_record/method"));
+  CHECK(
+      parse(
+          ref(R"(,"consent_record":{"by":"x","at":"2025-03-10T09:00:00Z","method":"oral","why":1})"),
+          MessageKind::kReferral, extra) == envelope::ParseOutcome::kInvalid);
+  CHECK(hasProblem(extra, "/body/consent_record/why"));
+}
+
 TEST_CASE("notification amounts must be non-negative integers in fen", "[envelope]") {
   const std::string n =
       R"({"id":"n-1","kind":"notification","source":"yibao","occurred_at":"2025-03-10T09:30:00Z",

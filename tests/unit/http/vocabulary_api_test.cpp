@@ -14,6 +14,7 @@
 
 #include "adapters/http/vocabulary_api.h"
 #include "hub/core/names.h"
+#include "hub/core/partner_directory.h"
 #include "hub/core/vocabulary.h"
 #include "routing/queues/item.h"
 
@@ -52,6 +53,14 @@ TEST_CASE("the vocabulary document serves every value the core accepts, with bot
   CHECK(servedValues(d, "outcomes") == routing::outcomeVocabulary());
   CHECK(servedValues(d, "signals") == vocabulary::kSignals);
   CHECK(servedValues(d, "departments") == vocabulary::kDepartments);
+  // The needs: every partner service (an exchange's need), those a referral in names marked.
+  CHECK(servedValues(d, "exchange_needs") == kPartnerServices);
+  std::vector<std::string> referral;
+  for (const auto& term : d["exchange_needs"].GetArray())
+    if (term["referral"].GetBool()) referral.push_back(term["value"].GetString());
+  CHECK(
+      std::set<std::string>(referral.begin(), referral.end()) ==
+      std::set<std::string>(vocabulary::kReferralNeeds.begin(), vocabulary::kReferralNeeds.end()));
 
   // Every item state of the core's enum exactly once, with the queues' own open rule.
   const std::vector<ItemState> all = {ItemState::kNew,        ItemState::kClaimed,
@@ -85,7 +94,9 @@ TEST_CASE("the console reads the vocabulary instead of keeping copies of it",
                                            "'outcome.not_eligible':",
                                            "'state.in_progress':",
                                            "'signal.large_medical_bill':",
-                                           "'department.medical_insurance':"};
+                                           "'department.medical_insurance':",
+                                           "'basic_living', 'medical', 'education'",
+                                           "'need.food':"};
   bool reads_endpoint = false;
   int scripts = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -76,3 +76,28 @@ TEST_CASE("calendar data errors are all reported", "[calendar]") {
   CHECK_FALSE(c.isOk());
   CHECK(problems.size() == 2);
 }
+
+TEST_CASE("working days left to a due date, and overdue by", "[calendar]") {
+  auto left = [](const char* today, const char* due) {
+    auto r = cal().workingDaysUntil(d(today), d(due));
+    REQUIRE(r.isOk());
+    return r.value().days;
+  };
+  // Fri 2024-02-09 to the make-up Sunday 02-18 after the Spring Festival: one working day.
+  CHECK(left("2024-02-09", "2024-02-18") == 1);
+  CHECK(left("2024-02-01", "2024-02-27") == 15);  // as deadline(02-01, 15)
+  CHECK(left("2024-02-27", "2024-02-27") == 0);   // due today
+  // Fri 2024-03-01 to Tue 03-05: the weekend does not count.
+  CHECK(left("2024-03-01", "2024-03-05") == 2);
+  // Past: the working days after the due date up to today, at least one.
+  CHECK(left("2024-03-04", "2024-03-01") == -1);  // Mon after a Friday due date
+  CHECK(left("2024-03-02", "2024-03-01") == -1);  // the Saturday already
+  CHECK(left("2024-03-06", "2024-03-01") == -3);
+  CHECK_FALSE(cal().workingDaysUntil(d("2024-03-06"), d("2024-03-01")).value().provisional);
+  // Into a year without its notice: counted from the statutory holidays, and says so.
+  CHECK(cal().workingDaysUntil(d("2026-12-30"), d("2027-01-05")).value().provisional);
+  // No calendar for the year: calendar_missing, never Mon-Fri.
+  auto r = cal().workingDaysUntil(d("2023-12-29"), d("2024-01-03"));
+  REQUIRE_FALSE(r.isOk());
+  CHECK(r.status().message().rfind("calendar_missing", 0) == 0);
+}
