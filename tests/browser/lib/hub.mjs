@@ -71,9 +71,11 @@ export class Hub {
   }
 
   // `xianjie token create`; the token it prints.
-  async token(org, role, townships = []) {
+  // `name`: the one person the token is for (`--name`), as a partner's people each get theirs.
+  async token(org, role, townships = [], name = '') {
     const args = ['token', 'create', '--config', this.config, '--org', org, '--role', role];
     for (const t of townships) args.push('--township', t);
+    if (name) args.push('--name', name);
     const { stdout } = await execFileP(this.cli, args);
     const token = stdout.trim();
     if (!token) throw new Error(`token create for ${org}/${role} printed no token`);

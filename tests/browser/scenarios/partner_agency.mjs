@@ -1,8 +1,9 @@
 // The agency's page: an agency signs in, warns about a resident with an open risk alert (seeded
 // over the API: a hotline call, then another agency's warning about the same ID number), and its
 // list shows the warning merged into that alert, as the staff's API shows too; a double-clicked
-// send stores one message; another agency sees none of it. At phone width (375 x 740) the sign-in page, the agency page and the charity's pages
-// scroll only downwards, and the send button can be reached.
+// send stores one message; another agency sees none of it. At phone width (375 x 740) the sign-in
+// page, the agency page and a caseworker's referral pages scroll only downwards, and the send
+// button can be reached.
 import { expect } from '../lib/harness.mjs';
 import { signIn, waitRoute, waitText } from '../lib/console.mjs';
 import { waitFor } from '../lib/wait.mjs';
@@ -116,16 +117,18 @@ export function register(h, env) {
     await send.click();
     await waitText(page.locator('[data-field="signal"]'), /\S/, 'the required signal named');
 
-    // The charity's pages share the shell and the stacked tables: its list and one referral.
-    const charity = await newPage({ viewport: PHONE });
-    await signIn(charity, tokens.charity);
-    await waitRoute(charity, '#/exchanges');
-    const first = charity.getByTestId('exchange-row').first();
+    // The stacked tables serve every page of the shell: a caseworker's referrals and one of them
+    // (the charity's own pages are checked at this width in partner_charity.mjs).
+    const staff = await newPage({ viewport: PHONE });
+    await signIn(staff, tokens.jiangnan);
+    await staff.evaluate(() => { window.location.hash = '#/exchanges'; });
+    await waitRoute(staff, '#/exchanges');
+    const first = staff.getByTestId('exchange-row').first();
     await first.waitFor();
-    await noSideScroll(charity, 'the charity\'s referrals');
+    await noSideScroll(staff, 'the caseworker\'s referrals');
     const id = await first.getAttribute('data-exchange');
-    await charity.evaluate((x) => { window.location.hash = `#/exchange/${x}`; }, id);
-    await charity.getByTestId('exchange-timeline').waitFor();
-    await noSideScroll(charity, 'a referral of the charity');
+    await staff.evaluate((x) => { window.location.hash = `#/exchange/${x}`; }, id);
+    await staff.getByTestId('exchange-timeline').waitFor();
+    await noSideScroll(staff, 'a referral on the caseworker\'s page');
   });
 }

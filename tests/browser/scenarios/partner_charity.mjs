@@ -1,17 +1,18 @@
-// The charity's pages. charity-1 signs in to its inbox, finds the referral
-// the seed made over the API (the menu's badge counts those awaiting its answer), accepts it with
-// a double click (one accept on the timeline), reports progress (the answer lost once: the retry
-// applies once and shows as done), holds and resumes it and completes it with an outcome
-// from the hub's list; it pushes a case through the form, which lands on the Guwen queue (the
-// caseworker's item page shows how the consent was obtained), and sees civil affairs' outcome
-// once the caseworker resolves it over the API. charity-2 sees none
-// of it. At 375x740 the inbox (with its reminder of an answer due tomorrow), a referral and the
-// push form do not scroll sideways and every action button is reachable; the deadlines are the
-// hub's working-day counts (over the weekend: one working day left on the Monday).
+// The charity's pages. A person of charity-1 (a token of their own) signs in to its inbox, finds
+// the referral the seed made over the API (the menu's badge counts those awaiting its answer),
+// accepts it with a double click (one accept on the timeline), reports progress (the answer lost
+// once: the retry applies once and shows as done), holds and resumes it and completes it with an
+// outcome from the hub's list; the caseworker's exchange page shows each step with that person's
+// name. It pushes a case through the form, which lands on the Guwen queue (the caseworker's item
+// page shows how the consent was obtained), and sees civil affairs' outcome once the caseworker
+// resolves it over the API. charity-2 sees none of it. At 375x740 the inbox (with its reminder of
+// an answer due tomorrow), a referral and the push form do not scroll sideways and every action
+// button is reachable; the deadlines are the hub's working-day counts (over the weekend: one
+// working day left on the Monday).
 import { expect } from '../lib/harness.mjs';
 import { signIn, waitRoute, waitText } from '../lib/console.mjs';
 import { waitFor } from '../lib/wait.mjs';
-import { GUWEN, idNumber, SCENARIO_TIME } from './seed.mjs';
+import { CHARITY_PERSON, GUWEN, idNumber, SCENARIO_TIME } from './seed.mjs';
 
 const go = (page, hash) => page.evaluate((x) => { window.location.hash = x; }, hash);
 
@@ -26,7 +27,7 @@ export function register(h, env) {
 
   h.test('charity-answers-a-referral', async ({ newPage }) => {
     const page = await newPage();
-    await signIn(page, tokens.charity);
+    await signIn(page, tokens.charityPerson);
     await waitRoute(page, '#/inbox');
     const row = page.locator(`[data-testid="inbox-row"][data-exchange="${toAnswer.id}"]`);
     await row.waitFor();
@@ -88,6 +89,19 @@ export function register(h, env) {
     expect(done.timeline.some((e) => e.event === 'start' && e.note), 'the progress note on the timeline');
     expect(done.timeline.some((e) => e.event === 'hold' && e.reason === 'waiting_for_documents'),
       'the hold reason\'s code on the timeline');
+
+    // The caseworker's exchange page: each step the charity's person took, with their name.
+    const worker = await newPage();
+    await signIn(worker, tokens.county);
+    await go(worker, `#/exchange/${toAnswer.id}`);
+    await waitRoute(worker, `#/exchange/${toAnswer.id}`);
+    const timeline = worker.getByTestId('exchange-timeline');
+    for (const step of ['accept', 'start', 'hold', 'resume', 'complete']) {
+      const li = timeline.locator(`li[data-event="${step}"]`);
+      await waitText(li.getByTestId('actor-name'), new RegExp(CHARITY_PERSON),
+        `the ${step} with the charity person's name`);
+      expect(await li.count() === 1, `one ${step} on the caseworker's timeline`);
+    }
   });
 
   h.test('charity-pushes-a-case', async ({ newPage }) => {

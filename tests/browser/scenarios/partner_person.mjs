@@ -25,7 +25,7 @@ export function register(h, { hub, tokens }) {
     });
     expect(me.person === PERSON, 'whoami to name the token\'s person');
 
-    const it = await newItem(hub, tokens, 'person-jiangnan-1', JIANGNAN.code, 301);
+    const it = await newItem(hub, tokens, 'person-jiangnan-1', JIANGNAN.code, 401);
     const made = await hub.must(201, 'POST', '/v1/exchanges', tokens.county, {
       queue: it.queue, item: it.item_id, partner: 'charity-1', need: 'food',
       consent: { recorded: true, by: '测试社工', at: '2025-03-12T09:20:00+08:00', method: 'oral' },

@@ -40,6 +40,8 @@ export async function seedScenarios(hub, receiver, { setNow }) {
     county: await hub.token('county-task-force', 'staff'),
     admin: await hub.token('bureau-admin', 'admin'),
     charity: await hub.token('charity-1', 'charity'),
+    // A person of charity-1 with a token of their own: their actions carry their name.
+    charityPerson: await hub.token('charity-1', 'charity', [], CHARITY_PERSON),
     agency: await hub.token('agency-1', 'agency'),
     agency2: await hub.token('agency-2', 'agency'),
     agency3: await hub.token('agency-3', 'agency'),
@@ -201,6 +203,8 @@ async function seedDashboard(hub, tokens, receiver, at) {
 // at the scenario time, one that the charity answers in the browser, one left waiting (its
 // actions are checked at phone width). Guhe and Guwen (where the charity's pushed case lands)
 // are touched by no other scenario.
+// The charity-1 worker who answers a referral in the browser (partner_charity.mjs).
+export const CHARITY_PERSON = '李慧';
 export const GUHE = { code: '451229203', zh: '古河乡' };
 export const GUWEN = { code: '451229204', zh: '古文乡' };
 
