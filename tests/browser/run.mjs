@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { Harness, freshScreenshotDir } from './lib/harness.mjs';
+import { undocumentedRequests } from './lib/api_paths.mjs';
 import { Hub } from './lib/hub.mjs';
 import { Mosquitto } from './lib/mosquitto.mjs';
 import { WebhookReceiver } from './lib/webhook_receiver.mjs';
@@ -107,6 +108,16 @@ async function main() {
     if (results.length === 0) {
       console.log('no test ran (is --only right?)');
       failed = 1;
+    }
+    // The console has no endpoint of its own: each request of every page is a documented one.
+    const api = [...h.requests].filter((r) => r.includes(' /v1/'));
+    const undocumented = undocumentedRequests(path.join(sourceDir, 'adapters/http/openapi.json'),
+      h.requests);
+    if (api.length === 0 || undocumented.length) {
+      console.log(`not ok - the pages sent requests that are not in openapi.json: ${undocumented.join(', ') || '(no API request at all)'}`);
+      failed += 1;
+    } else {
+      console.log(`ok - every request of the pages (${api.length} distinct API paths) is an operation of openapi.json`);
     }
     if (hub.died()) {
       console.log(`not ok - xianjied died during the tests (${JSON.stringify(hub.exit)}); log ${hub.logPath}`);

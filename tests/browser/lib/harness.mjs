@@ -16,6 +16,9 @@ export class Harness {
     this.tests = [];
     this.results = [];
     this.kept = [];
+    // Every request a page sent to the hub ("METHOD /path"), for the check that the pages use
+    // only the public API (lib/api_paths.mjs).
+    this.requests = new Set();
   }
 
   // `name` becomes the screenshot's file name: lower-case words joined by '-'.
@@ -34,6 +37,10 @@ export class Harness {
     page.keep = keep;  // left open for a later test (closed at the end of the run)
     if (keep) this.kept.push(page);
     page.problems = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.origin === new URL(this.baseUrl).origin) this.requests.add(`${r.method()} ${u.pathname}`);
+    });
     page.on('pageerror', (e) => page.problems.push(`uncaught exception in the page: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error' && /Content.Security.Policy|Refused to/i.test(m.text())) {
