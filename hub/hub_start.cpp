@@ -5,11 +5,13 @@
 #include <csignal>
 
 #include "adapters/envelope/outbound_codec.h"
+#include "hub/core/backup_metrics.h"
 #include "hub/core/log.h"
 #include "hub/core/time_format.h"
 #include "hub/hub_state.h"
 #include "hub/start_files.h"
 #include "hub/storage/fault_vfs.h"
+#include "hub/store_size_metrics.h"
 #include "routing/intake/intake.h"
 
 namespace xj {
@@ -62,6 +64,9 @@ Status openStore(HubState& s) {
                                           formatRfc3339(s.clock.now()), *s.write_jobs);
   if (!store.isOk()) return store.status();
   s.store = std::move(store).value();
+  registerStoreSizeMetrics(s.metrics, s.config.store.path);
+  // Registered here, before any backup, so that /metrics shows them (as 0) from the start.
+  (void)backupMetrics(s.metrics);
   // The access record's chain key is derived from the person-key secret, never the secret itself.
   s.access = std::make_unique<security::AccessRecorder>(
       security::AccessChain(s.keys->derivedKey(security::AccessChain::kLabel)),

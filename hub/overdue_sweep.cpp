@@ -4,9 +4,17 @@
 
 namespace xj {
 
+namespace {
+constexpr const char* kEscalations = "xianjie_exchange_escalations_total";
+constexpr const char* kEscalationsHelp =
+    "Exchanges escalated to the county queue, by partner and reason (answer, progress)";
+}  // namespace
+
 OverdueSweep::OverdueSweep(const routing::WorkService& service, MetricsRegistry& metrics)
     : service_(service), metrics_(metrics) {
   metrics.collector([this] { return overdueMetrics(); });
+  // Its series come with the first escalation; the family is on /metrics before that.
+  metrics.declare(kEscalations, kEscalationsHelp, "counter");
 }
 
 std::string OverdueSweep::overdueMetrics() {
@@ -49,10 +57,8 @@ void OverdueSweep::countEscalations(const SweepResult& r) {
   for (const auto& [partner, reason] : r.exchange_escalations) {
     auto& c = escalations_[{partner, reason}];
     if (!c)
-      c = &metrics_.counter(
-          "xianjie_exchange_escalations_total",
-          "Exchanges escalated to the county queue, by partner and reason (answer, progress)",
-          "partner=\"" + partner + "\",reason=\"" + reason + "\"");
+      c = &metrics_.counter(kEscalations, kEscalationsHelp,
+                            "partner=\"" + partner + "\",reason=\"" + reason + "\"");
     c->inc();
   }
 }

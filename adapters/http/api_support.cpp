@@ -48,6 +48,11 @@ ApiShared::ApiShared(ApiDeps d)
     rejections[r] = &deps.metrics.counter("xianjie_http_rejections_total",
                                           "Requests refused for bad input, by reason",
                                           "reason=\"" + std::string(r) + "\"");
+  // By class, not by code: a handful of series a dashboard can stack, whatever codes come.
+  for (size_t i = 0; i < responses.size(); ++i)
+    responses[i] = &deps.metrics.counter("xianjie_http_responses_total",
+                                         "API answers by status class (2xx, 4xx, 5xx, ...)",
+                                         "code=\"" + std::to_string(i + 1) + "xx\"");
 }
 
 // Who may read a stored message (it holds names, ID numbers, phones): its own source; admin;
@@ -76,6 +81,8 @@ void ApiShared::finish(const ApiRequest& req, const Api::Reply& reply, ApiRespon
   latency.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - req.started).count());
   recordAccess(req, res.status);
+  const int cls = std::clamp(res.status / 100, 1, 5);
+  responses[static_cast<size_t>(cls - 1)]->inc();
   reply(std::move(res));
 }
 

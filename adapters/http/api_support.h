@@ -8,6 +8,7 @@
 // strand. Everything here is thread-safe: the counters are atomics filled in the constructor.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <initializer_list>
 #include <map>
@@ -37,6 +38,7 @@ struct ApiShared {
   // Looked up once in the constructor and cached: the ingest path then only does atomic adds.
   std::map<std::pair<int, std::string>, Counter*> outcomes;
   std::map<std::string, Counter*> rejections;
+  std::array<Counter*, 5> responses{};  // API answers by status class, 1xx..5xx
   std::atomic<bool> stopping{false};
   RateLimiter token_rates;  // per bearer token: 429 with Retry-After beyond it
 

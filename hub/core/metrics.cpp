@@ -69,6 +69,23 @@ void MetricsRegistry::gauge(const std::string& name, const std::string& help,
   f.gauge = std::move(read);
 }
 
+Gauge& MetricsRegistry::gauge(const std::string& name, const std::string& help) {
+  std::lock_guard lock(mu_);
+  auto& f = families_[name];
+  f.help = help;
+  f.type = "gauge";
+  if (!f.value) f.value = std::make_unique<Gauge>();
+  return *f.value;
+}
+
+void MetricsRegistry::declare(const std::string& name, const std::string& help,
+                              const std::string& type) {
+  std::lock_guard lock(mu_);
+  auto& f = families_[name];
+  f.help = help;
+  f.type = type;
+}
+
 void MetricsRegistry::collector(std::function<std::string()> render_text) {
   std::lock_guard lock(mu_);
   collectors_.push_back(std::move(render_text));
@@ -84,11 +101,12 @@ std::string MetricsRegistry::render() const {
         out += name + (labels.empty() ? "" : "{" + labels + "}") + " " +
                std::to_string(c->value()) + "\n";
       }
-    } else if (f.type == "histogram") {
+    } else if (f.type == "histogram" && f.histogram) {
       out += f.histogram->render(name, "");
-    } else if (f.gauge) {
+    } else if (f.gauge || f.value) {
+      // 15 significant digits: byte counts and Unix times print whole, not as 1.23457e+09.
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", f.gauge());
+      std::snprintf(buf, sizeof buf, "%.15g", f.gauge ? f.gauge() : f.value->value());
       out += name + " " + buf + "\n";
     }
   }

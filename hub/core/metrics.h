@@ -22,6 +22,16 @@ class Counter {
   std::atomic<uint64_t> v_{0};
 };
 
+// A gauge the hub sets (a timestamp, a last result) rather than reads at render time.
+class Gauge {
+ public:
+  void set(double v) { v_.store(v, std::memory_order_relaxed); }
+  double value() const { return v_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<double> v_{0};
+};
+
 class Histogram {
  public:
   explicit Histogram(std::vector<double> bounds);
@@ -44,6 +54,12 @@ class MetricsRegistry {
                        std::vector<double> bounds);
   // Gauges are read at render time from a callback (queue depths, connection state).
   void gauge(const std::string& name, const std::string& help, std::function<double()> read);
+  // A gauge set by the hub, 0 until first set; the same name gives the same Gauge.
+  Gauge& gauge(const std::string& name, const std::string& help);
+
+  // A family whose series come later (labelled counters made at first use): /metrics shows its
+  // HELP and TYPE from the start, so that alert rules and dashboards find the name.
+  void declare(const std::string& name, const std::string& help, const std::string& type);
 
   // Extra exposition text computed at render time (labelled gauges such as overdue counts).
   void collector(std::function<std::string()> render_text);
@@ -57,6 +73,7 @@ class MetricsRegistry {
     std::map<std::string, std::unique_ptr<Counter>> counters;
     std::unique_ptr<Histogram> histogram;
     std::function<double()> gauge;
+    std::unique_ptr<Gauge> value;  // a set gauge (no callback)
   };
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;

@@ -170,6 +170,7 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   security::FieldCipher cipher_;
   std::atomic<bool> walking_{false};  // a key-walk batch is queued or running
   Histogram& batch_sizes_;
+  Histogram& commit_seconds_;  // one group commit: the jobs' apply, then COMMIT and its fsync
   Counter& commit_failures_;
   std::array<Counter*, static_cast<size_t>(Sql::kCount)> statement_runs_{};
 
