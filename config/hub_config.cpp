@@ -195,7 +195,16 @@ Result<HubConfig> parseHubConfig(const std::string& text, Problems& problems) {
        }},
       {"enabled", boolField(cfg.audit.enabled)},
   };
+  auto& b = cfg.backup;
+  std::map<std::string, Setter> backup_fields = {
+      {"enabled", boolField(b.enabled)},
+      {"dir", stringField(b.dir, true)},
+      {"every_hours", intField(b.every_hours, 1, 24 * 366)},
+      {"keep", intField(b.keep, 1, 1000)},
+  };
   std::map<std::string, Setter> top = {
+      {"backup", [&](const rapidjson::Value& v, const std::string& p,
+                     Problems& pr) { walkObject(v, p, backup_fields, pr); }},
       {"audit", [&](const rapidjson::Value& v, const std::string& p,
                     Problems& pr) { walkObject(v, p, audit_fields, pr); }},
       {"tokens", [&](const rapidjson::Value& v, const std::string& p,
@@ -214,6 +223,8 @@ Result<HubConfig> parseHubConfig(const std::string& text, Problems& problems) {
       {"$schema", [](const rapidjson::Value&, const std::string&, Problems&) {}},
   };
   walkObject(doc, "", top, problems);
+  if (b.enabled && b.dir.empty())
+    problems.push_back({"/backup/dir", "must name a directory when backup.enabled is true"});
   if (m.reconnect_max_ms < m.reconnect_min_ms)
     problems.push_back({"/mqtt/reconnect_max_ms", "must not be below reconnect_min_ms"});
   if (m.uri.rfind("tcp://", 0) != 0 && m.uri.rfind("ssl://", 0) != 0 &&

@@ -106,12 +106,23 @@ struct AuditConfig {
   bool enabled = true;
 };
 
+// Scheduled backups (hub/backup_schedule.h): the hub copies its database into `dir` whenever
+// `every_hours` have passed on its clock since the newest backup there (at once when there is
+// none), and keeps the newest `keep` of them (each a file and its manifest).
+struct BackupConfig {
+  bool enabled = false;
+  std::string dir;  // required when enabled: an existing, writable directory (another disk)
+  int every_hours = 24;
+  int keep = 7;
+};
+
 struct HubConfig {
   HttpConfig http;
   StoreConfig store;
   MqttConfig mqtt;
   TokensConfig tokens;
   AuditConfig audit;
+  BackupConfig backup;
   std::string standards_dir = "config/standards";
   std::string routes_path = "config/routes.jsonc";
   // The partner directory and outbox delivery policy (config/partners_config.h).

@@ -52,6 +52,9 @@ Status loadTls(HubState& s) {
 }
 
 Status openStore(HubState& s) {
+  auto lock = storage::DbLock::take(s.config.store.path);
+  if (!lock.isOk()) return lock.status();
+  s.db_lock.emplace(std::move(lock).value());
   // The directory and the calendar in force, read at each use so that SIGHUP reloads apply.
   routing::PartnersInForce partners = [&holder = *s.partners] { return holder.get(); };
   routing::WorkingDayCount deadline = [&reception = *s.reception](const std::string& from,
@@ -114,6 +117,15 @@ Status makeSweep(HubState& s) {
   return Status::ok();
 }
 
+// Scheduled backups (config backup), on their own thread; their metrics exist only when enabled.
+Status startBackups(HubState& s) {
+  if (!s.config.backup.enabled) return Status::ok();
+  s.backups =
+      std::make_unique<BackupSchedule>(s.config.backup, s.config.store.path, s.clock, s.metrics);
+  s.backups->start();
+  return Status::ok();
+}
+
 // The access record's retention by the hub's clock: one small batch of the oldest records past
 // audit.retention_days each sweep tick (and at a test's clock change, at once).
 void pruneAccessRecord(HubState& s) {
@@ -134,6 +146,7 @@ void addFaultHooks(HubState& s, http::ApiDeps& deps) {
     if (s.tls_watch) s.tls_watch->check();
     s.token_expiry->check();
     pruneAccessRecord(s);
+    if (s.backups) s.backups->check();
   };
   deps.fail_writes = [](int64_t writes) { storage::failNextWrites(writes); };
   deps.sweep_as_of = [&sweep = *s.sweep](std::string today,
@@ -289,8 +302,8 @@ void recountDeadlines(HubState& s, const char* why) {
 }
 
 Status start(HubState& s) {
-  for (auto step :
-       {loadFiles, loadTls, openStore, startTokens, makeSweep, startDelivery, startServing})
+  for (auto step : {loadFiles, loadTls, openStore, startTokens, makeSweep, startBackups,
+                    startDelivery, startServing})
     if (auto st = step(s); !st.isOk()) return st;
   return Status::ok();
 }

@@ -27,6 +27,7 @@
 #include "adapters/reception/reception.h"
 #include "config/hub_config.h"
 #include "config/standards.h"
+#include "hub/backup_schedule.h"
 #include "hub/calendar_watch.h"
 #include "hub/core/clock.h"
 #include "hub/core/metrics.h"
@@ -38,6 +39,7 @@
 #include "hub/security/person_keys.h"
 #include "hub/security/token_registry.h"
 #include "hub/shutdown_latch.h"
+#include "hub/storage/db_lock.h"
 #include "hub/storage/sqlite_store.h"
 #include "hub/tls_watch.h"
 #include "hub/token_expiry_watch.h"
@@ -69,6 +71,9 @@ struct HubState {
   std::unique_ptr<http::TlsContextHolder> tls;
   std::unique_ptr<TlsWatch> tls_watch;  // its expiry: /metrics and the log
 
+  // Held from before the store opens until the hub exits: `xianjie restore` refuses while it
+  // is held (hub/storage/db_lock.h), and so does a second hub on the same database.
+  std::optional<storage::DbLock> db_lock;
   // The write jobs the store runs (the policies); the store holds a reference, so it is
   // declared first and outlives it.
   std::unique_ptr<routing::PolicyJobs> write_jobs;
@@ -83,6 +88,7 @@ struct HubState {
   std::unique_ptr<TokenRefresher> refresher;
   std::unique_ptr<TokenExpiryWatch> token_expiry;  // warnings before tokens end
   std::unique_ptr<OverdueSweep> sweep;
+  std::unique_ptr<BackupSchedule> backups;  // config backup.enabled; null otherwise
 
   boost::asio::io_context ioc;
   std::unique_ptr<mqtt_adapter::MqttAdapter> mqtt;

@@ -58,8 +58,9 @@ void stop(HubState& s) {
     stopMqtt(s);
     stopIo(s);
   }
-  if (s.access) s.access->flush();  // the last reads' records, before the writer stops
-  if (s.store) s.store->stop();     // commits anything still queued
+  if (s.backups) s.backups->stop();  // a backup under way finishes; none starts after
+  if (s.access) s.access->flush();   // the last reads' records, before the writer stops
+  if (s.store) s.store->stop();      // commits anything still queued
   if (s.access && s.access->waiting() > 0)
     log::warn("access_records_lost", {{"count", std::to_string(s.access->waiting())}});
   if (s.refresher) s.refresher->stop();

@@ -1,5 +1,7 @@
 #include "hub/start_files.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -22,6 +24,26 @@ void addFile(Problems& problems, size_t from, const std::string& file) {
 void checkReadable(const std::string& path, const char* setting, Problems& problems) {
   if (path.empty()) return;
   if (!std::ifstream(path)) problems.push_back({path, std::string(setting) + ": cannot read file"});
+}
+
+// The scheduled backups' directory: there, writable, and not holding the key-encryption key (a
+// copy of the backups must not carry the key that opens them).
+void checkBackupDir(const HubConfig& cfg, Problems& problems) {
+  if (!cfg.backup.enabled || cfg.backup.dir.empty()) return;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(cfg.backup.dir, ec)) {
+    problems.push_back({"/backup/dir", cfg.backup.dir + ": not an existing directory"});
+  } else if (::access(cfg.backup.dir.c_str(), W_OK | X_OK) != 0) {
+    problems.push_back({"/backup/dir", cfg.backup.dir + ": the hub may not write there"});
+  } else {
+    auto dir = fs::weakly_canonical(cfg.backup.dir, ec).string() + "/";
+    auto kek = fs::weakly_canonical(cfg.store.kek_file, ec).string();
+    if (kek.rfind(dir, 0) == 0)
+      problems.push_back({"/backup/dir",
+                          "holds store.kek_file: a copy of the backups would "
+                          "carry the key that opens them"});
+  }
 }
 
 }  // namespace
@@ -69,6 +91,7 @@ Status loadStartFiles(const HubConfig& cfg, StartFiles& out, Problems& problems)
   if (!cfg.http.tls.cert_file.empty())
     if (auto tls = http::loadTlsContext(cfg.http.tls); !tls.isOk())
       problems.push_back({"/http/tls", tls.status().message()});
+  checkBackupDir(cfg, problems);
   if (cfg.mqtt.enabled) {
     checkReadable(cfg.mqtt.tls_ca, "mqtt.tls_ca", problems);
     checkReadable(cfg.mqtt.tls_cert, "mqtt.tls_cert", problems);

@@ -59,5 +59,7 @@ int calendarCommand(int argc, char** argv);  // calendar_command.cpp
 int outboxCommand(int argc, char** argv);    // outbox_command.cpp
 int auditCommand(int argc, char** argv);     // audit_command.cpp
 int keyCommand(int argc, char** argv);       // key_command.cpp
+int backupCommand(int argc, char** argv);    // backup_command.cpp
+int restoreCommand(int argc, char** argv);   // backup_command.cpp
 
 }  // namespace xj::cli

@@ -27,7 +27,11 @@ int usage() {
       "  xianjie audit query  [--config FILE] [--person ID_NUMBER] [--org ORG] [--from YYYY-MM-DD] "
       "[--to YYYY-MM-DD]\n"
       "  xianjie key status [--config FILE]\n"
-      "  xianjie key rotate [--config FILE] [--new-kek-file FILE]\n");
+      "  xianjie key rotate [--config FILE] [--new-kek-file FILE]\n"
+      "  xianjie backup [--config FILE] --out FILE     (while the hub runs; writes "
+      "FILE.manifest.json too)\n"
+      "  xianjie restore --in FILE [--config FILE]     (the hub stopped; the database there is "
+      "kept aside)\n");
   return 2;
 }
 

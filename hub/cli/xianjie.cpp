@@ -12,6 +12,8 @@
 //   xianjie audit query  [--config FILE] [--person ID_NUMBER] [--org ORG] [--from DAY] [--to DAY]
 //   xianjie key status [--config FILE]
 //   xianjie key rotate [--config FILE] [--new-kek-file FILE]
+//   xianjie backup [--config FILE] --out FILE
+//   xianjie restore --in FILE [--config FILE]
 // Each command group lives in its own file (hub/cli/cli.h lists them).
 #include <string>
 
@@ -23,6 +25,8 @@ int main(int argc, char** argv) {
   if (command == "outbox") return outboxCommand(argc, argv);
   if (command == "audit") return auditCommand(argc, argv);
   if (command == "key") return keyCommand(argc, argv);
+  if (command == "backup") return backupCommand(argc, argv);
+  if (command == "restore") return restoreCommand(argc, argv);
   if (command == "token") return tokenCommand(argc, argv);
   if (command == "mqtt-acl") return mqttAclCommand(argc, argv);
   if (command == "eval") return evalCommand(argc, argv);

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -35,6 +36,25 @@ std::string sha256Hex(std::string_view data) {
       EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
     throw std::runtime_error("sha256 failed");
+  return toHex(md, len);
+}
+
+std::string sha256FileHex(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return "";
+  std::vector<char> block(1 << 16);
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    if (in.gcount() > 0 &&
+        EVP_DigestUpdate(ctx.get(), block.data(), static_cast<size_t>(in.gcount())) != 1)
+      return "";
+  }
+  if (in.bad()) return "";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) return "";
   return toHex(md, len);
 }
 

@@ -7,6 +7,9 @@
 namespace xj::security {
 
 std::string sha256Hex(std::string_view data);
+// SHA-256 of a whole file, read in blocks (a backup may be larger than memory); empty when the
+// file cannot be read.
+std::string sha256FileHex(const std::string& path);
 // `n` random bytes from the OS CSPRNG, hex-encoded (2n characters).
 std::string randomHex(size_t n);
 // Compares in time that depends only on the lengths, not on where the inputs differ.

@@ -107,6 +107,7 @@ TEST_CASE("README: the Administration examples run as written", "[config][readme
   CHECK(ran("routes test", "matched rule:"));
   CHECK(ran("mqtt-acl", "jiangnan-team") == false);  // staff get no MQTT login
   CHECK(ran("outbox list", "LAST_ERROR"));
+  CHECK(ran("backup", "manifest var/xianjie-backup.db.manifest.json"));
   struct stat st {};
   CHECK(::stat((root + "/var/mqtt-acl-preview/passwd").c_str(), &st) == 0);
   runCommand("rm -rf '" + root + "'");

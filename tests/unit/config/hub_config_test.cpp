@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include "config/hub_config.h"
@@ -155,4 +156,30 @@ TEST_CASE("audit.retention_days: default ten years, refused below a year by its 
   REQUIRE(ps.size() == 1);
   CHECK(ps[0].path == "/audit/retention_days");
   CHECK(ps[0].problem.find("at least 365") != std::string::npos);
+}
+
+TEST_CASE("backup: off by default; every problem named with its path", "[config]") {
+  Problems none;
+  auto defaults = parseHubConfig("{}", none);
+  REQUIRE(defaults.isOk());
+  CHECK_FALSE(defaults.value().backup.enabled);
+  CHECK(defaults.value().backup.every_hours == 24);
+  CHECK(defaults.value().backup.keep == 7);
+
+  Problems ok;
+  auto set = parseHubConfig(
+      R"({"backup": {"enabled": true, "dir": "/mnt/b", "every_hours": 6, "keep": 3}})", ok);
+  REQUIRE(set.isOk());
+  CHECK(set.value().backup.dir == "/mnt/b");
+  CHECK(set.value().backup.every_hours == 6);
+  CHECK(set.value().backup.keep == 3);
+
+  Problems ps;
+  CHECK_FALSE(
+      parseHubConfig(R"({"backup": {"enabled": true, "every_hours": 0, "keep": 0, "kept": 1}})", ps)
+          .isOk());
+  std::set<std::string> paths;
+  for (const auto& p : ps) paths.insert(p.path);
+  CHECK(paths == std::set<std::string>{"/backup/dir", "/backup/every_hours", "/backup/keep",
+                                       "/backup/kept"});
 }
