@@ -620,6 +620,7 @@ void SqliteStore::writerLoop() {
     }
     Committed committed;
     Status s = writer_->commit(batch, committed);
+    batches_done_.fetch_add(1);
     batch_sizes_.observe(static_cast<double>(batch.size()));
     // What the writer's work costs in statements (per registry name): divided by the messages
     // stored, the per-message cost the benchmarks report.
