@@ -50,14 +50,20 @@ class NotifySocket {
     if (n < 0) return std::nullopt;
     return std::string(buf, static_cast<size_t>(n));
   }
-  // Datagrams until one contains `what` (returned), or nothing within `timeout_ms` of any.
+  // Datagrams until one contains `what` (returned), or nothing such within `timeout_ms` (a
+  // deadline for the whole wait: watchdog pings keep coming meanwhile).
   std::optional<std::string> until(const std::string& what, int timeout_ms,
                                    std::string* seen = nullptr) {
-    while (auto m = next(timeout_ms)) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      auto m = next(static_cast<int>(left.count()));
+      if (!m) return std::nullopt;
       if (seen) *seen += *m + "\n";
       if (m->find(what) != std::string::npos) return m;
     }
-    return std::nullopt;
   }
 
  private:
