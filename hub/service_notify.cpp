@@ -29,7 +29,19 @@ void ServiceNotify::send(const std::string& state) {
 
 void ServiceNotify::status(const std::string& text) { send("STATUS=" + text); }
 
-void ServiceNotify::stopping(const std::string& why) { send("STOPPING=1\nSTATUS=" + why); }
+// No pings after this: systemd stops watching once it reads STOPPING=1.
+void ServiceNotify::stopping(const std::string& why) {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  send("STOPPING=1\nSTATUS=" + why);
+}
+
+bool ServiceNotify::stoppingNow() {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
 
 void ServiceNotify::start(Probes probes, std::chrono::milliseconds ready_wait) {
   if (!enabled_ || thread_.joinable()) return;
@@ -63,7 +75,7 @@ void ServiceNotify::run(Probes probes, std::chrono::milliseconds ready_wait) {
         ready_sent = true;
       }
     }
-    if (ready_sent && ping_interval_.count() > 0 && now >= next_ping) {
+    if (ready_sent && ping_interval_.count() > 0 && now >= next_ping && !stoppingNow()) {
       const bool healthy = probes.healthy();
       if (healthy) send("WATCHDOG=1");
       if (healthy == withheld)

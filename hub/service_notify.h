@@ -46,7 +46,7 @@ class ServiceNotify {
   // The hub serves: the notify thread sends READY=1 once probes.ready() holds (looked at every
   // 100 ms) or `ready_wait` has passed, then pings the watchdog while probes.healthy() holds.
   void start(Probes probes, std::chrono::milliseconds ready_wait);
-  // STOPPING=1 with a STATUS line; pings go on (systemd stops watching once it reads STOPPING).
+  // STOPPING=1 with a STATUS line; no watchdog pings after it.
   void stopping(const std::string& why);
   // Ends the notify thread. Idempotent.
   void stop();
@@ -54,12 +54,14 @@ class ServiceNotify {
  private:
   void run(Probes probes, std::chrono::milliseconds ready_wait);
   void send(const std::string& state);
+  bool stoppingNow();
 
   bool enabled_ = false;
   std::chrono::microseconds ping_interval_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  bool stopping_ = false;
   std::thread thread_;
 };
 

@@ -9,10 +9,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -27,7 +31,9 @@ using namespace xj::test;
 
 namespace {
 
-// systemd's end of NOTIFY_SOCKET: a unix datagram socket in a temp directory.
+// systemd's end of NOTIFY_SOCKET: a unix datagram socket in a temp directory, read all the time
+// by its own thread as systemd does (a datagram socket's queue is short; a sender whose datagrams
+// nobody reads would block in sd_notify).
 class NotifySocket {
  public:
   explicit NotifySocket(const std::string& path) : path_(path) {
@@ -37,18 +43,23 @@ class NotifySocket {
     REQUIRE(path.size() < sizeof(addr.sun_path));
     path.copy(addr.sun_path, path.size());
     REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    reader_ = std::thread([this] { read(); });
   }
-  ~NotifySocket() { ::close(fd_); }
+  ~NotifySocket() {
+    stop_.store(true);
+    reader_.join();
+    ::close(fd_);
+  }
   const std::string& path() const { return path_; }
 
   // The next datagram, or nothing within `timeout_ms`.
   std::optional<std::string> next(int timeout_ms) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, timeout_ms) <= 0) return std::nullopt;
-    char buf[4096];
-    ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
-    if (n < 0) return std::nullopt;
-    return std::string(buf, static_cast<size_t>(n));
+    std::unique_lock lock(mu_);
+    if (!cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return !got_.empty(); }))
+      return std::nullopt;
+    std::string m = std::move(got_.front());
+    got_.pop_front();
+    return m;
   }
   // Datagrams until one contains `what` (returned), or nothing such within `timeout_ms` (a
   // deadline for the whole wait: watchdog pings keep coming meanwhile).
@@ -67,8 +78,28 @@ class NotifySocket {
   }
 
  private:
+  void read() {
+    while (!stop_.load()) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n < 0) continue;
+      {
+        std::lock_guard lock(mu_);
+        got_.emplace_back(buf, static_cast<size_t>(n));
+      }
+      cv_.notify_all();
+    }
+  }
+
   std::string path_;
   int fd_ = -1;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> got_;
+  std::atomic<bool> stop_{false};
+  std::thread reader_;
 };
 
 // Starts `d` as systemd would: NOTIFY_SOCKET and WATCHDOG_USEC in its environment only.
