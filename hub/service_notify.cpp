@@ -73,6 +73,7 @@ void ServiceNotify::run(Probes probes, std::chrono::milliseconds ready_wait) {
       if (ready || now >= ready_by) {
         send(ready ? "READY=1\nSTATUS=serving" : "READY=1\nSTATUS=serving; not ready (/readyz)");
         ready_sent = true;
+        next_ping = now + ping_interval_;  // the probe's first look needs a look before it
       }
     }
     if (ready_sent && ping_interval_.count() > 0 && now >= next_ping && !stoppingNow()) {
@@ -84,7 +85,7 @@ void ServiceNotify::run(Probes probes, std::chrono::milliseconds ready_wait) {
       next_ping = now + ping_interval_;
     }
     lock.lock();
-    if (ready_sent && ping_interval_.count() == 0)
+    if (ready_sent && (ping_interval_.count() == 0 || stopping_))
       cv_.wait(lock, [this] { return stop_; });  // nothing left to send from here
     else
       cv_.wait_until(lock, ready_sent ? next_ping : now + std::chrono::milliseconds(100),
