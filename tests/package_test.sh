@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 (cd "$build" && cpack -G DEB -B "$work/out" -D CPACK_DEBIAN_COMPRESSION_TYPE=none \
-  -D CPACK_STRIP_FILES=ON > "$work/cpack.log") || { cat "$work/cpack.log" >&2; fail "cpack"; }
+  > "$work/cpack.log") || { cat "$work/cpack.log" >&2; fail "cpack"; }
 deb=$(ls "$work"/out/xianjie_*.deb)
 
 # Files.
