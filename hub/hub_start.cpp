@@ -1,8 +1,12 @@
 // Start: each step builds one part of HubState and returns non-OK to end the start there; stop()
 // (hub_stop.cpp) then stops whatever the earlier steps started.
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <atomic>
+
 #include <csignal>
+#include <memory>
 
 #include "adapters/envelope/outbound_codec.h"
 #include "hub/core/backup_metrics.h"
@@ -218,6 +222,7 @@ void armStopSignals(HubState& s) {
   s.stop_signals->async_wait([&s](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log::info("shutdown_requested", {{"signal", std::to_string(sig)}});
+    s.notify.stopping("stopping: draining requests and MQTT receipts");
     s.api->setStopping();
     s.server->stopAccepting();
     if (s.mqtt) s.mqtt->stopTaking();
@@ -282,6 +287,38 @@ Status startServing(HubState& s) {
   return Status::ok();
 }
 
+// What systemd is told (hub/service_notify.h). Ready: the same test as /readyz (apiDeps: the store
+// healthy, the broker connected). Healthy, for the watchdog: the io_context ran the task posted at
+// the last look, the writer is idle or finished a batch since then, and the store is healthy. The
+// broker is left out of the watchdog: a restart would not bring it back, and would stop HTTP too.
+// The probes run on the notify thread only, so the looks need no lock.
+ServiceNotify::Probes notifyProbes(HubState& s) {
+  struct Looks {
+    std::atomic<uint64_t> io_runs{0};
+    uint64_t io_seen = 0;
+    uint64_t batches_seen = 0;
+  };
+  auto looks = std::make_shared<Looks>();
+  auto post_look = [&ioc = s.ioc, looks] {
+    boost::asio::post(ioc, [looks] { looks->io_runs.fetch_add(1); });
+  };
+  post_look();
+  return ServiceNotify::Probes{
+      .ready = [&s] { return s.store->healthy() && (!s.mqtt || s.mqtt->connected()); },
+      .healthy =
+          [&s, looks, post_look] {
+            const uint64_t io = looks->io_runs.load();
+            const bool io_ok = io != looks->io_seen;
+            const uint64_t batches = s.store->batchesDone();
+            const bool writer_ok = batches != looks->batches_seen || s.store->queueDepth() == 0;
+            looks->io_seen = io;
+            looks->batches_seen = batches;
+            post_look();
+            return io_ok && writer_ok && s.store->healthy();
+          },
+  };
+}
+
 }  // namespace
 
 // The provisional deadlines of open items are counted again whenever the standards are loaded
@@ -302,9 +339,13 @@ void recountDeadlines(HubState& s, const char* why) {
 }
 
 Status start(HubState& s) {
+  s.notify.status("starting: loading files, opening the store");
   for (auto step : {loadFiles, loadTls, openStore, startTokens, makeSweep, startBackups,
                     startDelivery, startServing})
     if (auto st = step(s); !st.isOk()) return st;
+  // Serving: READY=1 once ready as /readyz counts it, or after 30 s without the broker (well
+  // inside systemd's start timeout; HTTP intake works meanwhile and /readyz says what is missing).
+  s.notify.start(notifyProbes(s), std::chrono::seconds(30));
   return Status::ok();
 }
 

@@ -38,6 +38,7 @@
 #include "hub/security/field_cipher.h"
 #include "hub/security/person_keys.h"
 #include "hub/security/token_registry.h"
+#include "hub/service_notify.h"
 #include "hub/shutdown_latch.h"
 #include "hub/storage/db_lock.h"
 #include "hub/storage/sqlite_store.h"
@@ -104,6 +105,9 @@ struct HubState {
   // operation pending (between requests the io_context may otherwise look idle).
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::vector<std::thread> io_threads;
+  // systemd's readiness, status and watchdog (nothing unless started by systemd); last, so that
+  // its thread, which probes the store, the broker and the io_context, ends before they go.
+  ServiceNotify notify;
 };
 
 // The three phases (nats-server's Start / Reload / Shutdown are the model). Main thread.

@@ -53,6 +53,7 @@ void stopIo(HubState& s) {
 
 void stop(HubState& s) {
   const bool served = !s.io_threads.empty();
+  s.notify.stop();  // first: its probes look at the store and the io_context stopped below
   if (s.dispatcher) s.dispatcher->stop();
   if (served) {
     stopMqtt(s);

@@ -631,6 +631,7 @@ void SqliteStore::writerLoop() {
     Status s = writer_->commit(batch, committed);
     commit_seconds_.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    batches_done_.fetch_add(1);
     batch_sizes_.observe(static_cast<double>(batch.size()));
     // What the writer's work costs in statements (per registry name): divided by the messages
     // stored, the per-message cost the benchmarks report.

@@ -129,6 +129,9 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   size_t queueDepth() const;   // every job waiting for the writer
   size_t ingestDepth() const;  // the inbound messages among them
   bool healthy() const { return healthy_.load(); }
+  // Batches the writer has finished (committed or failed): the service watchdog's sign that the
+  // writer moves while jobs wait for it.
+  uint64_t batchesDone() const { return batches_done_.load(); }
   // Fault injection (tests): applied by the writer before its next batch.
   void setMaxPageCount(int64_t pages) { pending_max_pages_.store(pages); }
   // Fault injection: the writer drops its connection before its next commit, as after an I/O
@@ -196,6 +199,7 @@ class SqliteStore final : public MessageStore, public WorkStore, public OutboxSt
   ExchangeCounts exchange_counts_;  // guarded by counts_mu_
 
   std::atomic<bool> healthy_{true};
+  std::atomic<uint64_t> batches_done_{0};
   std::atomic<int64_t> pending_max_pages_{-1};
   std::atomic<bool> drop_connection_{false};
   std::atomic<uint64_t> events_version_{0};
