@@ -126,6 +126,28 @@ TEST_CASE(
         c.publish(kTickets, ticketJson(id, "hotline-9"), "", "", false);
   }
   CHECK(c.waitForReceipts(ids, 5000));
+  // Copies resent in the last rounds may still be answered after that (`unavailable` while the
+  // hub held max_pending, after an earlier copy was stored): the client keeps each id's last
+  // receipt, so, as a publisher would, it resends what its last receipt does not say stored
+  // once the receipts have gone quiet, until every last receipt says accepted or duplicate.
+  auto stored_receipt = [](const TestReceipt& r) {
+    return r.status == "accepted" || r.status == "duplicate";
+  };
+  for (int round = 0; round < 30; ++round) {
+    for (size_t seen = c.receiptCount();;) {  // quiet: no new receipt for 500 ms
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      const size_t now = c.receiptCount();
+      if (now == seen) break;
+      seen = now;
+    }
+    size_t resent = 0;
+    for (const auto& [id, r] : c.receipts())
+      if (!stored_receipt(r)) {
+        c.publish(kTickets, ticketJson(id, "hotline-9"), "", "", false);
+        ++resent;
+      }
+    if (resent == 0) break;
+  }
   // Exactly the ids sent, each once (message_id is unique per source, so the count alone would
   // not show a lost message replaced by a stray one).
   std::vector<std::string> sent = ids;
@@ -135,7 +157,6 @@ TEST_CASE(
   CHECK(d.sql("SELECT message_id FROM messages ORDER BY message_id") == expected);
   CHECK(answeredNotStored(c.receipts(), storedHubIds(d)) == 0);
   size_t not_stored = 0;
-  for (const auto& [id, r] : c.receipts())
-    not_stored += r.status != "accepted" && r.status != "duplicate";
+  for (const auto& [id, r] : c.receipts()) not_stored += !stored_receipt(r);
   CHECK(not_stored == 0);
 }
