@@ -230,9 +230,16 @@ TEST_CASE("scheduled backups run by the hub's clock and keep only the newest", "
     INFO("day " << day);
     REQUIRE(waitUntil([&] { return metric(d, last) == at; }, 20'000));
   }
+  // The figure is set when the backup is taken; the oldest pair goes just after.
   std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
+  auto listed = [&] {
+    names.clear();
+    for (const auto& e : fs::directory_iterator(dir))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names.size() == 4;
+  };
+  waitUntil(listed, 20'000);
   INFO(names.size() << " files");
   REQUIRE(names.size() == 4);  // two backups, each with its manifest
   CHECK(metric(d, "xianjie_backup_failures_total") == 0);
